@@ -1,0 +1,15 @@
+# One interface target carries the language standard, warnings and Qt strictness;
+# every Tessera target links it.
+add_library(tessera_options INTERFACE)
+target_compile_features(tessera_options INTERFACE cxx_std_20)
+target_compile_options(tessera_options INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual)
+target_compile_definitions(tessera_options INTERFACE
+  QT_NO_CAST_FROM_ASCII
+  QT_NO_CAST_TO_ASCII
+  QT_NO_CONTEXTLESS_CONNECT
+  QT_NO_NARROWING_CONVERSIONS_IN_CONNECT
+  QT_NO_URL_CAST_FROM_STRING
+  QT_USE_QSTRINGBUILDER)
+# Kernels are memory-bound loops: -O3 lets GCC vectorise them.
+target_compile_options(tessera_options INTERFACE $<$<CONFIG:Release>:-O3>)

@@ -1,0 +1,84 @@
+#include "ndarray.h"
+
+#include <QStringList>
+
+#include <algorithm>
+#include <cassert>
+
+namespace tessera {
+
+std::int64_t elementCount(const Shape &shape)
+{
+    std::int64_t count = 1;
+    for (std::int64_t extent : shape)
+        count *= extent;
+    return count;
+}
+
+QString shapeToString(const Shape &shape)
+{
+    QStringList parts;
+    for (std::int64_t extent : shape)
+        parts << QString::number(extent);
+    if (shape.size() == 1)
+        return QStringLiteral("(") + parts.front() + QStringLiteral(",)");
+    return QStringLiteral("(") + parts.join(QStringLiteral(", ")) + QStringLiteral(")");
+}
+
+std::vector<std::int64_t> rowMajorStrides(const Shape &shape)
+{
+    std::vector<std::int64_t> strides(shape.size(), 1);
+    for (int axis = int(shape.size()) - 2; axis >= 0; --axis)
+        strides[axis] = strides[axis + 1] * shape[axis + 1];
+    return strides;
+}
+
+NdArray::NdArray(Shape shape)
+    : m_shape(std::move(shape))
+    , m_size(elementCount(m_shape))
+    , m_data(std::make_shared_for_overwrite<double[]>(std::size_t(std::max<std::int64_t>(m_size, 1))))
+{
+}
+
+NdArray NdArray::filled(Shape shape, double value)
+{
+    NdArray array(std::move(shape));
+    std::fill_n(array.data(), array.size(), value);
+    array.m_mayHaveNan = value != value;
+    return array;
+}
+
+NdArray NdArray::scalar(double value)
+{
+    return filled({}, value);
+}
+
+NdArray NdArray::fromVector(Shape shape, const std::vector<double> &values)
+{
+    NdArray array(std::move(shape));
+    assert(std::int64_t(values.size()) == array.size());
+    std::copy(values.begin(), values.end(), array.data());
+    return array;
+}
+
+NdArray NdArray::fromBytes(Shape shape, QByteArray bytes)
+{
+    NdArray array;
+    array.m_shape = std::move(shape);
+    array.m_size = elementCount(array.m_shape);
+    assert(bytes.size() == array.m_size * std::int64_t(sizeof(double)));
+    // The deleter owns the QByteArray, so the buffer lives exactly as long as the array.
+    auto *values = reinterpret_cast<double *>(bytes.data());
+    array.m_data = std::shared_ptr<double[]>(values, [keep = std::move(bytes)](double *) mutable { keep.clear(); });
+    return array;
+}
+
+NdArray NdArray::reshaped(Shape shape) const
+{
+    assert(elementCount(shape) == m_size);
+    NdArray view = *this;
+    view.m_shape = std::move(shape);
+    return view;
+}
+
+} // namespace tessera

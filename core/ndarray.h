@@ -1,0 +1,62 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace tessera {
+
+using Shape = std::vector<std::int64_t>;
+
+std::int64_t elementCount(const Shape &shape);
+// "(1460, 721, 1440)", numpy's spelling; "()" for a scalar.
+QString shapeToString(const Shape &shape);
+// Row-major strides in elements.
+std::vector<std::int64_t> rowMajorStrides(const Shape &shape);
+
+// A dense, row-major float64 n-d array. Copies share the buffer (a cheap handle, like a numpy
+// array without views); kernels write into new arrays, so shared buffers are never mutated
+// behind another holder's back.
+class NdArray
+{
+public:
+    NdArray() = default;
+    // Uninitialised storage: every kernel overwrites all of it.
+    explicit NdArray(Shape shape);
+
+    static NdArray filled(Shape shape, double value);
+    static NdArray scalar(double value);
+    static NdArray fromVector(Shape shape, const std::vector<double> &values);
+    // Adopts bytes received from a socket without copying them; bytes.size() must be
+    // elementCount(shape) * 8, in the machine's byte order.
+    static NdArray fromBytes(Shape shape, QByteArray bytes);
+
+    bool isNull() const { return !m_data && m_shape.empty(); }
+    const Shape &shape() const { return m_shape; }
+    int rank() const { return int(m_shape.size()); }
+    std::int64_t size() const { return m_size; }
+    std::int64_t byteSize() const { return m_size * std::int64_t(sizeof(double)); }
+
+    double *data() { return m_data.get(); }
+    const double *data() const { return m_data.get(); }
+    double at(std::int64_t flatIndex) const { return m_data[flatIndex]; }
+    const char *bytes() const { return reinterpret_cast<const char *>(m_data.get()); }
+
+    // False only when every value is known not to be NaN; kernels take a fast path then.
+    bool mayHaveNan() const { return m_mayHaveNan; }
+    void setMayHaveNan(bool mayHaveNan) { m_mayHaveNan = mayHaveNan; }
+
+    // Same buffer, other shape of the same element count.
+    NdArray reshaped(Shape shape) const;
+
+private:
+    Shape m_shape;
+    std::int64_t m_size = 0;
+    std::shared_ptr<double[]> m_data;
+    bool m_mayHaveNan = true;
+};
+
+} // namespace tessera

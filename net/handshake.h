@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+#include "core/status.h"
+
+namespace tessera {
+
+// The first exchange on every connection, worker side first:
+//   worker -> {type: "hello", version, nonce (32 random bytes), name, threads, memoryLimit, listen}
+//   peer   -> {type: "auth", version, mac: HMAC-SHA256(token, nonce), role: "client" | "peer"}
+//   worker -> {type: "welcome"} or {type: "error", code: "auth" | "version", message}, then closes.
+// An empty token is allowed only on loopback listeners; the mac is then over an empty key.
+
+QByteArray makeNonce(); // 32 bytes from QRandomGenerator::system()
+QByteArray authCode(const QByteArray &token, const QByteArray &nonce);
+// Constant-time comparison of the expected and received codes.
+bool verifyAuthCode(const QByteArray &token, const QByteArray &nonce, const QByteArray &mac);
+
+// Reads a token file: its first line, trimmed. Errors name the file and say how to make one.
+Result<QByteArray> readTokenFile(const QString &path);
+
+} // namespace tessera
