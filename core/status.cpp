@@ -10,7 +10,7 @@ QString errorCodeName(ErrorCode code)
     case ErrorCode::NotFound: return QStringLiteral("not found");
     case ErrorCode::Io: return QStringLiteral("I/O error");
     case ErrorCode::Format: return QStringLiteral("format error");
-    case ErrorCode::Shape: return QStringLiteral("shape error");
+    case ErrorCode::ShapeMismatch: return QStringLiteral("shape error");
     case ErrorCode::Syntax: return QStringLiteral("syntax error");
     case ErrorCode::Network: return QStringLiteral("network error");
     case ErrorCode::Auth: return QStringLiteral("authentication error");

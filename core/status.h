@@ -15,7 +15,7 @@ enum class ErrorCode {
     NotFound,
     Io,
     Format,
-    Shape,
+    ShapeMismatch, // operands or files whose shapes do not fit together
     Syntax,
     Network,
     Auth,

@@ -37,6 +37,7 @@ public:
 
     QStringList addresses() const { return m_addresses; }
     bool isRunning() const;
+    std::vector<qint64> processIds() const; // of the workers, in order
 
     static QString findWorkerProgram();
 

@@ -1,1 +1,2 @@
-// placeholder
+#include "benchcommand.h"
+namespace tessera::cli { int benchCommand(const QStringList &) { return 1; } }

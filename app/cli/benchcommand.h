@@ -1,1 +1,10 @@
 #pragma once
+
+#include <QStringList>
+
+namespace tessera::cli {
+
+// tessera-cli bench [--local N] [--days D]: the seed experiment beside this machine's limits.
+int benchCommand(const QStringList &arguments);
+
+} // namespace tessera::cli

@@ -1,1 +1,1 @@
-// placeholder
+#include "machinelimits.h"

@@ -1,1 +1,51 @@
-int main() { return 0; }
+#include "benchcommand.h"
+#include "runcommand.h"
+#include "sampledatacommand.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+
+namespace {
+
+void printUsage()
+{
+    std::printf("Usage: tessera-cli COMMAND [options]\n\n"
+                "Array experiments on a cluster of tessera-worker processes, headless.\n\n"
+                "Commands:\n"
+                "  run          load NetCDF files into worker memory and evaluate expressions\n"
+                "  bench        the seed experiment on generated sample data, beside this machine's limits\n"
+                "  sample-data  write ERA-Interim-like daily NetCDF files\n\n"
+                "tessera-cli COMMAND --help shows a command's options.\n");
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("tessera-cli"));
+    QCoreApplication::setOrganizationName(QStringLiteral("tessera"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TESSERA_VERSION));
+
+    QStringList arguments = QCoreApplication::arguments();
+    if (arguments.size() < 2 || arguments[1] == QLatin1String("--help") || arguments[1] == QLatin1String("-h")) {
+        printUsage();
+        return arguments.size() < 2 ? 2 : 0;
+    }
+    if (arguments[1] == QLatin1String("--version")) {
+        std::printf("tessera-cli %s\n", TESSERA_VERSION);
+        return 0;
+    }
+    const QString command = arguments.takeAt(1);
+    arguments[0] += QLatin1Char(' ') + command; // so --help shows "tessera-cli run [options]"
+    if (command == QLatin1String("run"))
+        return tessera::cli::runCommand(arguments);
+    if (command == QLatin1String("bench"))
+        return tessera::cli::benchCommand(arguments);
+    if (command == QLatin1String("sample-data"))
+        return tessera::cli::sampleDataCommand(arguments);
+    std::fprintf(stderr, "tessera-cli: unknown command '%s'\n\n", qPrintable(command));
+    printUsage();
+    return 2;
+}

@@ -1,1 +1,10 @@
 #pragma once
+
+#include <QStringList>
+
+namespace tessera::cli {
+
+// tessera-cli sample-data DIR --days N [--start DATE] [--grid DEG]
+int sampleDataCommand(const QStringList &arguments);
+
+} // namespace tessera::cli

@@ -1,1 +1,96 @@
-int main() { return 0; }
+#include "net/blockstore.h"
+#include "net/handshake.h"
+#include "net/unixsignals.h"
+#include "net/workerservice.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QHostAddress>
+
+#include <cstdio>
+
+using namespace tessera;
+
+namespace {
+
+int fail(const QString &message)
+{
+    std::fprintf(stderr, "tessera-worker: %s\n", qPrintable(message));
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("tessera-worker"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TESSERA_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Tessera worker: holds blocks of distributed arrays in memory and runs kernels on them.\n"
+        "Start one per machine (or per NUMA node) with the launcher your site has: srun, mpirun, ssh, a service unit."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("Address to listen on (default 127.0.0.1 and a free port)."),
+                              QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:0"));
+    QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Kernel threads (default 1)."), QStringLiteral("N"),
+                               QStringLiteral("1"));
+    QCommandLineOption memory(QStringLiteral("memory-limit"),
+                              QStringLiteral("Most bytes of blocks to hold, e.g. 12G (default 80% of physical memory)."),
+                              QStringLiteral("SIZE"));
+    QCommandLineOption tokenFile(QStringLiteral("token-file"), QStringLiteral("File whose first line is the shared token."),
+                                 QStringLiteral("F"));
+    QCommandLineOption dial(QStringLiteral("connect"), QStringLiteral("Dial back to a workbench or tessera-cli listening at HOST:PORT."),
+                            QStringLiteral("HOST:PORT"));
+    QCommandLineOption name(QStringLiteral("name"), QStringLiteral("Name shown in the cluster view (default host:port)."),
+                            QStringLiteral("NAME"));
+    parser.addOptions({listen, threads, memory, tokenFile, dial, name});
+    parser.process(app);
+
+    WorkerOptions options;
+    options.name = parser.value(name);
+    const QString listenValue = parser.value(listen);
+    const int colon = listenValue.lastIndexOf(QLatin1Char(':'));
+    QString host = colon >= 0 ? listenValue.left(colon) : listenValue;
+    if (host.startsWith(QLatin1Char('[')))
+        host = host.mid(1, host.size() - 2);
+    bool portOk = colon < 0;
+    options.port = colon >= 0 ? quint16(listenValue.mid(colon + 1).toUInt(&portOk)) : 0;
+    if (host == QLatin1String("localhost"))
+        host = QStringLiteral("127.0.0.1");
+    if (!options.listenAddress.setAddress(host) || !portOk)
+        return fail(QStringLiteral("--listen %1 is not HOST:PORT with a numeric address, e.g. 0.0.0.0:7070").arg(listenValue));
+    bool threadsOk = false;
+    options.threads = parser.value(threads).toInt(&threadsOk);
+    if (!threadsOk || options.threads < 1)
+        return fail(QStringLiteral("--threads %1 is not a positive number").arg(parser.value(threads)));
+    if (parser.isSet(memory)) {
+        options.memoryLimitBytes = parseByteSize(parser.value(memory));
+        if (options.memoryLimitBytes <= 0)
+            return fail(QStringLiteral("--memory-limit %1 is not a size; write e.g. 12G or 512M").arg(parser.value(memory)));
+    }
+    if (parser.isSet(tokenFile)) {
+        auto token = readTokenFile(parser.value(tokenFile));
+        if (!token.isOk())
+            return fail(token.status().message());
+        options.token = *token;
+    }
+    options.dialBack = parser.value(dial);
+
+    WorkerService service(options);
+    QObject::connect(&service, &WorkerService::shutdownRequested, &app, [](int code) { QCoreApplication::exit(code); });
+    if (Status started = service.start(); !started.isOk())
+        return fail(started.message());
+
+    // Launchers stop jobs with SIGTERM; leave through the event loop so sockets close cleanly.
+    UnixSignals unixSignals;
+    QObject::connect(&unixSignals, &UnixSignals::interrupted, &app, [] { QCoreApplication::exit(0); });
+
+    std::printf("tessera-worker listening on %s\n", qPrintable(service.listenAddress()));
+    std::printf("name %s, %d thread(s), memory limit %s\n", qPrintable(service.options().name), service.options().threads,
+                qPrintable(formatBytes(service.options().memoryLimitBytes)));
+    std::fflush(stdout);
+    return app.exec();
+}

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "net/clustersession.h"
+#include "net/localcluster.h"
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+
+namespace tessera::cli {
+
+// The options every command that needs workers shares: --local N [--threads T] [--memory-limit],
+// --connect HOST:PORT,... --token-file F, or --listen HOST:PORT --expect N --token-file F.
+struct ClusterOptions
+{
+    QCommandLineOption local{QStringLiteral("local"), QStringLiteral("Start N workers on this machine."), QStringLiteral("N")};
+    QCommandLineOption threads{QStringLiteral("threads"), QStringLiteral("Kernel threads per local worker (default 1)."),
+                               QStringLiteral("T"), QStringLiteral("1")};
+    QCommandLineOption memoryLimit{QStringLiteral("memory-limit"), QStringLiteral("Memory limit per local worker, e.g. 8G."),
+                                   QStringLiteral("SIZE")};
+    QCommandLineOption connect{QStringLiteral("connect"), QStringLiteral("Workers listening at HOST:PORT[,HOST:PORT...]."),
+                               QStringLiteral("ADDRESSES")};
+    QCommandLineOption listen{QStringLiteral("listen"), QStringLiteral("Wait for workers started with --connect to dial HOST:PORT."),
+                              QStringLiteral("HOST:PORT")};
+    QCommandLineOption expect{QStringLiteral("expect"), QStringLiteral("How many workers to wait for with --listen."),
+                              QStringLiteral("N"), QStringLiteral("1")};
+    QCommandLineOption tokenFile{QStringLiteral("token-file"), QStringLiteral("File holding the token the workers were started with."),
+                                 QStringLiteral("F")};
+
+    void addTo(QCommandLineParser &parser) const;
+};
+
+// Starts or connects to the workers the options ask for, `defaultLocal` local ones if none.
+Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &options, int defaultLocal, LocalCluster &local,
+                    ClusterSession &session);
+
+} // namespace tessera::cli

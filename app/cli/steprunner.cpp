@@ -1,0 +1,154 @@
+#include "steprunner.h"
+
+#include "net/blockstore.h"
+
+#include <QJsonArray>
+#include <QStringList>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace tessera::cli {
+
+double StepRecord::medianSeconds() const
+{
+    if (wallSeconds.empty())
+        return 0;
+    std::vector<double> sorted = wallSeconds;
+    std::sort(sorted.begin(), sorted.end());
+    const std::size_t middle = sorted.size() / 2;
+    return sorted.size() % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+namespace {
+
+struct Summary
+{
+    double sum = 0;
+    double min = std::numeric_limits<double>::quiet_NaN();
+    double max = std::numeric_limits<double>::quiet_NaN();
+    std::int64_t valid = 0;
+};
+
+Summary summarize(const NdArray &array)
+{
+    Summary summary;
+    for (std::int64_t i = 0; i < array.size(); ++i) {
+        const double value = array.at(i);
+        if (std::isnan(value))
+            continue;
+        summary.sum += value;
+        summary.min = summary.valid ? std::min(summary.min, value) : value;
+        summary.max = summary.valid ? std::max(summary.max, value) : value;
+        ++summary.valid;
+    }
+    return summary;
+}
+
+QString number(double value)
+{
+    return QString::number(value, 'g', 17);
+}
+
+} // namespace
+
+QString describeResult(const EvaluationResult &result)
+{
+    if (!result.gathered) {
+        return result.arrayName.isEmpty() ? QString()
+                                          : QStringLiteral("%1 %2 stored on the workers").arg(result.arrayName, shapeToString(result.meta.shape));
+    }
+    if (result.value.rank() == 0)
+        return number(result.value.at(0));
+    const Summary summary = summarize(result.value);
+    QString text = QStringLiteral("shape %1 sum %2 min %3 max %4")
+                       .arg(shapeToString(result.value.shape()), number(summary.sum), number(summary.min), number(summary.max));
+    if (!result.arrayName.isEmpty())
+        text += QStringLiteral(" (stored as %1)").arg(result.arrayName);
+    return text;
+}
+
+QJsonObject StepRecord::toJson() const
+{
+    QJsonArray runs;
+    for (double seconds : wallSeconds)
+        runs.append(seconds);
+    QJsonObject object{{QStringLiteral("step"), label},
+                       {QStringLiteral("medianSeconds"), medianSeconds()},
+                       {QStringLiteral("runs"), runs},
+                       {QStringLiteral("planSeconds"), report.planSeconds},
+                       {QStringLiteral("computeSeconds"), report.computeSeconds},
+                       {QStringLiteral("transferSeconds"), report.transferSeconds},
+                       {QStringLiteral("tasks"), report.taskCount},
+                       {QStringLiteral("clientBytes"), qint64(report.clientBytes)},
+                       {QStringLiteral("peerBytes"), qint64(report.peerBytes)}};
+    QJsonObject value{{QStringLiteral("shape"), shapeToString(result.meta.shape)}};
+    if (result.gathered && result.value.rank() == 0) {
+        value[QStringLiteral("scalar")] = result.value.at(0);
+    } else if (result.gathered) {
+        const Summary summary = summarize(result.value);
+        value[QStringLiteral("sum")] = summary.sum;
+        value[QStringLiteral("min")] = summary.min;
+        value[QStringLiteral("max")] = summary.max;
+    }
+    if (!result.arrayName.isEmpty())
+        value[QStringLiteral("array")] = result.arrayName;
+    if (!result.meta.units.isEmpty())
+        value[QStringLiteral("units")] = result.meta.units;
+    object[QStringLiteral("result")] = value;
+    return object;
+}
+
+Result<StepRecord> runStep(const QString &label, int repeat, const std::function<Operation *()> &start)
+{
+    StepRecord record;
+    record.label = label;
+    for (int run = 0; run < std::max(1, repeat); ++run) {
+        Operation *operation = start();
+        const Status status = waitForOperation(operation);
+        if (!status.isOk()) {
+            operation->deleteLater();
+            return status;
+        }
+        record.wallSeconds.push_back(operation->report().wallSeconds);
+        record.report = operation->report();
+        record.result = operation->result();
+        operation->deleteLater();
+    }
+    return record;
+}
+
+QString formatTable(const std::vector<StepRecord> &steps)
+{
+    const QStringList headers{QStringLiteral("step"), QStringLiteral("median s"), QStringLiteral("tasks"),
+                              QStringLiteral("client<->workers"), QStringLiteral("worker<->worker"), QStringLiteral("result")};
+    std::vector<QStringList> rows;
+    for (const StepRecord &step : steps) {
+        rows.push_back({step.label, QString::number(step.medianSeconds(), 'f', 4), QString::number(step.report.taskCount),
+                        formatBytes(step.report.clientBytes), formatBytes(step.report.peerBytes), describeResult(step.result)});
+    }
+    std::vector<qsizetype> widths;
+    for (const QString &header : headers)
+        widths.push_back(header.size());
+    for (const QStringList &row : rows) {
+        for (int column = 0; column < row.size() - 1; ++column)
+            widths[column] = std::max(widths[column], row[column].size());
+    }
+    auto line = [&](const QStringList &cells) -> QString {
+        QString text;
+        for (int column = 0; column < cells.size(); ++column) {
+            const bool numeric = column > 0 && column < cells.size() - 1;
+            const QString cell = column == cells.size() - 1 ? cells[column]
+                                 : numeric ? cells[column].rightJustified(widths[column]) : cells[column].leftJustified(widths[column]);
+            text += cell + (column + 1 < cells.size() ? QStringLiteral("  ") : QString());
+        }
+        return text.trimmed() + QLatin1Char('\n');
+    };
+    QString table = line(headers);
+    for (const QStringList &row : rows)
+        table += line(row);
+    return table;
+}
+
+} // namespace tessera::cli

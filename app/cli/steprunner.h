@@ -1,0 +1,34 @@
+#pragma once
+
+#include "net/clustersession.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <functional>
+#include <vector>
+
+namespace tessera::cli {
+
+// One row of an experiment: a load or a statement, run `repeat` times.
+struct StepRecord
+{
+    QString label;
+    std::vector<double> wallSeconds; // one per run
+    OperationReport report;          // of the last run
+    EvaluationResult result;         // of the last run
+
+    double medianSeconds() const;
+    QJsonObject toJson() const;
+};
+
+// Runs `start()` `repeat` times, waiting for each operation; stops at the first failure.
+Result<StepRecord> runStep(const QString &label, int repeat, const std::function<Operation *()> &start);
+
+// "1234.5678901234567" for a scalar; "shape (721, 1440) sum .. min .. max .." for an array (NaN skipped).
+QString describeResult(const EvaluationResult &result);
+
+// The steps as an aligned text table, one row per step.
+QString formatTable(const std::vector<StepRecord> &steps);
+
+} // namespace tessera::cli

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QObject>
+#include <QSocketNotifier>
+
+#include <memory>
+
+namespace tessera {
+
+// SIGINT and SIGTERM delivered as a Qt signal on the main thread (the handler only writes a
+// byte to a socket pair; everything else happens in the event loop, where it is safe).
+class UnixSignals : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit UnixSignals(QObject *parent = nullptr);
+    ~UnixSignals() override;
+
+Q_SIGNALS:
+    void interrupted(int signalNumber);
+
+private:
+    std::unique_ptr<QSocketNotifier> m_notifier;
+};
+
+} // namespace tessera
