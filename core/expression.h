@@ -34,6 +34,9 @@ struct IndexItem
     std::optional<std::int64_t> step;
     std::int64_t count = 0;              // Slice, after checking
     int column = 0;                      // 1-based column of the item in the text
+    // Set by checkExpression. A resolved stop of -1 (negative step run to the start) would mean
+    // "last element" if read as written, so toString and a second check must know which it is.
+    bool resolved = false;
 };
 
 // Expression tree. Nodes own their operands; the checker fills `shape` and normalises axes and

@@ -1,1 +1,280 @@
-// placeholder: being written
+#include "kernels.h"
+
+#include "stridedindex.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace tessera {
+
+namespace {
+
+// One axis of a strided walk after collapsing: extent and a stride per operand, in elements.
+struct WalkAxis
+{
+    std::int64_t extent;
+    std::int64_t strideA;
+    std::int64_t strideB;
+};
+
+// Merges each axis into its inner neighbour when both operands step through them as one run, so
+// the innermost loop is as long as possible (a whole plane slice becomes one memcpy).
+std::vector<WalkAxis> collapseAxes(const std::vector<WalkAxis> &axes)
+{
+    std::vector<WalkAxis> collapsed;
+    for (auto it = axes.rbegin(); it != axes.rend(); ++it) {
+        if (it->extent == 1)
+            continue; // stepping an axis of extent 1 moves nothing, whatever its stride
+        if (!collapsed.empty()) {
+            WalkAxis &inner = collapsed.back();
+            if (it->strideA == inner.strideA * inner.extent && it->strideB == inner.strideB * inner.extent) {
+                inner.extent *= it->extent;
+                continue;
+            }
+        }
+        collapsed.push_back(*it);
+    }
+    std::reverse(collapsed.begin(), collapsed.end());
+    if (collapsed.empty())
+        collapsed.push_back({1, 1, 1});
+    return collapsed;
+}
+
+// Outer axes (all but the innermost) as a StridedIndex over both operands.
+StridedIndex outerIndex(const std::vector<WalkAxis> &axes)
+{
+    StridedIndex index(2);
+    for (std::size_t axis = 0; axis + 1 < axes.size(); ++axis)
+        index.addAxis(axes[axis].extent, {axes[axis].strideA, axes[axis].strideB});
+    return index;
+}
+
+template<UnaryOp op>
+double applyUnary(double x)
+{
+    if constexpr (op == UnaryOp::Negate)
+        return -x;
+    else if constexpr (op == UnaryOp::Abs)
+        return std::fabs(x);
+    else
+        return std::sqrt(x);
+}
+
+template<UnaryOp op>
+void unaryLoop(const double *__restrict in, double *__restrict out, std::int64_t n)
+{
+    std::int64_t i = 0;
+#if defined(__SSE2__)
+    // std::sqrt must set errno for negative input, which keeps GCC from vectorising it; sqrtpd
+    // gives NaN for negatives exactly as numpy does, without the errno branch.
+    if constexpr (op == UnaryOp::Sqrt) {
+        for (; i + 2 <= n; i += 2)
+            _mm_storeu_pd(out + i, _mm_sqrt_pd(_mm_loadu_pd(in + i)));
+    }
+#endif
+    for (; i < n; ++i)
+        out[i] = applyUnary<op>(in[i]);
+}
+
+template<BinaryOp op>
+inline double applyBinary(double a, double b)
+{
+    if constexpr (op == BinaryOp::Add)
+        return a + b;
+    else if constexpr (op == BinaryOp::Subtract)
+        return a - b;
+    else if constexpr (op == BinaryOp::Multiply)
+        return a * b;
+    else
+        return a / b;
+}
+
+// The inner loops are split by stride pattern so each one is a plain loop GCC vectorises.
+template<BinaryOp op>
+void binaryRun(const double *a, std::int64_t strideA, const double *b, std::int64_t strideB, double *__restrict out,
+               std::int64_t n)
+{
+    if (strideA == 1 && strideB == 1) {
+        for (std::int64_t i = 0; i < n; ++i)
+            out[i] = applyBinary<op>(a[i], b[i]);
+    } else if (strideA == 1 && strideB == 0) {
+        const double scalarB = *b;
+        for (std::int64_t i = 0; i < n; ++i)
+            out[i] = applyBinary<op>(a[i], scalarB);
+    } else if (strideA == 0 && strideB == 1) {
+        const double scalarA = *a;
+        for (std::int64_t i = 0; i < n; ++i)
+            out[i] = applyBinary<op>(scalarA, b[i]);
+    } else {
+        for (std::int64_t i = 0; i < n; ++i)
+            out[i] = applyBinary<op>(a[i * strideA], b[i * strideB]);
+    }
+}
+
+template<BinaryOp op>
+void binaryApply(const NdArray &a, const NdArray &b, NdArray &out)
+{
+    const std::int64_t n = out.size();
+    if (n == 0)
+        return;
+    // Fast paths: equal shapes (up to leading 1s), or a one-element operand on either side.
+    if (a.size() == n && b.size() == n)
+        return binaryRun<op>(a.data(), 1, b.data(), 1, out.data(), n);
+    if (a.size() == n && b.size() == 1)
+        return binaryRun<op>(a.data(), 1, b.data(), 0, out.data(), n);
+    if (a.size() == 1 && b.size() == n)
+        return binaryRun<op>(a.data(), 0, b.data(), 1, out.data(), n);
+
+    // General broadcasting: right-aligned strides, 0 where an operand's extent is 1 or missing.
+    const Shape &shape = out.shape();
+    const int rank = out.rank();
+    const auto operandStrides = [rank](const NdArray &array) {
+        std::vector<std::int64_t> strides(std::size_t(rank), 0);
+        const auto own = rowMajorStrides(array.shape());
+        const int shift = rank - array.rank();
+        for (int axis = 0; axis < array.rank(); ++axis)
+            if (array.shape()[std::size_t(axis)] != 1)
+                strides[std::size_t(axis + shift)] = own[std::size_t(axis)];
+        return strides;
+    };
+    const auto stridesA = operandStrides(a);
+    const auto stridesB = operandStrides(b);
+    std::vector<WalkAxis> axes;
+    for (int axis = 0; axis < rank; ++axis)
+        axes.push_back({shape[std::size_t(axis)], stridesA[std::size_t(axis)], stridesB[std::size_t(axis)]});
+    axes = collapseAxes(axes);
+
+    const WalkAxis inner = axes.back();
+    StridedIndex outer = outerIndex(axes);
+    double *target = out.data();
+    do {
+        binaryRun<op>(a.data() + outer.offset(0), inner.strideA, b.data() + outer.offset(1), inner.strideB, target,
+                      inner.extent);
+        target += inner.extent;
+    } while (outer.next());
+}
+
+Shape broadcastShape(const Shape &a, const Shape &b)
+{
+    const std::size_t rank = std::max(a.size(), b.size());
+    Shape shape(rank, 1);
+    for (std::size_t i = 0; i < rank; ++i) {
+        const std::int64_t extentA = i < a.size() ? a[a.size() - 1 - i] : 1;
+        const std::int64_t extentB = i < b.size() ? b[b.size() - 1 - i] : 1;
+        assert(extentA == extentB || extentA == 1 || extentB == 1);
+        shape[rank - 1 - i] = extentA == 1 ? extentB : extentA;
+    }
+    return shape;
+}
+
+} // namespace
+
+bool isWhole(const Region &region, const Shape &shape)
+{
+    if (region.size() != shape.size())
+        return false;
+    for (std::size_t axis = 0; axis < shape.size(); ++axis)
+        if (region[axis] != AxisSlice::whole(shape[axis]))
+            return false;
+    return true;
+}
+
+Shape regionShape(const Region &region)
+{
+    Shape shape;
+    for (const AxisSlice &slice : region)
+        if (!slice.drop)
+            shape.push_back(slice.count);
+    return shape;
+}
+
+NdArray sliceArray(const NdArray &in, const Region &region)
+{
+    assert(int(region.size()) == in.rank());
+    NdArray out(regionShape(region));
+    out.setMayHaveNan(in.mayHaveNan());
+    if (out.size() == 0)
+        return out;
+
+    // Output is dense, so only the input side needs strides; strideB mirrors the output's so the
+    // collapse merges exactly the axes that are contiguous on both sides.
+    const auto inStrides = rowMajorStrides(in.shape());
+    const double *base = in.data();
+    std::vector<WalkAxis> axes;
+    for (std::size_t axis = 0; axis < region.size(); ++axis) {
+        const AxisSlice &slice = region[axis];
+        assert(slice.start >= 0 && slice.start < in.shape()[axis]);
+        base += slice.start * inStrides[axis];
+        if (!slice.drop)
+            axes.push_back({slice.count, slice.step * inStrides[axis], 0});
+    }
+    std::int64_t outStride = 1;
+    for (auto it = axes.rbegin(); it != axes.rend(); ++it) {
+        it->strideB = outStride;
+        outStride *= it->extent;
+    }
+    axes = collapseAxes(axes);
+
+    const WalkAxis inner = axes.back();
+    StridedIndex outer = outerIndex(axes);
+    double *target = out.data();
+    do {
+        const double *source = base + outer.offset(0);
+        if (inner.strideA == 1) {
+            std::memcpy(target, source, std::size_t(inner.extent) * sizeof(double));
+        } else {
+            for (std::int64_t i = 0; i < inner.extent; ++i)
+                target[i] = source[i * inner.strideA];
+        }
+        target += inner.extent;
+    } while (outer.next());
+    return out;
+}
+
+NdArray unaryKernel(UnaryOp op, const NdArray &in)
+{
+    NdArray out(in.shape());
+    switch (op) {
+    case UnaryOp::Negate:
+        unaryLoop<UnaryOp::Negate>(in.data(), out.data(), in.size());
+        break;
+    case UnaryOp::Sqrt:
+        unaryLoop<UnaryOp::Sqrt>(in.data(), out.data(), in.size());
+        break;
+    case UnaryOp::Abs:
+        unaryLoop<UnaryOp::Abs>(in.data(), out.data(), in.size());
+        break;
+    }
+    out.setMayHaveNan(in.mayHaveNan() || op == UnaryOp::Sqrt);
+    return out;
+}
+
+NdArray binaryKernel(BinaryOp op, const NdArray &a, const NdArray &b)
+{
+    NdArray out(broadcastShape(a.shape(), b.shape()));
+    switch (op) {
+    case BinaryOp::Add:
+        binaryApply<BinaryOp::Add>(a, b, out);
+        break;
+    case BinaryOp::Subtract:
+        binaryApply<BinaryOp::Subtract>(a, b, out);
+        break;
+    case BinaryOp::Multiply:
+        binaryApply<BinaryOp::Multiply>(a, b, out);
+        break;
+    case BinaryOp::Divide:
+        binaryApply<BinaryOp::Divide>(a, b, out);
+        break;
+    }
+    out.setMayHaveNan(a.mayHaveNan() || b.mayHaveNan() || op == BinaryOp::Divide);
+    return out;
+}
+
+} // namespace tessera

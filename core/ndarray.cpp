@@ -1,5 +1,7 @@
 #include "ndarray.h"
 
+#include "blockallocator.h"
+
 #include <QStringList>
 
 #include <algorithm>
@@ -36,8 +38,10 @@ std::vector<std::int64_t> rowMajorStrides(const Shape &shape)
 NdArray::NdArray(Shape shape)
     : m_shape(std::move(shape))
     , m_size(elementCount(m_shape))
-    , m_data(std::make_shared_for_overwrite<double[]>(std::size_t(std::max<std::int64_t>(m_size, 1))))
 {
+    const std::size_t bytes = std::size_t(std::max<std::int64_t>(m_size, 1)) * sizeof(double);
+    auto *values = static_cast<double *>(blockallocator::allocate(bytes));
+    m_data = std::shared_ptr<double[]>(values, [bytes](double *pointer) { blockallocator::release(pointer, bytes); });
 }
 
 NdArray NdArray::filled(Shape shape, double value)

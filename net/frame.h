@@ -32,7 +32,7 @@ enum class FrameStatus { Ok, Incomplete, Bad };
 struct FrameHead
 {
     FrameStatus status = FrameStatus::Incomplete;
-    std::int64_t headBytes = 0;    // prefix + header, when Ok
+    std::int64_t headBytes = 0;    // prefix + header, when Ok or when Incomplete past the prefix
     std::int64_t payloadBytes = 0; // declared payload length, when Ok
     QCborMap header;               // when Ok
     QString error;                 // when Bad: what was wrong, for the log and the peer

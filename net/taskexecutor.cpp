@@ -3,6 +3,7 @@
 #include "messages.h"
 #include "peerclient.h"
 
+#include "core/blockallocator.h"
 #include "core/kernels.h"
 #include "core/netcdfreader.h"
 
@@ -100,6 +101,14 @@ TaskExecutor::TaskExecutor(BlockStore &store, const WorkerOptions &options, QObj
 {
     m_pool.setMaxThreadCount(options.threads);
     m_pool.setExpiryTimeout(-1);
+    m_trimTimer.setSingleShot(true);
+    m_trimTimer.setInterval(5000); // like jemalloc's dirty-page decay: long enough to span a user's next step
+    connect(&m_trimTimer, &QTimer::timeout, this, [this] {
+        if (m_activeTasks == 0)
+            blockallocator::trimPool(std::size_t(64) << 20);
+        else
+            m_trimTimer.start();
+    });
 }
 
 TaskExecutor::~TaskExecutor()
@@ -352,6 +361,7 @@ void TaskExecutor::handleRelease(qint64 id, const QCborMap &header, const ReplyF
         }
     }
     const std::int64_t freed = m_store.remove(keys);
+    m_trimTimer.start();
     reply(QCborMap{{field::Type, msg::Ok}, {field::Id, id}, {QStringLiteral("freed"), qint64(freed)}}, {});
 }
 

@@ -8,6 +8,7 @@
 
 #include <QObject>
 #include <QThreadPool>
+#include <QTimer>
 
 #include <functional>
 #include <map>
@@ -55,6 +56,7 @@ private:
     QThreadPool m_pool;
     PeerClient *m_peers = nullptr;
     int m_activeTasks = 0;
+    QTimer m_trimTimer; // returns pooled buffers to the system once the worker has been idle a moment
     // Blocks fetched from peers, per operation, dropped when the operation's temporaries are released.
     std::map<QString, std::set<QString>> m_replicasByOperation;
     std::map<QString, std::vector<std::function<void(const Status &)>>> m_inflightFetches;

@@ -136,6 +136,11 @@ void WorkerClient::onFrame(const Frame &frame)
         return;
     }
     const qint64 id = frame.header.value(field::Id).toInteger();
+    if (id == 0 && type == msg::Error) {
+        // The worker refused a frame of ours and is closing the connection; say why when it goes.
+        m_lastError = frame.header.value(field::Message).toString();
+        return;
+    }
     auto it = m_pending.find(id);
     if (it == m_pending.end())
         return; // a reply to a request whose handler was already failed

@@ -92,7 +92,7 @@ void WorkerService::dialBack()
 void WorkerService::accept(QTcpSocket *socket, bool dialBack)
 {
     FrameLimits limits;
-    limits.maxPayloadBytes = m_options.memoryLimitBytes;
+    limits.maxPayloadBytes = 0; // nothing but a small auth frame before the handshake
     auto *frames = new FrameSocket(socket, limits, this);
     Connection &connection = m_connections[frames];
     connection.nonce = makeNonce();
@@ -156,6 +156,9 @@ void WorkerService::handleAuth(FrameSocket *socket, Connection &connection, cons
         return;
     }
     connection.authenticated = true;
+    FrameLimits limits;
+    limits.maxPayloadBytes = m_options.memoryLimitBytes;
+    socket->setLimits(limits);
     socket->send(QCborMap{{field::Type, msg::Welcome}});
 }
 

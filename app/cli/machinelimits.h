@@ -1,1 +1,17 @@
 #pragma once
+
+namespace tessera::cli {
+
+// What this machine can do at best, measured in the same run as the benchmark so that ratios
+// survive a shared, noisy machine.
+struct MachineLimits
+{
+    double memoryReadBytesPerSecond = 0;  // one thread summing a large array (STREAM-like)
+    double memoryWriteBytesPerSecond = 0; // one thread filling a large array
+    double loopbackBytesPerSecond = 0;    // one TCP stream over 127.0.0.1
+    double loopbackRoundTripSeconds = 0;  // a one-byte ping-pong over 127.0.0.1
+};
+
+MachineLimits measureMachineLimits();
+
+} // namespace tessera::cli

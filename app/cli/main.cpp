@@ -2,6 +2,8 @@
 #include "runcommand.h"
 #include "sampledatacommand.h"
 
+#include "core/blockallocator.h"
+
 #include <QCoreApplication>
 
 #include <cstdio>
@@ -23,6 +25,7 @@ void printUsage()
 
 int main(int argc, char *argv[])
 {
+    tessera::blockallocator::tuneMalloc();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("tessera-cli"));
     QCoreApplication::setOrganizationName(QStringLiteral("tessera"));

@@ -97,6 +97,17 @@ QJsonObject StepRecord::toJson() const
     if (!result.meta.units.isEmpty())
         value[QStringLiteral("units")] = result.meta.units;
     object[QStringLiteral("result")] = value;
+    QJsonArray tasks;
+    for (const TaskRecord &task : report.tasks) {
+        tasks.append(QJsonObject{{QStringLiteral("kind"), taskKindName(task.kind)},
+                                 {QStringLiteral("worker"), task.worker},
+                                 {QStringLiteral("thread"), task.thread},
+                                 {QStringLiteral("startMicros"), qint64(task.startMicros)},
+                                 {QStringLiteral("endMicros"), qint64(task.endMicros)},
+                                 {QStringLiteral("fetchedBytes"), qint64(task.fetchedBytes)},
+                                 {QStringLiteral("outputBytes"), qint64(task.outputBytes)}});
+    }
+    object[QStringLiteral("tasks")] = tasks;
     return object;
 }
 

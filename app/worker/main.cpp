@@ -1,3 +1,4 @@
+#include "core/blockallocator.h"
 #include "net/blockstore.h"
 #include "net/handshake.h"
 #include "net/unixsignals.h"
@@ -23,6 +24,7 @@ int fail(const QString &message)
 
 int main(int argc, char *argv[])
 {
+    tessera::blockallocator::tuneMalloc();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("tessera-worker"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TESSERA_VERSION));

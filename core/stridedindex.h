@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace tessera {
+
+// Walks the positions of a loop nest in row-major order and keeps one flat offset per stream
+// (an array read or written by the loop) up to date, so kernels never divide to find offsets.
+// Kernels use it only for the outer axes: each step is followed by a long contiguous inner loop.
+class StridedIndex
+{
+public:
+    explicit StridedIndex(int streamCount = 1);
+
+    // Outermost axis first; strides has one entry per stream, in elements (may be 0 or negative).
+    void addAxis(std::int64_t extent, const std::vector<std::int64_t> &strides);
+    void reset();
+    // Steps to the next position; false (and back at the start) after the last one.
+    bool next();
+
+    std::int64_t offset(int stream = 0) const { return m_offsets[std::size_t(stream)]; }
+    std::int64_t positionCount() const;
+
+private:
+    int m_streamCount;
+    std::vector<std::int64_t> m_extents;
+    std::vector<std::int64_t> m_strides; // [axis * m_streamCount + stream]
+    std::vector<std::int64_t> m_index;
+    std::vector<std::int64_t> m_offsets;
+};
+
+} // namespace tessera
