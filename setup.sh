@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Tessera's two set-up commands for a fresh Debian 12 machine:
+#   ./setup.sh run    install what is missing, build, and run the main job
+#   ./setup.sh test   install what is missing, build, and run every test
+# As root it installs packages with apt-get; otherwise it prints the apt-get line and stops.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(g++ cmake ninja-build pkg-config qt6-base-dev libqcustomplot-dev libnetcdf-c++4-dev libeigen3-dev fonts-dejavu-core)
+BUILD_DIR=${TESSERA_BUILD_DIR:-build}
+
+usage() {
+    echo "usage: $0 run|test" >&2
+    exit 2
+}
+
+install_packages() {
+    local missing=()
+    for package in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "Tessera needs these Debian packages; install them as root, then run this again:" >&2
+        echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+        exit 1
+    fi
+    echo "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+build() {
+    cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@"
+    cmake --build "$BUILD_DIR" --parallel "$(nproc)"
+}
+
+# The seed experiment at a size this machine's memory can hold (90 days = 3 GB per copy).
+bench_days() {
+    local memory_gb
+    memory_gb=$(awk '/MemTotal/ {printf "%d", $2 / 1048576}' /proc/meminfo)
+    local days=$(( memory_gb * 4 ))
+    [ "$days" -gt 90 ] && days=90
+    [ "$days" -lt 8 ] && days=8
+    echo "$days"
+}
+
+case "${1:-}" in
+run)
+    install_packages
+    build
+    if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x "$BUILD_DIR/app/tessera" ]; then
+        exec "$BUILD_DIR/app/tessera" --local 2 --demo
+    fi
+    echo "no display: running the seed experiment headless"
+    exec "$BUILD_DIR/app/tessera-cli" bench --local 2 --days "$(bench_days)"
+    ;;
+test)
+    install_packages
+    build
+    # The engine must build without Qt Widgets: worker and CLI alone, as a cluster node would.
+    cmake -S . -B "$BUILD_DIR-headless" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTESSERA_GUI=OFF
+    cmake --build "$BUILD_DIR-headless" --parallel "$(nproc)" --target tessera-worker tessera-cli
+    cd "$BUILD_DIR"
+    QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 600
+    ;;
+*)
+    usage
+    ;;
+esac
