@@ -34,6 +34,8 @@ Chunks Chunks::alongFirstAxis(const Shape &shape, std::int64_t chunkExtent)
     std::vector<std::int64_t> first;
     for (std::int64_t start = 0; start < shape[0]; start += chunkExtent)
         first.push_back(std::min(chunkExtent, shape[0] - start));
+    if (first.empty())
+        first.push_back(0); // an empty axis is one empty chunk, as in single() and dask
     extents.push_back(std::move(first));
     for (std::size_t axis = 1; axis < shape.size(); ++axis)
         extents.push_back({shape[axis]});
@@ -112,8 +114,10 @@ QString Chunks::describe() const
 {
     QStringList axes;
     for (const auto &axisExtents : m_extents) {
-        const bool uniform = std::all_of(axisExtents.begin(), axisExtents.end() - 1,
-                                         [&](std::int64_t e) { return e == axisExtents.front(); });
+        // Uniform: equal chunks, the last one possibly shorter (never longer).
+        const bool uniform = !axisExtents.empty() && axisExtents.back() <= axisExtents.front()
+            && std::all_of(axisExtents.begin(), axisExtents.end() - 1,
+                           [&](std::int64_t e) { return e == axisExtents.front(); });
         if (axisExtents.size() == 1)
             axes << QString::number(axisExtents.front());
         else if (uniform)

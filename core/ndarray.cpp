@@ -85,4 +85,15 @@ NdArray NdArray::reshaped(Shape shape) const
     return view;
 }
 
+NdArray NdArray::view(std::int64_t offset, Shape shape) const
+{
+    assert(offset >= 0 && offset + elementCount(shape) <= m_size);
+    NdArray result;
+    result.m_size = elementCount(shape);
+    result.m_shape = std::move(shape);
+    result.m_data = std::shared_ptr<double[]>(m_data, m_data.get() + offset);
+    result.m_mayHaveNan = m_mayHaveNan;
+    return result;
+}
+
 } // namespace tessera

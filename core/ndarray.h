@@ -51,6 +51,9 @@ public:
 
     // Same buffer, other shape of the same element count.
     NdArray reshaped(Shape shape) const;
+    // `shape`'s elements starting at flat element `offset`, sharing this buffer (no copy). Arrays
+    // are never written after they are made, so a view stays valid and unchanged.
+    NdArray view(std::int64_t offset, Shape shape) const;
 
 private:
     Shape m_shape;

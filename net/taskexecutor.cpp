@@ -43,8 +43,40 @@ NdArray applyRegion(const NdArray &block, const Region &region)
     return region.empty() ? block : sliceArray(block, region);
 }
 
-Result<NdArray> computeTask(const Task &task, const std::vector<NdArray> &inputs, const std::vector<Region> &regions)
+// A region that is one contiguous run of the block (x[100,:,:] of a (4,721,1440) block) can be
+// read in place: returns its flat offset, or -1.
+std::int64_t contiguousOffset(const NdArray &block, const Region &region)
 {
+    const Shape &shape = block.shape();
+    const std::vector<std::int64_t> strides = rowMajorStrides(shape);
+    int axis = 0;
+    std::int64_t offset = 0;
+    while (axis < int(region.size()) && region[axis].count == 1) {
+        offset += region[axis].start * strides[axis];
+        ++axis;
+    }
+    if (axis < int(region.size())) {
+        if (region[axis].step != 1)
+            return -1;
+        offset += region[axis].start * strides[axis];
+        ++axis;
+    }
+    for (; axis < int(region.size()); ++axis) {
+        if (region[axis].start != 0 || region[axis].step != 1 || region[axis].count != shape[axis])
+            return -1;
+    }
+    return offset;
+}
+
+Result<NdArray> computeTask(const Task &task, const std::vector<NdArray> &inputs, const std::vector<Region> &regions,
+                            bool outputIsTransient)
+{
+    // A transient slice (returned, not stored) can be a view: nothing outlives the reply.
+    if (task.kind == TaskKind::Slice && outputIsTransient && !regions[0].empty()) {
+        const std::int64_t offset = contiguousOffset(inputs[0], regions[0]);
+        if (offset >= 0)
+            return inputs[0].view(offset, regionShape(regions[0]));
+    }
     std::vector<NdArray> views;
     views.reserve(inputs.size());
     for (std::size_t i = 0; i < inputs.size(); ++i)
@@ -310,7 +342,7 @@ void TaskExecutor::startJob(const std::shared_ptr<Job> &job)
     m_pool.start([this, job] {
         const qint64 begin = epochMicros();
         const int thread = currentThreadIndex();
-        Result<NdArray> output = computeTask(job->task, job->inputs, job->regions);
+        Result<NdArray> output = computeTask(job->task, job->inputs, job->regions, !job->store);
         if (output.isOk() && output->shape() != job->task.outputShape) {
             output = makeError(ErrorCode::Internal, QStringLiteral("task %1 made shape %2 where %3 was planned")
                                                         .arg(job->task.outputKey, shapeToString(output->shape()),
