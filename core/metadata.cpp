@@ -55,7 +55,10 @@ ArrayMeta deriveMeta(const Expr &expr, const std::function<const ArrayMeta *(con
             meta.axes.push_back(chosen);
         }
         const bool additive = expr.binaryOp == BinaryOp::Add || expr.binaryOp == BinaryOp::Subtract;
-        if (leftNumber || rightNumber)
+        // A number scales or shifts the array's quantity, except as a numerator: 1 / x is not in x's units.
+        if (leftNumber && expr.binaryOp == BinaryOp::Divide)
+            meta.units.clear();
+        else if (leftNumber || rightNumber)
             meta.units = leftNumber ? right.units : left.units;
         else if (additive && left.units == right.units)
             meta.units = left.units;

@@ -65,15 +65,13 @@ NdArray NdArray::fromVector(Shape shape, const std::vector<double> &values)
     return array;
 }
 
-NdArray NdArray::fromBytes(Shape shape, QByteArray bytes)
+NdArray NdArray::fromBuffer(Shape shape, const ByteBuffer &buffer)
 {
     NdArray array;
     array.m_shape = std::move(shape);
     array.m_size = elementCount(array.m_shape);
-    assert(bytes.size() == array.m_size * std::int64_t(sizeof(double)));
-    // The deleter owns the QByteArray, so the buffer lives exactly as long as the array.
-    auto *values = reinterpret_cast<double *>(bytes.data());
-    array.m_data = std::shared_ptr<double[]>(values, [keep = std::move(bytes)](double *) mutable { keep.clear(); });
+    assert(buffer.size() == array.m_size * std::int64_t(sizeof(double)));
+    array.m_data = std::shared_ptr<double[]>(buffer.storage(), reinterpret_cast<double *>(buffer.storage().get()));
     return array;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "bytebuffer.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -30,9 +32,8 @@ public:
     static NdArray filled(Shape shape, double value);
     static NdArray scalar(double value);
     static NdArray fromVector(Shape shape, const std::vector<double> &values);
-    // Adopts bytes received from a socket without copying them; bytes.size() must be
-    // elementCount(shape) * 8, in the machine's byte order.
-    static NdArray fromBytes(Shape shape, QByteArray bytes);
+    // Adopts a received buffer without copying; buffer.size() must be elementCount(shape) * 8.
+    static NdArray fromBuffer(Shape shape, const ByteBuffer &buffer);
 
     bool isNull() const { return !m_data && m_shape.empty(); }
     const Shape &shape() const { return m_shape; }

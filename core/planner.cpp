@@ -122,6 +122,9 @@ std::vector<IndexPiece> piecesAlongAxis(const Chunks &chunks, int axis, const In
         pieces.push_back({chunk, {position - chunkBegin, n, step, false}});
         k += n;
     }
+    // An empty selection is still one (empty) block, so a reduction over it has an input.
+    if (pieces.empty() && !chunks.extents(axis).empty())
+        pieces.push_back({0, {0, 0, step, false}});
     return pieces;
 }
 
@@ -226,14 +229,21 @@ std::pair<BlockIndex, Region> operandBlock(const BlockLayout &in, const Chunks &
     const int offset = outChunks.rank() - in.chunks.rank();
     const std::vector<std::int64_t> outOffset = outChunks.blockOffset(outIndex);
     const Shape outShape = outChunks.blockShape(outIndex);
+    const Shape outFullShape = outChunks.shape();
     const Shape inShape = in.chunks.shape();
     BlockIndex index;
     Region region;
     for (int axis = 0; axis < in.chunks.rank(); ++axis) {
         const int outAxis = axis + offset;
-        if (inShape[axis] == 1 && outShape[outAxis] != 1) {
+        // Broadcast along the whole axis, even where an output block is one element thick there.
+        if (inShape[axis] == 1 && outFullShape[outAxis] != 1) {
             index.push_back(0);
             region.push_back(AxisSlice::whole(1));
+            continue;
+        }
+        if (outShape[outAxis] == 0) { // an empty axis: its one chunk, which no position lies in
+            index.push_back(0);
+            region.push_back(AxisSlice::whole(0));
             continue;
         }
         const int chunk = in.chunks.chunkContaining(axis, outOffset[outAxis]);
@@ -264,6 +274,8 @@ Chunks unifiedChunks(const Shape &shape, const std::vector<const BlockLayout *> 
         std::vector<std::int64_t> axisExtents;
         for (std::size_t i = 1; i < boundaries.size(); ++i)
             axisExtents.push_back(boundaries[i] - boundaries[i - 1]);
+        if (axisExtents.empty())
+            axisExtents.push_back(0); // an empty axis is one empty chunk
         extents.push_back(std::move(axisExtents));
     }
     return Chunks(std::move(extents));
@@ -383,6 +395,9 @@ Result<NodeBlocks> Planner::planReduce(const Expr &expr)
     for (std::int64_t outFlat = 0; outFlat < outCount; ++outFlat) {
         const BlockIndex outIndex = out.layout.chunks.unflatten(outFlat);
         const auto &byWorker = groups[outFlat];
+        if (byWorker.empty()) // only an input with no chunks along a reduced axis, never one the planner made
+            return makeError(ErrorCode::InvalidArgument,
+                             QStringLiteral("column %1: the array to reduce has no blocks").arg(expr.column));
 
         // Partials: split a worker's blocks across its threads when there are few groups.
         std::vector<std::pair<int, std::vector<std::int64_t>>> partialInputs;
@@ -502,7 +517,11 @@ std::optional<NdArray> foldConstants(Expr &expr)
             value = finalizeReduce(expr.reduceOp, partialReduce(expr.reduceOp, {*values[0]}, axes), expr.ddof);
         }
         break;
-    case Expr::Kind::Index: break; // a 0-d constant cannot be indexed; the checker refused it
+    case Expr::Kind::Index:
+        // A 0-d constant takes only '...' (checked away to no items), which selects it whole.
+        if (allConstant && expr.indices.empty())
+            value = *values[0];
+        break;
     }
     if (value && value->rank() == 0) {
         expr.kind = Expr::Kind::Number;

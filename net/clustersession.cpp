@@ -4,6 +4,7 @@
 #include "sessionprivate.h"
 
 #include <QCborArray>
+#include <QRandomGenerator>
 #include <QTcpSocket>
 
 #include <set>
@@ -23,6 +24,7 @@ QString workerStateName(WorkerState state)
 
 ClusterSession::Private::Private(ClusterSession *session)
     : q(session)
+    , m_sessionTag(QString::number(QRandomGenerator::global()->generate64(), 36))
 {
 }
 
@@ -102,7 +104,7 @@ void ClusterSession::Private::startConnect(Operation *operation, const QStringLi
             q->refreshWorkerStatus();
             operationDone(operation, Status::ok());
         });
-        QObject::connect(client, &WorkerClient::failed, q, [this, operation, pending](const QString &message) {
+        QObject::connect(client, &WorkerClient::failed, q, [this, operation, pending, client](const QString &message) {
             if (pending->failed)
                 return;
             pending->failed = true;
@@ -110,7 +112,7 @@ void ClusterSession::Private::startConnect(Operation *operation, const QStringLi
                 other->close();
                 other->deleteLater();
             }
-            operationDone(operation, makeError(ErrorCode::Network, message));
+            operationDone(operation, makeError(client->failureCode(), message));
         });
         client->connectTo(address);
     }

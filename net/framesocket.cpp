@@ -165,7 +165,7 @@ void FrameSocket::readAvailable()
             m_pending.header = std::move(head.header);
             if (head.payloadBytes > 0) {
                 try {
-                    m_pending.payload = QByteArray(qsizetype(head.payloadBytes), Qt::Uninitialized);
+                    m_pending.payload = ByteBuffer::allocate(head.payloadBytes);
                 } catch (const std::bad_alloc &) {
                     failFrame(u"cannot allocate %1 for a frame payload"_s.arg(
                         formatBytes(head.payloadBytes)));

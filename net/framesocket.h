@@ -2,6 +2,8 @@
 
 #include "frame.h"
 
+#include "core/bytebuffer.h"
+
 #include <QByteArray>
 #include <QCborMap>
 #include <QObject>
@@ -13,7 +15,7 @@ namespace tessera {
 struct Frame
 {
     QCborMap header;
-    QByteArray payload; // exactly the declared length; empty when there is none
+    ByteBuffer payload; // exactly the declared length; empty when there is none
 };
 
 // Frames over one QTcpSocket. Reads the prefix and header, checks the declared lengths against

@@ -133,7 +133,7 @@ WireTask taskFromCbor(const QCborMap &map)
     return wire;
 }
 
-Result<NdArray> blockFromFrame(const QCborMap &header, const QByteArray &payload)
+Result<NdArray> blockFromFrame(const QCborMap &header, const ByteBuffer &payload)
 {
     const Shape shape = shapeFromCbor(header.value(QStringLiteral("shape")).toArray());
     for (std::int64_t extent : shape) {
@@ -146,7 +146,7 @@ Result<NdArray> blockFromFrame(const QCborMap &header, const QByteArray &payload
                                                 .arg(elementCount(shape) * std::int64_t(sizeof(double)))
                                                 .arg(payload.size()));
     }
-    NdArray block = payload.isEmpty() ? NdArray(shape) : NdArray::fromBytes(shape, payload);
+    NdArray block = payload.isEmpty() ? NdArray(shape) : NdArray::fromBuffer(shape, payload);
     block.setMayHaveNan(header.value(QStringLiteral("nan")).toBool(true));
     return block;
 }

@@ -59,7 +59,7 @@ WireTask taskFromCbor(const QCborMap &map);
 
 // The array in a "block" or "put" frame: {shape, nan} and payload; refuses a payload whose size
 // does not match the shape.
-Result<NdArray> blockFromFrame(const QCborMap &header, const QByteArray &payload);
+Result<NdArray> blockFromFrame(const QCborMap &header, const ByteBuffer &payload);
 QCborMap blockHeader(const NdArray &block);
 
 // Typed errors travel as {type: "error", code, message}.

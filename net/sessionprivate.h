@@ -51,7 +51,8 @@ public:
     // The first lost worker holding a block of `layout`, or -1.
     int lostWorkerIn(const BlockLayout &layout) const;
     std::int64_t clientPayloadBytes() const;
-    QString nextOperationId() { return QStringLiteral("op%1").arg(m_nextOperation++); }
+    // Unique across sessions too: several workbenches may share the same workers.
+    QString nextOperationId() { return QStringLiteral("%1.op%2").arg(m_sessionTag).arg(m_nextOperation++); }
     QString nextResultName();
 
     ClusterSession *q;
@@ -66,6 +67,7 @@ public:
     QPointer<Operation> running;
 
 private:
+    QString m_sessionTag;
     int m_nextOperation = 1;
     int m_nextResult = 1;
 };

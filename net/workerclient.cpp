@@ -82,9 +82,9 @@ void WorkerClient::attach(QTcpSocket *socket)
     connect(m_frames, &FrameSocket::protocolError, this, [this](const QString &message) {
         m_lastError = message;
         // A refused or unreachable connect never reaches "disconnected" on every platform.
-        if (m_state == State::Connecting)
+        if (m_state == State::Connecting && m_frames)
             fail(QStringLiteral("cannot reach worker at %1: %2; is tessera-worker running there and listening on that port?")
-                     .arg(m_address, message));
+                     .arg(m_address, m_frames->socket()->errorString()));
     });
     connect(m_frames, &FrameSocket::disconnected, this, [this] {
         if (m_state == State::Ready) {
@@ -111,7 +111,8 @@ void WorkerClient::onFrame(const Frame &frame)
             if (version != ProtocolVersion) {
                 fail(QStringLiteral("worker at %1 speaks protocol version %2 and this program version %3; "
                                     "install the same Tessera release on both")
-                         .arg(m_address).arg(version).arg(ProtocolVersion));
+                         .arg(m_address).arg(version).arg(ProtocolVersion),
+                     ErrorCode::InvalidArgument);
                 return;
             }
             m_hello = frame.header;
@@ -128,8 +129,12 @@ void WorkerClient::onFrame(const Frame &frame)
             m_state = State::Ready;
             Q_EMIT ready();
         } else if (type == msg::Error) {
-            fail(QStringLiteral("worker at %1 refused the connection: %2")
-                     .arg(m_address, frame.header.value(field::Message).toString()));
+            const bool auth = frame.header.value(field::Code).toString() == QLatin1String("auth");
+            fail(QStringLiteral("worker at %1 refused the connection: %2%3")
+                     .arg(m_address, frame.header.value(field::Message).toString(),
+                          auth && m_token.isEmpty() ? QStringLiteral(" (no token was given here: pass --token-file with the worker's token)")
+                                                    : QString()),
+                 auth ? ErrorCode::Auth : ErrorCode::InvalidArgument);
         } else {
             fail(QStringLiteral("worker at %1 sent '%2' before the handshake finished; is that a Tessera worker?").arg(m_address, type));
         }
@@ -188,11 +193,12 @@ void WorkerClient::close()
         m_frames->close();
 }
 
-void WorkerClient::fail(const QString &message)
+void WorkerClient::fail(const QString &message, ErrorCode code)
 {
     if (m_state == State::Closed)
         return;
     m_state = State::Closed;
+    m_failureCode = code;
     m_connectTimer.stop();
     failPending(message);
     if (m_frames)

@@ -2,6 +2,8 @@
 
 #include "framesocket.h"
 
+#include "core/status.h"
+
 #include <QCborMap>
 #include <QObject>
 #include <QPointer>
@@ -41,6 +43,8 @@ public:
     QString address() const { return m_address; }
     const QCborMap &hello() const { return m_hello; }
     QString workerName() const;
+    // Why the connection failed: Auth for a refused token, Network otherwise.
+    ErrorCode failureCode() const { return m_failureCode; }
 
     // Only when Ready. The header's "id" is set here.
     void request(QCborMap header, QByteArrayView payload, ReplyHandler handler);
@@ -60,7 +64,7 @@ Q_SIGNALS:
 private:
     void attach(QTcpSocket *socket);
     void onFrame(const Frame &frame);
-    void fail(const QString &message);
+    void fail(const QString &message, ErrorCode code = ErrorCode::Network);
     void failPending(const QString &message);
 
     QByteArray m_token;
@@ -73,6 +77,7 @@ private:
     qint64 m_nextId = 1;
     std::map<qint64, ReplyHandler> m_pending;
     QString m_lastError;
+    ErrorCode m_failureCode = ErrorCode::Network;
 };
 
 // Splits "host:port"; false when it is not one.

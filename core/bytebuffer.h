@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+
+#include <cstdint>
+#include <memory>
+
+namespace tessera {
+
+// Bytes received from a socket, in a buffer from blockallocator so that a 33 MB block arriving
+// reuses pooled, already-faulted memory and can become an NdArray without a copy.
+class ByteBuffer
+{
+public:
+    ByteBuffer() = default;
+    // Uninitialised; the caller fills all of it.
+    static ByteBuffer allocate(std::int64_t size);
+    static ByteBuffer copyOf(QByteArrayView bytes);
+
+    char *data() { return m_data.get(); }
+    const char *data() const { return m_data.get(); }
+    std::int64_t size() const { return m_size; }
+    bool isEmpty() const { return m_size == 0; }
+    QByteArrayView view() const { return QByteArrayView(m_data.get(), m_size); }
+    QByteArray toByteArray() const { return QByteArray(m_data.get(), qsizetype(m_size)); }
+    // Shares ownership of the buffer (for NdArray::fromBuffer).
+    const std::shared_ptr<char[]> &storage() const { return m_data; }
+
+private:
+    std::shared_ptr<char[]> m_data;
+    std::int64_t m_size = 0;
+};
+
+} // namespace tessera

@@ -1,0 +1,548 @@
+// The result, timings, block-map and task-stream views on hand-built data, and the block map
+// and result view against a real local cluster when one can be started. With
+// TESSERA_SCREENSHOTS=DIR each view is saved as DIR/<name>.png for a person to look at.
+
+#include "viewtestdata.h"
+
+#include "core/netcdfwriter.h"
+#include "net/localcluster.h"
+#include "ui/blockmapcanvas.h"
+#include "ui/blockmapview.h"
+#include "ui/cftime.h"
+#include "ui/resultview.h"
+#include "ui/taskstreamview.h"
+#include "ui/timingsmodel.h"
+#include "ui/timingsview.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QImage>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimeZone>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace viewtestdata;
+
+Q_DECLARE_METATYPE(tessera::Axis)
+
+class TestViews : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void cfTimeUnits_data();
+    void cfTimeUnits();
+    void heatmapEqualsValues_data();
+    void heatmapEqualsValues();
+    void heatmapOfGlobalField();
+    void lineOnDateAxis_data();
+    void lineOnDateAxis();
+    void lineOnCoordinates();
+    void scalarWithUnits();
+    void higherRankShowsFirstSlice();
+    void distributedResult();
+    void timingsGainRowsAndBars();
+    void taskStreamDrawsEveryTask();
+    void blockMapLanesAndColours_data();
+    void blockMapLanesAndColours();
+    void blockMapClickShowsBlock();
+    void liveCluster();
+
+private:
+    // Shows `widget` at a size a dock would give it, so layouts run as they would for a user.
+    static void present(QWidget *widget, QSize size);
+    static void screenshot(QWidget *widget, const QString &name);
+};
+
+void TestViews::present(QWidget *widget, QSize size)
+{
+    widget->resize(size);
+    widget->show();
+    QVERIFY(QTest::qWaitForWindowExposed(widget));
+}
+
+void TestViews::screenshot(QWidget *widget, const QString &name)
+{
+    const QString directory = qEnvironmentVariable("TESSERA_SCREENSHOTS");
+    if (directory.isEmpty())
+        return;
+    QVERIFY(QDir().mkpath(directory));
+    QVERIFY(widget->grab().save(directory + u'/' + name + u".png"_s));
+}
+
+void TestViews::cfTimeUnits_data()
+{
+    QTest::addColumn<QString>("units");
+    QTest::addColumn<double>("value");
+    QTest::addColumn<QDateTime>("expected");
+    const QTimeZone utc = QTimeZone::utc();
+    QTest::newRow("ERA hours since 1900") << u"hours since 1900-01-01 00:00:00.0"_s << 999312.0
+                                          << QDateTime(QDate(2014, 1, 1), QTime(0, 0), utc);
+    QTest::newRow("days since date only") << u"days since 2014-01-01"_s << 31.25
+                                          << QDateTime(QDate(2014, 2, 1), QTime(6, 0), utc);
+    QTest::newRow("seconds since ISO with Z") << u"seconds since 1970-01-01T00:00:00Z"_s << 86400.0
+                                              << QDateTime(QDate(1970, 1, 2), QTime(0, 0), utc);
+    QTest::newRow("minutes, offset zone") << u"minutes since 2000-1-1 1:00:00 +01:00"_s << 60.0
+                                          << QDateTime(QDate(2000, 1, 1), QTime(1, 0), utc);
+}
+
+void TestViews::cfTimeUnits()
+{
+    QFETCH(QString, units);
+    QFETCH(double, value);
+    QFETCH(QDateTime, expected);
+    const auto parsed = parseCfTimeUnits(units);
+    QVERIFY(parsed);
+    QCOMPARE(parsed->toEpochSeconds(value), double(expected.toSecsSinceEpoch()));
+    QVERIFY(!parseCfTimeUnits(units, u"360_day"_s));
+    QVERIFY(!parseCfTimeUnits(u"degrees_north"_s));
+    QVERIFY(!parseCfTimeUnits(u"months since 2000-01-01"_s));
+}
+
+void TestViews::heatmapEqualsValues_data()
+{
+    QTest::addColumn<tessera::Axis>("rowAxis");
+    QTest::addColumn<tessera::Axis>("columnAxis");
+    QTest::newRow("latitude descending 60..-60") << latitude(steps(60, -30, 5)) << longitude(steps(0, 90, 4));
+    QTest::newRow("latitude ascending -60..60") << latitude(steps(-60, 30, 5)) << longitude(steps(0, 90, 4));
+    QTest::newRow("longitude descending") << latitude(steps(-60, 30, 5)) << longitude(steps(270, -90, 4));
+    QTest::newRow("no coordinates") << axis(u"y"_s, {}, {}) << axis(u"x"_s, {}, {});
+}
+
+void TestViews::heatmapEqualsValues()
+{
+    QFETCH(tessera::Axis, rowAxis);
+    QFETCH(tessera::Axis, columnAxis);
+    const int rows = 5;
+    const int columns = 4;
+    const auto coordinate = [](const tessera::Axis &a, int i) { return a.values.empty() ? double(i) : a.values[std::size_t(i)]; };
+    std::vector<double> values;
+    for (int i = 0; i < rows; ++i) {
+        for (int j = 0; j < columns; ++j)
+            values.push_back(100 * i + j + 0.5);
+    }
+    ResultView view;
+    view.showResult(gathered(u"r"_s, {rows, columns}, values, {rowAxis, columnAxis}), u"x.mean(axis=0)"_s);
+    QCPColorMap *map = view.colorMap();
+    QVERIFY(map);
+    QCPColorMapData *data = map->data();
+    QCOMPARE(data->keySize(), columns);
+    QCOMPARE(data->valueSize(), rows);
+    // Cell by cell: the cell at each value's coordinates holds that value.
+    for (int i = 0; i < rows; ++i) {
+        for (int j = 0; j < columns; ++j) {
+            int key = -1;
+            int value = -1;
+            data->coordToCell(coordinate(columnAxis, j), coordinate(rowAxis, i), &key, &value);
+            QCOMPARE(data->cell(key, value), values[std::size_t(i * columns + j)]);
+        }
+    }
+    // North up, east right: the bottom-left cell is the smallest latitude and longitude.
+    QVERIFY(!map->valueAxis()->rangeReversed());
+    QVERIFY(!map->keyAxis()->rangeReversed());
+    const bool rowsDescend = !rowAxis.values.empty() && rowAxis.values.back() < rowAxis.values.front();
+    const bool columnsDescend = !columnAxis.values.empty() && columnAxis.values.back() < columnAxis.values.front();
+    QCOMPARE(data->cell(0, 0), values[std::size_t((rowsDescend ? rows - 1 : 0) * columns + (columnsDescend ? columns - 1 : 0))]);
+    // Axes span the coordinates plus half a cell each side, so edge cells show whole.
+    const double rowLow = std::min(coordinate(rowAxis, 0), coordinate(rowAxis, rows - 1));
+    const double rowHigh = std::max(coordinate(rowAxis, 0), coordinate(rowAxis, rows - 1));
+    const double columnLow = std::min(coordinate(columnAxis, 0), coordinate(columnAxis, columns - 1));
+    const double columnHigh = std::max(coordinate(columnAxis, 0), coordinate(columnAxis, columns - 1));
+    QCOMPARE(data->valueRange(), QCPRange(rowLow, rowHigh));
+    QCOMPARE(data->keyRange(), QCPRange(columnLow, columnHigh));
+    const double rowHalf = (rowHigh - rowLow) / (rows - 1) / 2;
+    const double columnHalf = (columnHigh - columnLow) / (columns - 1) / 2;
+    QCOMPARE(map->valueAxis()->range(), QCPRange(rowLow - rowHalf, rowHigh + rowHalf));
+    QCOMPARE(map->keyAxis()->range(), QCPRange(columnLow - columnHalf, columnHigh + columnHalf));
+}
+
+void TestViews::heatmapOfGlobalField()
+{
+    ResultView view;
+    present(&view, QSize(900, 520));
+    const tessera::EvaluationResult result = temperatureMap(2.5);
+    view.showResult(result, u"x.mean(axis=0)"_s);
+    QCPColorMap *map = view.colorMap();
+    QVERIFY(map);
+    QCOMPARE(map->data()->keySize(), 144);
+    QCOMPARE(map->data()->valueSize(), 73);
+    // North pole row (stored first) lands at the top of the map.
+    QCOMPARE(map->data()->cell(10, 72), result.value.at(10));
+    QCOMPARE(map->data()->cell(10, 0), result.value.at(72 * 144 + 10));
+    QVERIFY(map->colorScale());
+    QVERIFY(map->colorScale()->axis()->label().contains(u"(K)"));
+    QVERIFY(map->keyAxis()->label().contains(u"°E"));
+    QVERIFY(map->valueAxis()->label().contains(u"°N"));
+
+    // Hover readout: the cell under the mouse, with coordinates and units.
+    QSignalSpy readouts(&view, &ResultView::readoutChanged);
+    const QPoint over(int(map->keyAxis()->coordToPixel(180)), int(map->valueAxis()->coordToPixel(45)));
+    QTest::mouseMove(view.plot(), over);
+    QTRY_VERIFY(!readouts.isEmpty());
+    const QString readout = readouts.last().first().toString();
+    QVERIFY2(readout.contains(u"180") && readout.contains(u"45") && readout.contains(u" K"), qPrintable(readout));
+    screenshot(&view, u"result-heatmap"_s);
+
+    view.setGradient(QCPColorGradient::gpJet);
+    QCOMPARE(view.gradient(), QCPColorGradient::gpJet);
+    QCOMPARE(map->gradient().color(1.0, QCPRange(0, 1)), QCPColorGradient(QCPColorGradient::gpJet).color(1.0, QCPRange(0, 1)));
+
+    QTemporaryDir directory;
+    QVERIFY(view.exportPng(directory.filePath(u"map.png"_s)));
+    QVERIFY(!QImage(directory.filePath(u"map.png"_s)).isNull());
+    QVERIFY(view.exportPdf(directory.filePath(u"map.pdf"_s)));
+    QFile pdf(directory.filePath(u"map.pdf"_s));
+    QVERIFY(pdf.open(QIODevice::ReadOnly));
+    QVERIFY(pdf.read(5).startsWith("%PDF"));
+
+    // Anomalies (both signs) get the diverging gradient centred on zero.
+    ResultView anomalies;
+    tessera::EvaluationResult anomaly = result;
+    std::vector<double> centred(std::size_t(result.value.size()));
+    for (std::size_t i = 0; i < centred.size(); ++i)
+        centred[i] = result.value.at(std::int64_t(i)) - 278;
+    anomaly.value = tessera::NdArray::fromVector(result.meta.shape, centred);
+    present(&anomalies, QSize(900, 520));
+    anomalies.showResult(anomaly, u"x.mean(axis=0) - x.mean()"_s);
+    QCOMPARE(anomalies.gradient(), QCPColorGradient::gpPolar);
+    QCOMPARE(anomalies.colorMap()->dataRange().center(), 0.0);
+    screenshot(&anomalies, u"result-heatmap-anomaly"_s);
+}
+
+void TestViews::lineOnDateAxis_data()
+{
+    // Each row spells 2014-01-01 00:00 UTC in steps of 6 hours in other units.
+    QTest::addColumn<QString>("units");
+    QTest::addColumn<double>("first");
+    QTest::addColumn<double>("step");
+    QTest::newRow("hours since 1900") << u"hours since 1900-01-01 00:00:00.0"_s << 999312.0 << 6.0;
+    QTest::newRow("days since 2014") << u"days since 2014-01-01 00:00:00"_s << 0.0 << 0.25;
+    QTest::newRow("seconds since 1970") << u"seconds since 1970-01-01"_s << 1388534400.0 << 21600.0;
+}
+
+void TestViews::lineOnDateAxis()
+{
+    QFETCH(QString, units);
+    QFETCH(double, first);
+    QFETCH(double, step);
+    const std::vector<double> time = steps(first, step, 12);
+    std::vector<double> values = steps(270, 0.5, 12);
+    ResultView view;
+    view.showResult(gathered(u"r2"_s, {12}, values, {axis(u"time"_s, time, units)}), u"x.mean(axis=(1,2))"_s);
+    QCPGraph *graph = view.lineGraph();
+    QVERIFY(graph);
+    QVERIFY(!qSharedPointerDynamicCast<QCPAxisTickerDateTime>(graph->keyAxis()->ticker()).isNull());
+    QCOMPARE(graph->dataCount(), 12);
+    const double start = double(QDateTime(QDate(2014, 1, 1), QTime(0, 0), QTimeZone::utc()).toSecsSinceEpoch());
+    for (int i = 0; i < 12; ++i) {
+        QCOMPARE(graph->data()->at(i)->key, start + i * 21600.0);
+        QCOMPARE(graph->data()->at(i)->value, values[std::size_t(i)]);
+    }
+    QVERIFY(graph->valueAxis()->label().contains(u"(K)"));
+}
+
+void TestViews::lineOnCoordinates()
+{
+    // A zonal mean: latitude 90..-90 has no date axis and keeps each value at its latitude.
+    const std::vector<double> lat = steps(90, -2.5, 73);
+    std::vector<double> values;
+    for (double y : lat)
+        values.push_back(temperatureAt(y, 0));
+    ResultView view;
+    view.showResult(gathered(u"r3"_s, {73}, values, {latitude(lat)}), u"x.mean(axis=(0,2))"_s);
+    QCPGraph *graph = view.lineGraph();
+    QVERIFY(graph);
+    QVERIFY(qSharedPointerDynamicCast<QCPAxisTickerDateTime>(graph->keyAxis()->ticker()).isNull());
+    QCOMPARE(graph->dataCount(), 73);
+    for (int i = 0; i < 73; ++i) {
+        const auto point = graph->data()->findBegin(lat[std::size_t(i)], false);
+        QCOMPARE(point->key, lat[std::size_t(i)]);
+        QCOMPARE(point->value, values[std::size_t(i)]);
+    }
+    QVERIFY(graph->keyAxis()->label().contains(u"°N"));
+
+    ResultView series;
+    present(&series, QSize(900, 420));
+    series.showResult(globalMeanSeries(365), u"x.mean(axis=(1,2))"_s);
+    QVERIFY(series.lineGraph());
+    screenshot(&series, u"result-line-time"_s);
+}
+
+void TestViews::scalarWithUnits()
+{
+    ResultView view;
+    present(&view, QSize(600, 300));
+    view.showResult(gathered(u"r"_s, {}, {277.15334}, {}), u"x.mean()"_s);
+    QVERIFY(!view.colorMap());
+    QVERIFY(!view.lineGraph());
+    QVERIFY2(view.scalarText().contains(u"277.153") && view.scalarText().endsWith(u" K"), qPrintable(view.scalarText()));
+    screenshot(&view, u"result-scalar"_s);
+
+    view.showResult(gathered(u"r"_s, {}, {42}, {}, {}, {}), u"x[0,0,0]"_s);
+    QCOMPARE(view.scalarText(), u"42"_s);
+}
+
+void TestViews::higherRankShowsFirstSlice()
+{
+    std::vector<double> values = steps(0, 1, 3 * 4 * 5);
+    ResultView view;
+    present(&view, QSize(700, 420));
+    view.showResult(gathered(u"x"_s, {3, 4, 5}, values,
+                             {hoursSince1900(steps(999312, 6, 3)), latitude(steps(30, -10, 4)), longitude(steps(0, 10, 5))}),
+                    u"x[0:3]"_s);
+    QCPColorMap *map = view.colorMap();
+    QVERIFY(map);
+    QCOMPARE(map->data()->keySize(), 5);
+    QCOMPARE(map->data()->valueSize(), 4);
+    for (int i = 0; i < 4; ++i) {
+        for (int j = 0; j < 5; ++j)
+            QCOMPARE(map->data()->cell(j, 3 - i), values[std::size_t(i * 5 + j)]);
+    }
+    QVERIFY2(view.noteText().contains(u"(3, 4, 5)") && view.noteText().contains(u"x[0, :, :]")
+                 && view.noteText().contains(u"max 59"),
+             qPrintable(view.noteText()));
+    screenshot(&view, u"result-rank3"_s);
+}
+
+void TestViews::distributedResult()
+{
+    tessera::EvaluationResult result;
+    result.meta.name = u"r1"_s;
+    result.meta.shape = {1460, 721, 1440};
+    result.arrayName = u"r1"_s;
+    ResultView view;
+    present(&view, QSize(600, 300));
+    view.showResult(result, u"x - x.mean()"_s);
+    QVERIFY(!view.colorMap());
+    QVERIFY(view.scalarText().isEmpty());
+    QVERIFY2(view.noteText().contains(u"r1") && view.noteText().contains(u"(1460, 721, 1440)"), qPrintable(view.noteText()));
+    screenshot(&view, u"result-distributed"_s);
+}
+
+void TestViews::timingsGainRowsAndBars()
+{
+    TimingsView view;
+    present(&view, QSize(1000, 640));
+    const auto barsOf = [&view] {
+        QList<QCPBars *> bars;
+        for (int i = 0; i < view.chart()->plottableCount(); ++i) {
+            if (auto *b = qobject_cast<QCPBars *>(view.chart()->plottable(i)))
+                bars << b;
+        }
+        return bars;
+    };
+    const std::vector<tessera::OperationReport> first = seedReports(1.0);
+    for (std::size_t i = 0; i < first.size(); ++i) {
+        view.addReport(first[i], u"run 1"_s);
+        QCOMPARE(view.rowCount(), int(i) + 1);
+        // One stack per operation: each phase's bars gain a bar.
+        const QList<QCPBars *> bars = barsOf();
+        QCOMPARE(bars.size(), 4);
+        for (QCPBars *b : bars)
+            QCOMPARE(b->dataCount(), int(i) + 1);
+    }
+    // Stacks are as tall as the wall time.
+    for (int k = 0; k < int(first.size()); ++k) {
+        double top = 0;
+        for (QCPBars *b : barsOf())
+            top += b->data()->at(k)->value;
+        QVERIFY(qFuzzyCompare(top, first[std::size_t(k)].wallSeconds));
+    }
+    const std::vector<tessera::OperationReport> second = seedReports(0.87);
+    for (const tessera::OperationReport &r : second)
+        view.addReport(r, u"run 2"_s);
+    QCOMPARE(view.rowCount(), 12);
+    QCOMPARE(view.selectedRuns(), QStringList({u"run 1"_s, u"run 2"_s}));
+    const QList<QCPBars *> grouped = barsOf();
+    QCOMPARE(grouped.size(), 8);
+    QVERIFY(grouped.front()->barsGroup());
+    QCOMPARE(grouped.front()->barsGroup()->size(), 8);
+    screenshot(&view, u"timings-two-runs"_s);
+
+    const QStringList lines = view.toCsv().split(u'\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 13);
+    QCOMPARE(lines[0], u"run,operation,wall_s,plan_s,compute_s,transfer_s,tasks,client_bytes,peer_bytes"_s);
+    QVERIFY2(lines[4].startsWith(u"run 1,\"x.mean(axis=(1,2))\","_s), qPrintable(lines[4]));
+    QVERIFY2(lines[12].startsWith(u"run 2,x - x.mean(),"_s) && lines[12].endsWith(u",734,61000,2920"_s), qPrintable(lines[12]));
+    QTemporaryDir directory;
+    QVERIFY(view.exportCsv(directory.filePath(u"t.csv"_s)));
+    QFile csv(directory.filePath(u"t.csv"_s));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(csv.readAll()), view.toCsv());
+
+    view.setSelectedRuns({u"run 2"_s});
+    QCOMPARE(barsOf().size(), 4);
+    QCOMPARE(view.model()->data(view.model()->index(1, TimingsModel::ClientBytesColumn)).toString(), u"8.3 MB"_s);
+    view.clearHistory();
+    QCOMPARE(view.rowCount(), 0);
+    QCOMPARE(barsOf().size(), 0);
+}
+
+void TestViews::taskStreamDrawsEveryTask()
+{
+    TaskStreamView view;
+    present(&view, QSize(1000, 420));
+    const std::vector<tessera::WorkerInfo> infos = workers(4, 2);
+    const tessera::OperationReport mean = meanAxis0Report();
+    view.showReport(mean, infos);
+    QCOMPARE(view.drawnTaskCount(), int(mean.tasks.size()));
+    // Hovering the middle of a task finds it: rows are worker-major, thread-minor.
+    const tessera::TaskRecord &last = mean.tasks.back();
+    const QPointF centre(view.plot()->xAxis->coordToPixel((last.startMicros + last.endMicros) / 2000.0),
+                         view.plot()->yAxis->coordToPixel(last.worker * 2 + last.thread));
+    const tessera::TaskRecord *found = view.taskAt(centre);
+    QVERIFY(found);
+    QCOMPARE(found->outputKey, last.outputKey);
+    QVERIFY(view.describeTask(*found).contains(u"fetched 16.6 MB"));
+    screenshot(&view, u"taskstream-mean"_s);
+
+    const tessera::OperationReport load = loadReport();
+    view.showReport(load, infos);
+    QCOMPARE(view.drawnTaskCount(), int(load.tasks.size()));
+    view.showReport({}, infos);
+    QCOMPARE(view.drawnTaskCount(), 0);
+}
+
+void TestViews::blockMapLanesAndColours_data()
+{
+    QTest::addColumn<tessera::ArrayInfo>("info");
+    QTest::addColumn<int>("workerCount");
+    QTest::addColumn<QString>("screenshotName");
+    QTest::newRow("strip of 90 blocks on 4 workers") << stripArray(360, 4, 4) << 4 << u"blockmap-strip"_s;
+    QTest::newRow("1460 blocks wrap on 3 workers") << stripArray(1460, 1, 3) << 3 << u"blockmap-wrapped"_s;
+    QTest::newRow("2x2 grid round robin on 3 workers") << gridArray(3) << 3 << u"blockmap-grid"_s;
+}
+
+void TestViews::blockMapLanesAndColours()
+{
+    QFETCH(tessera::ArrayInfo, info);
+    QFETCH(int, workerCount);
+    QFETCH(QString, screenshotName);
+    BlockMapView view;
+    present(&view, QSize(900, 520));
+    view.showArrayInfo(info, workers(workerCount, 2));
+    QCOMPARE(view.blockCount(), info.layout.chunks.blockCount());
+    for (qint64 flat = 0; flat < view.blockCount(); ++flat) {
+        const int worker = info.layout.workers[std::size_t(flat)];
+        QCOMPARE(view.blockWorker(flat), worker);
+        QCOMPARE(view.blockColor(flat), view.workerColor(worker));
+    }
+    QVERIFY(view.workerColor(0) != view.workerColor(1));
+    screenshot(&view, screenshotName);
+}
+
+void TestViews::blockMapClickShowsBlock()
+{
+    BlockMapView view;
+    present(&view, QSize(900, 520));
+    const tessera::ArrayInfo info = stripArray(360, 4, 4);
+    view.showArrayInfo(info, workers(4, 2));
+    auto *canvas = view.findChild<BlockMapCanvas *>();
+    QVERIFY(canvas);
+    QSignalSpy clicked(&view, &BlockMapView::blockClicked);
+    QTest::mouseClick(canvas, Qt::LeftButton, {}, canvas->cellRect(5).center().toPoint());
+    QCOMPARE(clicked.size(), 1);
+    QCOMPARE(clicked.first().first().toString(), u"x:5.0.0"_s);
+    const QString details = view.detailsText();
+    QVERIFY2(details.contains(u"x:5.0.0") && details.contains(u"time 20:24") && details.contains(u"latitude 0:73")
+                 && details.contains(u"(4, 73, 144)") && details.contains(u"336.4 kB") && details.contains(u"worker 0"),
+             qPrintable(details));
+    screenshot(&view, u"blockmap-selected"_s);
+}
+
+void TestViews::liveCluster()
+{
+    const QString workerProgram = qEnvironmentVariable("TESSERA_WORKER");
+    if (workerProgram.isEmpty() || !QFileInfo(workerProgram).isExecutable())
+        QSKIP("TESSERA_WORKER does not name a tessera-worker binary (run through ctest after building tessera-worker)");
+    QTemporaryDir directory;
+    tessera::SampleDataOptions sample;
+    sample.days = 3;
+    sample.gridDegrees = 2.5;
+    const auto files = tessera::writeSampleData(directory.path(), sample);
+    if (!files)
+        QSKIP(qPrintable(u"engine not ready: writeSampleData failed: "_s + files.status().message()));
+    tessera::LocalCluster cluster;
+    tessera::LocalClusterOptions options;
+    options.workers = 3;
+    options.workerProgram = workerProgram;
+    const auto addresses = cluster.start(options);
+    if (!addresses)
+        QSKIP(qPrintable(u"engine not ready: local cluster did not start: "_s + addresses.status().message()));
+
+    tessera::ClusterSession session;
+    BlockMapView blockMap;
+    present(&blockMap, QSize(900, 480));
+    blockMap.setSession(&session);
+    tessera::Status status = tessera::waitForOperation(session.connectToWorkers(*addresses, {}));
+    if (!status)
+        QSKIP(qPrintable(u"engine not ready: connecting failed: "_s + status.message()));
+    tessera::LoadRequest request;
+    request.name = u"t2m"_s;
+    request.files = *files;
+    request.variable = u"t2m"_s;
+    request.distribution = tessera::Distribution::RoundRobin;
+    request.blocksPerFile = 2;
+    QSignalSpy stored(&session, &tessera::ClusterSession::blockStored);
+    status = tessera::waitForOperation(session.load(request));
+    if (!status)
+        QSKIP(qPrintable(u"engine not ready: load failed: "_s + status.message()));
+
+    // Every block is drawn in the lane of the worker the session says holds it.
+    const tessera::ArrayInfo *info = session.array(u"t2m"_s);
+    QVERIFY(info);
+    QCOMPARE(blockMap.arrayName(), u"t2m"_s);
+    QCOMPARE(blockMap.blockCount(), info->layout.chunks.blockCount());
+    for (qint64 flat = 0; flat < blockMap.blockCount(); ++flat) {
+        const int worker = info->layout.workers[std::size_t(flat)];
+        QCOMPARE(blockMap.blockWorker(flat), worker);
+        QCOMPARE(blockMap.blockColor(flat), blockMap.workerColor(worker));
+    }
+    qInfo("blockStored fired %lld times during the load", qlonglong(stored.size()));
+    screenshot(&blockMap, u"blockmap-cluster"_s);
+
+    // The engine's own result and report, through the result view and the task stream.
+    tessera::Operation *mean = session.evaluate(u"t2m.mean(axis=0)"_s);
+    status = tessera::waitForOperation(mean);
+    if (!status)
+        QSKIP(qPrintable(u"engine not ready: t2m.mean(axis=0) failed: "_s + status.message()));
+    const tessera::EvaluationResult &result = mean->result();
+    QVERIFY(result.gathered);
+    ResultView resultView;
+    present(&resultView, QSize(900, 520));
+    resultView.showResult(result, u"t2m.mean(axis=0)"_s);
+    QCPColorMap *map = resultView.colorMap();
+    QVERIFY(map);
+    const std::int64_t rows = result.value.shape()[0];
+    const std::int64_t columns = result.value.shape()[1];
+    QCOMPARE(map->data()->valueSize(), int(rows));
+    QCOMPARE(map->data()->keySize(), int(columns));
+    const tessera::Axis &lat = result.meta.axes[0];
+    const tessera::Axis &lon = result.meta.axes[1];
+    for (std::int64_t i = 0; i < rows; ++i) {
+        for (std::int64_t j = 0; j < columns; ++j) {
+            int key = -1;
+            int value = -1;
+            map->data()->coordToCell(lon.values[std::size_t(j)], lat.values[std::size_t(i)], &key, &value);
+            const double expected = result.value.at(i * columns + j);
+            const double shown = map->data()->cell(key, value);
+            QVERIFY(shown == expected || (std::isnan(shown) && std::isnan(expected)));
+        }
+    }
+    screenshot(&resultView, u"result-cluster-mean"_s);
+
+    TaskStreamView stream;
+    present(&stream, QSize(1000, 420));
+    stream.showReport(mean->report(), session.workers());
+    QCOMPARE(stream.drawnTaskCount(), int(mean->report().tasks.size()));
+    screenshot(&stream, u"taskstream-cluster"_s);
+}
+
+QTEST_MAIN(TestViews)
+#include "tst_views.moc"
