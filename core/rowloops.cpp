@@ -33,6 +33,63 @@ std::int64_t foldCount(const Mask2 *lanes)
     return sum[0] + sum[1];
 }
 
+#if defined(TESSERA_HAVE_AVX2_KERNELS)
+// Bulk of one summation block, 8 values a step; returns how many it folded (a multiple of 8).
+__attribute__((target("avx2"))) std::int64_t sumSkipNanAvx2(const double *x, std::int64_t n, double *sum,
+                                                            std::int64_t *validCount)
+{
+    __m256d sums[2] = {_mm256_setzero_pd(), _mm256_setzero_pd()};
+    __m256i minusCounts[2] = {_mm256_setzero_si256(), _mm256_setzero_si256()}; // a valid lane is -1
+    std::int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (int half = 0; half < 2; ++half) {
+            const __m256d value = _mm256_loadu_pd(x + i + 4 * half);
+            const __m256d valid = _mm256_cmp_pd(value, value, _CMP_ORD_Q);
+            sums[half] = _mm256_add_pd(sums[half], _mm256_and_pd(valid, value));
+            minusCounts[half] = _mm256_add_epi64(minusCounts[half], _mm256_castpd_si256(valid));
+        }
+    }
+    double lanes[4];
+    std::int64_t counts[4];
+    _mm256_storeu_pd(lanes, _mm256_add_pd(sums[0], sums[1]));
+    _mm256_storeu_si256(reinterpret_cast<__m256i *>(counts), _mm256_add_epi64(minusCounts[0], minusCounts[1]));
+    *sum += (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+    *validCount -= (counts[0] + counts[1]) + (counts[2] + counts[3]);
+    return i;
+}
+
+// As sumSkipNanAvx2, for the shifted moments.
+__attribute__((target("avx2"))) std::int64_t shiftedSkipNanAvx2(const double *x, std::int64_t n, double shift,
+                                                                double *s1, double *s2, std::int64_t *validCount)
+{
+    const __m256d shifts = _mm256_set1_pd(shift);
+    __m256d firsts[2] = {_mm256_setzero_pd(), _mm256_setzero_pd()};
+    __m256d seconds[2] = {_mm256_setzero_pd(), _mm256_setzero_pd()};
+    __m256i minusCounts[2] = {_mm256_setzero_si256(), _mm256_setzero_si256()};
+    std::int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (int half = 0; half < 2; ++half) {
+            const __m256d value = _mm256_loadu_pd(x + i + 4 * half);
+            const __m256d valid = _mm256_cmp_pd(value, value, _CMP_ORD_Q);
+            const __m256d d = _mm256_and_pd(valid, _mm256_sub_pd(value, shifts));
+            firsts[half] = _mm256_add_pd(firsts[half], d);
+            seconds[half] = _mm256_add_pd(seconds[half], _mm256_mul_pd(d, d));
+            minusCounts[half] = _mm256_add_epi64(minusCounts[half], _mm256_castpd_si256(valid));
+        }
+    }
+    double first[4];
+    double second[4];
+    std::int64_t counts[4];
+    _mm256_storeu_pd(first, _mm256_add_pd(firsts[0], firsts[1]));
+    _mm256_storeu_pd(second, _mm256_add_pd(seconds[0], seconds[1]));
+    _mm256_storeu_si256(reinterpret_cast<__m256i *>(counts), _mm256_add_epi64(minusCounts[0], minusCounts[1]));
+    *s1 += (first[0] + first[1]) + (first[2] + first[3]);
+    *s2 += (second[0] + second[1]) + (second[2] + second[3]);
+    *validCount -= (counts[0] + counts[1]) + (counts[2] + counts[3]);
+    return i;
+}
+#endif
+
 } // namespace
 
 TESSERA_HOT_LOOP
@@ -53,7 +110,6 @@ double rowSum(const double *x, std::int64_t n)
     return total;
 }
 
-TESSERA_HOT_LOOP
 void rowSumSkipNan(const double *x, std::int64_t n, double *sum, double *count)
 {
     double total = 0;
@@ -63,6 +119,13 @@ void rowSumSkipNan(const double *x, std::int64_t n, double *sum, double *count)
         Vec2 lanes[4] = {};
         Mask2 counts[4] = {}; // minus the number of non-NaN values: a valid lane's mask is -1
         std::int64_t i = begin;
+#if defined(TESSERA_HAVE_AVX2_KERNELS)
+        if (cpuHasAvx2()) {
+            std::int64_t valid = 0;
+            i += sumSkipNanAvx2(x + begin, end - begin, &lanes[0][0], &valid);
+            counts[0][0] -= valid;
+        }
+#endif
         for (; i + 8 <= end; i += 8) {
             for (int lane = 0; lane < 4; ++lane) {
                 const Vec2 value = load2(x + i + 2 * lane);
@@ -146,7 +209,6 @@ void rowShifted(const double *x, std::int64_t n, double shift, double *s1, doubl
     *s2 += second;
 }
 
-TESSERA_HOT_LOOP
 void rowShiftedSkipNan(const double *x, std::int64_t n, double shift, double *s1, double *s2, double *count)
 {
     double first = 0;
@@ -159,6 +221,13 @@ void rowShiftedSkipNan(const double *x, std::int64_t n, double shift, double *s1
         Vec2 lanes2[4] = {};
         Mask2 counts[4] = {}; // minus the number of non-NaN values: a valid lane's mask is -1
         std::int64_t i = begin;
+#if defined(TESSERA_HAVE_AVX2_KERNELS)
+        if (cpuHasAvx2()) {
+            std::int64_t valid = 0;
+            i += shiftedSkipNanAvx2(x + begin, end - begin, shift, &lanes1[0][0], &lanes2[0][0], &valid);
+            counts[0][0] -= valid;
+        }
+#endif
         for (; i + 8 <= end; i += 8) {
             for (int lane = 0; lane < 4; ++lane) {
                 const Vec2 value = load2(x + i + 2 * lane);

@@ -19,7 +19,23 @@
 #define TESSERA_HOT_LOOP
 #endif
 
+// The few loops that stay compute-bound with 2-lane vectors (the NaN-skipping moments and
+// sums) also have a version written with AVX2 intrinsics in a target("avx2") function, picked
+// at run time; GCC will not widen hand-written 2-lane vectors in an AVX2 clone.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define TESSERA_HAVE_AVX2_KERNELS
+#include <immintrin.h>
+#endif
+
 namespace tessera::reductionloops {
+
+#if defined(TESSERA_HAVE_AVX2_KERNELS)
+inline bool cpuHasAvx2()
+{
+    static const bool hasAvx2 = __builtin_cpu_supports("avx2");
+    return hasAvx2;
+}
+#endif
 
 // GCC 12 does not if-convert loops that both select a value and count it ("control flow in
 // loop"), so the NaN-skipping loops are written with 16-byte vectors (SSE2, native on every

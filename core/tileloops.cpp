@@ -2,11 +2,6 @@
 
 #include "simdlanes.h"
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define TESSERA_HAVE_AVX2_KERNELS
-#include <immintrin.h>
-#endif
-
 // Tiles: the innermost axis is kept, and slices of the input fold elementwise into accumulators
 // that stay in cache for the whole tile.
 namespace tessera::reductionloops {
@@ -209,10 +204,8 @@ void shiftedInto4(const double *__restrict shift, double *__restrict s1, double 
 namespace {
 
 #if defined(TESSERA_HAVE_AVX2_KERNELS)
-// The NaN-skipping moments are the one loop that stays compute-bound with 2-lane vectors (about
-// 6 operations per value: twice the time of the streaming loops), and GCC will not widen the
-// hand-written vectors in an AVX2 clone, so this one is written for AVX2 with intrinsics.
-// Returns how many leading elements it did (a multiple of 4).
+// With 2-lane vectors this loop costs about 6 operations per value, twice the time of the
+// streaming loops. Returns how many leading elements it did (a multiple of 4).
 __attribute__((target("avx2"))) std::int64_t shiftedSkipNanInto4Avx2(double *__restrict shift, double *__restrict s1,
                                                                      double *__restrict s2, double *__restrict count,
                                                                      const double *const *xs, std::int64_t n)
@@ -249,8 +242,7 @@ void shiftedSkipNanInto4(double *__restrict shift, double *__restrict s1, double
 {
     std::int64_t i = 0;
 #if defined(TESSERA_HAVE_AVX2_KERNELS)
-    static const bool hasAvx2 = __builtin_cpu_supports("avx2");
-    if (hasAvx2)
+    if (cpuHasAvx2())
         i = shiftedSkipNanInto4Avx2(shift, s1, s2, count, xs, n);
 #endif
     for (; i + 2 <= n; i += 2) {
