@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -58,6 +59,15 @@ void measureMemory(MachineLimits &limits)
     });
     (void)sink;
     limits.memoryReadBytesPerSecond = double(count * sizeof(double)) / readSeconds;
+    const std::size_t freshBytes = count * sizeof(double);
+    const double freshSeconds = bestSeconds(3, [&] {
+        void *fresh = ::mmap(nullptr, freshBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (fresh == MAP_FAILED)
+            return;
+        std::memset(fresh, 1, freshBytes);
+        ::munmap(fresh, freshBytes);
+    });
+    limits.freshMemoryBytesPerSecond = double(freshBytes) / freshSeconds;
     limits.memoryWriteBytesPerSecond = double(count * sizeof(double)) / writeSeconds;
 }
 

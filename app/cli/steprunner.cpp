@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 namespace tessera::cli {
 
@@ -111,21 +112,23 @@ QJsonObject StepRecord::toJson() const
     return object;
 }
 
-Result<StepRecord> runStep(const QString &label, int repeat, const std::function<Operation *()> &start)
+Result<StepRecord> runStep(const QString &label, int repeat, const std::function<Operation *()> &start,
+                           const std::function<void()> &afterEach)
 {
     StepRecord record;
     record.label = label;
     for (int run = 0; run < std::max(1, repeat); ++run) {
-        Operation *operation = start();
-        const Status status = waitForOperation(operation);
-        if (!status.isOk()) {
-            operation->deleteLater();
+        // Drop the previous run's result first, so its buffers serve this run.
+        record.result = {};
+        std::unique_ptr<Operation> operation(start());
+        const Status status = waitForOperation(operation.get());
+        if (!status.isOk())
             return status;
-        }
         record.wallSeconds.push_back(operation->report().wallSeconds);
         record.report = operation->report();
         record.result = operation->result();
-        operation->deleteLater();
+        if (afterEach)
+            afterEach();
     }
     return record;
 }

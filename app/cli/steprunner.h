@@ -22,8 +22,10 @@ struct StepRecord
     QJsonObject toJson() const;
 };
 
-// Runs `start()` `repeat` times, waiting for each operation; stops at the first failure.
-Result<StepRecord> runStep(const QString &label, int repeat, const std::function<Operation *()> &start);
+// Runs `start()` `repeat` times, waiting for each operation, then `afterEach()` (untimed);
+// stops at the first failure.
+Result<StepRecord> runStep(const QString &label, int repeat, const std::function<Operation *()> &start,
+                           const std::function<void()> &afterEach = {});
 
 // "1234.5678901234567" for a scalar; "shape (721, 1440) sum .. min .. max .." for an array (NaN skipped).
 QString describeResult(const EvaluationResult &result);
