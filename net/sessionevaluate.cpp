@@ -11,10 +11,9 @@
 #include <map>
 
 namespace tessera {
-namespace {
 
 // An evaluation in flight: the plan, which tasks wait for which, and what came back.
-struct Evaluation
+struct EvaluationState
 {
     QString operationId;
     QString target;
@@ -39,6 +38,8 @@ struct Evaluation
     qint64 gatherMicros = 0;
 };
 
+namespace {
+
 QString arrayList(const std::map<QString, ArrayInfo> &arrays)
 {
     if (arrays.empty())
@@ -53,7 +54,7 @@ QString arrayList(const std::map<QString, ArrayInfo> &arrays)
 
 void ClusterSession::Private::startEvaluate(Operation *operation, const QString &text)
 {
-    auto state = std::make_shared<Evaluation>();
+    auto state = std::make_shared<EvaluationState>();
     state->wall.start();
     state->startEpochMicros = epochMicros();
     state->clientBytesBefore = clientPayloadBytes();
@@ -265,9 +266,8 @@ void ClusterSession::Private::startEvaluate(Operation *operation, const QString 
     (*finishIfIdle)(); // a statement that only names existing blocks has no task
 }
 
-void ClusterSession::Private::finalizeEvaluation(Operation *operation, const std::shared_ptr<void> &opaque)
+void ClusterSession::Private::finalizeEvaluation(Operation *operation, const std::shared_ptr<EvaluationState> &state)
 {
-    auto state = std::static_pointer_cast<Evaluation>(opaque);
     if (operation->isFinished())
         return;
     if (!state->failure.isOk()) {

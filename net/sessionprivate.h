@@ -15,6 +15,8 @@
 
 namespace tessera {
 
+struct EvaluationState; // sessionevaluate.cpp
+
 // ClusterSession's state, shared by the files that implement connecting, loading and evaluating.
 class ClusterSession::Private
 {
@@ -36,8 +38,7 @@ public:
     void addWorker(WorkerClient *client);
     void startLoad(Operation *operation, const LoadRequest &request);
     void startEvaluate(Operation *operation, const QString &statement);
-    // `state` is the evaluation's private record (see sessionevaluate.cpp).
-    void finalizeEvaluation(Operation *operation, const std::shared_ptr<void> &state);
+    void finalizeEvaluation(Operation *operation, const std::shared_ptr<EvaluationState> &state);
 
     // Registers `info` under its name, releasing the blocks of an array it replaces.
     void registerArray(ArrayInfo info);
