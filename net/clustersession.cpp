@@ -128,9 +128,28 @@ ClusterSession::ClusterSession(QObject *parent)
 
 ClusterSession::~ClusterSession()
 {
+    d->releaseAllArrays();
     for (auto &worker : d->workers) {
         if (worker.client)
             worker.client->close();
+    }
+}
+
+// The session's blocks die with it: nobody else can name them, so workers that outlive the
+// session (remote ones) would otherwise hold them until they are restarted.
+void ClusterSession::Private::releaseAllArrays()
+{
+    std::vector<QString> keys;
+    std::vector<int> owners;
+    for (const auto &[name, info] : arrays) {
+        keys.insert(keys.end(), info.layout.keys.begin(), info.layout.keys.end());
+        owners.insert(owners.end(), info.layout.workers.begin(), info.layout.workers.end());
+    }
+    arrays.clear();
+    releaseKeys(keys, owners, {});
+    for (auto &worker : workers) {
+        if (worker.client)
+            worker.client->flush();
     }
 }
 
@@ -190,6 +209,7 @@ QString ClusterSession::listenAddress() const
 
 void ClusterSession::disconnectAll()
 {
+    d->releaseAllArrays();
     for (auto &worker : d->workers) {
         if (worker.client) {
             worker.client->close();

@@ -120,7 +120,8 @@ void ClusterSession::Private::startEvaluate(Operation *operation, const QString 
 
     const std::int64_t resultBytes = state->meta.byteSize();
     state->target = statement->target;
-    state->gather = resultBytes <= q->resultLimitBytes();
+    // A named result stays on the workers: naming it is asking to keep it there.
+    state->gather = state->target.isEmpty() && resultBytes <= q->resultLimitBytes();
     if (state->target.isEmpty() && !state->gather)
         state->target = nextResultName();
     state->storeResult = !state->target.isEmpty();

@@ -222,9 +222,12 @@ void ClusterSession::Private::startLoad(Operation *operation, const LoadRequest 
                 --state->outstanding;
                 if (reply.header.value(field::Type).toString() == msg::Error) {
                     Status status = statusFromErrorReply(reply.header);
-                    fail(Status(status.code(), status.message() +
-                                                   QStringLiteral(" (with --load workers every worker must see the files at the same "
-                                                                  "path; use --load head when they cannot)")));
+                    const bool fileProblem = status.code() == ErrorCode::Io || status.code() == ErrorCode::NotFound
+                                             || status.code() == ErrorCode::Format;
+                    fail(fileProblem ? Status(status.code(), status.message()
+                                                                 + QStringLiteral(" (with --load workers every worker must see the files "
+                                                                                  "at the same path; use --load head when they cannot)"))
+                                     : status);
                 } else {
                     recordDone(i, reply, 0);
                 }

@@ -43,6 +43,8 @@ public:
     // Registers `info` under its name, releasing the blocks of an array it replaces.
     void registerArray(ArrayInfo info);
     void releaseKeys(const std::vector<QString> &keys, const std::vector<int> &workers, const QString &operation);
+    // Releases every array's blocks and forgets the arrays (session end, disconnect).
+    void releaseAllArrays();
     // Sends release for keys no array references any more.
     void releaseUnreferenced(const BlockLayout &layout);
     bool isReferenced(const QString &key) const;

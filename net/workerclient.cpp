@@ -182,6 +182,12 @@ std::int64_t WorkerClient::payloadBytesReceived() const
     return m_frames ? m_frames->payloadBytesReceived() : 0;
 }
 
+void WorkerClient::flush()
+{
+    if (m_frames && m_frames->socket())
+        m_frames->socket()->flush();
+}
+
 void WorkerClient::close()
 {
     if (m_state == State::Closed)

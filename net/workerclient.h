@@ -52,6 +52,8 @@ public:
 
     std::int64_t payloadBytesSent() const;
     std::int64_t payloadBytesReceived() const;
+    // Hands queued frames to the operating system now, without waiting for the event loop.
+    void flush();
     void close();
 
 Q_SIGNALS:

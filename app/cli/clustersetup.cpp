@@ -31,14 +31,24 @@ Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &opti
         return waitForOperation(session.connectToWorkers(addresses, token));
     }
     if (parser.isSet(options.listen)) {
-        QString host;
-        quint16 port = 0;
-        if (!splitHostPort(parser.value(options.listen), &host, &port))
-            return makeError(ErrorCode::InvalidArgument, QStringLiteral("--listen %1 is not HOST:PORT").arg(parser.value(options.listen)));
-        const int expected = parser.value(options.expect).toInt();
-        Operation *operation = session.listenForWorkers(QHostAddress(host), port, token, expected);
-        std::fprintf(stderr, "waiting for %d worker(s): start them with tessera-worker --connect %s\n", expected,
-                     qPrintable(parser.value(options.listen)));
+        // Port 0 is allowed here (a free port), unlike in a worker address.
+        const QString listen = parser.value(options.listen);
+        const int colon = listen.lastIndexOf(QLatin1Char(':'));
+        bool portOk = false;
+        const uint port = colon > 0 ? listen.mid(colon + 1).toUInt(&portOk) : 0;
+        const QHostAddress host(colon > 0 ? listen.left(colon) : QString());
+        if (!portOk || port > 65535 || host.isNull())
+            return makeError(ErrorCode::InvalidArgument, QStringLiteral("--listen %1 is not HOST:PORT with a numeric address, "
+                                                                        "e.g. 0.0.0.0:7070").arg(listen));
+        bool expectOk = false;
+        const int expected = parser.value(options.expect).toInt(&expectOk);
+        if (!expectOk || expected < 1)
+            return makeError(ErrorCode::InvalidArgument, QStringLiteral("--expect %1 is not a positive number").arg(parser.value(options.expect)));
+        Operation *operation = session.listenForWorkers(host, quint16(port), token, expected);
+        if (!session.listenAddress().isEmpty()) {
+            std::fprintf(stderr, "waiting for %d worker(s): start them with tessera-worker --connect %s\n", expected,
+                         qPrintable(session.listenAddress()));
+        }
         return waitForOperation(operation);
     }
 

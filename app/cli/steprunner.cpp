@@ -108,7 +108,7 @@ QJsonObject StepRecord::toJson() const
                                  {QStringLiteral("fetchedBytes"), qint64(task.fetchedBytes)},
                                  {QStringLiteral("outputBytes"), qint64(task.outputBytes)}});
     }
-    object[QStringLiteral("tasks")] = tasks;
+    object[QStringLiteral("taskRecords")] = tasks;
     return object;
 }
 

@@ -1,6 +1,6 @@
 // tessera: the workbench. Only the command line lives here; the window is in ui/.
 
-#include "ui/connectdialog.h"
+#include "ui/connectprofile.h"
 #include "ui/mainwindow.h"
 
 #include "core/netcdfwriter.h"
@@ -11,6 +11,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QMessageBox>
 #include <QStandardPaths>
 #include <QThread>
 #include <QTimer>
@@ -22,8 +23,7 @@ using namespace tessera;
 
 namespace
 {
-    // Keep in step with project(VERSION) in the top-level CMakeLists.txt.
-    const QString Version = u"0.1.0"_s;
+    const QString Version = QStringLiteral(TESSERA_VERSION);
 
     [[noreturn]] void fail(const QString &message)
     {
@@ -65,11 +65,15 @@ int main(int argc, char *argv[])
         {u"connect"_s, u"Connect to workers at these host:port addresses (comma separated)."_s, u"ADDRS"_s},
         {u"token-file"_s, u"File whose first line is the token the workers were started with."_s, u"F"_s},
     });
+    parser.addPositionalArgument(u"files"_s,
+                                 u"NetCDF files or folders to scatter (the wizard opens with them once "
+                                 "connected), or an experiment (.json) to open."_s,
+                                 u"[files...]"_s);
     parser.process(app);
 
     const bool demo = parser.isSet(u"demo"_s);
     const QStringList addresses = parser.value(u"connect"_s).split(u',', Qt::SkipEmptyParts);
-    LocalClusterOptions localOptions = ConnectDialog::lastLocalOptions();
+    LocalClusterOptions localOptions = ConnectProfile::lastUsed().localOptions();
     int localWorkers = 0;
     if (parser.isSet(u"local"_s))
         localWorkers = positiveOption(parser, u"local"_s);
@@ -96,33 +100,50 @@ int main(int argc, char *argv[])
     MainWindow window(&session, &localCluster);
     window.show();
 
+    QStringList dataPaths;
+    QStringList experiments;
+    for (const QString &path : parser.positionalArguments())
+        (path.endsWith(u".json"_s, Qt::CaseInsensitive) ? experiments : dataPaths) << path;
+
     // After the window is up, so starting workers and writing sample data show their progress.
     QTimer::singleShot(0, &window, [&]
     {
+        for (const QString &path : std::as_const(experiments)) {
+            if (const Status opened = window.openExperimentFile(path); !opened.isOk())
+                QMessageBox::warning(&window, QObject::tr("Open experiment"), opened.message());
+        }
+
         Operation *connecting = nullptr;
         if (!addresses.isEmpty())
             connecting = window.connectToWorkers(addresses, token);
         else if (localWorkers > 0)
             connecting = window.startLocalCluster(localOptions);
-        else
+        else if (dataPaths.isEmpty())
             window.openConnectDialog();
-        if (!connecting || !demo)
+        else
+            window.openScatterWizard(dataPaths); // asks to connect first
+        if (!connecting)
             return;
 
         const QString directory = QStandardPaths::writableLocation(QStandardPaths::CacheLocation)
                                   + u"/sample-%1d"_s.arg(sampleOptions.days);
-        QDir().mkpath(directory);
         // Remote workers do not see this computer's cache folder: then the workbench reads.
         const LoadMode mode = addresses.isEmpty() ? LoadMode::Workers : LoadMode::Head;
-        const auto startDemo = [&window, connecting, directory, sampleOptions, mode]
+        const auto connected = [&window, connecting, directory, sampleOptions, mode, demo, dataPaths]
         {
-            if (connecting->status().isOk())
+            if (!connecting->status().isOk())
+                return;
+            if (demo) {
+                QDir().mkpath(directory);
                 window.startDemo(directory, sampleOptions, u"t2m"_s, mode);
+            }
+            if (!dataPaths.isEmpty())
+                window.openScatterWizard(dataPaths);
         };
         if (connecting->isFinished())
-            startDemo();
+            connected();
         else
-            QObject::connect(connecting, &Operation::finished, &window, startDemo);
+            QObject::connect(connecting, &Operation::finished, &window, connected);
     });
 
     return app.exec();

@@ -1,0 +1,301 @@
+// The connect dialog driven with clicks against real tessera-worker processes: a local cluster
+// in one click, remote workers by address, and the errors a user meets (wrong token,
+// unreachable worker, missing token file) shown in the dialog, which stays open for a fix.
+
+#include "ui/connectdialog.h"
+
+#include "net/clustersession.h"
+#include "net/localcluster.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProcess>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace tessera;
+
+namespace
+{
+    constexpr int ConnectTimeoutMillis = 20000;
+
+    void saveScreenshot(QWidget *widget, const QString &name)
+    {
+        const QString directory = qEnvironmentVariable("TESSERA_SCREENSHOTS");
+        if (directory.isEmpty())
+            return;
+        QDir().mkpath(directory);
+        QVERIFY(widget->grab().save(directory + u'/' + name + u".png"_s));
+    }
+
+    template <typename T>
+    T *child(const QWidget &parent, const QString &name)
+    {
+        T *widget = parent.findChild<T *>(name);
+        if (!widget)
+            qWarning("no child %s", qPrintable(name));
+        return widget;
+    }
+
+    QString writeToken(const QTemporaryDir &dir, const QString &fileName, const QByteArray &token)
+    {
+        const QString path = dir.filePath(fileName);
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly))
+            return {};
+        file.write(token + "\n");
+        return path;
+    }
+}
+
+class TestConnectDialog : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void localClusterInOneClick();
+    void remoteWorkersByAddress();
+    void wrongTokenShowsErrorAndStaysOpen();
+    void unreachableWorkerShowsError();
+    void missingTokenFileShowsError();
+    void profilesAreSavedAndReused();
+    void listenModeShowsTheAddressToDial();
+
+private:
+    // A tessera-worker started by hand, as a site would; returns "host:port".
+    QString startWorker(const QStringList &arguments);
+
+    QTemporaryDir m_dir;
+    std::vector<std::unique_ptr<QProcess>> m_workers;
+};
+
+void TestConnectDialog::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(u"tessera-tests"_s);
+    QCoreApplication::setApplicationName(u"tst_connectdialog"_s);
+    if (LocalCluster::findWorkerProgram().isEmpty())
+        QSKIP("tessera-worker not found: set TESSERA_WORKER");
+    QVERIFY(m_dir.isValid());
+}
+
+void TestConnectDialog::init()
+{
+    QSettings().clear();
+}
+
+void TestConnectDialog::cleanup()
+{
+    for (const auto &worker : m_workers) {
+        worker->kill();
+        worker->waitForFinished();
+    }
+    m_workers.clear();
+}
+
+QString TestConnectDialog::startWorker(const QStringList &arguments)
+{
+    auto process = std::make_unique<QProcess>();
+    process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    process->start(LocalCluster::findWorkerProgram(), arguments + QStringList{u"--listen"_s, u"127.0.0.1:0"_s});
+    QProcess *raw = process.get();
+    m_workers.push_back(std::move(process));
+    const QString prefix = u"tessera-worker listening on "_s;
+    if (!QTest::qWaitFor([raw] { return raw->canReadLine(); }, ConnectTimeoutMillis))
+        return {};
+    const QString line = QString::fromUtf8(raw->readLine()).trimmed();
+    if (!line.startsWith(prefix))
+        return {};
+    return line.mid(prefix.size());
+}
+
+void TestConnectDialog::localClusterInOneClick()
+{
+    ClusterSession session;
+    LocalCluster localCluster;
+    ConnectDialog dialog(&session, &localCluster);
+    dialog.setCurrentTab(ConnectDialog::LocalTab);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    child<QSpinBox>(dialog, u"localWorkersSpin"_s)->setValue(2);
+    child<QSpinBox>(dialog, u"localThreadsSpin"_s)->setValue(1);
+    saveScreenshot(&dialog, u"connect-local"_s);
+
+    QTest::mouseClick(child<QPushButton>(dialog, u"connectButton"_s), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), ConnectTimeoutMillis);
+    QVERIFY(!dialog.isVisible());
+    QVERIFY(session.isConnected());
+    QCOMPARE(session.workers().size(), std::size_t(2));
+    QCOMPARE(localCluster.addresses().size(), 2);
+    // The one-click start is remembered for File > Start local cluster.
+    QCOMPARE(ConnectProfile::lastUsed().localOptions().workers, 2);
+}
+
+void TestConnectDialog::remoteWorkersByAddress()
+{
+    const QString first = startWorker({});
+    const QString second = startWorker({});
+    QVERIFY(!first.isEmpty() && !second.isEmpty());
+
+    ClusterSession session;
+    LocalCluster localCluster;
+    ConnectDialog dialog(&session, &localCluster);
+    dialog.setCurrentTab(ConnectDialog::RemoteTab);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    child<QRadioButton>(dialog, u"connectModeRadio"_s)->setChecked(true);
+    child<QPlainTextEdit>(dialog, u"addressesEdit"_s)->setPlainText(first + u",\n"_s + second);
+    saveScreenshot(&dialog, u"connect-remote"_s);
+
+    QTest::mouseClick(child<QPushButton>(dialog, u"connectButton"_s), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), ConnectTimeoutMillis);
+    QCOMPARE(session.workers().size(), std::size_t(2));
+}
+
+void TestConnectDialog::wrongTokenShowsErrorAndStaysOpen()
+{
+    const QString rightToken = writeToken(m_dir, u"right.token"_s, "correct horse battery staple");
+    const QString wrongToken = writeToken(m_dir, u"wrong.token"_s, "not the token");
+    const QString address = startWorker({u"--token-file"_s, rightToken});
+    QVERIFY(!address.isEmpty());
+
+    ClusterSession session;
+    LocalCluster localCluster;
+    ConnectDialog dialog(&session, &localCluster);
+    dialog.setCurrentTab(ConnectDialog::RemoteTab);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    child<QPlainTextEdit>(dialog, u"addressesEdit"_s)->setPlainText(address);
+    child<QLineEdit>(dialog, u"tokenFileEdit"_s)->setText(wrongToken);
+
+    auto *connectButton = child<QPushButton>(dialog, u"connectButton"_s);
+    QTest::mouseClick(connectButton, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog.errorText().isEmpty(), ConnectTimeoutMillis);
+    QVERIFY(dialog.isVisible());
+    QVERIFY(!dialog.isConnecting());
+    QVERIFY(!session.isConnected());
+    QVERIFY2(dialog.errorText().contains(u"token"_s, Qt::CaseInsensitive), qPrintable(dialog.errorText()));
+    QVERIFY(child<QLabel>(dialog, u"errorLabel"_s)->isVisible());
+    saveScreenshot(&dialog, u"connect-wrong-token"_s);
+
+    // Fixed in place: the right token connects and the dialog closes.
+    child<QLineEdit>(dialog, u"tokenFileEdit"_s)->setText(rightToken);
+    QTest::mouseClick(connectButton, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), ConnectTimeoutMillis);
+    QVERIFY(session.isConnected());
+}
+
+void TestConnectDialog::unreachableWorkerShowsError()
+{
+    // A port nothing listens on: take a free one from a worker, then stop the worker.
+    const QString address = startWorker({});
+    QVERIFY(!address.isEmpty());
+    cleanup();
+
+    ClusterSession session;
+    LocalCluster localCluster;
+    ConnectDialog dialog(&session, &localCluster);
+    dialog.setCurrentTab(ConnectDialog::RemoteTab);
+    dialog.show();
+    child<QPlainTextEdit>(dialog, u"addressesEdit"_s)->setPlainText(address);
+    QTest::mouseClick(child<QPushButton>(dialog, u"connectButton"_s), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog.errorText().isEmpty(), ConnectTimeoutMillis);
+    QVERIFY(dialog.isVisible());
+    QVERIFY2(dialog.errorText().contains(address), qPrintable(dialog.errorText()));
+    saveScreenshot(&dialog, u"connect-unreachable"_s);
+}
+
+void TestConnectDialog::missingTokenFileShowsError()
+{
+    ClusterSession session;
+    LocalCluster localCluster;
+    ConnectDialog dialog(&session, &localCluster);
+    dialog.setCurrentTab(ConnectDialog::RemoteTab);
+    dialog.show();
+    child<QPlainTextEdit>(dialog, u"addressesEdit"_s)->setPlainText(u"127.0.0.1:9"_s);
+    const QString missing = m_dir.filePath(u"no-such.token"_s);
+    child<QLineEdit>(dialog, u"tokenFileEdit"_s)->setText(missing);
+    QTest::mouseClick(child<QPushButton>(dialog, u"connectButton"_s), Qt::LeftButton);
+    QVERIFY(!dialog.errorText().isEmpty());
+    QVERIFY2(dialog.errorText().contains(u"no-such.token"_s), qPrintable(dialog.errorText()));
+    QVERIFY(dialog.isVisible());
+}
+
+void TestConnectDialog::profilesAreSavedAndReused()
+{
+    ClusterSession session;
+    LocalCluster localCluster;
+    {
+        ConnectDialog dialog(&session, &localCluster);
+        dialog.setCurrentTab(ConnectDialog::RemoteTab);
+        child<QPlainTextEdit>(dialog, u"addressesEdit"_s)->setPlainText(u"node1:7070, node2:7070"_s);
+        child<QLineEdit>(dialog, u"tokenFileEdit"_s)->setText(u"/etc/tessera/token"_s);
+        child<QComboBox>(dialog, u"profileCombo"_s)->setCurrentText(u"lab cluster"_s);
+        QTest::mouseClick(child<QPushButton>(dialog, u"saveProfileButton"_s), Qt::LeftButton);
+        QCOMPARE(dialog.profileNames(), QStringList{u"lab cluster"_s});
+    }
+
+    ConnectDialog dialog(&session, &localCluster);
+    auto *combo = child<QComboBox>(dialog, u"profileCombo"_s);
+    QCOMPARE(combo->findText(u"lab cluster"_s), 0);
+    child<QPlainTextEdit>(dialog, u"addressesEdit"_s)->clear();
+    dialog.setCurrentTab(ConnectDialog::LocalTab);
+    // Choosing it with the keyboard, as from the list.
+    combo->setCurrentIndex(-1);
+    combo->setFocus();
+    QTest::keyClick(combo, Qt::Key_Down);
+    QCOMPARE(combo->currentText(), u"lab cluster"_s);
+    QCOMPARE(child<QPlainTextEdit>(dialog, u"addressesEdit"_s)->toPlainText(), u"node1:7070, node2:7070"_s);
+    QCOMPARE(child<QLineEdit>(dialog, u"tokenFileEdit"_s)->text(), u"/etc/tessera/token"_s);
+    QCOMPARE(child<QTabWidget>(dialog, u"modeTabs"_s)->currentIndex(), int(ConnectDialog::RemoteTab));
+
+    QTest::mouseClick(child<QPushButton>(dialog, u"deleteProfileButton"_s), Qt::LeftButton);
+    QVERIFY(dialog.profileNames().isEmpty());
+}
+
+void TestConnectDialog::listenModeShowsTheAddressToDial()
+{
+    ClusterSession session;
+    LocalCluster localCluster;
+    ConnectDialog dialog(&session, &localCluster);
+    dialog.setCurrentTab(ConnectDialog::RemoteTab);
+    dialog.show();
+    child<QRadioButton>(dialog, u"listenModeRadio"_s)->setChecked(true);
+    child<QLineEdit>(dialog, u"listenHostEdit"_s)->setText(u"127.0.0.1"_s);
+    child<QSpinBox>(dialog, u"listenPortSpin"_s)->setValue(0);
+    child<QSpinBox>(dialog, u"expectedWorkersSpin"_s)->setValue(1);
+    const QString token = writeToken(m_dir, u"dial.token"_s, "dial back token");
+    child<QLineEdit>(dialog, u"tokenFileEdit"_s)->setText(token);
+    QTest::mouseClick(child<QPushButton>(dialog, u"connectButton"_s), Qt::LeftButton);
+    QVERIFY(dialog.isConnecting());
+    const QString listenAddress = session.listenAddress();
+    QVERIFY(!listenAddress.isEmpty());
+    QVERIFY(child<QLabel>(dialog, u"listenInfoLabel"_s)->text().contains(listenAddress));
+    saveScreenshot(&dialog, u"connect-listen"_s);
+
+    // A worker dials back with the token: the dialog closes.
+    auto process = std::make_unique<QProcess>();
+    process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    process->start(LocalCluster::findWorkerProgram(),
+                   {u"--connect"_s, listenAddress, u"--token-file"_s, token});
+    m_workers.push_back(std::move(process));
+    QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), ConnectTimeoutMillis);
+    QCOMPARE(session.workers().size(), std::size_t(1));
+}
+
+QTEST_MAIN(TestConnectDialog)
+#include "tst_connectdialog.moc"

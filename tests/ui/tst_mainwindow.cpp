@@ -1,0 +1,344 @@
+// The main window against a real local cluster: sample files scattered, statements run from
+// the console (typed, and the seed's examples), results routed to the result, timings and
+// workspace views, files dropped on the window, experiments saved, opened and run again.
+
+#include "ui/clustermodel.h"
+#include "ui/consolewidget.h"
+#include "ui/expressionedit.h"
+#include "ui/mainwindow.h"
+#include "ui/resultview.h"
+#include "ui/scatterwizard.h"
+#include "ui/timingsview.h"
+#include "ui/workspacemodel.h"
+
+#include "core/netcdfwriter.h"
+#include "net/clustersession.h"
+#include "net/localcluster.h"
+#include "net/operation.h"
+
+#include <QAbstractItemView>
+#include <QAction>
+#include <QCompleter>
+#include <QDir>
+#include <QDockWidget>
+#include <QDropEvent>
+#include <QLabel>
+#include <QMimeData>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace Qt::StringLiterals;
+using namespace tessera;
+
+namespace
+{
+    constexpr int TimeoutMillis = 60000;
+
+    void saveScreenshot(QWidget *widget, const QString &name)
+    {
+        const QString directory = qEnvironmentVariable("TESSERA_SCREENSHOTS");
+        if (directory.isEmpty())
+            return;
+        QDir().mkpath(directory);
+        QVERIFY(widget->grab().save(directory + u'/' + name + u".png"_s));
+    }
+
+    bool isErrorEntry(const QTreeWidgetItem *item)
+    {
+        return item->foreground(ConsoleWidget::RESULT).color() == QColor(0xc0, 0x39, 0x2b);
+    }
+}
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void clusterDockListsWorkers();
+    void loadShowsArrayInWorkspace();
+    void typedStatementRunsAndIsTimed();
+    void seedExamplesRunInOneClick_data();
+    void seedExamplesRunInOneClick();
+    void errorIsInlineAndConsoleKeepsWorking();
+    void historyAndCompletion();
+    void droppedFilesOpenTheWizard();
+    void experimentSavedOpenedAndRunAgain();
+    void screenshots();
+    void layoutIsRemembered();
+
+private:
+    // Runs a statement as typed into the console and waits until the window has routed it.
+    Operation *runFromConsole(const QString &statement);
+
+    QTemporaryDir m_dir;
+    QStringList m_files;
+    ClusterSession *m_session = nullptr;
+    LocalCluster *m_localCluster = nullptr;
+    MainWindow *m_window = nullptr;
+};
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(u"tessera-tests"_s);
+    QCoreApplication::setApplicationName(u"tst_mainwindow"_s);
+    QSettings().clear();
+    if (LocalCluster::findWorkerProgram().isEmpty())
+        QSKIP("tessera-worker not found: set TESSERA_WORKER");
+
+    // 26 days at least, so the seed's x[100,:,:] is in range; a coarse grid keeps it small.
+    SampleDataOptions options;
+    options.days = 30;
+    options.gridDegrees = 2.5;
+    const Result<QStringList> files = writeSampleData(m_dir.filePath(u"era"_s), options);
+    QVERIFY2(files.isOk(), qPrintable(files.status().message()));
+    m_files = *files;
+
+    m_session = new ClusterSession(this);
+    m_localCluster = new LocalCluster(this);
+    m_window = new MainWindow(m_session, m_localCluster);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+
+    LocalClusterOptions clusterOptions;
+    clusterOptions.workers = 2;
+    Operation *connecting = m_window->startLocalCluster(clusterOptions);
+    QVERIFY(connecting);
+    const Status connected = waitForOperation(connecting);
+    QVERIFY2(connected.isOk(), qPrintable(connected.message()));
+}
+
+void TestMainWindow::cleanupTestCase()
+{
+    delete m_window;
+}
+
+Operation *TestMainWindow::runFromConsole(const QString &statement)
+{
+    QSignalSpy routed(m_window, &MainWindow::statementFinished);
+    ExpressionEdit *edit = m_window->consoleWidget()->expressionEdit();
+    edit->setFocus();
+    edit->setText(statement);
+    QTest::keyClick(edit, Qt::Key_Return, Qt::ControlModifier);
+    if (routed.isEmpty() && !routed.wait(TimeoutMillis))
+        return nullptr;
+    return routed.constFirst().constFirst().value<Operation *>();
+}
+
+void TestMainWindow::clusterDockListsWorkers()
+{
+    ClusterModel *model = m_window->clusterModel();
+    QCOMPARE(model->rowCount(), 2);
+    QCOMPARE(model->columnCount(), int(ClusterModel::NB_COLUMNS));
+    for (int row = 0; row < 2; ++row) {
+        const QString status = model->index(row, ClusterModel::STATUS).data().toString();
+        QVERIFY2(status == u"connected" || status == u"busy", qPrintable(status));
+        QVERIFY(!model->index(row, ClusterModel::ADDRESS).data().toString().isEmpty());
+        QVERIFY(model->index(row, ClusterModel::THREADS).data().toInt() >= 1);
+    }
+    // The periodic status refresh fills in the round trip time.
+    QTRY_VERIFY_WITH_TIMEOUT(!model->index(0, ClusterModel::LATENCY).data().toString().isEmpty(), 10000);
+}
+
+void TestMainWindow::loadShowsArrayInWorkspace()
+{
+    LoadRequest request;
+    request.name = u"x"_s;
+    request.files = m_files;
+    request.variable = u"t2m"_s;
+    const int timingRows = m_window->timingsView()->rowCount();
+    const Status loaded = waitForOperation(m_window->load(request));
+    QVERIFY2(loaded.isOk(), qPrintable(loaded.message()));
+
+    WorkspaceModel *workspace = m_window->workspaceModel();
+    const int row = workspace->rowOf(u"x"_s);
+    QVERIFY(row >= 0);
+    QCOMPARE(workspace->index(row, WorkspaceModel::SHAPE).data().toString(), u"(120, 73, 144)"_s);
+    QCOMPARE(workspace->index(row, WorkspaceModel::DTYPE).data().toString(), u"float64"_s);
+    QCOMPARE(workspace->index(row, WorkspaceModel::BLOCKS).data().toLongLong(), 30LL);
+    QCOMPARE(workspace->index(row, WorkspaceModel::CHUNK_SHAPE).data().toString(), u"(4, 73, 144)"_s);
+    // The load is timed like any operation.
+    QTRY_COMPARE(m_window->timingsView()->rowCount(), timingRows + 1);
+    QVERIFY(m_window->experiment().load.has_value());
+}
+
+void TestMainWindow::typedStatementRunsAndIsTimed()
+{
+    const int timingRows = m_window->timingsView()->rowCount();
+    QTreeWidget *results = m_window->consoleWidget()->resultList();
+    const int resultRows = results->topLevelItemCount();
+
+    Operation *operation = runFromConsole(u"x.mean(axis=0)"_s);
+    QVERIFY(operation);
+    QVERIFY2(operation->status().isOk(), qPrintable(operation->status().message()));
+    QCOMPARE(m_window->timingsView()->rowCount(), timingRows + 1);
+    QCOMPARE(results->topLevelItemCount(), resultRows + 1);
+    const QTreeWidgetItem *entry = results->topLevelItem(resultRows);
+    QCOMPARE(entry->text(ConsoleWidget::STATEMENT), u"x.mean(axis=0)"_s);
+    QVERIFY(!isErrorEntry(entry));
+    QVERIFY(!entry->text(ConsoleWidget::WALL_TIME).isEmpty());
+    // A 2-D result is drawn as a heatmap (its values are checked in the views' own tests).
+    QVERIFY(m_window->resultView()->colorMap());
+    // A statement that worked leaves the line empty for the next one.
+    QVERIFY(m_window->consoleWidget()->statement().isEmpty());
+}
+
+void TestMainWindow::seedExamplesRunInOneClick_data()
+{
+    QTest::addColumn<int>("example");
+    const QStringList examples = ConsoleWidget::seedExamples();
+    for (int i = 0; i < examples.size(); ++i)
+        QTest::newRow(qPrintable(examples.at(i))) << i;
+}
+
+void TestMainWindow::seedExamplesRunInOneClick()
+{
+    QFETCH(int, example);
+    auto *action = m_window->consoleWidget()->findChild<QAction *>(u"example%1"_s.arg(example));
+    QVERIFY(action);
+    const int timingRows = m_window->timingsView()->rowCount();
+    QSignalSpy routed(m_window, &MainWindow::statementFinished);
+    action->trigger();
+    QVERIFY(!routed.isEmpty() || routed.wait(TimeoutMillis));
+    auto *operation = routed.constFirst().constFirst().value<Operation *>();
+    QVERIFY2(operation->status().isOk(), qPrintable(operation->status().message()));
+    QCOMPARE(routed.constFirst().at(1).toString(), ConsoleWidget::seedExamples().at(example));
+    QCOMPARE(m_window->timingsView()->rowCount(), timingRows + 1);
+}
+
+void TestMainWindow::errorIsInlineAndConsoleKeepsWorking()
+{
+    QTreeWidget *results = m_window->consoleWidget()->resultList();
+    Operation *failed = runFromConsole(u"x.mean(axis=7)"_s);
+    QVERIFY(failed);
+    QVERIFY(!failed->status().isOk());
+    const QTreeWidgetItem *entry = results->topLevelItem(results->topLevelItemCount() - 1);
+    QVERIFY(isErrorEntry(entry));
+    QCOMPARE(entry->text(ConsoleWidget::RESULT), failed->status().message());
+    auto *errorLabel = m_window->consoleWidget()->findChild<QLabel *>(u"consoleErrorLabel"_s);
+    QCOMPARE(errorLabel->text(), failed->status().message());
+    // The failed statement stays on the line to be fixed, the cursor where the error is.
+    QCOMPARE(m_window->consoleWidget()->statement(), u"x.mean(axis=7)"_s);
+    const QRegularExpressionMatch column = QRegularExpression(u"^column (\\d+):"_s).match(failed->status().message());
+    if (column.hasMatch())
+        QCOMPARE(m_window->consoleWidget()->expressionEdit()->cursorPosition(), column.captured(1).toInt() - 1);
+    saveScreenshot(m_window->consoleWidget(), u"console-error"_s);
+
+    Operation *worked = runFromConsole(u"x.max()"_s);
+    QVERIFY(worked);
+    QVERIFY2(worked->status().isOk(), qPrintable(worked->status().message()));
+    QVERIFY(!m_window->resultView()->scalarText().isEmpty());
+}
+
+void TestMainWindow::historyAndCompletion()
+{
+    ExpressionEdit *edit = m_window->consoleWidget()->expressionEdit();
+    edit->clear();
+    edit->setFocus();
+    QTest::keyClick(edit, Qt::Key_Up);
+    QCOMPARE(edit->text(), u"x.max()"_s);
+    QTest::keyClick(edit, Qt::Key_Up);
+    QCOMPARE(edit->text(), u"x.mean(axis=7)"_s);
+    QTest::keyClick(edit, Qt::Key_Down);
+    QTest::keyClick(edit, Qt::Key_Down);
+    QCOMPARE(edit->text(), QString());
+
+    const QStringList words = edit->completionWords();
+    QVERIFY(words.contains(u"x"_s));
+    QVERIFY(words.contains(u"x.mean()"_s));
+    QVERIFY(words.contains(u"y.std()"_s)); // y = x - x.mean() made y
+    QTest::keyClicks(edit, u"x.me"_s);
+    auto *completer = edit->findChild<QCompleter *>();
+    QVERIFY(completer);
+    QTRY_VERIFY(completer->popup()->isVisible());
+    QTest::keyClick(completer->popup(), Qt::Key_Return); // the popup has the keyboard
+    QCOMPARE(edit->text(), u"x.mean()"_s);
+    edit->clear();
+}
+
+void TestMainWindow::droppedFilesOpenTheWizard()
+{
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(m_dir.filePath(u"era"_s))});
+    const QPoint position = m_window->rect().center();
+    QDragEnterEvent enter(position, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(m_window, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(position), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(m_window, &drop);
+
+    auto *wizard = m_window->findChild<ScatterWizard *>();
+    QVERIFY(wizard);
+    QVERIFY(wizard->isVisible());
+    QCOMPARE(wizard->files(), m_files);
+    wizard->close();
+}
+
+void TestMainWindow::experimentSavedOpenedAndRunAgain()
+{
+    const QString path = m_dir.filePath(u"experiment.tessera.json"_s);
+    const Status saved = m_window->saveExperimentFile(path);
+    QVERIFY2(saved.isOk(), qPrintable(saved.message()));
+    const Experiment before = m_window->experiment();
+    QVERIFY(before.load.has_value());
+    QVERIFY(before.statements.contains(u"x.mean(axis=0)"_s));
+    QVERIFY(!before.statements.contains(u"x.mean(axis=7)"_s)); // failed statements are not kept
+
+    const Status opened = m_window->openExperimentFile(path);
+    QVERIFY2(opened.isOk(), qPrintable(opened.message()));
+    QCOMPARE(m_window->experiment().statements, before.statements);
+    QCOMPARE(m_window->experiment().load->files, before.load->files);
+    int pastRows = 0;
+    for (const TimingRun &run : before.runs)
+        pastRows += int(run.reports.size());
+    QCOMPARE(m_window->timingsView()->rowCount(), pastRows);
+
+    // Run all: the load and every statement again, as a second run in the history.
+    QSignalSpy routed(m_window, &MainWindow::statementFinished);
+    m_window->runAll();
+    const int steps = 1 + int(before.statements.size());
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->timingsView()->rowCount(), pastRows + steps, TimeoutMillis);
+    QCOMPARE(routed.size(), steps - 1);
+    for (const QList<QVariant> &arguments : std::as_const(routed)) {
+        const auto *operation = arguments.constFirst().value<Operation *>();
+        QVERIFY2(operation->status().isOk(), qPrintable(operation->status().message()));
+    }
+    QCOMPARE(m_window->experiment().runs.size(), before.runs.size() + 1);
+    QVERIFY(m_window->timingsView()->toCsv().contains(m_window->experiment().runs.back().label));
+}
+
+void TestMainWindow::screenshots()
+{
+    if (qEnvironmentVariableIsEmpty("TESSERA_SCREENSHOTS"))
+        QSKIP("set TESSERA_SCREENSHOTS=DIR to save the views as PNG");
+    runFromConsole(u"x.mean(axis=0)"_s);
+    saveScreenshot(m_window, u"mainwindow"_s);
+    for (QDockWidget *dock : m_window->findChildren<QDockWidget *>()) {
+        dock->raise();
+        QCoreApplication::processEvents();
+        saveScreenshot(dock->widget(), u"dock-"_s + dock->objectName());
+    }
+}
+
+void TestMainWindow::layoutIsRemembered()
+{
+    auto *console = m_window->findChild<QDockWidget *>(u"consoleDock"_s);
+    console->hide();
+    m_window->close();
+    QVERIFY(QSettings().contains(u"MainWindow/state"_s));
+
+    MainWindow second(m_session, m_localCluster);
+    QVERIFY(second.findChild<QDockWidget *>(u"consoleDock"_s)->isHidden());
+    QVERIFY(!second.findChild<QDockWidget *>(u"clusterDock"_s)->isHidden());
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,251 @@
+// The scatter wizard driven as a user would: sample files dropped from a file manager, the
+// variable checked across them, a layout chosen, and the load into a real local cluster.
+
+#include "ui/scatterprogresspage.h"
+#include "ui/scatterwizard.h"
+#include "ui/scatterwizardpages.h"
+
+#include "core/netcdfwriter.h"
+#include "net/clustersession.h"
+#include "net/localcluster.h"
+#include "net/operation.h"
+
+#include <QAbstractButton>
+#include <QComboBox>
+#include <QDir>
+#include <QDropEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QRadioButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace Qt::StringLiterals;
+using namespace tessera;
+
+namespace
+{
+    constexpr int LoadTimeoutMillis = 60000;
+
+    void saveScreenshot(QWidget *widget, const QString &name)
+    {
+        const QString directory = qEnvironmentVariable("TESSERA_SCREENSHOTS");
+        if (directory.isEmpty())
+            return;
+        QDir().mkpath(directory);
+        QVERIFY(widget->grab().save(directory + u'/' + name + u".png"_s));
+    }
+
+    // What a file manager does when files are dropped on `target`.
+    bool dropPaths(QWidget *target, const QStringList &paths)
+    {
+        QList<QUrl> urls;
+        for (const QString &path : paths)
+            urls << QUrl::fromLocalFile(path);
+        QMimeData mime;
+        mime.setUrls(urls);
+        const QPoint position = target->rect().center();
+        QDragEnterEvent enter(position, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(target, &enter);
+        if (!enter.isAccepted())
+            return false;
+        QDropEvent drop(QPointF(position), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(target, &drop);
+        return drop.isAccepted();
+    }
+}
+
+class TestScatterWizard : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanup();
+
+    void dropScatterFinish_data();
+    void dropScatterFinish();
+    void mismatchedFileIsNamed();
+    void cancelKeepsNothing();
+
+private:
+    QTemporaryDir m_dir;
+    QStringList m_files;
+    LocalCluster m_localCluster;
+    ClusterSession m_session;
+};
+
+void TestScatterWizard::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(u"tessera-tests"_s);
+    QCoreApplication::setApplicationName(u"tst_scatterwizard"_s);
+    QSettings().clear();
+    if (LocalCluster::findWorkerProgram().isEmpty())
+        QSKIP("tessera-worker not found: set TESSERA_WORKER");
+
+    SampleDataOptions options;
+    options.days = 3;
+    options.gridDegrees = 2.5;
+    const Result<QStringList> files = writeSampleData(m_dir.filePath(u"era"_s), options);
+    QVERIFY2(files.isOk(), qPrintable(files.status().message()));
+    m_files = *files;
+    QCOMPARE(m_files.size(), 3);
+
+    LocalClusterOptions clusterOptions;
+    clusterOptions.workers = 2;
+    const Result<QStringList> addresses = m_localCluster.start(clusterOptions);
+    QVERIFY2(addresses.isOk(), qPrintable(addresses.status().message()));
+    const Status connected = waitForOperation(m_session.connectToWorkers(*addresses, QByteArray()));
+    QVERIFY2(connected.isOk(), qPrintable(connected.message()));
+}
+
+void TestScatterWizard::cleanup()
+{
+    for (const QString &name : m_session.arrayNames())
+        m_session.removeArray(name);
+}
+
+void TestScatterWizard::dropScatterFinish_data()
+{
+    QTest::addColumn<bool>("dropFolder");
+    QTest::addColumn<QString>("distributionText");
+    QTest::addColumn<bool>("headReads");
+    QTest::addColumn<int>("blocksPerFile");
+
+    QTest::newRow("files, contiguous, workers read") << false << u"Contiguous"_s << false << 1;
+    QTest::newRow("folder, round-robin, workbench reads, split 2") << true << u"Round-robin"_s << true << 2;
+}
+
+void TestScatterWizard::dropScatterFinish()
+{
+    QFETCH(bool, dropFolder);
+    QFETCH(QString, distributionText);
+    QFETCH(bool, headReads);
+    QFETCH(int, blocksPerFile);
+
+    ScatterWizard wizard(&m_session);
+    wizard.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&wizard));
+    QSignalSpy finishedSpy(&wizard, &ScatterWizard::loadFinished);
+
+    // 1. Files, by drag and drop
+    QVERIFY(dropPaths(wizard.filesPage(), dropFolder ? QStringList{m_dir.filePath(u"era"_s)} : m_files));
+    QCOMPARE(wizard.files(), m_files);
+    QCOMPARE(wizard.filesPage()->findChild<QTreeWidget *>(u"fileList"_s)->topLevelItemCount(), 3);
+    saveScreenshot(&wizard, u"scatter-1-files"_s);
+
+    // 2. Variable: t2m proposed, checked across the three files
+    wizard.next();
+    QCOMPARE(wizard.currentId(), int(ScatterWizard::VariablePageId));
+    QTRY_VERIFY_WITH_TIMEOUT(wizard.variablePage()->isComplete(), LoadTimeoutMillis);
+    QCOMPARE(wizard.variablePage()->variable(), u"t2m"_s);
+    const QString summary = wizard.findChild<QLabel *>(u"stackSummaryLabel"_s)->text();
+    QVERIFY2(summary.contains(u"(12, 73, 144)"_s), qPrintable(summary));
+    saveScreenshot(&wizard, u"scatter-2-variable"_s);
+
+    // 3. Layout
+    wizard.next();
+    QCOMPARE(wizard.currentId(), int(ScatterWizard::LayoutPageId));
+    wizard.findChild<QLineEdit *>(u"arrayNameEdit"_s)->setText(u"t"_s);
+    auto *distribution = wizard.findChild<QComboBox *>(u"distributionCombo"_s);
+    distribution->setCurrentIndex(distribution->findText(distributionText, Qt::MatchStartsWith));
+    QVERIFY(distribution->currentIndex() >= 0);
+    wizard.findChild<QRadioButton *>(headReads ? u"headReadsRadio"_s : u"workersReadRadio"_s)->setChecked(true);
+    if (blocksPerFile > 1) {
+        wizard.findChild<QRadioButton *>(u"splitFilesRadio"_s)->setChecked(true);
+        wizard.findChild<QSpinBox *>(u"blocksPerFileSpin"_s)->setValue(blocksPerFile);
+    }
+    saveScreenshot(&wizard, u"scatter-3-layout"_s);
+    const LoadRequest request = wizard.loadRequest();
+    QCOMPARE(request.name, u"t"_s);
+    QCOMPARE(request.variable, u"t2m"_s);
+    QCOMPARE(request.blocksPerFile, blocksPerFile);
+    QCOMPARE(request.mode, headReads ? LoadMode::Head : LoadMode::Workers);
+
+    // 4. Progress, then Finish
+    wizard.next();
+    QCOMPARE(wizard.currentId(), int(ScatterWizard::ProgressPageId));
+    QVERIFY(finishedSpy.wait(LoadTimeoutMillis) || !finishedSpy.isEmpty());
+    QVERIFY2(wizard.progressPage()->isComplete(),
+             qPrintable(wizard.findChild<QLabel *>(u"loadStatusLabel"_s)->text()));
+    saveScreenshot(&wizard, u"scatter-4-progress"_s);
+
+    const ArrayInfo *info = m_session.array(u"t"_s);
+    QVERIFY(info);
+    QCOMPARE(info->meta.shape, (Shape{12, 73, 144}));
+    QCOMPARE(info->layout.chunks.blockCount(), std::int64_t(3 * blocksPerFile));
+    // Every worker's bar is full and together they hold every block.
+    std::vector<int> blocksPerWorker(2, 0);
+    for (int worker : info->layout.workers)
+        ++blocksPerWorker.at(std::size_t(worker));
+    for (int worker = 0; worker < 2; ++worker) {
+        auto *bar = wizard.findChild<QProgressBar *>(u"workerProgress%1"_s.arg(worker));
+        QVERIFY(bar);
+        if (blocksPerWorker[std::size_t(worker)] > 0)
+            QCOMPARE(bar->value(), bar->maximum());
+    }
+    if (distributionText == u"Round-robin") {
+        for (std::size_t flat = 0; flat < info->layout.workers.size(); ++flat)
+            QCOMPARE(info->layout.workers[flat], int(flat % 2));
+    }
+
+    wizard.button(QWizard::FinishButton)->click();
+    QCOMPARE(wizard.result(), int(QDialog::Accepted));
+}
+
+void TestScatterWizard::mismatchedFileIsNamed()
+{
+    // One more "day" on a coarser grid: the stack must refuse it and name it.
+    QTemporaryDir otherDir;
+    SampleDataOptions options;
+    options.days = 1;
+    options.gridDegrees = 5.0;
+    options.start = QDate(2014, 2, 1);
+    const Result<QStringList> odd = writeSampleData(otherDir.path(), options);
+    QVERIFY(odd.isOk());
+
+    ScatterWizard wizard(&m_session);
+    wizard.show();
+    QVERIFY(dropPaths(wizard.filesPage(), m_files + *odd));
+    QCOMPARE(wizard.files().size(), 4);
+    wizard.next();
+    const QString oddName = QFileInfo(odd->constFirst()).fileName();
+    auto *error = wizard.findChild<QLabel *>(u"stackErrorLabel"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(error->text().contains(oddName), LoadTimeoutMillis);
+    QVERIFY(!wizard.variablePage()->isComplete());
+    saveScreenshot(&wizard, u"scatter-mismatch"_s);
+}
+
+void TestScatterWizard::cancelKeepsNothing()
+{
+    ScatterWizard wizard(&m_session);
+    wizard.show();
+    wizard.addFiles({m_dir.filePath(u"era"_s)});
+    wizard.next();
+    QTRY_VERIFY_WITH_TIMEOUT(wizard.variablePage()->isComplete(), LoadTimeoutMillis);
+    wizard.next();
+    wizard.findChild<QLineEdit *>(u"arrayNameEdit"_s)->setText(u"c"_s);
+    QSignalSpy finishedSpy(&wizard, &ScatterWizard::loadFinished);
+    wizard.next();
+    Operation *operation = wizard.loadOperation();
+    QVERIFY(operation);
+
+    // Cancel as the user does, before the load could finish.
+    wizard.reject();
+    QVERIFY(finishedSpy.wait(LoadTimeoutMillis) || !finishedSpy.isEmpty());
+    QCOMPARE(operation->status().code(), ErrorCode::Cancelled);
+    QVERIFY(!m_session.array(u"c"_s));
+    QTRY_VERIFY(!wizard.isVisible());
+    QCOMPARE(wizard.result(), int(QDialog::Rejected));
+}
+
+QTEST_MAIN(TestScatterWizard)
+#include "tst_scatterwizard.moc"
