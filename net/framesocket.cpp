@@ -89,6 +89,9 @@ void FrameSocket::send(const QCborMap &header, QByteArrayView payload)
     if (!payload.isEmpty())
         m_socket->write(payload.data(), payload.size());
     m_payloadBytesSent += payload.size();
+    // Hand the frame to the kernel now rather than on the next write notification: a reply
+    // then leaves one event-loop round sooner, which is most of a small request's latency.
+    m_socket->flush();
 }
 
 bool FrameSocket::isConnected() const
