@@ -23,6 +23,25 @@ bool splitHostPort(const QString &address, QString *host, quint16 *port)
     return true;
 }
 
+QString peerAddress(const QString &reachedAt, const QString &listen)
+{
+    QString listenHost;
+    quint16 listenPort = 0;
+    if (!splitHostPort(listen, &listenHost, &listenPort))
+        return reachedAt;
+    QString reachedHost;
+    quint16 reachedPort = 0;
+    const QHostAddress listenAddress(listenHost);
+    // A worker listening on all interfaces only knows itself as loopback; its peers on other
+    // hosts must use the address this side reached it at.
+    if (listenAddress.isLoopback() && splitHostPort(reachedAt, &reachedHost, &reachedPort)
+        && !QHostAddress(reachedHost).isLoopback() && reachedHost != QLatin1String("localhost")) {
+        const bool ipv6 = reachedHost.contains(QLatin1Char(':'));
+        return (ipv6 ? QLatin1Char('[') + reachedHost + QLatin1Char(']') : reachedHost) + QLatin1Char(':') + QString::number(listenPort);
+    }
+    return listen;
+}
+
 WorkerClient::WorkerClient(QByteArray token, QString role, QObject *parent)
     : QObject(parent)
     , m_token(std::move(token))
@@ -123,9 +142,7 @@ void WorkerClient::onFrame(const Frame &frame)
                                     {QStringLiteral("role"), m_role}});
         } else if (type == msg::Welcome) {
             m_connectTimer.stop();
-            const QString listen = m_hello.value(QStringLiteral("listen")).toString();
-            if (!listen.isEmpty())
-                m_address = listen;
+            m_address = peerAddress(m_address, m_hello.value(QStringLiteral("listen")).toString());
             m_state = State::Ready;
             Q_EMIT ready();
         } else if (type == msg::Error) {

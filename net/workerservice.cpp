@@ -61,8 +61,8 @@ Status WorkerService::start()
 QString WorkerService::listenAddress() const
 {
     QHostAddress address = m_server.serverAddress();
-    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
-        address = QHostAddress::LocalHost; // peers on this host; remote peers use --listen with a real address
+    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4 || address == QHostAddress::AnyIPv6)
+        address = QHostAddress::LocalHost; // clients substitute the address they reached us at (peerAddress())
     const QString host = address.protocol() == QAbstractSocket::IPv6Protocol ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
                                                                              : address.toString();
     return host + QLatin1Char(':') + QString::number(m_server.serverPort());
