@@ -96,6 +96,41 @@ inline double applyBinary(double a, double b)
         return a / b;
 }
 
+template<BinaryOp op>
+inline __m128d applyBinary(__m128d a, __m128d b)
+{
+    if constexpr (op == BinaryOp::Add)
+        return _mm_add_pd(a, b);
+    else if constexpr (op == BinaryOp::Subtract)
+        return _mm_sub_pd(a, b);
+    else if constexpr (op == BinaryOp::Multiply)
+        return _mm_mul_pd(a, b);
+    else
+        return _mm_div_pd(a, b);
+}
+
+// An output far larger than the caches (a whole block in `x - x.mean()`) is written with
+// streaming stores: its lines are not read before they are written, a third less memory
+// traffic. Same IEEE operations, so results are identical to the plain loop.
+constexpr std::int64_t StreamingElements = std::int64_t(1) << 20;
+
+template<BinaryOp op, bool scalarOnLeft>
+bool streamScalarRun(const double *array, double scalar, double *out, std::int64_t n)
+{
+    if (n < StreamingElements || (reinterpret_cast<std::uintptr_t>(out) & 15) != 0)
+        return false;
+    const __m128d constant = _mm_set1_pd(scalar);
+    std::int64_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+        const __m128d value = _mm_loadu_pd(array + i);
+        _mm_stream_pd(out + i, scalarOnLeft ? applyBinary<op>(constant, value) : applyBinary<op>(value, constant));
+    }
+    _mm_sfence();
+    for (; i < n; ++i)
+        out[i] = scalarOnLeft ? applyBinary<op>(scalar, array[i]) : applyBinary<op>(array[i], scalar);
+    return true;
+}
+
 // The inner loops are split by stride pattern so each one is a plain loop GCC vectorises.
 template<BinaryOp op>
 void binaryRun(const double *a, std::int64_t strideA, const double *b, std::int64_t strideB, double *__restrict out,
@@ -106,10 +141,14 @@ void binaryRun(const double *a, std::int64_t strideA, const double *b, std::int6
             out[i] = applyBinary<op>(a[i], b[i]);
     } else if (strideA == 1 && strideB == 0) {
         const double scalarB = *b;
+        if (streamScalarRun<op, false>(a, scalarB, out, n))
+            return;
         for (std::int64_t i = 0; i < n; ++i)
             out[i] = applyBinary<op>(a[i], scalarB);
     } else if (strideA == 0 && strideB == 1) {
         const double scalarA = *a;
+        if (streamScalarRun<op, true>(b, scalarA, out, n))
+            return;
         for (std::int64_t i = 0; i < n; ++i)
             out[i] = applyBinary<op>(scalarA, b[i]);
     } else {

@@ -114,6 +114,8 @@ private slots:
     void binary();
     void binaryNanFlag();
     void divisionByZero();
+    void largeScalarOperand_data();
+    void largeScalarOperand();
 };
 
 void TestKernels::regionHelpers()
@@ -309,6 +311,42 @@ void TestKernels::divisionByZero()
     QVERIFY(std::isnan(out.at(2)));
     QVERIFY(std::isnan(out.at(3)));
     QVERIFY(out.mayHaveNan());
+}
+
+void TestKernels::largeScalarOperand_data()
+{
+    QTest::addColumn<int>("op");
+    QTest::addColumn<bool>("scalarOnLeft");
+    QTest::addColumn<qint64>("count");
+    // Past the streaming-store threshold (2^20 elements), odd length for the scalar tail.
+    for (int op = 0; op < 4; ++op) {
+        for (bool left : {false, true}) {
+            const QByteArray name = binaryOpName(BinaryOp(op)).toLatin1() + (left ? " scalar on the left" : " scalar on the right");
+            QTest::newRow(name.constData()) << op << left << qint64((1 << 20) + 3);
+        }
+    }
+}
+
+// Outputs larger than the caches take a streaming-store path; it must give the plain loop's bits.
+void TestKernels::largeScalarOperand()
+{
+    QFETCH(int, op);
+    QFETCH(bool, scalarOnLeft);
+    QFETCH(qint64, count);
+    NdArray values({count});
+    for (qint64 i = 0; i < count; ++i)
+        values.data()[i] = 250.0 + double(i % 997) * 0.173 - (i % 5 == 0 ? 0.0 : 1e-3 * double(i % 13));
+    const double constant = 273.15;
+    const NdArray scalar = NdArray::scalar(constant);
+    const NdArray result = scalarOnLeft ? binaryKernel(BinaryOp(op), scalar, values) : binaryKernel(BinaryOp(op), values, scalar);
+    QCOMPARE(result.shape(), values.shape());
+    for (qint64 i = 0; i < count; ++i) {
+        const double a = scalarOnLeft ? constant : values.at(i);
+        const double b = scalarOnLeft ? values.at(i) : constant;
+        const double expected = op == 0 ? a + b : op == 1 ? a - b : op == 2 ? a * b : a / b;
+        if (result.at(i) != expected)
+            QFAIL(qPrintable(QStringLiteral("element %1: %2, expected %3").arg(i).arg(result.at(i), 0, 'g', 17).arg(expected, 0, 'g', 17)));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestKernels)
