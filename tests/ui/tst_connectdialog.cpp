@@ -7,6 +7,8 @@
 #include "net/clustersession.h"
 #include "net/localcluster.h"
 
+#include "screenshots.h"
+
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -28,15 +30,6 @@ using namespace tessera;
 namespace
 {
     constexpr int ConnectTimeoutMillis = 20000;
-
-    void saveScreenshot(QWidget *widget, const QString &name)
-    {
-        const QString directory = qEnvironmentVariable("TESSERA_SCREENSHOTS");
-        if (directory.isEmpty())
-            return;
-        QDir().mkpath(directory);
-        QVERIFY(widget->grab().save(directory + u'/' + name + u".png"_s));
-    }
 
     template <typename T>
     T *child(const QWidget &parent, const QString &name)

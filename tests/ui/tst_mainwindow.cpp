@@ -16,6 +16,8 @@
 #include "net/localcluster.h"
 #include "net/operation.h"
 
+#include "screenshots.h"
+
 #include <QAbstractItemView>
 #include <QAction>
 #include <QCompleter>
@@ -38,15 +40,6 @@ using namespace tessera;
 namespace
 {
     constexpr int TimeoutMillis = 60000;
-
-    void saveScreenshot(QWidget *widget, const QString &name)
-    {
-        const QString directory = qEnvironmentVariable("TESSERA_SCREENSHOTS");
-        if (directory.isEmpty())
-            return;
-        QDir().mkpath(directory);
-        QVERIFY(widget->grab().save(directory + u'/' + name + u".png"_s));
-    }
 
     bool isErrorEntry(const QTreeWidgetItem *item)
     {

@@ -10,6 +10,8 @@
 #include "net/localcluster.h"
 #include "net/operation.h"
 
+#include "screenshots.h"
+
 #include <QAbstractButton>
 #include <QComboBox>
 #include <QDir>
@@ -33,15 +35,6 @@ using namespace tessera;
 namespace
 {
     constexpr int LoadTimeoutMillis = 60000;
-
-    void saveScreenshot(QWidget *widget, const QString &name)
-    {
-        const QString directory = qEnvironmentVariable("TESSERA_SCREENSHOTS");
-        if (directory.isEmpty())
-            return;
-        QDir().mkpath(directory);
-        QVERIFY(widget->grab().save(directory + u'/' + name + u".png"_s));
-    }
 
     // What a file manager does when files are dropped on `target`.
     bool dropPaths(QWidget *target, const QStringList &paths)
