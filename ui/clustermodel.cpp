@@ -1,3 +1,4 @@
+#include "viewstyle.h"
 #include "clustermodel.h"
 
 #include <QApplication>
@@ -84,7 +85,6 @@ QVariant ClusterModel::data(const QModelIndex &index, int role) const
 
 QVariant ClusterModel::displayData(const WorkerInfo &worker, int column) const
 {
-    const QLocale locale;
     switch (column) {
     case NAME:
         return worker.name;
@@ -94,9 +94,9 @@ QVariant ClusterModel::displayData(const WorkerInfo &worker, int column) const
         return worker.threads;
     case MEMORY:
         if (worker.memoryLimitBytes <= 0)
-            return locale.formattedDataSize(worker.memoryUsedBytes);
-        return tr("%1 of %2").arg(locale.formattedDataSize(worker.memoryUsedBytes),
-                                  locale.formattedDataSize(worker.memoryLimitBytes));
+            return viewstyle::formatBytes(worker.memoryUsedBytes);
+        return tr("%1 of %2").arg(viewstyle::formatBytes(worker.memoryUsedBytes),
+                                  viewstyle::formatBytes(worker.memoryLimitBytes));
     case BLOCKS:
         return worker.blockCount;
     case STATUS:

@@ -1,3 +1,4 @@
+#include "viewstyle.h"
 #include "clusterstatusbar.h"
 
 #include "net/clustersession.h"
@@ -159,11 +160,10 @@ QString ClusterStatusBar::summaryText() const
         limitBytes += worker.memoryLimitBytes;
         lost += (worker.state == WorkerState::Lost) ? 1 : 0;
     }
-    const QLocale locale;
     QString text = (workers.size() == 1) ? tr("1 worker") : tr("%1 workers").arg(workers.size());
     if (lost > 0)
         text += tr(" (%1 lost)").arg(lost);
-    text += u" · "_s + tr("%1 of %2").arg(locale.formattedDataSize(usedBytes), locale.formattedDataSize(limitBytes));
+    text += u" · "_s + tr("%1 of %2").arg(viewstyle::formatBytes(usedBytes), viewstyle::formatBytes(limitBytes));
     text += u" · "_s + (m_session->isBusy() ? tr("busy") : tr("idle"));
     return text;
 }

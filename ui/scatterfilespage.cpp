@@ -1,3 +1,4 @@
+#include "viewstyle.h"
 #include "scatterfilespage.h"
 
 #include <QDirIterator>
@@ -131,19 +132,18 @@ void ScatterFilesPage::setFiles(QStringList files)
     m_files = files;
 
     m_list->clear();
-    const QLocale locale;
     qint64 totalBytes = 0;
     for (const QString &file : std::as_const(m_files)) {
         const qint64 bytes = QFileInfo(file).size();
         totalBytes += bytes;
-        auto *item = new QTreeWidgetItem(m_list, {QFileInfo(file).fileName(), locale.formattedDataSize(bytes)});
+        auto *item = new QTreeWidgetItem(m_list, {QFileInfo(file).fileName(), viewstyle::formatBytes(bytes)});
         item->setData(0, Qt::UserRole, file);
         item->setToolTip(0, file);
         item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
     }
     m_summary->setText(m_files.isEmpty()
                            ? tr("No files yet.")
-                           : tr("%1 files, %2 on disk").arg(m_files.size()).arg(locale.formattedDataSize(totalBytes)));
+                           : tr("%1 files, %2 on disk").arg(m_files.size()).arg(viewstyle::formatBytes(totalBytes)));
     Q_EMIT completeChanged();
 }
 

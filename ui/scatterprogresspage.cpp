@@ -1,3 +1,4 @@
+#include "viewstyle.h"
 #include "scatterprogresspage.h"
 
 #include "scatterwizardpages.h"
@@ -18,11 +19,10 @@ namespace
 
     void setBarBytes(QProgressBar *bar, std::int64_t bytes, std::int64_t expectedBytes)
     {
-        const QLocale locale;
         const double fraction = (expectedBytes > 0) ? std::min(1.0, double(bytes) / double(expectedBytes)) : 0.0;
         bar->setValue(int(fraction * BarSteps));
-        bar->setFormat(ScatterProgressPage::tr("%1 of %2").arg(locale.formattedDataSize(bytes),
-                                                               locale.formattedDataSize(expectedBytes)));
+        bar->setFormat(ScatterProgressPage::tr("%1 of %2").arg(viewstyle::formatBytes(bytes),
+                                                               viewstyle::formatBytes(expectedBytes)));
     }
 }
 
@@ -148,11 +148,10 @@ void ScatterProgressPage::onBlockStored(const QString &array, qint64 flatIndex, 
 
 void ScatterProgressPage::updateRate()
 {
-    const QLocale locale;
     const double seconds = std::max(1e-3, double(m_clock.elapsed()) / 1000.0);
     m_rate->setText(tr("%1/s: %2 of %3 in %4 s")
-                        .arg(locale.formattedDataSize(std::int64_t(double(m_storedBytes) / seconds)),
-                             locale.formattedDataSize(m_storedBytes), locale.formattedDataSize(m_totalBytes))
+                        .arg(viewstyle::formatBytes(std::int64_t(double(m_storedBytes) / seconds)),
+                             viewstyle::formatBytes(m_storedBytes), viewstyle::formatBytes(m_totalBytes))
                         .arg(seconds, 0, 'f', 1));
 }
 

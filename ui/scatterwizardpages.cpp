@@ -1,3 +1,4 @@
+#include "viewstyle.h"
 #include "scatterwizardpages.h"
 
 #include <QButtonGroup>
@@ -135,11 +136,10 @@ void ScatterVariablePage::planStack()
             m_error->setText(stack.status().message());
             return;
         }
-        const QLocale locale;
         m_summary->setText(tr("Stacked: %1 from %2 files, %3 in memory as float64.")
                                .arg(shapeToString(stack->meta.shape))
                                .arg(stack->files.size())
-                               .arg(locale.formattedDataSize(stack->meta.byteSize())));
+                               .arg(viewstyle::formatBytes(stack->meta.byteSize())));
         m_stack = std::move(*stack);
         Q_EMIT completeChanged();
     });
@@ -279,7 +279,6 @@ void ScatterLayoutPage::updateSummary()
     if (!stack)
         return;
 
-    const QLocale locale;
     const LoadRequest planned = request();
     const std::int64_t blocks = plannedBlocks();
     const std::int64_t totalBytes = plannedBytes();
@@ -289,12 +288,12 @@ void ScatterLayoutPage::updateSummary()
         freeBytes += std::max<std::int64_t>(0, worker.memoryLimitBytes - worker.memoryUsedBytes);
 
     QStringList lines;
-    lines << tr("%1 blocks of about %2 each.").arg(blocks).arg(locale.formattedDataSize(totalBytes / std::max<std::int64_t>(1, blocks)));
+    lines << tr("%1 blocks of about %2 each.").arg(blocks).arg(viewstyle::formatBytes(totalBytes / std::max<std::int64_t>(1, blocks)));
     if (!workers.empty())
         lines << tr("About %1 on each of %2 workers; %3 free in all.")
-                     .arg(locale.formattedDataSize(totalBytes / std::int64_t(workers.size())))
+                     .arg(viewstyle::formatBytes(totalBytes / std::int64_t(workers.size())))
                      .arg(workers.size())
-                     .arg(locale.formattedDataSize(freeBytes));
+                     .arg(viewstyle::formatBytes(freeBytes));
     if (m_session->array(planned.name))
         lines << tr("An array named %1 exists: it will be replaced.").arg(planned.name);
     const bool tooBig = !workers.empty() && (freeBytes > 0) && (totalBytes > freeBytes);

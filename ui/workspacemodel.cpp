@@ -1,3 +1,4 @@
+#include "viewstyle.h"
 #include "workspacemodel.h"
 
 #include "net/clustersession.h"
@@ -86,7 +87,7 @@ QVariant WorkspaceModel::data(const QModelIndex &index, int role) const
     case DTYPE:
         return QStringLiteral("float64");
     case SIZE:
-        return QLocale().formattedDataSize(info->meta.byteSize());
+        return viewstyle::formatBytes(info->meta.byteSize());
     case CHUNK_SHAPE:
         if (info->layout.chunks.blockCount() == 0)
             return {};
