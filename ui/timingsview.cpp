@@ -5,6 +5,7 @@
 
 #include <QFile>
 #include <QFileDialog>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -245,17 +246,26 @@ void TimingsView::rebuildChart()
 
     // Tick labels: the operation, each selected run's wall time (left to right as the bars), and
     // the bytes the newest run moved.
+    // Each label gets the width of its slot, so many operations never overlap their neighbours.
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    const QFontMetrics metrics(m_chart->xAxis->tickLabelFont());
+    const int axisPixels = m_chart->axisRect()->width();
+    const int slotPixels = axisPixels / std::max<int>(1, int(operations.size()));
+    // Before the first layout the axis has no width yet; use the widest labels then.
+    const int slotChars = axisPixels > 0 ? std::clamp(slotPixels / std::max(1, metrics.averageCharWidth()) - 3, 6, 22) : 22;
     for (int k = 0; k < int(operations.size()); ++k) {
         QStringList walls;
         for (const QString &run : runs) {
             const TimingsModel::Row *row = m_model->find(run, operations[k]);
             walls << (row ? viewstyle::formatSeconds(row->report.wallSeconds) : u"–"_s);
         }
+        QString wallText = walls.join(u" | ");
+        if (wallText.size() > slotChars)
+            wallText = walls.constLast(); // the newest run; the tooltip has them all
         const TimingsModel::Row *newest = runs.isEmpty() ? nullptr : m_model->find(runs.last(), operations[k]);
         const QString moved =
             newest ? tr("%1 moved").arg(viewstyle::formatBytes(newest->report.clientBytes + newest->report.peerBytes)) : QString();
-        ticker->addTick(k + 1, elided(operations[k], 22) + u'\n' + walls.join(u" | ") + u'\n' + moved);
+        ticker->addTick(k + 1, elided(operations[k], slotChars) + u'\n' + wallText + u'\n' + elided(moved, slotChars));
     }
     m_chart->xAxis->setTicker(ticker);
     m_chart->xAxis->setRange(0.4, std::max<qsizetype>(operations.size(), 1) + 0.6);
