@@ -32,12 +32,8 @@ QString coordinateText(const tessera::Axis &axis, double value)
 BlockMapView::BlockMapView(QWidget *parent)
     : QWidget(parent)
 {
-    m_header = new QLabel(this);
-    m_header->setTextFormat(Qt::PlainText);
+    m_header = viewstyle::makeTitleLabel(this);
     m_header->setWordWrap(true);
-    QFont headerFont = m_header->font();
-    headerFont.setBold(true);
-    m_header->setFont(headerFont);
 
     m_canvas = new BlockMapCanvas(this);
     auto *scroll = new QScrollArea(this);

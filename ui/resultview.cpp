@@ -25,11 +25,7 @@ using namespace resultplots;
 ResultView::ResultView(QWidget *parent)
     : QWidget(parent)
 {
-    m_title = new QLabel(this);
-    m_title->setTextFormat(Qt::PlainText);
-    QFont titleFont = m_title->font();
-    titleFont.setBold(true);
-    m_title->setFont(titleFont);
+    m_title = viewstyle::makeTitleLabel(this);
     m_gradientBox = new QComboBox(this);
     for (const GradientChoice &choice : gradientChoices)
         m_gradientBox->addItem(tr(choice.name), int(choice.preset));

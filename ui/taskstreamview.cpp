@@ -37,11 +37,7 @@ constexpr tessera::TaskKind familyKinds[] = {
 TaskStreamView::TaskStreamView(QWidget *parent)
     : QWidget(parent)
 {
-    m_title = new QLabel(this);
-    m_title->setTextFormat(Qt::PlainText);
-    QFont titleFont = m_title->font();
-    titleFont.setBold(true);
-    m_title->setFont(titleFont);
+    m_title = viewstyle::makeTitleLabel(this);
 
     m_plot = new QCustomPlot(this);
     viewstyle::applyPlotStyle(m_plot);

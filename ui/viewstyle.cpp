@@ -1,5 +1,6 @@
 #include "viewstyle.h"
 
+#include <QLabel>
 #include <QLocale>
 
 #include <qcustomplot.h>
@@ -66,6 +67,16 @@ QColor computeColor()
 QColor otherColor()
 {
     return QColor(0xdd, 0xdd, 0xdd);
+}
+
+QLabel *makeTitleLabel(QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    label->setTextFormat(Qt::PlainText);
+    QFont font = label->font();
+    font.setBold(true);
+    label->setFont(font);
+    return label;
 }
 
 QString formatBytes(std::int64_t bytes)

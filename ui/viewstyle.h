@@ -8,6 +8,8 @@
 #include <cstdint>
 
 class QCPLayoutElement;
+class QLabel;
+class QWidget;
 class QCustomPlot;
 
 // Colours, number formats and plot styling shared by the result, timing, block-map and
@@ -34,6 +36,9 @@ QString formatSeconds(double seconds);
 
 // "1 block", "23 blocks": without a translation loaded, tr()'s %n would print "block(s)".
 QString countText(std::int64_t count, const QString &singular, const QString &plural);
+
+// The bold, plain-text title line above each view's content.
+QLabel *makeTitleLabel(QWidget *parent);
 
 // Fonts, margins and interactions every Tessera plot shares.
 void applyPlotStyle(QCustomPlot *plot);
