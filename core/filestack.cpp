@@ -110,6 +110,7 @@ Result<FileStack> planFileStack(const QStringList &files, const QString &variabl
     FileStack stack;
     stack.files = files;
     stack.variable = variable;
+    stack.storageType = first->storageType;
     stack.meta = std::move(first->meta);
     stack.firstExtents.reserve(std::size_t(files.size()));
     stack.firstExtents.push_back(firstShape.front());

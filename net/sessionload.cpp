@@ -165,12 +165,7 @@ void ClusterSession::Private::startLoad(Operation *operation, const LoadRequest 
         info.meta = state->stack.meta;
         info.meta.name = state->request.name;
         info.layout = BlockLayout{state->chunks, state->keys, state->workers};
-        if (auto file = inspectNetcdf(state->stack.files.front()); file.isOk()) {
-            for (const VariableInfo &variable : file->variables) {
-                if (variable.name == state->request.variable)
-                    info.storageType = variable.storageType;
-            }
-        }
+        info.storageType = state->stack.storageType;
         registerArray(std::move(info));
         OperationReport &report = operation->mutableReport();
         report.wallSeconds = double(state->wall.nsecsElapsed()) / 1e9;

@@ -157,6 +157,7 @@ void TestFileStack::stacksFilesOfDifferentLengths()
     QCOMPARE(stack->files, files);
     QCOMPARE(stack->variable, u"t2m"_s);
     QCOMPARE(stack->firstExtents, (std::vector<std::int64_t>{3, 1, 2}));
+    QCOMPARE(stack->storageType, u"int16"_s);
     QCOMPARE(stack->meta.shape, (Shape{6, 3, 4}));
     QCOMPARE(stack->meta.name, u"t2m"_s);
     QCOMPARE(stack->meta.units, u"K"_s);
