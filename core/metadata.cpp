@@ -103,12 +103,10 @@ ArrayMeta deriveMeta(const Expr &expr, const std::function<const ArrayMeta *(con
 NdArray assembleBlocks(const Chunks &chunks, const std::vector<NdArray> &blocks)
 {
     const Shape shape = chunks.shape();
+    // One block is the whole array: share it (arrays are never written after they are made).
+    if (blocks.size() == 1 && blocks.front().size() == elementCount(shape))
+        return blocks.front().reshaped(shape);
     NdArray full(shape);
-    if (blocks.size() == 1) {
-        std::memcpy(full.data(), blocks.front().data(), std::size_t(full.byteSize()));
-        full.setMayHaveNan(blocks.front().mayHaveNan());
-        return full;
-    }
     const std::vector<std::int64_t> strides = rowMajorStrides(shape);
     bool mayHaveNan = false;
     for (std::size_t flat = 0; flat < blocks.size(); ++flat) {

@@ -279,8 +279,7 @@ void ClusterSession::Private::finalizeEvaluation(Operation *operation, const std
     result.meta = state->meta;
     if (state->gather) {
         result.gathered = true;
-        const bool single = state->resultBlocks.size() == 1 && state->resultBlocks.front().shape() == state->meta.shape;
-        result.value = single ? state->resultBlocks.front() : assembleBlocks(state->plan.graph.result.chunks, state->resultBlocks);
+        result.value = assembleBlocks(state->plan.graph.result.chunks, state->resultBlocks);
     }
     if (state->storeResult) {
         result.arrayName = state->target;
