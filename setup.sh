@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(g++ cmake ninja-build pkg-config qt6-base-dev libqcustomplot-dev libnetcdf-c++4-dev libeigen3-dev fonts-dejavu-core)
+PACKAGES=(g++ cmake ninja-build pkg-config qt6-base-dev libqcustomplot-dev libnetcdf-c++4-dev fonts-dejavu-core)
 BUILD_DIR=${TESSERA_BUILD_DIR:-build}
 
 usage() {

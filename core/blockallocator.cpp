@@ -1,4 +1,4 @@
-#include "blockallocator.h"
+#include "core/blockallocator.h"
 
 #include <map>
 #include <mutex>

@@ -1,6 +1,6 @@
-#include "bytebuffer.h"
+#include "core/bytebuffer.h"
 
-#include "blockallocator.h"
+#include "core/blockallocator.h"
 
 #include <cstring>
 

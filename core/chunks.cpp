@@ -1,4 +1,4 @@
-#include "chunks.h"
+#include "core/chunks.h"
 
 #include <QStringList>
 

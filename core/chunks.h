@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ndarray.h"
+#include "core/ndarray.h"
 
 #include <QString>
 

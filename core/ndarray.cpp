@@ -1,6 +1,6 @@
-#include "ndarray.h"
+#include "core/ndarray.h"
 
-#include "blockallocator.h"
+#include "core/blockallocator.h"
 
 #include <QStringList>
 

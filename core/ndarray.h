@@ -1,6 +1,6 @@
 #pragma once
 
-#include "bytebuffer.h"
+#include "core/bytebuffer.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,12 +1,12 @@
-#include "benchcommand.h"
+#include "app/cli/benchcommand.h"
 
-#include "clustersetup.h"
-#include "machinelimits.h"
-#include "steprunner.h"
+#include "app/cli/clustersetup.h"
+#include "app/cli/machinelimits.h"
+#include "app/cli/steprunner.h"
 
-#include "core/netcdfwriter.h"
-#include "net/blockstore.h"
-#include "net/unixsignals.h"
+#include "core/io/sampledata.h"
+#include "core/bytesize.h"
+#include "app/common/unixsignals.h"
 
 #include <QCommandLineParser>
 #include <QDir>

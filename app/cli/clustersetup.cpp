@@ -1,8 +1,8 @@
-#include "clustersetup.h"
+#include "app/cli/clustersetup.h"
 
-#include "net/blockstore.h"
-#include "net/handshake.h"
-#include "net/workerclient.h"
+#include "core/bytesize.h"
+#include "net/protocol/handshake.h"
+#include "net/protocol/workerclient.h"
 
 #include <cstdio>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "net/clustersession.h"
-#include "net/localcluster.h"
+#include "net/session/clustersession.h"
+#include "net/session/localcluster.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>

@@ -1,4 +1,4 @@
-#include "machinelimits.h"
+#include "app/cli/machinelimits.h"
 
 #include <algorithm>
 #include <chrono>

@@ -1,6 +1,6 @@
-#include "benchcommand.h"
-#include "runcommand.h"
-#include "sampledatacommand.h"
+#include "app/cli/benchcommand.h"
+#include "app/cli/runcommand.h"
+#include "app/cli/sampledatacommand.h"
 
 #include "core/blockallocator.h"
 

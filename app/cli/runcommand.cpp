@@ -1,12 +1,12 @@
-#include "runcommand.h"
+#include "app/cli/runcommand.h"
 
-#include "clustersetup.h"
-#include "steprunner.h"
+#include "app/cli/clustersetup.h"
+#include "app/cli/steprunner.h"
 
-#include "core/filestack.h"
-#include "core/netcdfwriter.h"
-#include "net/blockstore.h"
-#include "net/unixsignals.h"
+#include "core/io/filestack.h"
+#include "core/io/netcdfwriter.h"
+#include "core/bytesize.h"
+#include "app/common/unixsignals.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,6 +1,6 @@
-#include "sampledatacommand.h"
+#include "app/cli/sampledatacommand.h"
 
-#include "core/netcdfwriter.h"
+#include "core/io/sampledata.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>

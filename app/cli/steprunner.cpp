@@ -1,6 +1,6 @@
-#include "steprunner.h"
+#include "app/cli/steprunner.h"
 
-#include "net/blockstore.h"
+#include "core/bytesize.h"
 
 #include <QJsonArray>
 #include <QStringList>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "net/clustersession.h"
+#include "net/session/clustersession.h"
 
 #include <QJsonObject>
 #include <QString>

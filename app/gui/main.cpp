@@ -1,12 +1,12 @@
 // tessera: the workbench. Only the command line lives here; the window is in ui/.
 
-#include "ui/connectprofile.h"
-#include "ui/mainwindow.h"
+#include "ui/connect/connectprofile.h"
+#include "ui/mainwindow/mainwindow.h"
 
-#include "core/netcdfwriter.h"
-#include "net/clustersession.h"
-#include "net/handshake.h"
-#include "net/localcluster.h"
+#include "core/io/sampledata.h"
+#include "net/session/clustersession.h"
+#include "net/protocol/handshake.h"
+#include "net/session/localcluster.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -20,6 +20,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace tessera;
+using namespace tessera::ui;
 
 namespace
 {

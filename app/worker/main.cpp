@@ -1,8 +1,8 @@
 #include "core/blockallocator.h"
-#include "net/blockstore.h"
-#include "net/handshake.h"
-#include "net/unixsignals.h"
-#include "net/workerservice.h"
+#include "core/bytesize.h"
+#include "net/protocol/handshake.h"
+#include "app/common/unixsignals.h"
+#include "net/worker/workerservice.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -5,7 +5,11 @@
 //
 //   bench_kernels [runs=5] [blocks=45] [filter]   (filter: run only rows whose name contains it)
 
-#include "core/kernels.h"
+#include "core/kernels/elementwise.h"
+#include "core/kernels/slice.h"
+#include "core/kernels/reduce.h"
+#include "core/region.h"
+#include "core/ops.h"
 
 #include <algorithm>
 #include <chrono>

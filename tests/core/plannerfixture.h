@@ -3,9 +3,11 @@
 // Test support for tst_planner and tst_planexecution: block layouts built by hand, expressions
 // parsed and checked against them, and the facts of a planned graph that hold for every plan.
 
-#include "core/expression.h"
-#include "core/placement.h"
-#include "core/planner.h"
+#include "core/expr/expression.h"
+#include "core/expr/parser.h"
+#include "core/expr/checker.h"
+#include "core/plan/placement.h"
+#include "core/plan/planner.h"
 
 #include <QStringList>
 

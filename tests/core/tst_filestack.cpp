@@ -1,4 +1,4 @@
-#include "core/filestack.h"
+#include "core/io/filestack.h"
 
 #include <netcdf>
 

@@ -1,4 +1,7 @@
-#include "core/kernels.h"
+#include "core/kernels/elementwise.h"
+#include "core/kernels/slice.h"
+#include "core/region.h"
+#include "core/ops.h"
 
 #include <QTest>
 

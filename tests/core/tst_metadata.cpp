@@ -1,4 +1,7 @@
-#include "core/metadata.h"
+#include "core/expr/checker.h"
+#include "core/expr/parser.h"
+#include "core/plan/metadata.h"
+#include "core/kernels/slice.h"
 
 #include <QStringList>
 #include <QTest>

@@ -1,5 +1,5 @@
-#include "core/netcdfreader.h"
-#include "core/netcdfwriter.h"
+#include "core/io/netcdfreader.h"
+#include "core/io/netcdfwriter.h"
 
 #include "netcdffixture.h"
 

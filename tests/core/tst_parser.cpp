@@ -1,4 +1,5 @@
-#include "core/expression.h"
+#include "core/expr/expression.h"
+#include "core/expr/parser.h"
 
 #include <QLocale>
 #include <QStringList>

@@ -1,4 +1,4 @@
-#include "core/placement.h"
+#include "core/plan/placement.h"
 
 #include <QStringList>
 #include <QTest>

@@ -3,8 +3,10 @@
 // with the same expression evaluated on the whole array by plain loops.
 #include "plannerfixture.h"
 
-#include "core/kernels.h"
-#include "core/metadata.h"
+#include "core/kernels/elementwise.h"
+#include "core/kernels/slice.h"
+#include "core/kernels/reduce.h"
+#include "core/ops.h"
 
 #include <QTest>
 

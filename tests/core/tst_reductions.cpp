@@ -1,4 +1,5 @@
-#include "core/kernels.h"
+#include "core/kernels/reduce.h"
+#include "core/ops.h"
 
 #include <QTest>
 

@@ -1,4 +1,6 @@
-#include "core/expression.h"
+#include "core/expr/expression.h"
+#include "core/expr/parser.h"
+#include "core/expr/checker.h"
 
 #include <QList>
 #include <QStringList>

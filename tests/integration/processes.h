@@ -5,7 +5,7 @@
 // processes that are still alive in /proc.
 
 #include "core/status.h"
-#include "net/operation.h"
+#include "net/session/operation.h"
 
 #include <QDir>
 #include <QFile>

@@ -5,7 +5,7 @@
 
 #include "processes.h"
 
-#include "net/clustersession.h"
+#include "net/session/clustersession.h"
 
 #include <QObject>
 #include <QStringList>

@@ -5,11 +5,11 @@
 #include "reference.h"
 #include "sessionhelpers.h"
 
-#include "core/filestack.h"
-#include "core/netcdfreader.h"
-#include "core/netcdfwriter.h"
-#include "net/clustersession.h"
-#include "net/localcluster.h"
+#include "core/io/filestack.h"
+#include "core/io/netcdfreader.h"
+#include "core/io/sampledata.h"
+#include "net/session/clustersession.h"
+#include "net/session/localcluster.h"
 
 #include <QProcess>
 #include <QScopeGuard>

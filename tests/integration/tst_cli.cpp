@@ -5,7 +5,7 @@
 #include "reference.h"
 #include "sessionhelpers.h"
 
-#include "core/netcdfwriter.h"
+#include "core/io/sampledata.h"
 
 #include <QDir>
 #include <QJsonArray>

@@ -6,10 +6,10 @@
 #include "seedcases.h"
 #include "sessionhelpers.h"
 
-#include "core/netcdfreader.h"
-#include "core/netcdfwriter.h"
-#include "net/clustersession.h"
-#include "net/localcluster.h"
+#include "core/io/netcdfreader.h"
+#include "core/io/sampledata.h"
+#include "net/session/clustersession.h"
+#include "net/session/localcluster.h"
 
 #include <QScopeGuard>
 #include <QTemporaryDir>

@@ -3,11 +3,11 @@
 // A connection to a worker whose every byte a test controls: the handshake done by hand, requests
 // matched to replies by id, raw bytes written past the frame layer. For tst_workerservice.
 
-#include "net/frame.h"
-#include "net/framesocket.h"
-#include "net/handshake.h"
-#include "net/messages.h"
-#include "net/workerclient.h"
+#include "net/protocol/frame.h"
+#include "net/protocol/framesocket.h"
+#include "net/protocol/handshake.h"
+#include "net/protocol/messages.h"
+#include "net/protocol/workerclient.h"
 
 #include <QCborArray>
 #include <QStringList>

@@ -1,6 +1,6 @@
 // Frame encoding and the pure head parser: round trips, every truncation, every way to be wrong.
 
-#include "net/frame.h"
+#include "net/protocol/frame.h"
 
 #include <QCborArray>
 #include <QCborValue>

@@ -1,7 +1,7 @@
 // FrameSocket over real loopback connections: payload integrity, bursts, byte-by-byte arrival,
 // bad peers, limits, byte accounting and the order of protocolError() and disconnected().
 
-#include "net/framesocket.h"
+#include "net/protocol/framesocket.h"
 
 #include <QHostAddress>
 #include <QPointer>

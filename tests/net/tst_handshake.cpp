@@ -1,6 +1,6 @@
 // The handshake's primitives: HMAC against RFC 4231, verification, nonces, token files.
 
-#include "net/handshake.h"
+#include "net/protocol/handshake.h"
 
 #include <QFile>
 #include <QSet>

@@ -1,4 +1,4 @@
-#include "net/workerclient.h"
+#include "net/protocol/workerclient.h"
 
 #include <QTest>
 

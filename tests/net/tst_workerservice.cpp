@@ -4,10 +4,10 @@
 
 #include "rawconnection.h"
 
-#include "net/workerservice.h"
+#include "net/worker/workerservice.h"
 
-#include "core/netcdfreader.h"
-#include "core/netcdfwriter.h"
+#include "core/io/netcdfreader.h"
+#include "core/io/sampledata.h"
 
 #include <QSet>
 #include <QSignalSpy>

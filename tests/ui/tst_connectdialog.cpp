@@ -2,10 +2,10 @@
 // in one click, remote workers by address, and the errors a user meets (wrong token,
 // unreachable worker, missing token file) shown in the dialog, which stays open for a fix.
 
-#include "ui/connectdialog.h"
+#include "ui/connect/connectdialog.h"
 
-#include "net/clustersession.h"
-#include "net/localcluster.h"
+#include "net/session/clustersession.h"
+#include "net/session/localcluster.h"
 
 #include "screenshots.h"
 
@@ -26,6 +26,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace tessera;
+using namespace tessera::ui;
 
 namespace
 {

@@ -2,19 +2,19 @@
 // the console (typed, and the seed's examples), results routed to the result, timings and
 // workspace views, files dropped on the window, experiments saved, opened and run again.
 
-#include "ui/clustermodel.h"
-#include "ui/consolewidget.h"
-#include "ui/expressionedit.h"
-#include "ui/mainwindow.h"
-#include "ui/resultview.h"
-#include "ui/scatterwizard.h"
-#include "ui/timingsview.h"
-#include "ui/workspacemodel.h"
+#include "ui/models/clustermodel.h"
+#include "ui/console/consolewidget.h"
+#include "ui/console/expressionedit.h"
+#include "ui/mainwindow/mainwindow.h"
+#include "ui/views/resultview.h"
+#include "ui/scatter/scatterwizard.h"
+#include "ui/views/timingsview.h"
+#include "ui/models/workspacemodel.h"
 
-#include "core/netcdfwriter.h"
-#include "net/clustersession.h"
-#include "net/localcluster.h"
-#include "net/operation.h"
+#include "core/io/sampledata.h"
+#include "net/session/clustersession.h"
+#include "net/session/localcluster.h"
+#include "net/session/operation.h"
 
 #include "screenshots.h"
 
@@ -36,6 +36,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace tessera;
+using namespace tessera::ui;
 
 namespace
 {

@@ -1,14 +1,14 @@
 // The scatter wizard driven as a user would: sample files dropped from a file manager, the
 // variable checked across them, a layout chosen, and the load into a real local cluster.
 
-#include "ui/scatterprogresspage.h"
-#include "ui/scatterwizard.h"
-#include "ui/scatterwizardpages.h"
+#include "ui/scatter/scatterprogresspage.h"
+#include "ui/scatter/scatterwizard.h"
+#include "ui/scatter/scatterwizardpages.h"
 
-#include "core/netcdfwriter.h"
-#include "net/clustersession.h"
-#include "net/localcluster.h"
-#include "net/operation.h"
+#include "core/io/sampledata.h"
+#include "net/session/clustersession.h"
+#include "net/session/localcluster.h"
+#include "net/session/operation.h"
 
 #include "screenshots.h"
 
@@ -31,6 +31,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace tessera;
+using namespace tessera::ui;
 
 namespace
 {

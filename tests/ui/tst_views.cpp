@@ -4,15 +4,15 @@
 
 #include "viewtestdata.h"
 
-#include "core/netcdfwriter.h"
-#include "net/localcluster.h"
-#include "ui/blockmapcanvas.h"
-#include "ui/blockmapview.h"
-#include "ui/cftime.h"
-#include "ui/resultview.h"
-#include "ui/taskstreamview.h"
-#include "ui/timingsmodel.h"
-#include "ui/timingsview.h"
+#include "core/io/sampledata.h"
+#include "net/session/localcluster.h"
+#include "ui/views/blockmapcanvas.h"
+#include "ui/views/blockmapview.h"
+#include "ui/views/cftime.h"
+#include "ui/views/resultview.h"
+#include "ui/views/taskstreamview.h"
+#include "ui/models/timingsmodel.h"
+#include "ui/views/timingsview.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -27,6 +27,7 @@
 #include <memory>
 
 using namespace Qt::StringLiterals;
+using namespace tessera::ui;
 using namespace viewtestdata;
 
 Q_DECLARE_METATYPE(tessera::Axis)

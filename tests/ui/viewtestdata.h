@@ -4,8 +4,8 @@
 // for the ERA-style sample data, so the screenshots look like the real thing.
 
 #include "core/chunks.h"
-#include "net/clustersession.h"
-#include "net/operation.h"
+#include "net/session/clustersession.h"
+#include "net/session/operation.h"
 
 #include <QString>
 

@@ -1,0 +1,176 @@
+#include "core/io/filestack.h"
+
+#include "core/io/netcdfreader_p.h"
+#include "core/io/cftime.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QRegularExpression>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace tessera {
+
+namespace {
+
+bool hasWildcard(const QString &text)
+{
+    return text.contains(u'*') || text.contains(u'?') || text.contains(u'[');
+}
+
+QString expandHome(const QString &pattern)
+{
+    if (pattern == u"~"_s)
+        return QDir::homePath();
+    if (pattern.startsWith(u"~/"_s))
+        return QDir::homePath() + pattern.mid(1);
+    return pattern;
+}
+
+// Names files as briefly as is still unambiguous: the file name when it sits beside the first.
+QString shortName(const QString &file, const QString &firstFile)
+{
+    const QFileInfo info(file);
+    if (info.absolutePath() == QFileInfo(firstFile).absolutePath())
+        return info.fileName();
+    return file;
+}
+
+QStringList filesIn(const QDir &dir, const QRegularExpression &namePattern)
+{
+    QStringList names;
+    for (const QString &name : dir.entryList(QDir::Files | QDir::Readable))
+        if (namePattern.match(name).hasMatch())
+            names << name;
+    std::sort(names.begin(), names.end());
+    QStringList files;
+    for (const QString &name : std::as_const(names))
+        files << dir.absoluteFilePath(name);
+    return files;
+}
+
+} // namespace
+
+Result<QStringList> expandFiles(const QString &pattern)
+{
+    const QString expanded = expandHome(pattern.trimmed());
+    if (expanded.isEmpty())
+        return makeError(ErrorCode::InvalidArgument, u"no file or pattern given"_s);
+    const QFileInfo info(expanded);
+
+    if (!hasWildcard(info.fileName())) {
+        if (hasWildcard(expanded))
+            return makeError(ErrorCode::InvalidArgument,
+                             u"%1: wildcards work in the file name only, not in directories"_s.arg(pattern));
+        if (info.isFile())
+            return QStringList{info.absoluteFilePath()};
+        if (!info.exists())
+            return makeError(ErrorCode::NotFound, u"no such file or directory: %1"_s.arg(pattern));
+        const QStringList files = filesIn(QDir(expanded), QRegularExpression(u"\\.nc$"_s));
+        if (files.isEmpty())
+            return makeError(ErrorCode::NotFound, u"no files match %1: the directory has no .nc files"_s.arg(pattern));
+        return files;
+    }
+
+    const QString dirPath = info.path();
+    if (hasWildcard(dirPath))
+        return makeError(ErrorCode::InvalidArgument,
+                         u"%1: wildcards work in the file name only, not in directories"_s.arg(pattern));
+    const QDir dir(dirPath);
+    if (!dir.exists())
+        return makeError(ErrorCode::NotFound,
+                         u"no files match %1: directory %2 does not exist"_s.arg(pattern, dirPath));
+    const QRegularExpression namePattern(QRegularExpression::wildcardToRegularExpression(info.fileName()));
+    if (!namePattern.isValid())
+        return makeError(ErrorCode::InvalidArgument, u"%1 is not a valid file pattern"_s.arg(pattern));
+    const QStringList files = filesIn(dir, namePattern);
+    if (files.isEmpty())
+        return makeError(ErrorCode::NotFound, u"no files match %1"_s.arg(pattern));
+    return files;
+}
+
+Result<FileStack> planFileStack(const QStringList &files, const QString &variable)
+{
+    if (files.isEmpty())
+        return makeError(ErrorCode::InvalidArgument, u"no files to read variable %1 from"_s.arg(variable));
+
+    const QString &firstFile = files.front();
+    Result<VariableProbe> first = probeVariable(firstFile, variable, true);
+    if (!first)
+        return first.status();
+    const Shape firstShape = first->meta.shape;
+    if (firstShape.empty()) {
+        return makeError(ErrorCode::ShapeMismatch,
+                         u"%1: variable %2 is a scalar; files stack along a variable's first dimension"_s.arg(
+                             firstFile, variable));
+    }
+
+    FileStack stack;
+    stack.files = files;
+    stack.variable = variable;
+    stack.storageType = first->storageType;
+    stack.meta = std::move(first->meta);
+    stack.firstExtents.reserve(std::size_t(files.size()));
+    stack.firstExtents.push_back(firstShape.front());
+    Axis &firstAxis = stack.meta.axes.front();
+    bool allHaveCoordinates = firstAxis.hasCoordinates();
+    std::int64_t totalRows = firstShape.front();
+
+    for (qsizetype index = 1; index < files.size(); ++index) {
+        const QString &file = files.at(index);
+        const Result<VariableProbe> probe = probeVariable(file, variable, false);
+        if (!probe)
+            return probe.status();
+        const Shape &shape = probe->meta.shape;
+        const bool sameTrailing = shape.size() == stack.meta.shape.size() && !shape.empty()
+                                  && std::equal(shape.begin() + 1, shape.end(), stack.meta.shape.begin() + 1);
+        if (!sameTrailing) {
+            return makeError(ErrorCode::ShapeMismatch,
+                             u"%1: variable %2 has shape %3 but %4 has %5; only the first dimension may differ"_s
+                                 .arg(shortName(file, firstFile), variable, shapeToString(shape),
+                                      shortName(firstFile, firstFile), shapeToString(firstShape)));
+        }
+        if (probe->storageType != first->storageType) {
+            return makeError(ErrorCode::Format,
+                             u"%1: variable %2 is stored as %3 but %4 stores it as %5; every file must use "
+                             "the same type"_s.arg(shortName(file, firstFile), variable, probe->storageType,
+                                                   shortName(firstFile, firstFile), first->storageType));
+        }
+        stack.firstExtents.push_back(shape.front());
+        totalRows += shape.front();
+
+        const Axis &axis = probe->meta.axes.front();
+        if (!allHaveCoordinates || !axis.hasCoordinates()) {
+            allHaveCoordinates = false;
+            continue;
+        }
+        UnitConversion conversion;
+        if (axis.units != firstAxis.units) {
+            // Files written with their own reference date ("days since 2014-02-01") still
+            // line up once expressed in the first file's units.
+            const auto converted = timeUnitConversion(axis.units, firstAxis.units, firstAxis.calendar);
+            if (!converted) {
+                allHaveCoordinates = false;
+                continue;
+            }
+            conversion = *converted;
+        }
+        for (double value : axis.values)
+            firstAxis.values.push_back(value * conversion.factor + conversion.shift);
+    }
+
+    if (!allHaveCoordinates)
+        firstAxis.values.clear();
+    stack.meta.shape.front() = totalRows;
+    if (files.size() == 1) {
+        stack.meta.source = u"1 file: %1 var %2"_s.arg(firstFile, variable);
+    } else {
+        stack.meta.source = u"%1 files: %2/... var %3"_s.arg(files.size()).arg(
+            QFileInfo(firstFile).absolutePath(), variable);
+    }
+    return stack;
+}
+
+} // namespace tessera

@@ -1,0 +1,12 @@
+#pragma once
+
+#include "core/ndarray.h"
+#include "core/ops.h"
+
+namespace tessera {
+
+NdArray unaryKernel(UnaryOp op, const NdArray &in);
+// numpy broadcasting: shapes aligned at the right, extents equal or 1.
+NdArray binaryKernel(BinaryOp op, const NdArray &a, const NdArray &b);
+
+} // namespace tessera

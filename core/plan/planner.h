@@ -1,0 +1,38 @@
+#pragma once
+
+#include "core/expr/expression.h"
+#include "core/status.h"
+#include "core/plan/taskgraph.h"
+
+#include <functional>
+#include <optional>
+
+namespace tessera {
+
+struct PlannerContext
+{
+    // Where the blocks of a named array live; nullptr for an unknown name.
+    std::function<const BlockLayout *(const QString &name)> layoutOf;
+    std::vector<int> threadsPerWorker; // one entry per worker
+    QString keyPrefix;                 // unique per operation: keys are "<prefix>.n<node>:<block>"
+    int combineFanIn = 4;              // cross-worker combine tree
+};
+
+struct Plan
+{
+    TaskGraph graph;
+    // Set when the expression names no array: its value, computed without any worker.
+    std::optional<NdArray> constant;
+};
+
+// Turns a checked expression (see checkExpression) into a block task graph, placing each task on
+// the worker holding most of its input bytes. Pure: depends only on the expression and context.
+//   - index: one slice task per output block; a block selected whole is reused, not copied
+//   - elementwise: one task per output block of the operands' common chunk refinement; a constant
+//     travels inside the task, a small array operand is fetched by the block's worker
+//   - reduction: per worker, partial tasks over its blocks (as many as it has threads when there
+//     is little else to do), one combine per worker, then a cross-worker combine tree of bounded
+//     fan-in whose root finalizes; an output block whose inputs sit on one worker never moves.
+Result<Plan> planExpression(const Expr &expr, const PlannerContext &context);
+
+} // namespace tessera

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "core/chunks.h"
+#include "core/region.h"
+#include "core/ops.h"
+
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+namespace tessera {
+
+enum class TaskKind {
+    Load,    // read a file slab into a block (planned by the loader, not the planner)
+    Slice,   // copy a region of one block
+    Unary,   // elementwise on one block
+    Binary,  // elementwise on two blocks, or a block and a constant
+    Partial, // reduce one or more blocks to a partial state (and finalize when it is alone)
+    Combine, // merge partial states (and finalize at the root of the tree)
+};
+QString taskKindName(TaskKind kind); // "load", "slice", ...
+
+// One input of a task: a block, or a region of it. bytes is what the task reads, so placement
+// can weigh inputs by what would have to move.
+struct TaskInput
+{
+    QString key;
+    Region region; // empty: the whole block
+    std::int64_t bytes = 0;
+    int worker = -1; // where the block lives (or will be produced)
+};
+
+struct Task
+{
+    int id = 0; // index in TaskGraph::tasks, which is in dependency order
+    TaskKind kind = TaskKind::Slice;
+    std::vector<TaskInput> inputs;
+    QString outputKey;
+    Shape outputShape;
+    int worker = -1; // chosen by placement
+
+    UnaryOp unaryOp = UnaryOp::Negate;
+    BinaryOp binaryOp = BinaryOp::Add;
+    // Binary with a constant: which side the constant is on, and its value.
+    std::optional<double> constant;
+    bool constantOnLeft = false;
+    ReduceOp reduceOp = ReduceOp::Sum;
+    std::vector<int> axes; // Partial: reduced axes of the inputs, sorted
+    int ddof = 0;
+    bool finalize = false; // Partial/Combine: turn the state into the reduction's result
+
+    std::vector<int> dependsOn; // ids of tasks producing this task's inputs
+};
+
+// Where the blocks of a distributed array are: chunk grid, block keys and workers, in the
+// chunk grid's flat (row-major) order.
+struct BlockLayout
+{
+    Chunks chunks;
+    std::vector<QString> keys;
+    std::vector<int> workers;
+
+    std::int64_t blockBytes(std::int64_t flat) const;
+};
+
+struct TaskGraph
+{
+    std::vector<Task> tasks;
+    BlockLayout result;         // blocks of the statement's value
+    std::vector<QString> temporaryKeys; // produced by tasks but not part of the result
+};
+
+} // namespace tessera

@@ -1,0 +1,240 @@
+#include "net/protocol/workerclient.h"
+
+#include "net/protocol/handshake.h"
+#include "net/protocol/messages.h"
+
+#include <QHostAddress>
+
+namespace tessera {
+
+bool splitHostPort(const QString &address, QString *host, quint16 *port)
+{
+    const int colon = address.lastIndexOf(QLatin1Char(':'));
+    if (colon <= 0)
+        return false;
+    bool ok = false;
+    const uint value = address.mid(colon + 1).toUInt(&ok);
+    if (!ok || value == 0 || value > 65535)
+        return false;
+    *host = address.left(colon);
+    if (host->startsWith(QLatin1Char('[')) && host->endsWith(QLatin1Char(']')))
+        *host = host->mid(1, host->size() - 2);
+    *port = quint16(value);
+    return true;
+}
+
+QString peerAddress(const QString &reachedAt, const QString &listen)
+{
+    QString listenHost;
+    quint16 listenPort = 0;
+    if (!splitHostPort(listen, &listenHost, &listenPort))
+        return reachedAt;
+    QString reachedHost;
+    quint16 reachedPort = 0;
+    const QHostAddress listenAddress(listenHost);
+    // A worker listening on all interfaces only knows itself as loopback; its peers on other
+    // hosts must use the address this side reached it at.
+    if (listenAddress.isLoopback() && splitHostPort(reachedAt, &reachedHost, &reachedPort)
+        && !QHostAddress(reachedHost).isLoopback() && reachedHost != QLatin1String("localhost")) {
+        const bool ipv6 = reachedHost.contains(QLatin1Char(':'));
+        return (ipv6 ? QLatin1Char('[') + reachedHost + QLatin1Char(']') : reachedHost) + QLatin1Char(':') + QString::number(listenPort);
+    }
+    return listen;
+}
+
+WorkerClient::WorkerClient(QByteArray token, QString role, QObject *parent)
+    : QObject(parent)
+    , m_token(std::move(token))
+    , m_role(std::move(role))
+{
+    m_connectTimer.setSingleShot(true);
+    connect(&m_connectTimer, &QTimer::timeout, this, [this] {
+        fail(QStringLiteral("cannot reach worker at %1: no answer within %2 s; check the address and that "
+                            "tessera-worker is running there and reachable through any firewall")
+                 .arg(m_address)
+                 .arg(m_connectTimer.interval() / 1000));
+    });
+}
+
+WorkerClient::~WorkerClient()
+{
+    failPending(QStringLiteral("connection to worker %1 closed").arg(m_address));
+}
+
+QString WorkerClient::workerName() const
+{
+    const QString name = m_hello.value(QStringLiteral("name")).toString();
+    return name.isEmpty() ? m_address : name;
+}
+
+void WorkerClient::connectTo(const QString &address, int timeoutMillis)
+{
+    m_address = address.trimmed();
+    QString host;
+    quint16 port = 0;
+    if (!splitHostPort(m_address, &host, &port)) {
+        QMetaObject::invokeMethod(this, [this] {
+            fail(QStringLiteral("'%1' is not a worker address; write it as HOST:PORT, e.g. 127.0.0.1:7070").arg(m_address));
+        }, Qt::QueuedConnection);
+        return;
+    }
+    m_state = State::Connecting;
+    auto *socket = new QTcpSocket;
+    attach(socket);
+    m_connectTimer.start(timeoutMillis);
+    socket->connectToHost(host, port);
+}
+
+void WorkerClient::adopt(QTcpSocket *socket)
+{
+    m_address = socket->peerAddress().toString() + QLatin1Char(':') + QString::number(socket->peerPort());
+    attach(socket);
+    m_state = State::Handshaking;
+    m_connectTimer.start(10000);
+}
+
+void WorkerClient::attach(QTcpSocket *socket)
+{
+    m_frames = new FrameSocket(socket, FrameLimits{}, this);
+    connect(socket, &QTcpSocket::connected, this, [this] { m_state = State::Handshaking; });
+    connect(m_frames, &FrameSocket::frameReceived, this, &WorkerClient::onFrame);
+    connect(m_frames, &FrameSocket::protocolError, this, [this](const QString &message) {
+        m_lastError = message;
+        // A refused or unreachable connect never reaches "disconnected" on every platform.
+        if (m_state == State::Connecting && m_frames)
+            fail(QStringLiteral("cannot reach worker at %1: %2; is tessera-worker running there and listening on that port?")
+                     .arg(m_address, m_frames->socket()->errorString()));
+    });
+    connect(m_frames, &FrameSocket::disconnected, this, [this] {
+        if (m_state == State::Ready) {
+            m_state = State::Closed;
+            const QString message = QStringLiteral("lost connection to worker %1 (%2)%3")
+                                        .arg(workerName(), m_address,
+                                             m_lastError.isEmpty() ? QString() : QStringLiteral(": ") + m_lastError);
+            failPending(message);
+            Q_EMIT lost(message);
+        } else if (m_state != State::Closed) {
+            QString reason = m_lastError.isEmpty() ? QStringLiteral("the connection was closed") : m_lastError;
+            fail(QStringLiteral("cannot reach worker at %1: %2; is tessera-worker running there and listening on that port?")
+                     .arg(m_address, reason));
+        }
+    });
+}
+
+void WorkerClient::onFrame(const Frame &frame)
+{
+    const QString type = frame.header.value(field::Type).toString();
+    if (m_state == State::Connecting || m_state == State::Handshaking) {
+        if (type == msg::Hello) {
+            const qint64 version = frame.header.value(QStringLiteral("version")).toInteger();
+            if (version != ProtocolVersion) {
+                fail(QStringLiteral("worker at %1 speaks protocol version %2 and this program version %3; "
+                                    "install the same Tessera release on both")
+                         .arg(m_address).arg(version).arg(ProtocolVersion),
+                     ErrorCode::InvalidArgument);
+                return;
+            }
+            m_hello = frame.header;
+            const QByteArray nonce = frame.header.value(QStringLiteral("nonce")).toByteArray();
+            m_frames->send(QCborMap{{field::Type, msg::Auth},
+                                    {QStringLiteral("version"), ProtocolVersion},
+                                    {QStringLiteral("mac"), authCode(m_token, nonce)},
+                                    {QStringLiteral("role"), m_role}});
+        } else if (type == msg::Welcome) {
+            m_connectTimer.stop();
+            m_address = peerAddress(m_address, m_hello.value(QStringLiteral("listen")).toString());
+            m_state = State::Ready;
+            Q_EMIT ready();
+        } else if (type == msg::Error) {
+            const bool auth = frame.header.value(field::Code).toString() == QLatin1String("auth");
+            fail(QStringLiteral("worker at %1 refused the connection: %2%3")
+                     .arg(m_address, frame.header.value(field::Message).toString(),
+                          auth && m_token.isEmpty() ? QStringLiteral(" (no token was given here: pass --token-file with the worker's token)")
+                                                    : QString()),
+                 auth ? ErrorCode::Auth : ErrorCode::InvalidArgument);
+        } else {
+            fail(QStringLiteral("worker at %1 sent '%2' before the handshake finished; is that a Tessera worker?").arg(m_address, type));
+        }
+        return;
+    }
+    const qint64 id = frame.header.value(field::Id).toInteger();
+    if (id == 0 && type == msg::Error) {
+        // The worker refused a frame of ours and is closing the connection; say why when it goes.
+        m_lastError = frame.header.value(field::Message).toString();
+        return;
+    }
+    auto it = m_pending.find(id);
+    if (it == m_pending.end())
+        return; // a reply to a request whose handler was already failed
+    ReplyHandler handler = std::move(it->second);
+    m_pending.erase(it);
+    handler(frame);
+}
+
+void WorkerClient::request(QCborMap header, QByteArrayView payload, ReplyHandler handler)
+{
+    const qint64 id = m_nextId++;
+    header[field::Id] = id;
+    if (m_state != State::Ready || !m_frames) {
+        const QString message = QStringLiteral("worker %1 is not connected").arg(workerName());
+        QMetaObject::invokeMethod(this, [handler = std::move(handler), id, message] {
+            handler(Frame{errorReply(id, Status(ErrorCode::Network, message)), {}});
+        }, Qt::QueuedConnection);
+        return;
+    }
+    m_pending.emplace(id, std::move(handler));
+    if (payload.isEmpty())
+        m_frames->send(header);
+    else
+        m_frames->send(header, payload);
+}
+
+std::int64_t WorkerClient::payloadBytesSent() const
+{
+    return m_frames ? m_frames->payloadBytesSent() : 0;
+}
+
+std::int64_t WorkerClient::payloadBytesReceived() const
+{
+    return m_frames ? m_frames->payloadBytesReceived() : 0;
+}
+
+void WorkerClient::flush()
+{
+    if (m_frames && m_frames->socket())
+        m_frames->socket()->flush();
+}
+
+void WorkerClient::close()
+{
+    if (m_state == State::Closed)
+        return;
+    m_state = State::Closed;
+    m_connectTimer.stop();
+    failPending(QStringLiteral("connection to worker %1 closed").arg(workerName()));
+    if (m_frames)
+        m_frames->close();
+}
+
+void WorkerClient::fail(const QString &message, ErrorCode code)
+{
+    if (m_state == State::Closed)
+        return;
+    m_state = State::Closed;
+    m_failureCode = code;
+    m_connectTimer.stop();
+    failPending(message);
+    if (m_frames)
+        m_frames->close();
+    Q_EMIT failed(message);
+}
+
+void WorkerClient::failPending(const QString &message)
+{
+    auto pending = std::move(m_pending);
+    m_pending.clear();
+    for (auto &[id, handler] : pending)
+        handler(Frame{errorReply(id, Status(ErrorCode::Network, message)), {}});
+}
+
+} // namespace tessera

@@ -1,0 +1,91 @@
+#pragma once
+
+#include "net/protocol/framesocket.h"
+
+#include "core/status.h"
+
+#include <QCborMap>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QTimer>
+
+#include <functional>
+#include <map>
+
+namespace tessera {
+
+// The calling side of one connection to a worker: the client's link to each worker, and a
+// worker's link to a peer it fetches blocks from. Does the handshake, then matches replies to
+// requests by id. Every request gets exactly one reply: the worker's, or a synthesized
+// {type: "error"} when the connection fails first.
+class WorkerClient : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State { Idle, Connecting, Handshaking, Ready, Closed };
+    Q_ENUM(State)
+
+    using ReplyHandler = std::function<void(const Frame &reply)>;
+
+    // role: "client" or "peer", told to the worker in the auth message.
+    WorkerClient(QByteArray token, QString role, QObject *parent = nullptr);
+    ~WorkerClient() override;
+
+    // "host:port". Fails (failed()) on a bad address, refusal, timeout or handshake error.
+    void connectTo(const QString &address, int timeoutMillis = 10000);
+    // For a worker that dialed in (--connect): the handshake runs over `socket`.
+    void adopt(QTcpSocket *socket);
+
+    State state() const { return m_state; }
+    // Where the worker listens for peers, from its hello; the dialed address until then.
+    QString address() const { return m_address; }
+    const QCborMap &hello() const { return m_hello; }
+    QString workerName() const;
+    // Why the connection failed: Auth for a refused token, Network otherwise.
+    ErrorCode failureCode() const { return m_failureCode; }
+
+    // Only when Ready. The header's "id" is set here.
+    void request(QCborMap header, QByteArrayView payload, ReplyHandler handler);
+    void request(QCborMap header, ReplyHandler handler) { request(std::move(header), {}, std::move(handler)); }
+
+    std::int64_t payloadBytesSent() const;
+    std::int64_t payloadBytesReceived() const;
+    // Hands queued frames to the operating system now, without waiting for the event loop.
+    void flush();
+    void close();
+
+Q_SIGNALS:
+    void ready();
+    // The connection could not be set up (handshake included); the message says why and what to do.
+    void failed(const QString &message);
+    // A ready connection was lost.
+    void lost(const QString &message);
+
+private:
+    void attach(QTcpSocket *socket);
+    void onFrame(const Frame &frame);
+    void fail(const QString &message, ErrorCode code = ErrorCode::Network);
+    void failPending(const QString &message);
+
+    QByteArray m_token;
+    QString m_role;
+    QString m_address;
+    State m_state = State::Idle;
+    QPointer<FrameSocket> m_frames;
+    QCborMap m_hello;
+    QTimer m_connectTimer;
+    qint64 m_nextId = 1;
+    std::map<qint64, ReplyHandler> m_pending;
+    QString m_lastError;
+    ErrorCode m_failureCode = ErrorCode::Network;
+};
+
+// Splits "host:port"; false when it is not one.
+bool splitHostPort(const QString &address, QString *host, quint16 *port);
+// Where peers should fetch from a worker that says it listens at `listen` and that this side
+// reached at `reachedAt`: the worker's own word, unless it only knows itself as loopback.
+QString peerAddress(const QString &reachedAt, const QString &listen);
+
+} // namespace tessera

@@ -1,0 +1,404 @@
+#include "net/session/clustersession.h"
+
+#include "net/protocol/messages.h"
+#include "net/session/clustersession_p.h"
+
+#include <QCborArray>
+#include <QRandomGenerator>
+#include <QTcpSocket>
+
+#include <set>
+
+namespace tessera {
+
+QString workerStateName(WorkerState state)
+{
+    switch (state) {
+    case WorkerState::Connecting: return QStringLiteral("connecting");
+    case WorkerState::Connected: return QStringLiteral("connected");
+    case WorkerState::Busy: return QStringLiteral("busy");
+    case WorkerState::Lost: return QStringLiteral("lost");
+    }
+    return {};
+}
+
+ClusterSession::Private::Private(ClusterSession *session)
+    : q(session)
+    , m_sessionTag(QString::number(QRandomGenerator::global()->generate64(), 36))
+{
+}
+
+Operation *ClusterSession::Private::enqueue(Operation::Kind kind, const QString &description, std::function<void(Operation *)> start)
+{
+    auto *operation = new Operation(kind, description, q);
+    queue.emplace_back(operation, std::move(start));
+    QMetaObject::invokeMethod(q, [this] { startNext(); }, Qt::QueuedConnection);
+    return operation;
+}
+
+void ClusterSession::Private::startNext()
+{
+    while (!running && !queue.empty()) {
+        auto [operation, starter] = std::move(queue.front());
+        queue.pop_front();
+        if (!operation)
+            continue;
+        if (operation->isCancelRequested()) {
+            operation->finish(makeError(ErrorCode::Cancelled, QStringLiteral("cancelled before it started")));
+            Q_EMIT q->operationFinished(operation);
+            continue;
+        }
+        running = operation;
+        Q_EMIT q->operationStarted(operation);
+        starter(operation);
+    }
+}
+
+void ClusterSession::Private::operationDone(Operation *operation, Status status)
+{
+    operation->finish(std::move(status));
+    if (running == operation)
+        running = nullptr;
+    Q_EMIT q->operationFinished(operation);
+    QMetaObject::invokeMethod(q, [this] { startNext(); }, Qt::QueuedConnection);
+}
+
+void ClusterSession::Private::addWorker(WorkerClient *client)
+{
+    Worker worker;
+    worker.client = client;
+    worker.info.index = int(workers.size());
+    worker.info.name = client->workerName();
+    worker.info.address = client->address();
+    worker.info.threads = int(client->hello().value(QStringLiteral("threads")).toInteger(1));
+    worker.info.memoryLimitBytes = client->hello().value(QStringLiteral("memoryLimit")).toInteger();
+    worker.info.state = WorkerState::Connected;
+    const int index = worker.info.index;
+    QObject::connect(client, &WorkerClient::lost, q, [this, index](const QString &message) {
+        workers[index].info.state = WorkerState::Lost;
+        workers[index].info.error = message;
+        Q_EMIT q->workerLost(index, message);
+        Q_EMIT q->workersChanged();
+    });
+    workers.push_back(std::move(worker));
+}
+
+void ClusterSession::Private::startConnect(Operation *operation, const QStringList &addresses)
+{
+    struct Pending
+    {
+        std::vector<WorkerClient *> clients;
+        int ready = 0;
+        bool failed = false;
+    };
+    auto pending = std::make_shared<Pending>();
+    for (const QString &address : addresses) {
+        auto *client = new WorkerClient(token, QStringLiteral("client"), q);
+        pending->clients.push_back(client);
+        QObject::connect(client, &WorkerClient::ready, q, [this, operation, pending] {
+            if (pending->failed || ++pending->ready < int(pending->clients.size()))
+                return;
+            for (WorkerClient *ready : pending->clients)
+                addWorker(ready);
+            Q_EMIT q->workersChanged();
+            q->refreshWorkerStatus();
+            operationDone(operation, Status::ok());
+        });
+        QObject::connect(client, &WorkerClient::failed, q, [this, operation, pending, client](const QString &message) {
+            if (pending->failed)
+                return;
+            pending->failed = true;
+            for (WorkerClient *other : pending->clients) {
+                other->close();
+                other->deleteLater();
+            }
+            operationDone(operation, makeError(client->failureCode(), message));
+        });
+        client->connectTo(address);
+    }
+    if (addresses.isEmpty())
+        operationDone(operation, makeError(ErrorCode::InvalidArgument, QStringLiteral("no worker addresses given; list them as HOST:PORT,HOST:PORT")));
+}
+
+ClusterSession::ClusterSession(QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>(this))
+{
+}
+
+ClusterSession::~ClusterSession()
+{
+    d->releaseAllArrays();
+    for (auto &worker : d->workers) {
+        if (worker.client)
+            worker.client->close();
+    }
+}
+
+// The session's blocks die with it: nobody else can name them, so workers that outlive the
+// session (remote ones) would otherwise hold them until they are restarted.
+void ClusterSession::Private::releaseAllArrays()
+{
+    std::vector<QString> keys;
+    std::vector<int> owners;
+    for (const auto &[name, info] : arrays) {
+        keys.insert(keys.end(), info.layout.keys.begin(), info.layout.keys.end());
+        owners.insert(owners.end(), info.layout.workers.begin(), info.layout.workers.end());
+    }
+    arrays.clear();
+    releaseKeys(keys, owners, {});
+    for (auto &worker : workers) {
+        if (worker.client)
+            worker.client->flush();
+    }
+}
+
+Operation *ClusterSession::connectToWorkers(const QStringList &addresses, const QByteArray &token)
+{
+    d->token = token;
+    return d->enqueue(Operation::Kind::Connect, QStringLiteral("connect to %1").arg(addresses.join(QStringLiteral(", "))),
+                      [this, addresses](Operation *operation) { d->startConnect(operation, addresses); });
+}
+
+Operation *ClusterSession::listenForWorkers(const QHostAddress &address, quint16 port, const QByteArray &token, int expected)
+{
+    d->token = token;
+    delete d->listener;
+    d->listener = new QTcpServer(this);
+    d->expectedDialIns = expected;
+    const bool listening = d->listener->listen(address, port);
+    return d->enqueue(Operation::Kind::Connect, QStringLiteral("wait for %1 workers to dial in").arg(expected),
+                      [this, listening, address, port](Operation *operation) {
+        if (!listening) {
+            d->operationDone(operation, makeError(ErrorCode::Network, QStringLiteral("cannot listen on %1:%2 for workers: %3")
+                                                                          .arg(address.toString()).arg(port).arg(d->listener->errorString())));
+            return;
+        }
+        d->listenOperation = operation;
+        auto dialed = std::make_shared<int>(0);
+        connect(d->listener, &QTcpServer::newConnection, this, [this, dialed] {
+            while (QTcpSocket *socket = d->listener->nextPendingConnection()) {
+                auto *client = new WorkerClient(d->token, QStringLiteral("client"), this);
+                connect(client, &WorkerClient::ready, this, [this, client, dialed] {
+                    d->addWorker(client);
+                    Q_EMIT workersChanged();
+                    if (++*dialed == d->expectedDialIns && d->listenOperation) {
+                        refreshWorkerStatus();
+                        d->operationDone(d->listenOperation, Status::ok());
+                    }
+                });
+                connect(client, &WorkerClient::failed, this, [client](const QString &message) {
+                    qWarning("tessera: a worker that dialed in was refused: %s", qPrintable(message));
+                    client->deleteLater();
+                });
+                client->adopt(socket);
+            }
+        });
+        connect(operation, &Operation::cancelRequested, this, [this, operation] {
+            d->operationDone(operation, makeError(ErrorCode::Cancelled, QStringLiteral("stopped waiting for workers")));
+        });
+    });
+}
+
+QString ClusterSession::listenAddress() const
+{
+    if (!d->listener || !d->listener->isListening())
+        return {};
+    return d->listener->serverAddress().toString() + QLatin1Char(':') + QString::number(d->listener->serverPort());
+}
+
+void ClusterSession::disconnectAll()
+{
+    d->releaseAllArrays();
+    for (auto &worker : d->workers) {
+        if (worker.client) {
+            worker.client->close();
+            worker.client->deleteLater();
+        }
+    }
+    d->workers.clear();
+    d->arrays.clear();
+    Q_EMIT workersChanged();
+    Q_EMIT arraysChanged();
+}
+
+Operation *ClusterSession::load(const LoadRequest &request)
+{
+    return d->enqueue(Operation::Kind::Load, QStringLiteral("load %1 from %2 file(s) as %3").arg(request.variable).arg(request.files.size()).arg(request.name),
+                      [this, request](Operation *operation) { d->startLoad(operation, request); });
+}
+
+Operation *ClusterSession::evaluate(const QString &statement)
+{
+    return d->enqueue(Operation::Kind::Evaluate, statement.trimmed(),
+                      [this, statement](Operation *operation) { d->startEvaluate(operation, statement); });
+}
+
+Status ClusterSession::removeArray(const QString &name)
+{
+    auto it = d->arrays.find(name);
+    if (it == d->arrays.end())
+        return makeError(ErrorCode::NotFound, QStringLiteral("no array named '%1'").arg(name));
+    const BlockLayout layout = it->second.layout;
+    d->arrays.erase(it);
+    d->releaseUnreferenced(layout);
+    Q_EMIT arraysChanged();
+    return Status::ok();
+}
+
+std::vector<WorkerInfo> ClusterSession::workers() const
+{
+    std::vector<WorkerInfo> result;
+    for (const auto &worker : d->workers)
+        result.push_back(worker.info);
+    return result;
+}
+
+std::vector<QString> ClusterSession::arrayNames() const
+{
+    std::vector<QString> names;
+    for (const auto &[name, info] : d->arrays)
+        names.push_back(name);
+    return names;
+}
+
+const ArrayInfo *ClusterSession::array(const QString &name) const
+{
+    auto it = d->arrays.find(name);
+    return it == d->arrays.end() ? nullptr : &it->second;
+}
+
+bool ClusterSession::isConnected() const
+{
+    for (const auto &worker : d->workers) {
+        if (worker.info.state != WorkerState::Lost)
+            return true;
+    }
+    return false;
+}
+
+bool ClusterSession::isBusy() const
+{
+    return d->running != nullptr;
+}
+
+void ClusterSession::refreshWorkerStatus()
+{
+    for (auto &worker : d->workers) {
+        if (!worker.client || worker.info.state == WorkerState::Lost)
+            continue;
+        const int index = worker.info.index;
+        auto timer = std::make_shared<QElapsedTimer>();
+        timer->start();
+        worker.client->request(QCborMap{{field::Type, msg::Status}}, [this, index, timer](const Frame &reply) {
+            if (index >= int(d->workers.size()) || reply.header.value(field::Type).toString() != msg::Ok)
+                return;
+            WorkerInfo &info = d->workers[index].info;
+            info.latencyMillis = double(timer->nsecsElapsed()) / 1e6;
+            info.memoryUsedBytes = reply.header.value(QStringLiteral("memoryUsed")).toInteger();
+            info.memoryLimitBytes = reply.header.value(QStringLiteral("memoryLimit")).toInteger();
+            info.blockCount = int(reply.header.value(QStringLiteral("blocks")).toInteger());
+            if (info.state != WorkerState::Lost)
+                info.state = reply.header.value(QStringLiteral("busy")).toInteger() > 0 ? WorkerState::Busy : WorkerState::Connected;
+            Q_EMIT workersChanged();
+        });
+    }
+}
+
+void ClusterSession::Private::registerArray(ArrayInfo info)
+{
+    const QString name = info.meta.name;
+    std::optional<BlockLayout> replaced;
+    if (auto it = arrays.find(name); it != arrays.end())
+        replaced = it->second.layout;
+    arrays[name] = std::move(info);
+    if (replaced)
+        releaseUnreferenced(*replaced);
+    Q_EMIT q->arraysChanged();
+}
+
+bool ClusterSession::Private::isReferenced(const QString &key) const
+{
+    for (const auto &[name, info] : arrays) {
+        if (std::find(info.layout.keys.begin(), info.layout.keys.end(), key) != info.layout.keys.end())
+            return true;
+    }
+    return false;
+}
+
+void ClusterSession::Private::releaseUnreferenced(const BlockLayout &layout)
+{
+    std::vector<QString> keys;
+    std::vector<int> owners;
+    for (std::size_t i = 0; i < layout.keys.size(); ++i) {
+        if (!isReferenced(layout.keys[i])) {
+            keys.push_back(layout.keys[i]);
+            owners.push_back(layout.workers[i]);
+        }
+    }
+    releaseKeys(keys, owners, {});
+}
+
+void ClusterSession::Private::releaseKeys(const std::vector<QString> &keys, const std::vector<int> &owners, const QString &operation)
+{
+    std::map<int, QCborArray> byWorker;
+    for (std::size_t i = 0; i < keys.size(); ++i)
+        byWorker[owners[i]].append(keys[i]);
+    for (int index = 0; index < int(workers.size()); ++index) {
+        Worker &worker = workers[index];
+        if (!worker.client || worker.info.state == WorkerState::Lost)
+            continue;
+        if (byWorker[index].isEmpty() && operation.isEmpty())
+            continue;
+        QCborMap header{{field::Type, msg::Release}, {QStringLiteral("keys"), byWorker[index]}};
+        if (!operation.isEmpty())
+            header[QStringLiteral("op")] = operation;
+        worker.client->request(header, [](const Frame &) {});
+    }
+}
+
+QStringList ClusterSession::Private::workerAddresses() const
+{
+    QStringList addresses;
+    for (const auto &worker : workers)
+        addresses << worker.info.address;
+    return addresses;
+}
+
+std::vector<int> ClusterSession::Private::threadsPerWorker() const
+{
+    std::vector<int> threads;
+    for (const auto &worker : workers)
+        threads.push_back(worker.info.state == WorkerState::Lost ? 0 : worker.info.threads);
+    return threads;
+}
+
+int ClusterSession::Private::lostWorkerIn(const BlockLayout &layout) const
+{
+    for (int worker : layout.workers) {
+        if (worker >= 0 && worker < int(workers.size()) && workers[worker].info.state == WorkerState::Lost)
+            return worker;
+    }
+    return -1;
+}
+
+std::int64_t ClusterSession::Private::clientPayloadBytes() const
+{
+    std::int64_t bytes = 0;
+    for (const auto &worker : workers) {
+        if (worker.client)
+            bytes += worker.client->payloadBytesSent() + worker.client->payloadBytesReceived();
+    }
+    return bytes;
+}
+
+QString ClusterSession::Private::nextResultName()
+{
+    QString name;
+    do {
+        name = QStringLiteral("r%1").arg(m_nextResult++);
+    } while (arrays.count(name));
+    return name;
+}
+
+} // namespace tessera

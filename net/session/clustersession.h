@@ -1,0 +1,125 @@
+#pragma once
+
+#include "net/session/operation.h"
+
+#include "core/arraymeta.h"
+#include "core/chunks.h"
+#include "core/plan/taskgraph.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <vector>
+
+namespace tessera {
+
+class WorkerClient;
+
+enum class WorkerState { Connecting, Connected, Busy, Lost };
+QString workerStateName(WorkerState state);
+
+struct WorkerInfo
+{
+    int index = 0;
+    QString name;
+    QString address; // host:port the worker listens on (peers fetch from there)
+    int threads = 0;
+    std::int64_t memoryLimitBytes = 0;
+    std::int64_t memoryUsedBytes = 0;
+    int blockCount = 0;
+    WorkerState state = WorkerState::Connecting;
+    double latencyMillis = 0; // last round trip of a status request
+    QString error;            // why it was lost
+};
+
+// A distributed array in the session's workspace.
+struct ArrayInfo
+{
+    ArrayMeta meta;
+    BlockLayout layout; // chunks, block keys and the worker holding each block
+    QString storageType; // of the source files ("int16"), or "float64"
+};
+
+enum class LoadMode {
+    Head,    // the client reads every file and sends its blocks (works without shared storage)
+    Workers, // each worker reads its own files from a path all of them see (parallel IO)
+};
+
+enum class Distribution {
+    Contiguous, // runs of neighbouring files per worker, balanced by bytes
+    RoundRobin,
+    FreeMemory, // each block to the worker with the most free memory
+};
+
+struct LoadRequest
+{
+    QString name = QStringLiteral("x");
+    QStringList files; // stacked along the first dimension in this order
+    QString variable;
+    LoadMode mode = LoadMode::Workers;
+    Distribution distribution = Distribution::Contiguous;
+    int blocksPerFile = 1; // split each file along its first dimension
+};
+
+// The workbench's view of a cluster: workers, the arrays in their memory, and operations on them.
+// The GUI and tessera-cli both drive this; neither touches sockets. Every operation is
+// asynchronous and returns an Operation that reports progress and finishes exactly once.
+class ClusterSession : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit ClusterSession(QObject *parent = nullptr);
+    ~ClusterSession() override;
+
+    // Connects to workers listening at "host:port" addresses, with the shared token (may be
+    // empty for loopback workers started without one).
+    Operation *connectToWorkers(const QStringList &addresses, const QByteArray &token);
+    // Listens for workers started with --connect; the operation finishes when `expected` have
+    // dialed in and passed the handshake. Returns the address to give them via listenAddress().
+    Operation *listenForWorkers(const QHostAddress &address, quint16 port, const QByteArray &token,
+                                int expected);
+    QString listenAddress() const;
+    // Drops all connections and forgets the arrays (the workers keep running).
+    void disconnectAll();
+
+    Operation *load(const LoadRequest &request);
+    // A statement: `expr` or `name = expr`. Results up to resultLimitBytes() come back to the
+    // client; larger ones stay on the workers under a new name (r1, r2, ...).
+    Operation *evaluate(const QString &statement);
+    // Frees the array's blocks on the workers.
+    Status removeArray(const QString &name);
+
+    std::int64_t resultLimitBytes() const { return m_resultLimitBytes; }
+    void setResultLimitBytes(std::int64_t bytes) { m_resultLimitBytes = bytes; }
+
+    std::vector<WorkerInfo> workers() const;
+    std::vector<QString> arrayNames() const;
+    const ArrayInfo *array(const QString &name) const; // nullptr when there is none
+    bool isConnected() const;
+    bool isBusy() const;
+
+    // Asks every worker for its memory use, block count and round-trip time; workersChanged()
+    // follows as the answers arrive.
+    void refreshWorkerStatus();
+
+Q_SIGNALS:
+    void workersChanged();
+    void arraysChanged();
+    // During a load, each time a block is in a worker's memory (live block map).
+    void blockStored(const QString &array, qint64 flatIndex, int worker);
+    void operationStarted(tessera::Operation *operation);
+    void operationFinished(tessera::Operation *operation);
+    // A worker connection failed or closed: the message names the worker.
+    void workerLost(int worker, const QString &message);
+
+private:
+    class Private;
+    std::unique_ptr<Private> d;
+    std::int64_t m_resultLimitBytes = std::int64_t(64) << 20;
+};
+
+} // namespace tessera

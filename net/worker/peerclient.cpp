@@ -1,0 +1,70 @@
+#include "net/worker/peerclient.h"
+
+#include "net/protocol/messages.h"
+#include "net/protocol/workerclient.h"
+
+namespace tessera {
+
+PeerClient::PeerClient(QByteArray token, QObject *parent)
+    : QObject(parent)
+    , m_token(std::move(token))
+{
+}
+
+PeerClient::~PeerClient() = default;
+
+WorkerClient *PeerClient::clientFor(const QString &address)
+{
+    if (auto it = m_clients.find(address); it != m_clients.end())
+        return it->second;
+    auto *client = new WorkerClient(m_token, QStringLiteral("peer"), this);
+    m_clients[address] = client;
+    auto flush = [this, address](const QString &error) {
+        auto waiting = std::move(m_waiting[address]);
+        m_waiting.erase(address);
+        for (auto &resume : waiting)
+            resume(error);
+    };
+    connect(client, &WorkerClient::ready, this, [flush] { flush(QString()); });
+    auto forget = [this, address, client, flush](const QString &message) {
+        m_clients.erase(address);
+        client->deleteLater();
+        flush(message);
+    };
+    connect(client, &WorkerClient::failed, this, forget);
+    connect(client, &WorkerClient::lost, this, forget);
+    client->connectTo(address);
+    return client;
+}
+
+void PeerClient::fetch(const QString &address, const QString &key, const Region &region, FetchHandler handler)
+{
+    WorkerClient *client = clientFor(address);
+    if (client->state() == WorkerClient::State::Ready) {
+        send(client, key, region, std::move(handler));
+        return;
+    }
+    m_waiting[address].push_back([this, address, key, region, handler = std::move(handler)](const QString &error) {
+        if (!error.isEmpty()) {
+            handler(makeError(ErrorCode::Network, QStringLiteral("cannot fetch block %1 from peer %2: %3").arg(key, address, error)));
+            return;
+        }
+        fetch(address, key, region, handler);
+    });
+}
+
+void PeerClient::send(WorkerClient *client, const QString &key, const Region &region, FetchHandler handler)
+{
+    QCborMap header{{field::Type, msg::Get}, {QStringLiteral("key"), key}};
+    if (!region.empty())
+        header[QStringLiteral("region")] = regionToCbor(region);
+    client->request(header, [handler = std::move(handler)](const Frame &reply) {
+        if (reply.header.value(field::Type).toString() == msg::Error) {
+            handler(statusFromErrorReply(reply.header));
+            return;
+        }
+        handler(blockFromFrame(reply.header, reply.payload));
+    });
+}
+
+} // namespace tessera

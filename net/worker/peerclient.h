@@ -1,0 +1,42 @@
+#pragma once
+
+#include "core/region.h"
+#include "core/ndarray.h"
+#include "core/status.h"
+
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <map>
+#include <vector>
+
+namespace tessera {
+
+class WorkerClient;
+
+// A worker's connections to its peers, opened on first use and kept: blocks a task needs from
+// another worker are fetched straight from it, never through the client.
+class PeerClient : public QObject
+{
+    Q_OBJECT
+
+public:
+    using FetchHandler = std::function<void(Result<NdArray> block)>;
+
+    PeerClient(QByteArray token, QObject *parent = nullptr);
+    ~PeerClient() override;
+
+    // Asks the worker at `address` for `region` of block `key` (empty region: all of it).
+    void fetch(const QString &address, const QString &key, const Region &region, FetchHandler handler);
+
+private:
+    WorkerClient *clientFor(const QString &address);
+    void send(WorkerClient *client, const QString &key, const Region &region, FetchHandler handler);
+
+    QByteArray m_token;
+    std::map<QString, WorkerClient *> m_clients;
+    std::map<QString, std::vector<std::function<void(const QString &error)>>> m_waiting;
+};
+
+} // namespace tessera

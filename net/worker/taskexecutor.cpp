@@ -1,0 +1,397 @@
+#include "net/worker/taskexecutor.h"
+
+#include "net/protocol/clock.h"
+#include "net/protocol/messages.h"
+#include "net/worker/peerclient.h"
+
+#include "core/blockallocator.h"
+#include "core/kernels/elementwise.h"
+#include "core/kernels/slice.h"
+#include "core/kernels/reduce.h"
+#include "core/region.h"
+#include "core/io/netcdfreader.h"
+
+#include <QCborArray>
+
+#include <atomic>
+
+namespace tessera {
+
+namespace {
+
+// Small, stable thread numbers for the task stream: pool threads never expire, so each keeps its number.
+int currentThreadIndex()
+{
+    static std::atomic<int> next{0};
+    thread_local const int index = next++;
+    return index;
+}
+
+QString regionText(const Region &region)
+{
+    QString text;
+    for (const AxisSlice &slice : region)
+        text += QStringLiteral("%1,%2,%3,%4;").arg(slice.start).arg(slice.count).arg(slice.step).arg(int(slice.drop));
+    return text;
+}
+
+NdArray applyRegion(const NdArray &block, const Region &region)
+{
+    return region.empty() ? block : sliceArray(block, region);
+}
+
+// A region that is one contiguous run of the block (x[100,:,:] of a (4,721,1440) block) can be
+// read in place: returns its flat offset, or -1.
+std::int64_t contiguousOffset(const NdArray &block, const Region &region)
+{
+    const Shape &shape = block.shape();
+    const std::vector<std::int64_t> strides = rowMajorStrides(shape);
+    int axis = 0;
+    std::int64_t offset = 0;
+    while (axis < int(region.size()) && region[axis].count == 1) {
+        offset += region[axis].start * strides[axis];
+        ++axis;
+    }
+    if (axis < int(region.size())) {
+        if (region[axis].step != 1)
+            return -1;
+        offset += region[axis].start * strides[axis];
+        ++axis;
+    }
+    for (; axis < int(region.size()); ++axis) {
+        if (region[axis].start != 0 || region[axis].step != 1 || region[axis].count != shape[axis])
+            return -1;
+    }
+    return offset;
+}
+
+Result<NdArray> computeTask(const Task &task, const std::vector<NdArray> &inputs, const std::vector<Region> &regions,
+                            bool outputIsTransient)
+{
+    // A transient slice (returned, not stored) can be a view: nothing outlives the reply.
+    if (task.kind == TaskKind::Slice && outputIsTransient && !regions[0].empty()) {
+        const std::int64_t offset = contiguousOffset(inputs[0], regions[0]);
+        if (offset >= 0)
+            return inputs[0].view(offset, regionShape(regions[0]));
+    }
+    std::vector<NdArray> views;
+    views.reserve(inputs.size());
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+        views.push_back(applyRegion(inputs[i], regions[i]));
+
+    switch (task.kind) {
+    case TaskKind::Slice: return views.at(0);
+    case TaskKind::Unary: return unaryKernel(task.unaryOp, views.at(0));
+    case TaskKind::Binary:
+        if (task.constant) {
+            const NdArray constant = NdArray::scalar(*task.constant);
+            return task.constantOnLeft ? binaryKernel(task.binaryOp, constant, views.at(0))
+                                       : binaryKernel(task.binaryOp, views.at(0), constant);
+        }
+        return binaryKernel(task.binaryOp, views.at(0), views.at(1));
+    case TaskKind::Partial: {
+        NdArray state = partialReduce(task.reduceOp, views, task.axes);
+        return task.finalize ? finalizeReduce(task.reduceOp, state, task.ddof) : state;
+    }
+    case TaskKind::Combine: {
+        NdArray state = combinePartials(task.reduceOp, views);
+        return task.finalize ? finalizeReduce(task.reduceOp, state, task.ddof) : state;
+    }
+    case TaskKind::Load: break;
+    }
+    return makeError(ErrorCode::InvalidArgument, QStringLiteral("task kind %1 cannot run as a task").arg(int(task.kind)));
+}
+
+} // namespace
+
+struct TaskExecutor::Job
+{
+    qint64 requestId = 0;
+    ReplyFunction reply;
+    Task task;
+    QString operation;
+    bool store = true;
+    bool returnOutput = false;
+    std::vector<NdArray> inputs;
+    std::vector<Region> regions;
+    std::size_t remaining = 0;
+    bool failed = false;
+    std::int64_t reservedBytes = 0;
+    std::int64_t fetchedBytes = 0;
+    qint64 receivedMicros = 0;
+    qint64 inputsReadyMicros = 0;
+};
+
+TaskExecutor::TaskExecutor(BlockStore &store, const WorkerOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_workerName(options.name)
+    , m_peers(new PeerClient(options.token, this))
+{
+    m_pool.setMaxThreadCount(options.threads);
+    m_pool.setExpiryTimeout(-1);
+    m_trimTimer.setSingleShot(true);
+    m_trimTimer.setInterval(5000); // like jemalloc's dirty-page decay: long enough to span a user's next step
+    connect(&m_trimTimer, &QTimer::timeout, this, [this] {
+        if (m_activeTasks == 0)
+            blockallocator::trimPool(std::size_t(64) << 20);
+        else
+            m_trimTimer.start();
+    });
+}
+
+TaskExecutor::~TaskExecutor()
+{
+    m_pool.waitForDone();
+}
+
+void TaskExecutor::handle(const QString &type, qint64 id, const Frame &frame, const ReplyFunction &reply)
+{
+    if (type == msg::Get)
+        handleGet(id, frame.header, reply);
+    else if (type == msg::Put)
+        handlePut(id, frame, reply);
+    else if (type == msg::Load)
+        handleLoad(id, frame.header, reply);
+    else if (type == msg::Task)
+        handleTask(id, frame.header, reply);
+    else if (type == msg::Release)
+        handleRelease(id, frame.header, reply);
+}
+
+void TaskExecutor::handleGet(qint64 id, const QCborMap &header, const ReplyFunction &reply)
+{
+    const QString key = header.value(QStringLiteral("key")).toString();
+    const std::optional<NdArray> block = m_store.find(key);
+    if (!block) {
+        reply(errorReply(id, makeError(ErrorCode::NotFound, QStringLiteral("worker %1 has no block %2").arg(m_workerName, key))), {});
+        return;
+    }
+    const NdArray value = applyRegion(*block, regionFromCbor(header.value(QStringLiteral("region")).toArray()));
+    QCborMap answer = blockHeader(value);
+    answer[field::Type] = msg::Block;
+    answer[field::Id] = id;
+    reply(answer, QByteArrayView(value.bytes(), value.byteSize()));
+}
+
+void TaskExecutor::handlePut(qint64 id, const Frame &frame, const ReplyFunction &reply)
+{
+    const QString key = frame.header.value(QStringLiteral("key")).toString();
+    auto block = blockFromFrame(frame.header, frame.payload);
+    Status status = block.isOk() ? m_store.insert(key, std::move(*block)) : block.status();
+    if (!status.isOk()) {
+        reply(errorReply(id, status), {});
+        return;
+    }
+    reply(QCborMap{{field::Type, msg::Ok}, {field::Id, id}}, {});
+}
+
+void TaskExecutor::handleLoad(qint64 id, const QCborMap &header, const ReplyFunction &reply)
+{
+    const QString key = header.value(QStringLiteral("key")).toString();
+    const QString path = header.value(QStringLiteral("path")).toString();
+    const QString variable = header.value(QStringLiteral("variable")).toString();
+    const qint64 start = header.value(QStringLiteral("start")).toInteger();
+    const qint64 count = header.value(QStringLiteral("count")).toInteger(-1);
+    const Shape shape = shapeFromCbor(header.value(QStringLiteral("shape")).toArray());
+    const std::int64_t bytes = elementCount(shape) * std::int64_t(sizeof(double));
+    if (Status reserved = m_store.reserve(bytes, key); !reserved.isOk()) {
+        reply(errorReply(id, reserved), {});
+        return;
+    }
+    ++m_activeTasks;
+    const qint64 received = epochMicros();
+    m_pool.start([this, id, reply, key, path, variable, start, count, shape, bytes, received] {
+        const qint64 begin = epochMicros();
+        const int thread = currentThreadIndex();
+        Result<NdArray> block = readVariable(path, variable, start, count);
+        if (block.isOk() && block->shape() != shape) {
+            block = makeError(ErrorCode::ShapeMismatch, QStringLiteral("%1: variable %2 has shape %3 here, but the client planned %4; "
+                                                                       "did the file change since it was inspected?")
+                                                            .arg(path, variable, shapeToString(block->shape()), shapeToString(shape)));
+        }
+        const qint64 end = epochMicros();
+        QMetaObject::invokeMethod(this, [=, this, block = std::move(block)]() mutable {
+            --m_activeTasks;
+            if (!block.isOk()) {
+                m_store.unreserve(bytes);
+                reply(errorReply(id, block.status().withContext(QStringLiteral("worker ") + m_workerName)), {});
+                return;
+            }
+            const bool mayHaveNan = block->mayHaveNan();
+            m_store.insertReserved(key, std::move(*block), bytes);
+            reply(QCborMap{{field::Type, msg::Done},
+                           {field::Id, id},
+                           {QStringLiteral("received"), received},
+                           {QStringLiteral("start"), begin},
+                           {QStringLiteral("end"), end},
+                           {QStringLiteral("thread"), thread},
+                           {QStringLiteral("bytes"), qint64(bytes)},
+                           {QStringLiteral("nan"), mayHaveNan}},
+                  {});
+        }, Qt::QueuedConnection);
+    });
+}
+
+void TaskExecutor::handleTask(qint64 id, const QCborMap &header, const ReplyFunction &reply)
+{
+    WireTask wire = taskFromCbor(header.value(QStringLiteral("task")).toMap());
+    auto job = std::make_shared<Job>();
+    job->requestId = id;
+    job->reply = reply;
+    job->task = std::move(wire.task);
+    job->operation = header.value(QStringLiteral("op")).toString();
+    job->store = header.value(QStringLiteral("store")).toBool(true);
+    job->returnOutput = header.value(QStringLiteral("return")).toBool(false);
+    job->receivedMicros = epochMicros();
+    job->inputs.resize(job->task.inputs.size());
+    job->regions.resize(job->task.inputs.size());
+    job->remaining = job->task.inputs.size();
+
+    if (job->store) {
+        const std::int64_t bytes = elementCount(job->task.outputShape) * std::int64_t(sizeof(double));
+        if (Status reserved = m_store.reserve(bytes, job->task.outputKey); !reserved.isOk()) {
+            reply(errorReply(id, reserved), {});
+            return;
+        }
+        job->reservedBytes = bytes;
+    }
+    ++m_activeTasks;
+    if (job->remaining == 0) {
+        startJob(job);
+        return;
+    }
+    for (std::size_t i = 0; i < job->task.inputs.size(); ++i)
+        resolveInput(job, i, wire.sources[i]);
+}
+
+void TaskExecutor::resolveInput(const std::shared_ptr<Job> &job, std::size_t index, const QString &source)
+{
+    const TaskInput &input = job->task.inputs[index];
+    auto arrived = [this, job, index](NdArray block, Region region) {
+        if (job->failed)
+            return;
+        job->inputs[index] = std::move(block);
+        job->regions[index] = std::move(region);
+        if (--job->remaining == 0) {
+            job->inputsReadyMicros = epochMicros();
+            startJob(job);
+        }
+    };
+    if (std::optional<NdArray> local = m_store.find(input.key)) {
+        arrived(std::move(*local), input.region);
+        return;
+    }
+    const QString replicaKey = input.key + QLatin1Char('|') + regionText(input.region);
+    if (std::optional<NdArray> replica = m_store.find(replicaKey)) {
+        arrived(std::move(*replica), {});
+        return;
+    }
+    if (source.isEmpty()) {
+        inputFailed(job, makeError(ErrorCode::NotFound, QStringLiteral("worker %1 has no block %2 and was not told where to fetch it; "
+                                                                       "it may have been released")
+                                                            .arg(m_workerName, input.key)));
+        return;
+    }
+    // One fetch per block and region, however many tasks wait for it.
+    auto &waiters = m_inflightFetches[replicaKey];
+    waiters.push_back([this, job, replicaKey, arrived](const Status &status) {
+        if (!status.isOk()) {
+            inputFailed(job, status);
+            return;
+        }
+        if (std::optional<NdArray> replica = m_store.find(replicaKey))
+            arrived(std::move(*replica), {});
+        else
+            inputFailed(job, makeError(ErrorCode::Internal, QStringLiteral("fetched block %1 vanished").arg(replicaKey)));
+    });
+    if (waiters.size() > 1)
+        return;
+    m_peers->fetch(source, input.key, input.region, [this, job, replicaKey](Result<NdArray> block) {
+        Status status = block.status();
+        if (block.isOk()) {
+            job->fetchedBytes += block->byteSize();
+            status = m_store.insert(replicaKey, std::move(*block));
+            if (status.isOk())
+                m_replicasByOperation[job->operation].insert(replicaKey);
+        }
+        auto waiting = std::move(m_inflightFetches[replicaKey]);
+        m_inflightFetches.erase(replicaKey);
+        for (auto &resume : waiting)
+            resume(status);
+    });
+}
+
+void TaskExecutor::inputFailed(const std::shared_ptr<Job> &job, const Status &status)
+{
+    if (job->failed)
+        return;
+    job->failed = true;
+    --m_activeTasks;
+    m_store.unreserve(job->reservedBytes);
+    job->reply(errorReply(job->requestId, status), {});
+}
+
+void TaskExecutor::startJob(const std::shared_ptr<Job> &job)
+{
+    if (job->inputsReadyMicros == 0)
+        job->inputsReadyMicros = epochMicros();
+    m_pool.start([this, job] {
+        const qint64 begin = epochMicros();
+        const int thread = currentThreadIndex();
+        Result<NdArray> output = computeTask(job->task, job->inputs, job->regions, !job->store);
+        if (output.isOk() && output->shape() != job->task.outputShape) {
+            output = makeError(ErrorCode::Internal, QStringLiteral("task %1 made shape %2 where %3 was planned")
+                                                        .arg(job->task.outputKey, shapeToString(output->shape()),
+                                                             shapeToString(job->task.outputShape)));
+        }
+        const qint64 end = epochMicros();
+        job->inputs.clear(); // drop input references as soon as possible
+        QMetaObject::invokeMethod(this, [this, job, output = std::move(output), begin, end, thread]() mutable {
+            finishJob(job, std::move(output), begin, end, thread);
+        }, Qt::QueuedConnection);
+    });
+}
+
+void TaskExecutor::finishJob(const std::shared_ptr<Job> &job, Result<NdArray> output, qint64 startMicros, qint64 endMicros, int thread)
+{
+    --m_activeTasks;
+    if (!output.isOk()) {
+        m_store.unreserve(job->reservedBytes);
+        job->reply(errorReply(job->requestId, output.status()), {});
+        return;
+    }
+    const NdArray value = std::move(*output);
+    QCborMap header = blockHeader(value);
+    header[field::Type] = msg::Done;
+    header[field::Id] = job->requestId;
+    header[QStringLiteral("received")] = job->receivedMicros;
+    header[QStringLiteral("ready")] = job->inputsReadyMicros;
+    header[QStringLiteral("start")] = startMicros;
+    header[QStringLiteral("end")] = endMicros;
+    header[QStringLiteral("thread")] = thread;
+    header[QStringLiteral("fetched")] = qint64(job->fetchedBytes);
+    header[QStringLiteral("bytes")] = qint64(value.byteSize());
+    if (job->store)
+        m_store.insertReserved(job->task.outputKey, value, job->reservedBytes);
+    job->reply(header, job->returnOutput ? QByteArrayView(value.bytes(), value.byteSize()) : QByteArrayView());
+}
+
+void TaskExecutor::handleRelease(qint64 id, const QCborMap &header, const ReplyFunction &reply)
+{
+    std::vector<QString> keys;
+    for (const QCborValue &key : header.value(QStringLiteral("keys")).toArray())
+        keys.push_back(key.toString());
+    const QString operation = header.value(QStringLiteral("op")).toString();
+    if (!operation.isEmpty()) {
+        if (auto it = m_replicasByOperation.find(operation); it != m_replicasByOperation.end()) {
+            keys.insert(keys.end(), it->second.begin(), it->second.end());
+            m_replicasByOperation.erase(it);
+        }
+    }
+    const std::int64_t freed = m_store.remove(keys);
+    m_trimTimer.start();
+    reply(QCborMap{{field::Type, msg::Ok}, {field::Id, id}, {QStringLiteral("freed"), qint64(freed)}}, {});
+}
+
+} // namespace tessera

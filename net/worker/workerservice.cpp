@@ -1,0 +1,209 @@
+#include "net/worker/workerservice.h"
+
+#include "net/protocol/handshake.h"
+#include "net/protocol/messages.h"
+#include "net/worker/taskexecutor.h"
+#include "net/protocol/workerclient.h"
+
+#include <QCborArray>
+#include <QHostInfo>
+#include <QTcpSocket>
+
+#include <unistd.h>
+
+namespace tessera {
+
+std::int64_t physicalMemoryBytes()
+{
+    return std::int64_t(sysconf(_SC_PHYS_PAGES)) * std::int64_t(sysconf(_SC_PAGE_SIZE));
+}
+
+WorkerService::WorkerService(WorkerOptions options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{
+    if (m_options.memoryLimitBytes <= 0)
+        m_options.memoryLimitBytes = physicalMemoryBytes() / 10 * 8;
+    if (m_options.threads <= 0)
+        m_options.threads = 1;
+    connect(&m_server, &QTcpServer::newConnection, this, [this] {
+        while (QTcpSocket *socket = m_server.nextPendingConnection())
+            accept(socket, false);
+    });
+}
+
+WorkerService::~WorkerService() = default;
+
+Status WorkerService::start()
+{
+    const bool loopback = m_options.listenAddress.isLoopback();
+    if (!loopback && m_options.token.isEmpty()) {
+        return makeError(ErrorCode::Auth,
+                         QStringLiteral("listening on %1 needs a token, or anyone who can reach the port could use this worker; "
+                                        "pass --token-file F (make one with: head -c 32 /dev/urandom | base64 > F)")
+                             .arg(m_options.listenAddress.toString()));
+    }
+    if (!m_server.listen(m_options.listenAddress, m_options.port)) {
+        return makeError(ErrorCode::Network, QStringLiteral("cannot listen on %1:%2: %3; pick another --listen address or port")
+                                                 .arg(m_options.listenAddress.toString())
+                                                 .arg(m_options.port)
+                                                 .arg(m_server.errorString()));
+    }
+    if (m_options.name.isEmpty())
+        m_options.name = QHostInfo::localHostName() + QLatin1Char(':') + QString::number(m_server.serverPort());
+    m_store = std::make_unique<BlockStore>(m_options.name, m_options.memoryLimitBytes);
+    m_executor = new TaskExecutor(*m_store, m_options, this);
+    if (!m_options.dialBack.isEmpty())
+        dialBack();
+    return Status::ok();
+}
+
+QString WorkerService::listenAddress() const
+{
+    QHostAddress address = m_server.serverAddress();
+    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4 || address == QHostAddress::AnyIPv6)
+        address = QHostAddress::LocalHost; // clients substitute the address they reached us at (peerAddress())
+    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
+                                                                             : address.toString();
+    return host + QLatin1Char(':') + QString::number(m_server.serverPort());
+}
+
+void WorkerService::dialBack()
+{
+    QString host;
+    quint16 port = 0;
+    if (!splitHostPort(m_options.dialBack, &host, &port)) {
+        qCritical("tessera-worker: --connect %s is not HOST:PORT", qPrintable(m_options.dialBack));
+        Q_EMIT shutdownRequested(2);
+        return;
+    }
+    auto *socket = new QTcpSocket(this);
+    connect(socket, &QTcpSocket::connected, this, [this, socket] { accept(socket, true); });
+    connect(socket, &QTcpSocket::errorOccurred, this, [this, socket](QAbstractSocket::SocketError) {
+        if (socket->state() != QAbstractSocket::ConnectedState) {
+            qCritical("tessera-worker: cannot reach the workbench at %s: %s", qPrintable(m_options.dialBack),
+                      qPrintable(socket->errorString()));
+            Q_EMIT shutdownRequested(1);
+        }
+    });
+    socket->connectToHost(host, port);
+}
+
+void WorkerService::accept(QTcpSocket *socket, bool dialBack)
+{
+    FrameLimits limits;
+    limits.maxPayloadBytes = 0; // nothing but a small auth frame before the handshake
+    auto *frames = new FrameSocket(socket, limits, this);
+    Connection &connection = m_connections[frames];
+    connection.nonce = makeNonce();
+    connection.dialBack = dialBack;
+    connect(frames, &FrameSocket::frameReceived, this, [this, frames](const Frame &frame) { onFrame(frames, frame); });
+    connect(frames, &FrameSocket::protocolError, this, [frames](const QString &message) {
+        qWarning("tessera-worker: closing connection from %s: %s", qPrintable(frames->peerName()), qPrintable(message));
+    });
+    connect(frames, &FrameSocket::disconnected, this, [this, frames] {
+        const bool wasDialBack = m_connections[frames].dialBack;
+        m_connections.erase(frames);
+        frames->deleteLater();
+        if (wasDialBack) // the workbench we dialed is gone; a worker started for it has no one to serve
+            Q_EMIT shutdownRequested(0);
+    });
+    frames->send(QCborMap{{field::Type, msg::Hello},
+                          {QStringLiteral("version"), ProtocolVersion},
+                          {QStringLiteral("nonce"), connection.nonce},
+                          {QStringLiteral("name"), m_options.name},
+                          {QStringLiteral("threads"), m_options.threads},
+                          {QStringLiteral("memoryLimit"), qint64(m_options.memoryLimitBytes)},
+                          {QStringLiteral("listen"), listenAddress()}});
+}
+
+void WorkerService::onFrame(FrameSocket *socket, const Frame &frame)
+{
+    auto it = m_connections.find(socket);
+    if (it == m_connections.end())
+        return;
+    if (!it->second.authenticated) {
+        handleAuth(socket, it->second, frame);
+        return;
+    }
+    handleRequest(socket, frame);
+}
+
+void WorkerService::handleAuth(FrameSocket *socket, Connection &connection, const Frame &frame)
+{
+    auto refuse = [socket](const QString &code, const QString &message) {
+        socket->send(QCborMap{{field::Type, msg::Error}, {field::Code, code}, {field::Message, message}});
+        socket->close();
+    };
+    if (frame.header.value(field::Type).toString() != msg::Auth) {
+        refuse(QStringLiteral("auth"), QStringLiteral("the first message must be 'auth'"));
+        return;
+    }
+    const qint64 version = frame.header.value(QStringLiteral("version")).toInteger();
+    if (version != ProtocolVersion) {
+        refuse(QStringLiteral("version"), QStringLiteral("this worker speaks protocol version %1, the caller %2; "
+                                                         "install the same Tessera release on both")
+                                              .arg(ProtocolVersion)
+                                              .arg(version));
+        return;
+    }
+    if (!verifyAuthCode(m_options.token, connection.nonce, frame.header.value(QStringLiteral("mac")).toByteArray())) {
+        qWarning("tessera-worker: refused %s: wrong token", qPrintable(socket->peerName()));
+        refuse(QStringLiteral("auth"),
+               m_options.token.isEmpty()
+                   ? QStringLiteral("wrong token: this worker was started without --token-file; connect without a token")
+                   : QStringLiteral("wrong token: the token does not match this worker's --token-file; use the same token file on both sides"));
+        return;
+    }
+    connection.authenticated = true;
+    FrameLimits limits;
+    limits.maxPayloadBytes = m_options.memoryLimitBytes;
+    socket->setLimits(limits);
+    socket->send(QCborMap{{field::Type, msg::Welcome}});
+}
+
+void WorkerService::handleRequest(FrameSocket *socket, const Frame &frame)
+{
+    const QString type = frame.header.value(field::Type).toString();
+    const qint64 id = frame.header.value(field::Id).toInteger();
+    QPointer<FrameSocket> target(socket);
+    auto replyTo = [target](const QCborMap &header, QByteArrayView payload) {
+        if (!target)
+            return; // the requester left; nobody to tell
+        if (payload.isEmpty())
+            target->send(header);
+        else
+            target->send(header, payload);
+    };
+
+    if (type == msg::Status) {
+        replyTo(QCborMap{{field::Type, msg::Ok},
+                         {field::Id, id},
+                         {QStringLiteral("name"), m_options.name},
+                         {QStringLiteral("threads"), m_options.threads},
+                         {QStringLiteral("memoryLimit"), qint64(m_store->limitBytes())},
+                         {QStringLiteral("memoryUsed"), qint64(m_store->usedBytes())},
+                         {QStringLiteral("blocks"), m_store->blockCount()},
+                         {QStringLiteral("busy"), m_executor->activeTasks()},
+                         {QStringLiteral("listen"), listenAddress()}},
+                {});
+    } else if (type == msg::Blocks) {
+        QCborArray keys;
+        for (const auto &[key, bytes] : m_store->list())
+            keys.append(QCborArray{key, qint64(bytes)});
+        replyTo(QCborMap{{field::Type, msg::Ok}, {field::Id, id}, {QStringLiteral("keys"), keys}}, {});
+    } else if (type == msg::Shutdown) {
+        replyTo(QCborMap{{field::Type, msg::Ok}, {field::Id, id}}, {});
+        if (target)
+            target->socket()->flush();
+        Q_EMIT shutdownRequested(0);
+    } else if (type == msg::Get || type == msg::Put || type == msg::Load || type == msg::Task || type == msg::Release) {
+        m_executor->handle(type, id, frame, replyTo);
+    } else {
+        replyTo(errorReply(id, makeError(ErrorCode::InvalidArgument,
+                                         QStringLiteral("unknown request '%1'; is the client a newer Tessera release?").arg(type))),
+                {});
+    }
+}
+
+} // namespace tessera

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "net/worker/blockstore.h"
+#include "net/protocol/framesocket.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <QPointer>
+#include <QTcpServer>
+
+#include <map>
+#include <memory>
+
+namespace tessera {
+
+class TaskExecutor;
+
+struct WorkerOptions
+{
+    QString name;
+    QHostAddress listenAddress = QHostAddress::LocalHost;
+    quint16 port = 0; // 0: a free port
+    int threads = 1;
+    std::int64_t memoryLimitBytes = 0; // 0: 80% of physical memory
+    QByteArray token;
+    QString dialBack; // "host:port" of a client listening for workers (--connect)
+};
+
+std::int64_t physicalMemoryBytes();
+
+// The worker daemon: listens for clients and peers, authenticates them, and serves requests
+// (status, put, get, load, task, release, blocks, shutdown) from its block store. Kernels run on
+// the executor's thread pool; this object lives on the main thread with the sockets.
+class WorkerService : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit WorkerService(WorkerOptions options, QObject *parent = nullptr);
+    ~WorkerService() override;
+
+    // Starts listening (and dialing back when asked). Errors say which address and what to do.
+    Status start();
+    QString listenAddress() const; // host:port peers and clients connect to
+    const WorkerOptions &options() const { return m_options; }
+    BlockStore &store() { return *m_store; }
+
+Q_SIGNALS:
+    // A client asked the worker to exit, or the dial-back connection is gone.
+    void shutdownRequested(int exitCode);
+
+private:
+    struct Connection
+    {
+        QByteArray nonce;
+        bool authenticated = false;
+        bool dialBack = false;
+    };
+
+    void accept(QTcpSocket *socket, bool dialBack);
+    void onFrame(FrameSocket *socket, const Frame &frame);
+    void handleAuth(FrameSocket *socket, Connection &connection, const Frame &frame);
+    void handleRequest(FrameSocket *socket, const Frame &frame);
+    void dialBack();
+
+    WorkerOptions m_options;
+    QTcpServer m_server;
+    std::unique_ptr<BlockStore> m_store;
+    TaskExecutor *m_executor = nullptr;
+    std::map<FrameSocket *, Connection> m_connections;
+};
+
+} // namespace tessera

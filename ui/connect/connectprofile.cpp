@@ -1,0 +1,112 @@
+#include "ui/connect/connectprofile.h"
+
+#include <QSettings>
+#include <QThread>
+
+using namespace Qt::StringLiterals;
+
+namespace tessera::ui {
+
+namespace
+{
+    const QString ProfilesGroup = u"ConnectProfiles"_s;
+    const QString LastUsedGroup = u"ConnectDialog/last"_s;
+    const QString LastProfileKey = u"ConnectDialog/lastProfile"_s;
+    constexpr double BytesPerGiB = 1024.0 * 1024.0 * 1024.0;
+
+    void write(QSettings &settings, const ConnectProfile &profile)
+    {
+        settings.setValue(u"remote"_s, profile.remote);
+        settings.setValue(u"localWorkers"_s, profile.localWorkers);
+        settings.setValue(u"localThreads"_s, profile.localThreads);
+        settings.setValue(u"localMemoryGiB"_s, profile.localMemoryGiB);
+        settings.setValue(u"listen"_s, profile.listen);
+        settings.setValue(u"addresses"_s, profile.addresses);
+        settings.setValue(u"listenHost"_s, profile.listenHost);
+        settings.setValue(u"listenPort"_s, profile.listenPort);
+        settings.setValue(u"expectedWorkers"_s, profile.expectedWorkers);
+        settings.setValue(u"tokenFile"_s, profile.tokenFile);
+    }
+
+    std::optional<ConnectProfile> read(const QSettings &settings)
+    {
+        if (!settings.contains(u"remote"_s))
+            return std::nullopt;
+        ConnectProfile profile = ConnectProfile::defaults();
+        profile.remote = settings.value(u"remote"_s).toBool();
+        profile.localWorkers = settings.value(u"localWorkers"_s, profile.localWorkers).toInt();
+        profile.localThreads = settings.value(u"localThreads"_s, profile.localThreads).toInt();
+        profile.localMemoryGiB = settings.value(u"localMemoryGiB"_s, profile.localMemoryGiB).toDouble();
+        profile.listen = settings.value(u"listen"_s).toBool();
+        profile.addresses = settings.value(u"addresses"_s).toString();
+        profile.listenHost = settings.value(u"listenHost"_s, profile.listenHost).toString();
+        profile.listenPort = settings.value(u"listenPort"_s, profile.listenPort).toInt();
+        profile.expectedWorkers = settings.value(u"expectedWorkers"_s, profile.expectedWorkers).toInt();
+        profile.tokenFile = settings.value(u"tokenFile"_s).toString();
+        return profile;
+    }
+}
+
+ConnectProfile ConnectProfile::defaults()
+{
+    ConnectProfile profile;
+    profile.localThreads = std::max(1, QThread::idealThreadCount() / 2 / profile.localWorkers);
+    return profile;
+}
+
+LocalClusterOptions ConnectProfile::localOptions() const
+{
+    LocalClusterOptions options;
+    options.workers = localWorkers;
+    options.threadsPerWorker = localThreads;
+    options.memoryLimitBytes = std::int64_t(localMemoryGiB * BytesPerGiB);
+    return options;
+}
+
+QStringList ConnectProfile::names()
+{
+    QSettings settings;
+    settings.beginGroup(ProfilesGroup);
+    return settings.childGroups();
+}
+
+std::optional<ConnectProfile> ConnectProfile::load(const QString &name)
+{
+    QSettings settings;
+    settings.beginGroup(ProfilesGroup + u'/' + name);
+    return read(settings);
+}
+
+void ConnectProfile::save(const QString &name) const
+{
+    QSettings settings;
+    settings.beginGroup(ProfilesGroup + u'/' + name);
+    write(settings, *this);
+}
+
+void ConnectProfile::remove(const QString &name)
+{
+    QSettings().remove(ProfilesGroup + u'/' + name);
+}
+
+ConnectProfile ConnectProfile::lastUsed()
+{
+    QSettings settings;
+    settings.beginGroup(LastUsedGroup);
+    return read(settings).value_or(defaults());
+}
+
+QString ConnectProfile::lastProfileName()
+{
+    return QSettings().value(LastProfileKey).toString();
+}
+
+void ConnectProfile::saveAsLastUsed(const QString &profileName) const
+{
+    QSettings settings;
+    settings.setValue(LastProfileKey, profileName);
+    settings.beginGroup(LastUsedGroup);
+    write(settings, *this);
+}
+
+} // namespace tessera::ui

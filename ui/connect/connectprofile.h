@@ -1,0 +1,42 @@
+#pragma once
+
+#include "net/session/localcluster.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace tessera::ui {
+
+// What the connect dialog shows, kept in QSettings: under a name as a profile to reuse, and as
+// the settings last used to connect (which File > Start local cluster also starts from).
+struct ConnectProfile
+{
+    bool remote = false;
+    int localWorkers = 2;
+    int localThreads = 1;
+    double localMemoryGiB = 0; // per worker; 0: the worker's own default
+    bool listen = false;       // remote: wait for workers to dial back instead of dialing them
+    QString addresses;         // remote: host:port, separated by commas, spaces or lines
+    QString listenHost = QStringLiteral("0.0.0.0");
+    int listenPort = 7070;
+    int expectedWorkers = 4;
+    QString tokenFile;
+
+    // Sensible for this machine: half its cores over the local workers.
+    static ConnectProfile defaults();
+
+    tessera::LocalClusterOptions localOptions() const;
+
+    static QStringList names();
+    static std::optional<ConnectProfile> load(const QString &name);
+    void save(const QString &name) const;
+    static void remove(const QString &name);
+
+    static ConnectProfile lastUsed(); // defaults() before the first connection
+    static QString lastProfileName();
+    void saveAsLastUsed(const QString &profileName) const;
+};
+
+} // namespace tessera::ui

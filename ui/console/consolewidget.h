@@ -1,0 +1,78 @@
+#pragma once
+
+#include <QStringList>
+#include <QWidget>
+
+#include <vector>
+
+class QLabel;
+class QPushButton;
+class QGridLayout;
+class QTreeWidget;
+namespace tessera
+{
+    struct EvaluationResult;
+}
+
+namespace tessera::ui {
+
+class ExpressionEdit;
+
+// The statement line, the examples one click away, and the list of past results with their
+// time. It only asks for statements to run (runRequested); whoever owns the session runs them
+// and reports back with addResult() or addError().
+class ConsoleWidget final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    enum Column
+    {
+        TIME,
+        STATEMENT,
+        RESULT,
+        WALL_TIME,
+
+        NB_COLUMNS
+    };
+
+    explicit ConsoleWidget(QWidget *parent = nullptr);
+
+    // The six operations of the first experiment, on the array `x`.
+    static QStringList seedExamples();
+    void setExamples(const QStringList &statements);
+    QStringList examples() const { return m_examples; }
+
+    void setArrayNames(const std::vector<QString> &names);
+    void setStatement(const QString &statement);
+    QString statement() const;
+    QStringList history() const;
+
+    void addResult(const QString &statement, const tessera::EvaluationResult &result, double wallSeconds);
+    // Shown in red in the list and under the line; the console stays usable.
+    void addError(const QString &statement, const QString &message);
+    void clearResults();
+
+    QTreeWidget *resultList() const { return m_results; }
+    ExpressionEdit *expressionEdit() const { return m_edit; }
+
+Q_SIGNALS:
+    void runRequested(const QString &statement);
+
+private:
+    void submit(const QString &statement);
+    void addEntry(const QString &statement, const QString &text, const QString &wallTime, bool isError);
+
+    QTreeWidget *m_results = nullptr;
+    ExpressionEdit *m_edit = nullptr;
+    QPushButton *m_runButton = nullptr;
+    QLabel *m_errorLabel = nullptr;
+    QWidget *m_exampleBox = nullptr;
+    QGridLayout *m_exampleGrid = nullptr;
+    QStringList m_examples;
+};
+
+// "277.41 K", "(721, 1440) float64", "stored as y (1460, 721, 1440)".
+QString summarizeResult(const tessera::EvaluationResult &result);
+
+} // namespace tessera::ui

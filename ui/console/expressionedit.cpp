@@ -1,0 +1,160 @@
+#include "ui/console/expressionedit.h"
+
+#include <QAbstractItemView>
+#include <QCompleter>
+#include <QKeyEvent>
+#include <QScrollBar>
+#include <QStringListModel>
+
+using namespace Qt::StringLiterals;
+
+namespace tessera::ui {
+
+ExpressionEdit::ExpressionEdit(QWidget *parent)
+    : QLineEdit(parent)
+    , m_completer(new QCompleter(this))
+    , m_words(new QStringListModel(this))
+{
+    setPlaceholderText(tr("Statement, e.g. x.mean(axis=0) or y = x - x.mean()"));
+    setClearButtonEnabled(true);
+
+    // Not setCompleter(): that completes the whole line, and a statement has many words.
+    m_completer->setModel(m_words);
+    m_completer->setWidget(this);
+    m_completer->setCaseSensitivity(Qt::CaseSensitive);
+    m_completer->setCompletionMode(QCompleter::PopupCompletion);
+    connect(m_completer, qOverload<const QString &>(&QCompleter::activated),
+            this, &ExpressionEdit::insertCompletion);
+    connect(this, &QLineEdit::textEdited, this, &ExpressionEdit::updateCompletion);
+}
+
+QStringList ExpressionEdit::methodNames()
+{
+    return {u"sum"_s, u"mean"_s, u"min"_s, u"max"_s, u"std"_s, u"var"_s};
+}
+
+void ExpressionEdit::setArrayNames(const QStringList &names)
+{
+    QStringList words;
+    for (const QString &name : names) {
+        words << name;
+        for (const QString &method : methodNames())
+            words << (name + u'.' + method + u"()"_s);
+    }
+    words.sort();
+    m_words->setStringList(words);
+}
+
+QStringList ExpressionEdit::completionWords() const
+{
+    return m_words->stringList();
+}
+
+void ExpressionEdit::addToHistory(const QString &statement)
+{
+    if (!statement.isEmpty() && (m_history.isEmpty() || (m_history.constLast() != statement)))
+        m_history << statement;
+    m_historyPosition = int(m_history.size());
+    m_draft.clear();
+}
+
+void ExpressionEdit::keyPressEvent(QKeyEvent *event)
+{
+    if (m_completer->popup()->isVisible()) {
+        // The completer's popup handles these itself and then forwards them here.
+        switch (event->key()) {
+        case Qt::Key_Enter:
+        case Qt::Key_Return:
+        case Qt::Key_Escape:
+        case Qt::Key_Tab:
+        case Qt::Key_Backtab:
+        case Qt::Key_Up:
+        case Qt::Key_Down:
+            event->ignore();
+            return;
+        default:
+            break;
+        }
+    }
+
+    switch (event->key()) {
+    case Qt::Key_Enter:
+    case Qt::Key_Return: {
+        const QString statement = text().trimmed();
+        if (!statement.isEmpty())
+            Q_EMIT submitted(statement);
+        event->accept();
+        return;
+    }
+    case Qt::Key_Up:
+        if (m_historyPosition > 0)
+            showHistoryEntry(m_historyPosition - 1);
+        event->accept();
+        return;
+    case Qt::Key_Down:
+        if (m_historyPosition < m_history.size())
+            showHistoryEntry(m_historyPosition + 1);
+        event->accept();
+        return;
+    default:
+        QLineEdit::keyPressEvent(event);
+    }
+}
+
+void ExpressionEdit::showHistoryEntry(int position)
+{
+    // Leaving the draft for the history keeps it, as shells do.
+    if (m_historyPosition == m_history.size())
+        m_draft = text();
+    m_historyPosition = position;
+    setText((position < m_history.size()) ? m_history.at(position) : m_draft);
+    m_completer->popup()->hide();
+}
+
+QString ExpressionEdit::wordBeforeCursor() const
+{
+    const QString line = text();
+    int start = cursorPosition();
+    while (start > 0) {
+        const QChar c = line.at(start - 1);
+        if (!c.isLetterOrNumber() && (c != u'_') && (c != u'.'))
+            break;
+        --start;
+    }
+    return line.mid(start, cursorPosition() - start);
+}
+
+void ExpressionEdit::updateCompletion()
+{
+    const QString word = wordBeforeCursor();
+    // Numbers (x[100, ...) and lone dots are not worth a popup.
+    if (word.isEmpty() || word.at(0).isDigit() || (word.at(0) == u'.')) {
+        m_completer->popup()->hide();
+        return;
+    }
+
+    m_completer->setCompletionPrefix(word);
+    const bool onlyItself = (m_completer->completionCount() == 1) && (m_completer->currentCompletion() == word);
+    if ((m_completer->completionCount() == 0) || onlyItself) {
+        m_completer->popup()->hide();
+        return;
+    }
+
+    QRect rect = cursorRect();
+    rect.setWidth(m_completer->popup()->sizeHintForColumn(0)
+                  + m_completer->popup()->verticalScrollBar()->sizeHint().width());
+    m_completer->popup()->setCurrentIndex(m_completer->completionModel()->index(0, 0));
+    m_completer->complete(rect);
+}
+
+void ExpressionEdit::insertCompletion(const QString &completion)
+{
+    const QString word = wordBeforeCursor();
+    const int position = cursorPosition();
+    QString line = text();
+    line.replace(position - int(word.size()), int(word.size()), completion);
+    setText(line);
+    setCursorPosition(position - int(word.size()) + int(completion.size()));
+}
+
+} // namespace tessera::ui

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QLineEdit>
+#include <QStringList>
+
+class QCompleter;
+class QStringListModel;
+
+namespace tessera::ui {
+
+// The console's statement line: Up/Down walk the history of submitted statements, and the word
+// before the cursor (an array name, or `name.method`) completes from array names and methods.
+// Enter, Return and Ctrl+Enter all submit.
+class ExpressionEdit final : public QLineEdit
+{
+    Q_OBJECT
+
+public:
+    explicit ExpressionEdit(QWidget *parent = nullptr);
+
+    // Replaces the completion words: the names, and `name.method()` for every method.
+    void setArrayNames(const QStringList &names);
+    QStringList completionWords() const;
+
+    void addToHistory(const QString &statement);
+    const QStringList &history() const { return m_history; }
+
+    static QStringList methodNames(); // sum mean min max std var
+
+Q_SIGNALS:
+    void submitted(const QString &statement);
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override;
+
+private:
+    QString wordBeforeCursor() const;
+    void updateCompletion();
+    void insertCompletion(const QString &completion);
+    void showHistoryEntry(int position);
+
+    QCompleter *m_completer = nullptr;
+    QStringListModel *m_words = nullptr;
+    QStringList m_history;
+    int m_historyPosition = 0; // == m_history.size(): the draft being typed
+    QString m_draft;
+};
+
+} // namespace tessera::ui

@@ -1,0 +1,172 @@
+#include "ui/views/resultplots.h"
+
+#include "ui/views/plotlabels.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QTimeZone>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace tessera::ui {
+
+using namespace plotlabels;
+
+namespace resultplots {
+
+const std::array<GradientChoice, 12> gradientChoices = {{
+    {QCPColorGradient::gpThermal, QT_TRANSLATE_NOOP("ResultView", "Thermal")},
+    {QCPColorGradient::gpPolar, QT_TRANSLATE_NOOP("ResultView", "Polar (diverging)")},
+    {QCPColorGradient::gpSpectrum, QT_TRANSLATE_NOOP("ResultView", "Spectrum")},
+    {QCPColorGradient::gpJet, QT_TRANSLATE_NOOP("ResultView", "Jet")},
+    {QCPColorGradient::gpHot, QT_TRANSLATE_NOOP("ResultView", "Hot")},
+    {QCPColorGradient::gpCold, QT_TRANSLATE_NOOP("ResultView", "Cold")},
+    {QCPColorGradient::gpNight, QT_TRANSLATE_NOOP("ResultView", "Night")},
+    {QCPColorGradient::gpCandy, QT_TRANSLATE_NOOP("ResultView", "Candy")},
+    {QCPColorGradient::gpGeography, QT_TRANSLATE_NOOP("ResultView", "Geography")},
+    {QCPColorGradient::gpIon, QT_TRANSLATE_NOOP("ResultView", "Ion")},
+    {QCPColorGradient::gpHues, QT_TRANSLATE_NOOP("ResultView", "Hues")},
+    {QCPColorGradient::gpGrayscale, QT_TRANSLATE_NOOP("ResultView", "Grayscale")},
+}};
+
+QCPColorGradient makeGradient(QCPColorGradient::GradientPreset preset)
+{
+    QCPColorGradient gradient(preset);
+    gradient.setNanHandling(QCPColorGradient::nhNanColor);
+    gradient.setNanColor(QColor(0xd0, 0xd0, 0xd0));
+    return gradient;
+}
+
+QString dateText(double epochSeconds)
+{
+    return QDateTime::fromMSecsSinceEpoch(std::llround(epochSeconds * 1000), QTimeZone::utc())
+        .toString(u"yyyy-MM-dd hh:mm"_s);
+}
+
+QString coordinateText(const tessera::Axis &axis, double value)
+{
+    const QString units = prettyUnits(axis.units);
+    QString text = (axis.longName.isEmpty() ? axis.name : axis.longName) + u' ' + QString::number(value, 'g', 6);
+    if (!units.isEmpty() && !units.contains(u" since "))
+        text += (units.startsWith(u"°") ? QString() : u" "_s) + units;
+    return text;
+}
+
+tessera::ArrayMeta squeezed(const tessera::ArrayMeta &meta, const tessera::Shape &shape)
+{
+    tessera::ArrayMeta result = meta;
+    result.shape.clear();
+    result.axes.clear();
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        if (shape[i] == 1)
+            continue;
+        result.shape.push_back(shape[i]);
+        tessera::Axis axis = i < meta.axes.size() ? meta.axes[i] : tessera::Axis{};
+        if (axis.name.isEmpty())
+            axis.name = u"dim_%1"_s.arg(i);
+        result.axes.push_back(axis);
+    }
+    return result;
+}
+
+// Whole-degree steps a map reader expects (60° of longitude, 30° of latitude) instead of the
+// ticker's decimal 50s.
+static void useDegreeTicks(QCPAxis *axis, const tessera::Axis &meta, double span)
+{
+    if (!meta.units.trimmed().startsWith(u"degree", Qt::CaseInsensitive) || span < 90)
+        return;
+    auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
+    ticker->setTickStep(span > 200 ? 60 : 30);
+    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    axis->setTicker(ticker);
+}
+
+QCPColorMap *addHeatmap(QCustomPlot *plot, const double *values, const tessera::ArrayMeta &meta, Placed &placed)
+{
+    const std::size_t rank = meta.shape.size();
+    const std::int64_t rows = meta.shape[rank - 2];
+    const std::int64_t columns = meta.shape[rank - 1];
+    const tessera::Axis &rowAxis = meta.axes[rank - 2];
+    const tessera::Axis &columnAxis = meta.axes[rank - 1];
+    const AxisExtent x = axisExtent(columnAxis, columns);
+    const AxisExtent y = axisExtent(rowAxis, rows);
+
+    auto *map = new QCPColorMap(plot->xAxis, plot->yAxis);
+    QCPColorMapData *cells = map->data();
+    cells->setSize(int(columns), int(rows));
+    cells->setRange(QCPRange(x.lower, x.upper), QCPRange(y.lower, y.upper));
+    // QCPColorMapData's ranges always ascend, so descending coordinates (latitude 90..-90)
+    // fill the cells from the far end: north stays up.
+    for (std::int64_t row = 0; row < rows; ++row) {
+        const int valueIndex = int(y.descending ? rows - 1 - row : row);
+        const double *rowValues = values + row * columns;
+        for (std::int64_t column = 0; column < columns; ++column)
+            cells->setCell(int(x.descending ? columns - 1 - column : column), valueIndex, rowValues[column]);
+    }
+    map->setInterpolate(false);
+    map->setTightBoundary(false);
+
+    plot->xAxis->setLabel(axisLabel(columnAxis));
+    plot->yAxis->setLabel(axisLabel(rowAxis));
+    placed.homeKeyRange = QCPRange(x.lower - x.halfCell, x.upper + x.halfCell);
+    placed.homeValueRange = QCPRange(y.lower - y.halfCell, y.upper + y.halfCell);
+    plot->xAxis->setRange(placed.homeKeyRange);
+    plot->yAxis->setRange(placed.homeValueRange);
+    useDegreeTicks(plot->xAxis, columnAxis, x.upper - x.lower);
+    useDegreeTicks(plot->yAxis, rowAxis, y.upper - y.lower);
+    return map;
+}
+
+QCPGraph *addLine(QCustomPlot *plot, const tessera::NdArray &values, const tessera::ArrayMeta &meta,
+                  std::optional<CfTimeUnits> &timeUnits, Placed &placed)
+{
+    const tessera::Axis &axis = meta.axes.front();
+    const std::int64_t count = meta.shape.front();
+    const bool coordinates = axis.values.size() == std::size_t(count);
+    timeUnits = coordinates ? parseCfTimeUnits(axis.units, axis.calendar) : std::nullopt;
+
+    QVector<double> keys(count);
+    QVector<double> samples(count);
+    for (std::int64_t i = 0; i < count; ++i) {
+        const double coordinate = coordinates ? axis.values[std::size_t(i)] : double(i);
+        keys[i] = timeUnits ? timeUnits->toEpochSeconds(coordinate) : coordinate;
+        samples[i] = values.at(i);
+    }
+    QCPGraph *graph = plot->addGraph();
+    graph->setData(keys, samples); // sorts by key, so descending latitudes draw left to right
+    graph->setPen(QPen(QColor(0x2f, 0x6f, 0xb0), 1.8));
+    if (count <= 60)
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+
+    bool found = false;
+    QCPRange keyRange = graph->getKeyRange(found);
+    if (!found || keyRange.size() <= 0)
+        keyRange = QCPRange(keyRange.lower - 1, keyRange.lower + 1);
+    if (timeUnits) {
+        auto ticker = QSharedPointer<QCPAxisTickerDateTime>::create();
+        ticker->setTimeZone(QTimeZone::utc());
+        const double days = keyRange.size() / 86400;
+        ticker->setDateTimeFormat(days > 730 ? u"yyyy-MM"_s : days > 4 ? u"d MMM\nyyyy"_s : u"d MMM\nhh:mm"_s);
+        plot->xAxis->setTicker(ticker);
+        plot->xAxis->setLabel(QCoreApplication::translate("ResultView", "%1 (UTC)").arg(axisLabel(axis)));
+    } else {
+        plot->xAxis->setLabel(axisLabel(axis));
+        useDegreeTicks(plot->xAxis, axis, keyRange.size());
+    }
+    plot->yAxis->setLabel(valueLabel(meta));
+
+    const ValueStats stats = valueStats(samples.constData(), count);
+    QCPRange valueRange = stats.count ? QCPRange(stats.min, stats.max) : QCPRange(0, 1);
+    const double pad = valueRange.size() > 0 ? valueRange.size() * 0.06 : std::max(std::abs(valueRange.lower) * 0.05, 1.0);
+    placed.homeKeyRange = keyRange;
+    placed.homeValueRange = QCPRange(valueRange.lower - pad, valueRange.upper + pad);
+    plot->xAxis->setRange(placed.homeKeyRange);
+    plot->yAxis->setRange(placed.homeValueRange);
+    return graph;
+}
+
+} // namespace resultplots
+
+} // namespace tessera::ui

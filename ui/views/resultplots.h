@@ -1,0 +1,55 @@
+#pragma once
+
+#include "ui/views/cftime.h"
+
+#include "core/arraymeta.h"
+#include "core/ndarray.h"
+
+#include <QString>
+
+#include <qcustomplot.h>
+
+#include <array>
+#include <optional>
+
+namespace tessera::ui {
+
+// How ResultView lays arrays on a QCustomPlot: heatmaps on their coordinates with north up,
+// lines on coordinates or dates, and the labels of both.
+namespace resultplots {
+
+struct GradientChoice
+{
+    QCPColorGradient::GradientPreset preset;
+    const char *name; // translated in the "ResultView" context
+};
+extern const std::array<GradientChoice, 12> gradientChoices;
+
+// The preset, with missing values (_FillValue cells) in light grey rather than the lowest colour.
+QCPColorGradient makeGradient(QCPColorGradient::GradientPreset preset);
+
+QString dateText(double epochSeconds); // "2014-01-02 06:00" (UTC)
+QString coordinateText(const tessera::Axis &axis, double value); // "latitude 45°N"
+
+// The array's metadata with its length-1 dimensions dropped, so a (1, 144) result plots as a
+// line and a (4, 1, 73, 144) result as a stack of maps.
+tessera::ArrayMeta squeezed(const tessera::ArrayMeta &meta, const tessera::Shape &shape);
+
+struct Placed
+{
+    QCPRange homeKeyRange; // the whole result, to return to after zooming
+    QCPRange homeValueRange;
+};
+
+// A colour map of `values` (rows x columns, row-major, on the last two axes of `meta`) on the
+// plot's x/y axes at the axes' coordinates; axes labelled and ranged to whole cells.
+QCPColorMap *addHeatmap(QCustomPlot *plot, const double *values, const tessera::ArrayMeta &meta, Placed &placed);
+
+// A line of 1-D `values` over meta.axes[0]; `timeUnits` is set when that axis is CF time and
+// the x axis then shows dates.
+QCPGraph *addLine(QCustomPlot *plot, const tessera::NdArray &values, const tessera::ArrayMeta &meta,
+                  std::optional<CfTimeUnits> &timeUnits, Placed &placed);
+
+} // namespace resultplots
+
+} // namespace tessera::ui

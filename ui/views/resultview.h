@@ -1,0 +1,95 @@
+#pragma once
+
+#include "ui/views/cftime.h"
+
+#include "core/arraymeta.h"
+#include "net/session/operation.h"
+
+#include <QWidget>
+
+#include <qcustomplot.h>
+
+#include <optional>
+
+class QComboBox;
+class QLabel;
+class QStackedWidget;
+
+namespace tessera::ui {
+
+// The value of the last statement: a scalar as a big number with its units, a 1-D result as a
+// line plot on its coordinates (dates for CF time axes), a 2-D result as a heatmap on its
+// coordinates with a colour bar and hover readout. Larger ranks show a summary and their first
+// 2-D slice; results left on the workers show where they are. Only presents, never computes
+// anything on the cluster.
+class ResultView : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ResultView(QWidget *parent = nullptr);
+    ~ResultView() override;
+
+    void showResult(const tessera::EvaluationResult &result, const QString &statement);
+    void clear();
+
+    // What is shown, as the user sees it (the plot at twice the screen resolution).
+    bool exportPng(const QString &fileName);
+    bool exportPdf(const QString &fileName);
+
+    // Kept for later results until changed again, here or in the view's own gradient box.
+    void setGradient(QCPColorGradient::GradientPreset preset);
+    QCPColorGradient::GradientPreset gradient() const { return m_gradient; }
+
+    // For tests and the main window: null unless that kind of plot is shown.
+    QCPColorMap *colorMap() const { return m_colorMap; }
+    QCPGraph *lineGraph() const { return m_graph; }
+    QCustomPlot *plot() const { return m_plot; }
+    // The scalar as shown ("277.15 K"); empty unless a scalar is shown.
+    QString scalarText() const;
+    // The summary or hint line above the plot (rank >= 3 summaries, distributed results).
+    QString noteText() const;
+
+Q_SIGNALS:
+    // Hover readout of the point under the mouse, also shown under the plot.
+    void readoutChanged(const QString &text);
+
+private:
+    void resetPlot();
+    void showScalar(const tessera::EvaluationResult &result);
+    void showLine(const tessera::EvaluationResult &result);
+    // rows x columns of row-major values, laid on the last two axes of meta.
+    void showHeatmap(const double *values, const tessera::ArrayMeta &meta);
+    void showDistributed(const tessera::EvaluationResult &result);
+    void showSummary(const tessera::EvaluationResult &result);
+    void applyGradient();
+    void exportWithDialog(bool pdf);
+    void onMouseMove(QMouseEvent *event);
+    void setReadout(const QString &text);
+
+    QLabel *m_title = nullptr;
+    QLabel *m_note = nullptr;
+    QComboBox *m_gradientBox = nullptr;
+    QStackedWidget *m_stack = nullptr;
+    QWidget *m_messagePage = nullptr;
+    QLabel *m_bigValue = nullptr;
+    QLabel *m_message = nullptr;
+    QCustomPlot *m_plot = nullptr;
+    QLabel *m_readout = nullptr;
+
+    QCPMarginGroup *m_marginGroup = nullptr;
+    QCPColorMap *m_colorMap = nullptr;
+    QCPColorScale *m_colorScale = nullptr;
+    QCPGraph *m_graph = nullptr;
+    QCPItemTracer *m_tracer = nullptr;
+    QCPRange m_homeKeyRange;
+    QCPRange m_homeValueRange;
+
+    tessera::ArrayMeta m_meta;                // of what is plotted, for readout labels
+    std::optional<CfTimeUnits> m_timeUnits;   // when the line plot's x axis is dates
+    QCPColorGradient::GradientPreset m_gradient = QCPColorGradient::gpThermal;
+    bool m_gradientChosen = false;            // by the user: then no automatic diverging choice
+    bool m_scalarShown = false;
+};
+
+} // namespace tessera::ui

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "net/session/clustersession.h"
+#include "net/session/operation.h"
+
+#include <QString>
+#include <QWidget>
+
+#include <vector>
+
+class QCustomPlot;
+class QLabel;
+class QMouseEvent;
+
+namespace tessera::ui {
+
+class GanttPlottable;
+
+// The last operation's tasks as a Gantt chart: one row per worker thread, time in ms from the
+// operation's start, bars coloured by kind (load, compute, combine) with inputs fetched from
+// peers hatched on top. Hovering a bar names the task. This is where a user sees why
+// `x.mean(axis=0)` costs what it costs: the partials, then the combine tree waiting on fetches.
+class TaskStreamView : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit TaskStreamView(QWidget *parent = nullptr);
+
+    void showReport(const tessera::OperationReport &report, const std::vector<tessera::WorkerInfo> &workers);
+    void clear();
+
+    // Tasks painted by the last replot (all of them unless the user zoomed in).
+    int drawnTaskCount() const;
+    // The task under a position of the plot widget, or nullptr; and its description.
+    const tessera::TaskRecord *taskAt(const QPointF &plotPosition) const;
+    QString describeTask(const tessera::TaskRecord &task) const;
+    QCustomPlot *plot() const { return m_plot; }
+
+private:
+    void onHover(QMouseEvent *event);
+    QString workerName(int worker) const;
+
+    QLabel *m_title = nullptr;
+    QCustomPlot *m_plot = nullptr;
+    QLabel *m_readout = nullptr;
+    std::vector<GanttPlottable *> m_kindLayers; // one per kind family; the fetch overlay is apart
+    GanttPlottable *m_fetchLayer = nullptr;
+    tessera::OperationReport m_report;
+    std::vector<tessera::WorkerInfo> m_workers;
+};
+
+} // namespace tessera::ui
