@@ -2,7 +2,7 @@
 
 #include "core/bytesize.h"
 #include "net/protocol/handshake.h"
-#include "net/protocol/workerclient.h"
+#include "net/protocol/hostport.h"
 
 #include <cstdio>
 
@@ -27,24 +27,20 @@ Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &opti
         return makeError(ErrorCode::InvalidArgument, QStringLiteral("choose one of --local, --connect and --listen"));
 
     if (parser.isSet(options.connect)) {
-        const QStringList addresses = parser.value(options.connect).split(QLatin1Char(','), Qt::SkipEmptyParts);
-        return waitForOperation(session.connectToWorkers(addresses, token));
+        const Result<QStringList> addresses = parseHostPortList(parser.value(options.connect));
+        if (!addresses.isOk())
+            return addresses.status().withContext(QStringLiteral("--connect"));
+        return waitForOperation(session.connectToWorkers(*addresses, token));
     }
     if (parser.isSet(options.listen)) {
-        // Port 0 is allowed here (a free port), unlike in a worker address.
-        const QString listen = parser.value(options.listen);
-        const int colon = listen.lastIndexOf(QLatin1Char(':'));
-        bool portOk = false;
-        const uint port = colon > 0 ? listen.mid(colon + 1).toUInt(&portOk) : 0;
-        const QHostAddress host(colon > 0 ? listen.left(colon) : QString());
-        if (!portOk || port > 65535 || host.isNull())
-            return makeError(ErrorCode::InvalidArgument, QStringLiteral("--listen %1 is not HOST:PORT with a numeric address, "
-                                                                        "e.g. 0.0.0.0:7070").arg(listen));
+        const Result<ListenAddress> listen = parseListenAddress(parser.value(options.listen));
+        if (!listen.isOk())
+            return listen.status().withContext(QStringLiteral("--listen"));
         bool expectOk = false;
         const int expected = parser.value(options.expect).toInt(&expectOk);
         if (!expectOk || expected < 1)
             return makeError(ErrorCode::InvalidArgument, QStringLiteral("--expect %1 is not a positive number").arg(parser.value(options.expect)));
-        Operation *operation = session.listenForWorkers(host, quint16(port), token, expected);
+        Operation *operation = session.listenForWorkers(listen->address, listen->port, token, expected);
         if (!session.listenAddress().isEmpty()) {
             std::fprintf(stderr, "waiting for %d worker(s): start them with tessera-worker --connect %s\n", expected,
                          qPrintable(session.listenAddress()));

@@ -6,6 +6,7 @@
 #include "core/io/sampledata.h"
 #include "net/session/clustersession.h"
 #include "net/protocol/handshake.h"
+#include "net/protocol/hostport.h"
 #include "net/session/localcluster.h"
 
 #include <QApplication>
@@ -73,7 +74,13 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     const bool demo = parser.isSet(u"demo"_s);
-    const QStringList addresses = parser.value(u"connect"_s).split(u',', Qt::SkipEmptyParts);
+    QStringList addresses;
+    if (parser.isSet(u"connect"_s)) {
+        const Result<QStringList> parsed = parseHostPortList(parser.value(u"connect"_s));
+        if (!parsed)
+            fail(u"--connect: "_s + parsed.status().message());
+        addresses = *parsed;
+    }
     LocalClusterOptions localOptions = ConnectProfile::lastUsed().localOptions();
     int localWorkers = 0;
     if (parser.isSet(u"local"_s))

@@ -1,6 +1,7 @@
 #include "core/blockallocator.h"
 #include "core/bytesize.h"
 #include "net/protocol/handshake.h"
+#include "net/protocol/hostport.h"
 #include "app/common/unixsignals.h"
 #include "net/worker/workerservice.h"
 
@@ -53,17 +54,11 @@ int main(int argc, char *argv[])
 
     WorkerOptions options;
     options.name = parser.value(name);
-    const QString listenValue = parser.value(listen);
-    const int colon = listenValue.lastIndexOf(QLatin1Char(':'));
-    QString host = colon >= 0 ? listenValue.left(colon) : listenValue;
-    if (host.startsWith(QLatin1Char('[')))
-        host = host.mid(1, host.size() - 2);
-    bool portOk = colon < 0;
-    options.port = colon >= 0 ? quint16(listenValue.mid(colon + 1).toUInt(&portOk)) : 0;
-    if (host == QLatin1String("localhost"))
-        host = QStringLiteral("127.0.0.1");
-    if (!options.listenAddress.setAddress(host) || !portOk)
-        return fail(QStringLiteral("--listen %1 is not HOST:PORT with a numeric address, e.g. 0.0.0.0:7070").arg(listenValue));
+    const Result<ListenAddress> listenAddress = parseListenAddress(parser.value(listen));
+    if (!listenAddress.isOk())
+        return fail(QStringLiteral("--listen: ") + listenAddress.status().message());
+    options.listenAddress = listenAddress->address;
+    options.port = listenAddress->port;
     bool threadsOk = false;
     options.threads = parser.value(threads).toInt(&threadsOk);
     if (!threadsOk || options.threads < 1)

@@ -1,6 +1,7 @@
 #include "net/protocol/framesocket.h"
 
 #include "core/bytesize.h"
+#include "net/protocol/hostport.h"
 
 #include <QHostAddress>
 #include <QScopeGuard>
@@ -116,9 +117,7 @@ QString FrameSocket::peerName() const
     QString host = address.isNull() ? m_socket->peerName() : address.toString();
     if (host.isEmpty())
         return {};
-    if (address.protocol() == QAbstractSocket::IPv6Protocol)
-        host = u'[' + host + u']';
-    return host + u':' + QString::number(m_socket->peerPort());
+    return joinHostPort(host, m_socket->peerPort());
 }
 
 void FrameSocket::close()

@@ -1,46 +1,12 @@
 #include "net/protocol/workerclient.h"
 
 #include "net/protocol/handshake.h"
+#include "net/protocol/hostport.h"
 #include "net/protocol/messages.h"
 
 #include <QHostAddress>
 
 namespace tessera {
-
-bool splitHostPort(const QString &address, QString *host, quint16 *port)
-{
-    const int colon = address.lastIndexOf(QLatin1Char(':'));
-    if (colon <= 0)
-        return false;
-    bool ok = false;
-    const uint value = address.mid(colon + 1).toUInt(&ok);
-    if (!ok || value == 0 || value > 65535)
-        return false;
-    *host = address.left(colon);
-    if (host->startsWith(QLatin1Char('[')) && host->endsWith(QLatin1Char(']')))
-        *host = host->mid(1, host->size() - 2);
-    *port = quint16(value);
-    return true;
-}
-
-QString peerAddress(const QString &reachedAt, const QString &listen)
-{
-    QString listenHost;
-    quint16 listenPort = 0;
-    if (!splitHostPort(listen, &listenHost, &listenPort))
-        return reachedAt;
-    QString reachedHost;
-    quint16 reachedPort = 0;
-    const QHostAddress listenAddress(listenHost);
-    // A worker listening on all interfaces only knows itself as loopback; its peers on other
-    // hosts must use the address this side reached it at.
-    if (listenAddress.isLoopback() && splitHostPort(reachedAt, &reachedHost, &reachedPort)
-        && !QHostAddress(reachedHost).isLoopback() && reachedHost != QLatin1String("localhost")) {
-        const bool ipv6 = reachedHost.contains(QLatin1Char(':'));
-        return (ipv6 ? QLatin1Char('[') + reachedHost + QLatin1Char(']') : reachedHost) + QLatin1Char(':') + QString::number(listenPort);
-    }
-    return listen;
-}
 
 WorkerClient::WorkerClient(QByteArray token, QString role, QObject *parent)
     : QObject(parent)
@@ -70,11 +36,10 @@ QString WorkerClient::workerName() const
 void WorkerClient::connectTo(const QString &address, int timeoutMillis)
 {
     m_address = address.trimmed();
-    QString host;
-    quint16 port = 0;
-    if (!splitHostPort(m_address, &host, &port)) {
-        QMetaObject::invokeMethod(this, [this] {
-            fail(QStringLiteral("'%1' is not a worker address; write it as HOST:PORT, e.g. 127.0.0.1:7070").arg(m_address));
+    const Result<HostPort> target = parseHostPort(m_address);
+    if (!target.isOk()) {
+        QMetaObject::invokeMethod(this, [this, message = target.status().message()] {
+            fail(message, ErrorCode::InvalidArgument);
         }, Qt::QueuedConnection);
         return;
     }
@@ -82,13 +47,13 @@ void WorkerClient::connectTo(const QString &address, int timeoutMillis)
     auto *socket = new QTcpSocket;
     attach(socket);
     m_connectTimer.start(timeoutMillis);
-    socket->connectToHost(host, port);
+    socket->connectToHost(target->host, target->port);
 }
 
 void WorkerClient::adopt(QTcpSocket *socket)
 {
-    m_address = socket->peerAddress().toString() + QLatin1Char(':') + QString::number(socket->peerPort());
     attach(socket);
+    m_address = m_frames->peerName();
     m_state = State::Handshaking;
     m_connectTimer.start(10000);
 }

@@ -82,10 +82,5 @@ private:
     ErrorCode m_failureCode = ErrorCode::Network;
 };
 
-// Splits "host:port"; false when it is not one.
-bool splitHostPort(const QString &address, QString *host, quint16 *port);
-// Where peers should fetch from a worker that says it listens at `listen` and that this side
-// reached at `reachedAt`: the worker's own word, unless it only knows itself as loopback.
-QString peerAddress(const QString &reachedAt, const QString &listen);
 
 } // namespace tessera

@@ -1,5 +1,6 @@
 #include "net/session/clustersession.h"
 
+#include "net/protocol/hostport.h"
 #include "net/protocol/messages.h"
 #include "net/session/clustersession_p.h"
 
@@ -204,7 +205,7 @@ QString ClusterSession::listenAddress() const
 {
     if (!d->listener || !d->listener->isListening())
         return {};
-    return d->listener->serverAddress().toString() + QLatin1Char(':') + QString::number(d->listener->serverPort());
+    return joinHostPort(d->listener->serverAddress().toString(), d->listener->serverPort());
 }
 
 void ClusterSession::disconnectAll()

@@ -3,7 +3,7 @@
 #include "net/protocol/handshake.h"
 #include "net/protocol/messages.h"
 #include "net/worker/taskexecutor.h"
-#include "net/protocol/workerclient.h"
+#include "net/protocol/hostport.h"
 
 #include <QCborArray>
 #include <QHostInfo>
@@ -63,17 +63,14 @@ QString WorkerService::listenAddress() const
     QHostAddress address = m_server.serverAddress();
     if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4 || address == QHostAddress::AnyIPv6)
         address = QHostAddress::LocalHost; // clients substitute the address they reached us at (peerAddress())
-    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
-                                                                             : address.toString();
-    return host + QLatin1Char(':') + QString::number(m_server.serverPort());
+    return joinHostPort(address.toString(), m_server.serverPort());
 }
 
 void WorkerService::dialBack()
 {
-    QString host;
-    quint16 port = 0;
-    if (!splitHostPort(m_options.dialBack, &host, &port)) {
-        qCritical("tessera-worker: --connect %s is not HOST:PORT", qPrintable(m_options.dialBack));
+    const Result<HostPort> target = parseHostPort(m_options.dialBack);
+    if (!target.isOk()) {
+        qCritical("tessera-worker: --connect: %s", qPrintable(target.status().message()));
         Q_EMIT shutdownRequested(2);
         return;
     }
@@ -86,7 +83,7 @@ void WorkerService::dialBack()
             Q_EMIT shutdownRequested(1);
         }
     });
-    socket->connectToHost(host, port);
+    socket->connectToHost(target->host, target->port);
 }
 
 void WorkerService::accept(QTcpSocket *socket, bool dialBack)

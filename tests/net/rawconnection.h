@@ -6,6 +6,7 @@
 #include "net/protocol/frame.h"
 #include "net/protocol/framesocket.h"
 #include "net/protocol/handshake.h"
+#include "net/protocol/hostport.h"
 #include "net/protocol/messages.h"
 #include "net/protocol/workerclient.h"
 
@@ -32,9 +33,8 @@ public:
     static std::unique_ptr<RawConnection> open(const QString &address)
     {
         auto raw = std::unique_ptr<RawConnection>(new RawConnection);
-        QString host;
-        quint16 port = 0;
-        if (!tessera::splitHostPort(address, &host, &port)) {
+        const tessera::Result<tessera::HostPort> hostPort = tessera::parseHostPort(address);
+        if (!hostPort.isOk()) {
             raw->closed = true;
             return raw;
         }
@@ -44,7 +44,7 @@ public:
         QObject::connect(raw->frames.get(), &tessera::FrameSocket::frameReceived, raw->frames.get(),
                          [target](const Frame &frame) { target->received.append(frame); });
         QObject::connect(raw->frames.get(), &tessera::FrameSocket::disconnected, raw->frames.get(), [target] { target->closed = true; });
-        raw->socket->connectToHost(host, port);
+        raw->socket->connectToHost(hostPort->host, hostPort->port);
         (void)QTest::qWaitFor([target] { return !target->received.isEmpty() || target->closed; }, waitMillis);
         return raw;
     }

@@ -2,6 +2,7 @@
 
 #include "net/session/clustersession.h"
 #include "net/protocol/handshake.h"
+#include "net/protocol/hostport.h"
 #include "net/session/localcluster.h"
 
 #include <QComboBox>
@@ -16,7 +17,6 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRadioButton>
-#include <QRegularExpression>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QVBoxLayout>
@@ -286,14 +286,13 @@ void ConnectDialog::connectRemote()
         return;
     }
 
-    static const QRegularExpression separators(u"[,;\\s]+"_s);
-    const QStringList addresses = m_addresses->toPlainText().split(separators, Qt::SkipEmptyParts);
-    if (addresses.isEmpty()) {
-        showError(tr("Enter at least one worker address (host:port)."));
+    const Result<QStringList> addresses = parseHostPortList(m_addresses->toPlainText());
+    if (!addresses) {
+        showError(addresses.status().message());
         return;
     }
     setBusy(true);
-    watchOperation(m_session->connectToWorkers(addresses, token));
+    watchOperation(m_session->connectToWorkers(*addresses, token));
 }
 
 void ConnectDialog::watchOperation(Operation *operation)
