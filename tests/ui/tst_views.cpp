@@ -8,7 +8,6 @@
 #include "net/session/localcluster.h"
 #include "ui/views/blockmapcanvas.h"
 #include "ui/views/blockmapview.h"
-#include "ui/views/cftime.h"
 #include "ui/views/resultview.h"
 #include "ui/views/taskstreamview.h"
 #include "ui/models/timingsmodel.h"
@@ -37,8 +36,6 @@ class TestViews : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void cfTimeUnits_data();
-    void cfTimeUnits();
     void heatmapEqualsValues_data();
     void heatmapEqualsValues();
     void heatmapOfGlobalField();
@@ -75,35 +72,6 @@ void TestViews::screenshot(QWidget *widget, const QString &name)
         return;
     QVERIFY(QDir().mkpath(directory));
     QVERIFY(widget->grab().save(directory + u'/' + name + u".png"_s));
-}
-
-void TestViews::cfTimeUnits_data()
-{
-    QTest::addColumn<QString>("units");
-    QTest::addColumn<double>("value");
-    QTest::addColumn<QDateTime>("expected");
-    const QTimeZone utc = QTimeZone::utc();
-    QTest::newRow("ERA hours since 1900") << u"hours since 1900-01-01 00:00:00.0"_s << 999312.0
-                                          << QDateTime(QDate(2014, 1, 1), QTime(0, 0), utc);
-    QTest::newRow("days since date only") << u"days since 2014-01-01"_s << 31.25
-                                          << QDateTime(QDate(2014, 2, 1), QTime(6, 0), utc);
-    QTest::newRow("seconds since ISO with Z") << u"seconds since 1970-01-01T00:00:00Z"_s << 86400.0
-                                              << QDateTime(QDate(1970, 1, 2), QTime(0, 0), utc);
-    QTest::newRow("minutes, offset zone") << u"minutes since 2000-1-1 1:00:00 +01:00"_s << 60.0
-                                          << QDateTime(QDate(2000, 1, 1), QTime(1, 0), utc);
-}
-
-void TestViews::cfTimeUnits()
-{
-    QFETCH(QString, units);
-    QFETCH(double, value);
-    QFETCH(QDateTime, expected);
-    const auto parsed = parseCfTimeUnits(units);
-    QVERIFY(parsed);
-    QCOMPARE(parsed->toEpochSeconds(value), double(expected.toSecsSinceEpoch()));
-    QVERIFY(!parseCfTimeUnits(units, u"360_day"_s));
-    QVERIFY(!parseCfTimeUnits(u"degrees_north"_s));
-    QVERIFY(!parseCfTimeUnits(u"months since 2000-01-01"_s));
 }
 
 void TestViews::heatmapEqualsValues_data()

@@ -1,7 +1,6 @@
 #include "ui/views/blockmapview.h"
 
 #include "ui/views/blockmapcanvas.h"
-#include "ui/views/cftime.h"
 #include "ui/views/plotlabels.h"
 #include "ui/style/viewstyle.h"
 #include "core/bytesize.h"
@@ -23,7 +22,7 @@ namespace {
 
 QString coordinateText(const tessera::Axis &axis, double value)
 {
-    if (const auto time = parseCfTimeUnits(axis.units, axis.calendar)) {
+    if (const auto time = plotlabels::dateUnits(axis)) {
         return QDateTime::fromSecsSinceEpoch(qint64(time->toEpochSeconds(value)), QTimeZone::utc())
             .toString(u"yyyy-MM-dd hh:mm"_s);
     }
@@ -300,7 +299,7 @@ QString BlockMapView::describeBlock(qint64 flatIndex) const
         const std::int64_t end = offset[axis] + shape[axis];
         ranges << u"%1 %2:%3"_s.arg(name).arg(offset[axis]).arg(end);
         if (meta && meta->values.size() >= std::size_t(end) && shape[axis] > 0) {
-            const bool dates = parseCfTimeUnits(meta->units, meta->calendar).has_value();
+            const bool dates = plotlabels::dateUnits(*meta).has_value();
             const QString units = dates ? QString() : plotlabels::prettyUnits(meta->units);
             covers << u"%1 %2 … %3%4"_s.arg(name, coordinateText(*meta, meta->values[std::size_t(offset[axis])]),
                                              coordinateText(*meta, meta->values[std::size_t(end - 1)]),

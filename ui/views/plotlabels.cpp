@@ -59,6 +59,14 @@ QString formatValue(double value)
     return QString::number(value, 'g', 6);
 }
 
+std::optional<tessera::CfTimeUnits> dateUnits(const tessera::Axis &axis)
+{
+    const tessera::Result<tessera::CfTimeUnits> units = tessera::parseCfTimeUnits(axis.units, axis.calendar);
+    if (!units.isOk() || !units->mapsOntoDateTime())
+        return std::nullopt;
+    return *units;
+}
+
 QString firstSliceText(const QString &name, int rank)
 {
     QStringList indices;

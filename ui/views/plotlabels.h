@@ -1,10 +1,12 @@
 #pragma once
 
 #include "core/arraymeta.h"
+#include "core/io/cftime.h"
 
 #include <QString>
 
 #include <cstdint>
+#include <optional>
 
 namespace tessera::ui {
 
@@ -19,6 +21,8 @@ QString axisLabel(const tessera::Axis &axis);
 QString valueLabel(const tessera::ArrayMeta &meta);
 // Six significant digits, "nan" for NaN: enough to tell neighbouring cells apart.
 QString formatValue(double value);
+// The axis's CF time units when its coordinates are dates a date axis can show.
+std::optional<tessera::CfTimeUnits> dateUnits(const tessera::Axis &axis);
 // "x[0, :, :]": the slice of an n-d array that a 2-D view shows.
 QString firstSliceText(const QString &name, int rank);
 

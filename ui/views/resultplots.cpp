@@ -120,12 +120,12 @@ QCPColorMap *addHeatmap(QCustomPlot *plot, const double *values, const tessera::
 }
 
 QCPGraph *addLine(QCustomPlot *plot, const tessera::NdArray &values, const tessera::ArrayMeta &meta,
-                  std::optional<CfTimeUnits> &timeUnits, Placed &placed)
+                  std::optional<tessera::CfTimeUnits> &timeUnits, Placed &placed)
 {
     const tessera::Axis &axis = meta.axes.front();
     const std::int64_t count = meta.shape.front();
     const bool coordinates = axis.values.size() == std::size_t(count);
-    timeUnits = coordinates ? parseCfTimeUnits(axis.units, axis.calendar) : std::nullopt;
+    timeUnits = coordinates ? dateUnits(axis) : std::nullopt;
 
     QVector<double> keys(count);
     QVector<double> samples(count);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ui/views/cftime.h"
+#include "ui/views/plotlabels.h"
 
 #include "core/arraymeta.h"
 #include "core/ndarray.h"
@@ -48,7 +48,7 @@ QCPColorMap *addHeatmap(QCustomPlot *plot, const double *values, const tessera::
 // A line of 1-D `values` over meta.axes[0]; `timeUnits` is set when that axis is CF time and
 // the x axis then shows dates.
 QCPGraph *addLine(QCustomPlot *plot, const tessera::NdArray &values, const tessera::ArrayMeta &meta,
-                  std::optional<CfTimeUnits> &timeUnits, Placed &placed);
+                  std::optional<tessera::CfTimeUnits> &timeUnits, Placed &placed);
 
 } // namespace resultplots
 

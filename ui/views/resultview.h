@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ui/views/cftime.h"
+#include "core/io/cftime.h"
 
 #include "core/arraymeta.h"
 #include "net/session/operation.h"
@@ -86,7 +86,7 @@ private:
     QCPRange m_homeValueRange;
 
     tessera::ArrayMeta m_meta;                // of what is plotted, for readout labels
-    std::optional<CfTimeUnits> m_timeUnits;   // when the line plot's x axis is dates
+    std::optional<tessera::CfTimeUnits> m_timeUnits;   // when the line plot's x axis is dates
     QCPColorGradient::GradientPreset m_gradient = QCPColorGradient::gpThermal;
     bool m_gradientChosen = false;            // by the user: then no automatic diverging choice
     bool m_scalarShown = false;
