@@ -3,7 +3,7 @@
 #include "app/cli/clustersetup.h"
 #include "app/cli/steprunner.h"
 
-#include "core/io/filestack.h"
+#include "core/io/filediscovery.h"
 #include "core/io/netcdfwriter.h"
 #include "core/bytesize.h"
 #include "app/common/unixsignals.h"
@@ -71,7 +71,7 @@ int runCommand(const QStringList &arguments)
     parser.addHelpOption();
     ClusterOptions clusterOptions;
     clusterOptions.addTo(parser);
-    QCommandLineOption files(QStringLiteral("files"), QStringLiteral("NetCDF files: a glob, a folder or a file (quote globs)."), QStringLiteral("GLOB"));
+    QCommandLineOption files(QStringLiteral("files"), QStringLiteral("NetCDF files: a file, a folder or a glob. ") + fileDiscoveryRule(), QStringLiteral("PATH"));
     QCommandLineOption variable(QStringLiteral("var"), QStringLiteral("Variable to load (group/var inside groups)."), QStringLiteral("NAME"));
     QCommandLineOption name(QStringLiteral("name"), QStringLiteral("Name of the loaded array (default x)."), QStringLiteral("NAME"), QStringLiteral("x"));
     QCommandLineOption load(QStringLiteral("load"),
@@ -111,7 +111,7 @@ int runCommand(const QStringList &arguments)
     }
     request.mode = mode == QLatin1String("head") ? LoadMode::Head : LoadMode::Workers;
 
-    auto expanded = expandFiles(parser.value(files));
+    auto expanded = discoverFiles(parser.value(files));
     if (!expanded.isOk()) {
         printError(expanded.status().message());
         return 1;

@@ -15,20 +15,6 @@ namespace tessera {
 
 namespace {
 
-bool hasWildcard(const QString &text)
-{
-    return text.contains(u'*') || text.contains(u'?') || text.contains(u'[');
-}
-
-QString expandHome(const QString &pattern)
-{
-    if (pattern == u"~"_s)
-        return QDir::homePath();
-    if (pattern.startsWith(u"~/"_s))
-        return QDir::homePath() + pattern.mid(1);
-    return pattern;
-}
-
 // Names files as briefly as is still unambiguous: the file name when it sits beside the first.
 QString shortName(const QString &file, const QString &firstFile)
 {
@@ -38,58 +24,7 @@ QString shortName(const QString &file, const QString &firstFile)
     return file;
 }
 
-QStringList filesIn(const QDir &dir, const QRegularExpression &namePattern)
-{
-    QStringList names;
-    for (const QString &name : dir.entryList(QDir::Files | QDir::Readable))
-        if (namePattern.match(name).hasMatch())
-            names << name;
-    std::sort(names.begin(), names.end());
-    QStringList files;
-    for (const QString &name : std::as_const(names))
-        files << dir.absoluteFilePath(name);
-    return files;
-}
-
 } // namespace
-
-Result<QStringList> expandFiles(const QString &pattern)
-{
-    const QString expanded = expandHome(pattern.trimmed());
-    if (expanded.isEmpty())
-        return makeError(ErrorCode::InvalidArgument, u"no file or pattern given"_s);
-    const QFileInfo info(expanded);
-
-    if (!hasWildcard(info.fileName())) {
-        if (hasWildcard(expanded))
-            return makeError(ErrorCode::InvalidArgument,
-                             u"%1: wildcards work in the file name only, not in directories"_s.arg(pattern));
-        if (info.isFile())
-            return QStringList{info.absoluteFilePath()};
-        if (!info.exists())
-            return makeError(ErrorCode::NotFound, u"no such file or directory: %1"_s.arg(pattern));
-        const QStringList files = filesIn(QDir(expanded), QRegularExpression(u"\\.nc$"_s));
-        if (files.isEmpty())
-            return makeError(ErrorCode::NotFound, u"no files match %1: the directory has no .nc files"_s.arg(pattern));
-        return files;
-    }
-
-    const QString dirPath = info.path();
-    if (hasWildcard(dirPath))
-        return makeError(ErrorCode::InvalidArgument,
-                         u"%1: wildcards work in the file name only, not in directories"_s.arg(pattern));
-    const QDir dir(dirPath);
-    if (!dir.exists())
-        return makeError(ErrorCode::NotFound,
-                         u"no files match %1: directory %2 does not exist"_s.arg(pattern, dirPath));
-    const QRegularExpression namePattern(QRegularExpression::wildcardToRegularExpression(info.fileName()));
-    if (!namePattern.isValid())
-        return makeError(ErrorCode::InvalidArgument, u"%1 is not a valid file pattern"_s.arg(pattern));
-    const QStringList files = filesIn(dir, namePattern);
-    if (files.isEmpty())
-        return makeError(ErrorCode::NotFound, u"no files match %1"_s.arg(pattern));
-    return files;
-}
 
 Result<FileStack> planFileStack(const QStringList &files, const QString &variable)
 {

@@ -10,10 +10,6 @@
 
 namespace tessera {
 
-// Expands a glob ("/data/era/*.nc", "~/x/2014-*.nc") or a plain path to existing files, sorted by
-// file name. An empty match is an error naming the pattern.
-Result<QStringList> expandFiles(const QString &pattern);
-
 // Many files holding one variable, stacked along its first dimension in the order given.
 struct FileStack
 {

@@ -1,3 +1,4 @@
+#include "core/io/filediscovery.h"
 #include "core/io/filestack.h"
 
 #include <netcdf>
@@ -59,6 +60,7 @@ private slots:
     void initTestCase();
     void expandsPatterns_data();
     void expandsPatterns();
+    void walksFolders();
     void rejectsEmptyMatches_data();
     void rejectsEmptyMatches();
     void stacksFilesOfDifferentLengths();
@@ -83,6 +85,15 @@ void TestFileStack::initTestCase()
         QVERIFY(file.open(QIODevice::WriteOnly));
     }
     QVERIFY(QDir(m_dir.path()).mkpath(u"era/sub.nc"_s)); // a directory never counts as a file
+    // A tree as data portals lay out years of files: subfolders, other NetCDF suffixes, a hidden
+    // folder (a snapshot, a cache) and a file that is not NetCDF.
+    for (const QString &name : {u"tree/2014/02/b.nc4"_s, u"tree/2014/01/a.NC"_s, u"tree/2014/03/c.cdf"_s,
+                                u"tree/2015/d.netcdf"_s, u"tree/2015/readme.md"_s, u"tree/.snapshot/old.nc"_s,
+                                u"tree/.hidden.nc"_s}) {
+        QVERIFY(QDir(m_dir.path()).mkpath(QFileInfo(path(name)).path()));
+        QFile file(path(name));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+    }
 }
 
 void TestFileStack::expandsPatterns_data()
@@ -94,7 +105,7 @@ void TestFileStack::expandsPatterns_data()
     QTest::newRow("star, sorted by name") << path(u"era/*.nc"_s) << all;
     QTest::newRow("question mark") << path(u"era/era-2014-01-0?.nc"_s) << all.mid(0, 3);
     QTest::newRow("bracket set") << path(u"era/era-2014-0[2-9]-*.nc"_s) << all.mid(3);
-    QTest::newRow("directory: its .nc files") << path(u"era"_s) << all;
+    QTest::newRow("folder: its NetCDF files, not notes.txt nor the folder sub.nc") << path(u"era"_s) << all;
     QTest::newRow("plain file") << path(u"era/era-2014-01-02.nc"_s) << QStringList{all[1]};
     QTest::newRow("plain non-NetCDF file") << path(u"era/notes.txt"_s) << QStringList{u"notes.txt"_s};
     QTest::newRow("star matches any name") << path(u"era/*"_s) << all + QStringList{u"notes.txt"_s};
@@ -106,12 +117,27 @@ void TestFileStack::expandsPatterns()
     QFETCH(QString, pattern);
     QFETCH(QStringList, names);
     qputenv("HOME", QFile::encodeName(m_dir.path()));
-    const Result<QStringList> files = expandFiles(pattern);
+    const Result<QStringList> files = discoverFiles(pattern);
     QVERIFY2(files.isOk(), qPrintable(files.status().message()));
     QStringList expected;
     for (const QString &name : std::as_const(names))
         expected << QDir(m_dir.path()).absoluteFilePath(u"era/"_s + name);
     QCOMPARE(*files, expected);
+}
+
+void TestFileStack::walksFolders()
+{
+    const Result<QStringList> files = discoverFiles(path(u"tree"_s));
+    QVERIFY2(files.isOk(), qPrintable(files.status().message()));
+    const QStringList expected{path(u"tree/2014/01/a.NC"_s), path(u"tree/2014/02/b.nc4"_s), path(u"tree/2014/03/c.cdf"_s),
+                               path(u"tree/2015/d.netcdf"_s)};
+    QCOMPARE(*files, expected);
+    // Several paths: each one's files in order, each file once.
+    const Result<QStringList> both = discoverFiles(QStringList{path(u"tree/2015"_s), path(u"tree"_s)});
+    QVERIFY(both.isOk());
+    QCOMPARE(*both, QStringList{path(u"tree/2015/d.netcdf"_s)} + expected.mid(0, 3));
+    QVERIFY(hasNetcdfName(u"x.Nc4"_s));
+    QVERIFY(!hasNetcdfName(u"x.nc.gz"_s));
 }
 
 void TestFileStack::rejectsEmptyMatches_data()
@@ -122,14 +148,14 @@ void TestFileStack::rejectsEmptyMatches_data()
     QTest::newRow("missing directory") << path(u"nowhere/*.nc"_s)
                                        << u"directory "_s + path(u"nowhere"_s) + u" does not exist"_s;
     QTest::newRow("missing file") << path(u"era/era-1999-01-01.nc"_s) << u"no such file or directory"_s;
-    QTest::newRow("directory without .nc files") << path(u"empty"_s) << u"has no .nc files"_s;
+    QTest::newRow("folder without NetCDF files") << path(u"empty"_s) << u"have no NetCDF files"_s;
 }
 
 void TestFileStack::rejectsEmptyMatches()
 {
     QFETCH(QString, pattern);
     QFETCH(QString, message);
-    const Result<QStringList> files = expandFiles(pattern);
+    const Result<QStringList> files = discoverFiles(pattern);
     QVERIFY(!files.isOk());
     QCOMPARE(files.status().code(), ErrorCode::NotFound);
     QVERIFY2(files.status().message().contains(message), qPrintable(files.status().message()));

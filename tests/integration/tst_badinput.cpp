@@ -5,6 +5,7 @@
 #include "reference.h"
 #include "sessionhelpers.h"
 
+#include "core/io/filediscovery.h"
 #include "core/io/filestack.h"
 #include "core/io/netcdfreader.h"
 #include "core/io/sampledata.h"
@@ -178,7 +179,7 @@ void TestBadInput::missingFilesAndEmptyGlobs()
     QFETCH(QString, pattern);
     QFETCH(ErrorCode, code);
     QFETCH(QStringList, mentions);
-    const auto expanded = expandFiles(pattern);
+    const auto expanded = discoverFiles(pattern);
     const QString problem = unmet(expanded.status(), code, mentions);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
 }

@@ -1,15 +1,22 @@
 #pragma once
 
 #include <QDir>
+#include <QImage>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QWidget>
 
-// With TESSERA_SCREENSHOTS=DIR, UI tests save what they show as DIR/<name>.png for a person to look at.
+// UI tests save what they show as PNG: into DIR with TESSERA_SCREENSHOTS=DIR, for a person to look
+// at; otherwise into a folder removed at exit, so grabbing and saving are checked on every run.
 inline void saveScreenshot(QWidget *widget, const QString &name)
 {
-    const QString directory = qEnvironmentVariable("TESSERA_SCREENSHOTS");
+    static QTemporaryDir scratch;
+    QString directory = qEnvironmentVariable("TESSERA_SCREENSHOTS");
     if (directory.isEmpty())
-        return;
-    QDir().mkpath(directory);
-    QVERIFY(widget->grab().save(directory + QLatin1Char('/') + name + QStringLiteral(".png")));
+        directory = scratch.path();
+    QVERIFY(QDir().mkpath(directory));
+    const QString path = directory + QLatin1Char('/') + name + QStringLiteral(".png");
+    QVERIFY(widget->grab().save(path));
+    const QImage saved(path);
+    QVERIFY2(!saved.isNull() && saved.width() > 0 && saved.height() > 0, qPrintable(path));
 }

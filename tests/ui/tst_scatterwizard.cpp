@@ -5,6 +5,7 @@
 #include "ui/scatter/scatterwizard.h"
 #include "ui/scatter/scatterwizardpages.h"
 
+#include "core/io/filediscovery.h"
 #include "core/io/sampledata.h"
 #include "net/session/clustersession.h"
 #include "net/session/localcluster.h"
@@ -68,6 +69,7 @@ private Q_SLOTS:
     void dropScatterFinish();
     void mismatchedFileIsNamed();
     void cancelKeepsNothing();
+    void folderDropFollowsTheFileRule();
 
 private:
     QTemporaryDir m_dir;
@@ -82,8 +84,7 @@ void TestScatterWizard::initTestCase()
     QCoreApplication::setOrganizationName(u"tessera-tests"_s);
     QCoreApplication::setApplicationName(u"tst_scatterwizard"_s);
     QSettings().clear();
-    if (LocalCluster::findWorkerProgram().isEmpty())
-        QSKIP("tessera-worker not found: set TESSERA_WORKER");
+    QVERIFY2(!LocalCluster::findWorkerProgram().isEmpty(), "tessera-worker not found: run through ctest, which sets TESSERA_WORKER");
 
     SampleDataOptions options;
     options.days = 3;
@@ -216,6 +217,28 @@ void TestScatterWizard::mismatchedFileIsNamed()
     QTRY_VERIFY_WITH_TIMEOUT(error->text().contains(oddName), LoadTimeoutMillis);
     QVERIFY(!wizard.variablePage()->isComplete());
     saveScreenshot(&wizard, u"scatter-mismatch"_s);
+}
+
+void TestScatterWizard::folderDropFollowsTheFileRule()
+{
+    // The wizard takes from a folder exactly what tessera-cli --files takes: NetCDF names in the
+    // folder and its subfolders, hidden ones and other files left out, in path order.
+    QTemporaryDir tree;
+    const QStringList names{u"2014/02/b.nc4"_s, u"2014/01/a.nc"_s, u"2015/c.cdf"_s, u"2015/notes.txt"_s, u".cache/d.nc"_s};
+    for (const QString &name : names) {
+        QVERIFY(QDir(tree.path()).mkpath(QFileInfo(tree.filePath(name)).path()));
+        QFile file(tree.filePath(name));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+    }
+    ScatterWizard wizard(&m_session);
+    wizard.show();
+    QVERIFY(dropPaths(wizard.filesPage(), {tree.path(), u"/no/such/folder"_s}));
+    const QStringList expected{tree.filePath(u"2014/01/a.nc"_s), tree.filePath(u"2014/02/b.nc4"_s), tree.filePath(u"2015/c.cdf"_s)};
+    QCOMPARE(wizard.files(), expected);
+    QCOMPARE(*discoverFiles(tree.path()), expected);
+    // A path that yields nothing is named, not silently dropped.
+    auto *summary = wizard.filesPage()->findChild<QLabel *>(u"filesSummaryLabel"_s);
+    QVERIFY2(summary->text().contains(u"/no/such/folder"_s), qPrintable(summary->text()));
 }
 
 void TestScatterWizard::cancelKeepsNothing()

@@ -428,30 +428,27 @@ void TestViews::blockMapClickShowsBlock()
 void TestViews::liveCluster()
 {
     const QString workerProgram = qEnvironmentVariable("TESSERA_WORKER");
-    if (workerProgram.isEmpty() || !QFileInfo(workerProgram).isExecutable())
-        QSKIP("TESSERA_WORKER does not name a tessera-worker binary (run through ctest after building tessera-worker)");
+    QVERIFY2(!workerProgram.isEmpty() && QFileInfo(workerProgram).isExecutable(),
+             "TESSERA_WORKER does not name a tessera-worker binary (run through ctest after building tessera-worker)");
     QTemporaryDir directory;
     tessera::SampleDataOptions sample;
     sample.days = 3;
     sample.gridDegrees = 2.5;
     const auto files = tessera::writeSampleData(directory.path(), sample);
-    if (!files)
-        QSKIP(qPrintable(u"engine not ready: writeSampleData failed: "_s + files.status().message()));
+    QVERIFY2(files, qPrintable(u"engine not ready: writeSampleData failed: "_s + files.status().message()));
     tessera::LocalCluster cluster;
     tessera::LocalClusterOptions options;
     options.workers = 3;
     options.workerProgram = workerProgram;
     const auto addresses = cluster.start(options);
-    if (!addresses)
-        QSKIP(qPrintable(u"engine not ready: local cluster did not start: "_s + addresses.status().message()));
+    QVERIFY2(addresses, qPrintable(u"engine not ready: local cluster did not start: "_s + addresses.status().message()));
 
     tessera::ClusterSession session;
     BlockMapView blockMap;
     present(&blockMap, QSize(900, 480));
     blockMap.setSession(&session);
     tessera::Status status = tessera::waitForOperation(session.connectToWorkers(*addresses, {}));
-    if (!status)
-        QSKIP(qPrintable(u"engine not ready: connecting failed: "_s + status.message()));
+    QVERIFY2(status, qPrintable(u"engine not ready: connecting failed: "_s + status.message()));
     tessera::LoadRequest request;
     request.name = u"t2m"_s;
     request.files = *files;
@@ -460,8 +457,7 @@ void TestViews::liveCluster()
     request.blocksPerFile = 2;
     QSignalSpy stored(&session, &tessera::ClusterSession::blockStored);
     status = tessera::waitForOperation(session.load(request));
-    if (!status)
-        QSKIP(qPrintable(u"engine not ready: load failed: "_s + status.message()));
+    QVERIFY2(status, qPrintable(u"engine not ready: load failed: "_s + status.message()));
 
     // Every block is drawn in the lane of the worker the session says holds it.
     const tessera::ArrayInfo *info = session.array(u"t2m"_s);
@@ -479,8 +475,7 @@ void TestViews::liveCluster()
     // The engine's own result and report, through the result view and the task stream.
     tessera::Operation *mean = session.evaluate(u"t2m.mean(axis=0)"_s);
     status = tessera::waitForOperation(mean);
-    if (!status)
-        QSKIP(qPrintable(u"engine not ready: t2m.mean(axis=0) failed: "_s + status.message()));
+    QVERIFY2(status, qPrintable(u"engine not ready: t2m.mean(axis=0) failed: "_s + status.message()));
     const tessera::EvaluationResult &result = mean->result();
     QVERIFY(result.gathered);
     ResultView resultView;

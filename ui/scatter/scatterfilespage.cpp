@@ -1,8 +1,8 @@
 #include "ui/style/viewstyle.h"
 #include "ui/scatter/scatterfilespage.h"
 #include "core/bytesize.h"
+#include "core/io/filediscovery.h"
 
-#include <QDirIterator>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -20,11 +20,6 @@ using namespace Qt::StringLiterals;
 
 namespace tessera::ui {
 
-namespace
-{
-    const QStringList NetcdfSuffixes = {u"nc"_s, u"nc4"_s, u"cdf"_s, u"netcdf"_s};
-}
-
 QStringList localPathsFromMime(const QMimeData *mime)
 {
     QStringList paths;
@@ -37,26 +32,6 @@ QStringList localPathsFromMime(const QMimeData *mime)
     return paths;
 }
 
-QStringList expandToNetcdfFiles(const QStringList &paths)
-{
-    QStringList files;
-    for (const QString &path : paths) {
-        const QFileInfo info(path);
-        if (info.isDir()) {
-            QDirIterator it(path, QDir::Files | QDir::Readable, QDirIterator::Subdirectories);
-            while (it.hasNext()) {
-                const QString file = it.next();
-                if (NetcdfSuffixes.contains(QFileInfo(file).suffix().toLower()))
-                    files << file;
-            }
-        }
-        else if (info.isFile()) {
-            files << info.absoluteFilePath();
-        }
-    }
-    return files;
-}
-
 ScatterFilesPage::ScatterFilesPage(QWidget *parent)
     : QWizardPage(parent)
     , m_list(new QTreeWidget(this))
@@ -64,8 +39,8 @@ ScatterFilesPage::ScatterFilesPage(QWidget *parent)
 {
     setObjectName(u"filesPage"_s);
     setTitle(tr("Files"));
-    setSubTitle(tr("Drop NetCDF files or folders here from the file manager, or add them. "
-                   "They are stacked along their first dimension in the order listed."));
+    setSubTitle(tr("Drop NetCDF files or folders here from the file manager, or add them. They are stacked "
+                   "along their first dimension in the order listed.") + u' ' + fileDiscoveryRule());
     setAcceptDrops(true);
     m_summary->setObjectName(u"filesSummaryLabel"_s);
 
@@ -124,7 +99,18 @@ ScatterFilesPage::ScatterFilesPage(QWidget *parent)
 
 void ScatterFilesPage::addPaths(const QStringList &paths)
 {
-    setFiles(m_files + expandToNetcdfFiles(paths));
+    QStringList found;
+    QStringList problems;
+    for (const QString &path : paths) {
+        const Result<QStringList> files = discoverFiles(path);
+        if (files.isOk())
+            found << *files;
+        else
+            problems << files.status().message();
+    }
+    setFiles(m_files + found);
+    if (!problems.isEmpty())
+        m_summary->setText(m_summary->text() + u'\n' + problems.join(u'\n'));
 }
 
 void ScatterFilesPage::setFiles(QStringList files)

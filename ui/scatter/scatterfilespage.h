@@ -11,8 +11,6 @@ namespace tessera::ui {
 
 // Local files and folders named by a drag from a file manager (file:// URLs).
 QStringList localPathsFromMime(const QMimeData *mime);
-// Folders become the NetCDF files inside them (recursively), sorted by path; files stay.
-QStringList expandToNetcdfFiles(const QStringList &paths);
 
 // 1. The files to stack: dropped from a file manager or added with buttons; listed with sizes.
 class ScatterFilesPage final : public QWizardPage
