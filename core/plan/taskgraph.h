@@ -12,7 +12,7 @@
 namespace tessera {
 
 enum class TaskKind {
-    Load,    // read a file slab into a block (planned by the loader, not the planner)
+    Load,    // read a file slab into a block (planned by planLoad)
     Slice,   // copy a region of one block
     Unary,   // elementwise on one block
     Binary,  // elementwise on two blocks, or a block and a constant
@@ -29,6 +29,16 @@ struct TaskInput
     Region region; // empty: the whole block
     std::int64_t bytes = 0;
     int worker = -1; // where the block lives (or will be produced)
+};
+
+// Where a Load task reads its block: entries [start, start + count) of the first dimension of
+// `variable` in the file at `path`.
+struct LoadSource
+{
+    QString path;
+    QString variable;
+    std::int64_t start = 0;
+    std::int64_t count = 0;
 };
 
 struct Task
@@ -49,6 +59,7 @@ struct Task
     std::vector<int> axes; // Partial: reduced axes of the inputs, sorted
     int ddof = 0;
     bool finalize = false; // Partial/Combine: turn the state into the reduction's result
+    LoadSource load;       // Load
 
     std::vector<int> dependsOn; // ids of tasks producing this task's inputs
 };

@@ -1,6 +1,7 @@
 #include "net/session/clustersession.h"
 
 #include "net/protocol/hostport.h"
+#include "net/protocol/clock.h"
 #include "net/protocol/messages.h"
 #include "net/session/clustersession_p.h"
 
@@ -147,7 +148,7 @@ void ClusterSession::Private::releaseAllArrays()
         owners.insert(owners.end(), info.layout.workers.begin(), info.layout.workers.end());
     }
     arrays.clear();
-    releaseKeys(keys, owners, {});
+    releaseKeys(keys, owners);
     for (auto &worker : workers) {
         if (worker.client)
             worker.client->flush();
@@ -337,25 +338,61 @@ void ClusterSession::Private::releaseUnreferenced(const BlockLayout &layout)
             owners.push_back(layout.workers[i]);
         }
     }
-    releaseKeys(keys, owners, {});
+    releaseKeys(keys, owners);
 }
 
-void ClusterSession::Private::releaseKeys(const std::vector<QString> &keys, const std::vector<int> &owners, const QString &operation)
+void ClusterSession::Private::releaseKeys(const std::vector<QString> &keys, const std::vector<int> &owners)
 {
-    std::map<int, QCborArray> byWorker;
-    for (std::size_t i = 0; i < keys.size(); ++i)
-        byWorker[owners[i]].append(keys[i]);
-    for (int index = 0; index < int(workers.size()); ++index) {
-        Worker &worker = workers[index];
-        if (!worker.client || worker.info.state == WorkerState::Lost)
-            continue;
-        if (byWorker[index].isEmpty() && operation.isEmpty())
-            continue;
-        QCborMap header{{field::Type, msg::Release}, {QStringLiteral("keys"), byWorker[index]}};
-        if (!operation.isEmpty())
-            header[QStringLiteral("op")] = operation;
-        worker.client->request(header, [](const Frame &) {});
+    GraphRunner::releaseBlocks(clients(), keys, owners);
+}
+
+std::vector<QPointer<WorkerClient>> ClusterSession::Private::clients() const
+{
+    std::vector<QPointer<WorkerClient>> result;
+    for (const Worker &worker : workers)
+        result.push_back(worker.info.state == WorkerState::Lost ? nullptr : worker.client);
+    return result;
+}
+
+std::vector<WorkerCapacity> ClusterSession::Private::capacities() const
+{
+    std::vector<WorkerCapacity> result;
+    for (const Worker &worker : workers) {
+        const WorkerInfo &info = worker.info;
+        if (info.state != WorkerState::Lost)
+            result.push_back({info.index, info.name, info.memoryLimitBytes - info.memoryUsedBytes, info.memoryLimitBytes});
     }
+    return result;
+}
+
+OperationClock ClusterSession::Private::startClock() const
+{
+    OperationClock clock;
+    clock.wall.start();
+    clock.originMicros = epochMicros();
+    clock.clientBytesBefore = clientPayloadBytes();
+    return clock;
+}
+
+void ClusterSession::Private::runGraph(Operation *operation, TaskGraph graph, GraphRunner::Settings settings,
+                                       std::function<void(GraphRunner &runner)> onSuccess, const QString &progressUnit,
+                                       const QString &loadingArray)
+{
+    auto *runner = new GraphRunner(std::move(graph), std::move(settings), clients(), workerAddresses(), operation);
+    QObject::connect(runner, &GraphRunner::taskFinished, operation, [this, operation, runner, loadingArray, progressUnit](int taskId, int done, int total) {
+        // A load's tasks are its blocks, in flat order: the block map fills as they arrive.
+        if (!loadingArray.isEmpty())
+            Q_EMIT q->blockStored(loadingArray, qint64(taskId), runner->graph().tasks[taskId].worker);
+        operation->reportProgress(done, total, progressUnit);
+    });
+    QObject::connect(runner, &GraphRunner::finished, operation, [this, operation, runner, onSuccess](const Status &status) {
+        if (status.isOk())
+            onSuccess(*runner);
+        else
+            operationDone(operation, status);
+    });
+    QObject::connect(operation, &Operation::cancelRequested, runner, &GraphRunner::cancel);
+    runner->start();
 }
 
 QStringList ClusterSession::Private::workerAddresses() const
@@ -372,15 +409,6 @@ std::vector<int> ClusterSession::Private::threadsPerWorker() const
     for (const auto &worker : workers)
         threads.push_back(worker.info.state == WorkerState::Lost ? 0 : worker.info.threads);
     return threads;
-}
-
-int ClusterSession::Private::lostWorkerIn(const BlockLayout &layout) const
-{
-    for (int worker : layout.workers) {
-        if (worker >= 0 && worker < int(workers.size()) && workers[worker].info.state == WorkerState::Lost)
-            return worker;
-    }
-    return -1;
 }
 
 std::int64_t ClusterSession::Private::clientPayloadBytes() const

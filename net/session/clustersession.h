@@ -4,6 +4,7 @@
 
 #include "core/arraymeta.h"
 #include "core/chunks.h"
+#include "core/plan/loadplan.h"
 #include "core/plan/taskgraph.h"
 
 #include <QHostAddress>
@@ -46,12 +47,6 @@ struct ArrayInfo
 enum class LoadMode {
     Head,    // the client reads every file and sends its blocks (works without shared storage)
     Workers, // each worker reads its own files from a path all of them see (parallel IO)
-};
-
-enum class Distribution {
-    Contiguous, // runs of neighbouring files per worker, balanced by bytes
-    RoundRobin,
-    FreeMemory, // each block to the worker with the most free memory
 };
 
 struct LoadRequest

@@ -1,7 +1,10 @@
 #pragma once
 
-#include "net/session/clustersession.h"
+#include "core/plan/loadplan.h"
+#include "core/plan/planner.h"
 #include "net/protocol/workerclient.h"
+#include "net/session/clustersession.h"
+#include "net/session/graphrunner.h"
 
 #include <QElapsedTimer>
 #include <QPointer>
@@ -15,7 +18,24 @@
 
 namespace tessera {
 
-struct EvaluationState; // sessionevaluate.cpp
+// When an operation started, for its report.
+struct OperationClock
+{
+    QElapsedTimer wall;
+    qint64 originMicros = 0;           // epoch microseconds: task times are reported from here
+    std::int64_t clientBytesBefore = 0; // payload bytes the session had moved before it
+
+    double elapsedSeconds() const { return double(wall.nsecsElapsed()) / 1e9; }
+};
+
+// A statement ready to run: its plan, and where its value goes.
+struct PreparedStatement
+{
+    Plan plan;
+    ArrayMeta meta;     // of the value, named after the target
+    QString target;     // the array it is stored as; empty when only gathered
+    bool gather = false; // the value comes back to the client
+};
 
 // ClusterSession's state, shared by the files that implement connecting, loading and evaluating.
 class ClusterSession::Private
@@ -36,23 +56,40 @@ public:
 
     void startConnect(Operation *operation, const QStringList &addresses);
     void addWorker(WorkerClient *client);
+
+    // sessionload.cpp
     void startLoad(Operation *operation, const LoadRequest &request);
+    void finishLoad(Operation *operation, const LoadRequest &request, const FileStack &stack, const GraphRunner &runner,
+                    const OperationClock &clock);
+
+    // sessionevaluate.cpp
     void startEvaluate(Operation *operation, const QString &statement);
-    void finalizeEvaluation(Operation *operation, const std::shared_ptr<EvaluationState> &state);
+    Result<PreparedStatement> prepareStatement(const QString &text, const QString &operationId);
+    Status checkInputsReachable(const TaskGraph &graph) const;
+    void finishEvaluation(Operation *operation, const PreparedStatement &statement, GraphRunner &runner, const OperationClock &clock);
+
+    // Runs `graph` for `operation` with progress (counted in `progressUnit`) and cancel;
+    // `onSuccess` finishes the operation. For a load, `loadingArray` names the array whose
+    // blocks are reported with blockStored() as they arrive.
+    void runGraph(Operation *operation, TaskGraph graph, GraphRunner::Settings settings,
+                  std::function<void(GraphRunner &runner)> onSuccess, const QString &progressUnit,
+                  const QString &loadingArray = {});
+    OperationClock startClock() const;
 
     // Registers `info` under its name, releasing the blocks of an array it replaces.
     void registerArray(ArrayInfo info);
-    void releaseKeys(const std::vector<QString> &keys, const std::vector<int> &workers, const QString &operation);
+    void releaseKeys(const std::vector<QString> &keys, const std::vector<int> &workers);
     // Releases every array's blocks and forgets the arrays (session end, disconnect).
     void releaseAllArrays();
     // Sends release for keys no array references any more.
     void releaseUnreferenced(const BlockLayout &layout);
     bool isReferenced(const QString &key) const;
 
+    std::vector<QPointer<WorkerClient>> clients() const;
     QStringList workerAddresses() const;
     std::vector<int> threadsPerWorker() const;
-    // The first lost worker holding a block of `layout`, or -1.
-    int lostWorkerIn(const BlockLayout &layout) const;
+    // Workers that can take blocks, with their free memory.
+    std::vector<WorkerCapacity> capacities() const;
     std::int64_t clientPayloadBytes() const;
     // Unique across sessions too: several workbenches may share the same workers.
     QString nextOperationId() { return QStringLiteral("%1.op%2").arg(m_sessionTag).arg(m_nextOperation++); }

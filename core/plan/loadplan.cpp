@@ -1,0 +1,120 @@
+#include "core/plan/loadplan.h"
+
+#include "core/bytesize.h"
+#include "core/plan/placement.h"
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace tessera {
+
+namespace {
+
+// One block: a run of one file's first dimension.
+struct Piece
+{
+    int file = 0;
+    std::int64_t start = 0;
+    std::int64_t count = 0;
+};
+
+std::vector<Piece> cutFiles(const FileStack &stack, int blocksPerFile)
+{
+    std::vector<Piece> pieces;
+    for (int file = 0; file < int(stack.files.size()); ++file) {
+        const std::int64_t extent = stack.firstExtents[std::size_t(file)];
+        const std::int64_t parts = std::clamp<std::int64_t>(blocksPerFile, 1, std::max<std::int64_t>(extent, 1));
+        for (std::int64_t part = 0; part < parts; ++part) {
+            const std::int64_t begin = extent * part / parts;
+            const std::int64_t end = extent * (part + 1) / parts;
+            if (end > begin)
+                pieces.push_back({file, begin, end - begin});
+        }
+    }
+    return pieces;
+}
+
+Chunks chunksOf(const std::vector<Piece> &pieces, const Shape &shape)
+{
+    std::vector<std::vector<std::int64_t>> extents(1);
+    for (const Piece &piece : pieces)
+        extents[0].push_back(piece.count);
+    for (std::size_t axis = 1; axis < shape.size(); ++axis)
+        extents.push_back({shape[axis]});
+    return Chunks(extents);
+}
+
+// Index into `workers` for each block.
+std::vector<int> distribute(const std::vector<std::int64_t> &blockBytes, Distribution distribution,
+                            const std::vector<WorkerCapacity> &workers)
+{
+    switch (distribution) {
+    case Distribution::Contiguous: return assignContiguous(blockBytes, int(workers.size()));
+    case Distribution::RoundRobin: return assignRoundRobin(blockBytes.size(), int(workers.size()));
+    case Distribution::FreeMemory: {
+        std::vector<std::int64_t> freeBytes;
+        for (const WorkerCapacity &worker : workers)
+            freeBytes.push_back(worker.freeBytes);
+        std::vector<int> choice = assignByFreeMemory(blockBytes, freeBytes);
+        // A block that fits nowhere goes to the roomiest worker, where the check below refuses it.
+        const auto roomiest = int(std::max_element(freeBytes.begin(), freeBytes.end()) - freeBytes.begin());
+        std::replace(choice.begin(), choice.end(), -1, roomiest);
+        return choice;
+    }
+    }
+    return {};
+}
+
+Status checkRoom(const std::vector<std::int64_t> &plannedBytes, const LoadLayout &layout, const std::vector<WorkerCapacity> &workers)
+{
+    for (std::size_t i = 0; i < workers.size(); ++i) {
+        const WorkerCapacity &worker = workers[i];
+        if (plannedBytes[i] <= worker.freeBytes)
+            continue;
+        return makeError(ErrorCode::Memory, u"%1 needs %2 on worker %3, which has %4 free of %5; add workers, free arrays, "
+                                            "load fewer files or start workers with a larger --memory-limit"_s
+                                                .arg(layout.arrayName, formatBytes(plannedBytes[i]), worker.name,
+                                                     formatBytes(worker.freeBytes), formatBytes(worker.limitBytes)));
+    }
+    return Status::ok();
+}
+
+} // namespace
+
+Result<TaskGraph> planLoad(const FileStack &stack, const LoadLayout &layout, const std::vector<WorkerCapacity> &workers)
+{
+    if (workers.empty())
+        return makeError(ErrorCode::InvalidArgument, u"%1: no worker to place its blocks on"_s.arg(layout.arrayName));
+    const Shape &shape = stack.meta.shape;
+    if (shape.empty() || stack.firstExtents.size() != std::size_t(stack.files.size()))
+        return makeError(ErrorCode::InvalidArgument, u"%1: nothing to stack (no files, or a scalar variable)"_s.arg(layout.arrayName));
+
+    const std::vector<Piece> pieces = cutFiles(stack, layout.blocksPerFile);
+    TaskGraph graph;
+    graph.result.chunks = chunksOf(pieces, shape);
+    std::vector<std::int64_t> blockBytes;
+    for (std::size_t i = 0; i < pieces.size(); ++i)
+        blockBytes.push_back(graph.result.blockBytes(std::int64_t(i)));
+
+    const std::vector<int> choice = distribute(blockBytes, layout.distribution, workers);
+    std::vector<std::int64_t> plannedBytes(workers.size(), 0);
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+        const BlockIndex index = graph.result.chunks.unflatten(std::int64_t(i));
+        Task task;
+        task.id = int(i);
+        task.kind = TaskKind::Load;
+        task.worker = workers[std::size_t(choice[i])].worker;
+        task.outputKey = blockKey(layout.keyPrefix, index);
+        task.outputShape = graph.result.chunks.blockShape(index);
+        task.load = {stack.files[pieces[i].file], stack.variable, pieces[i].start, pieces[i].count};
+        plannedBytes[std::size_t(choice[i])] += blockBytes[i];
+        graph.result.keys.push_back(task.outputKey);
+        graph.result.workers.push_back(task.worker);
+        graph.tasks.push_back(std::move(task));
+    }
+    TESSERA_RETURN_IF_ERROR(checkRoom(plannedBytes, layout, workers));
+    return graph;
+}
+
+} // namespace tessera

@@ -1,0 +1,344 @@
+#include "net/session/graphrunner.h"
+
+#include "core/io/netcdfreader.h"
+#include "net/protocol/clock.h"
+#include "net/protocol/messages.h"
+#include "net/protocol/workerclient.h"
+
+#include <QCborArray>
+
+#include <map>
+
+using namespace Qt::StringLiterals;
+
+namespace tessera {
+
+namespace {
+
+// Head reads run a few blocks ahead of the sockets: enough to keep both busy, few enough that
+// the client never holds more than a handful of blocks.
+constexpr int headReadsAhead = 4;
+
+bool isError(const Frame &reply)
+{
+    return reply.header.value(field::Type).toString() == msg::Error;
+}
+
+qint64 replyInteger(const Frame &reply, const char *name)
+{
+    return reply.header.value(QString::fromLatin1(name)).toInteger();
+}
+
+// What a task cost, from its worker's reply; times from the client's clock when it did the
+// work itself (a head read).
+TaskRecord recordOf(const Task &task, const Frame &reply, qint64 originMicros, qint64 clientStartMicros)
+{
+    TaskRecord record;
+    record.taskId = task.id;
+    record.kind = task.kind;
+    record.worker = task.worker;
+    record.thread = int(replyInteger(reply, "thread"));
+    record.startMicros = (clientStartMicros ? clientStartMicros : replyInteger(reply, "start")) - originMicros;
+    record.endMicros = (clientStartMicros ? epochMicros() : replyInteger(reply, "end")) - originMicros;
+    record.fetchedBytes = replyInteger(reply, "fetched");
+    record.outputBytes = reply.header.contains(u"bytes"_s) ? replyInteger(reply, "bytes")
+                                                            : elementCount(task.outputShape) * std::int64_t(sizeof(double));
+    record.outputKey = task.outputKey;
+    return record;
+}
+
+// A worker that cannot read a file it was sent to: say how a shared path can be avoided.
+Status workerReadError(const Status &status)
+{
+    const bool fileProblem = status.code() == ErrorCode::Io || status.code() == ErrorCode::NotFound || status.code() == ErrorCode::Format;
+    if (!fileProblem)
+        return status;
+    return Status(status.code(), status.message()
+                                     + u" (with --load workers every worker must see the files at the same path; use --load head "
+                                       "when they cannot)"_s);
+}
+
+} // namespace
+
+GraphRunner::GraphRunner(TaskGraph graph, Settings settings, std::vector<QPointer<WorkerClient>> clients, QStringList addresses,
+                         QObject *parent)
+    : QObject(parent)
+    , m_graph(std::move(graph))
+    , m_settings(std::move(settings))
+    , m_clients(std::move(clients))
+    , m_addresses(std::move(addresses))
+{
+    const std::size_t taskCount = m_graph.tasks.size();
+    m_waitingFor.resize(taskCount);
+    m_dependents.resize(taskCount);
+    m_isResult.assign(taskCount, false);
+    m_resultIndex.assign(taskCount, 0);
+    std::map<QString, std::size_t> resultIndex;
+    for (std::size_t i = 0; i < m_graph.result.keys.size(); ++i)
+        resultIndex[m_graph.result.keys[i]] = i;
+    for (const Task &task : m_graph.tasks) {
+        m_waitingFor[task.id] = int(task.dependsOn.size());
+        for (int dependency : task.dependsOn)
+            m_dependents[dependency].push_back(task.id);
+        if (auto it = resultIndex.find(task.outputKey); it != resultIndex.end()) {
+            m_isResult[task.id] = true;
+            m_resultIndex[task.id] = it->second;
+        }
+    }
+    m_resultBlocks.resize(m_graph.result.keys.size());
+    m_resultArrived.assign(m_graph.result.keys.size(), false);
+    m_readers.setMaxThreadCount(headReadsAhead);
+}
+
+GraphRunner::~GraphRunner()
+{
+    // A read still running would post its block to this object as it goes.
+    m_readers.waitForDone();
+}
+
+void GraphRunner::start()
+{
+    std::vector<int> ready;
+    for (const Task &task : m_graph.tasks) {
+        if (task.dependsOn.empty())
+            ready.push_back(task.id);
+    }
+    dispatchReady(ready);
+    finishIfIdle(); // a statement that only names existing blocks has no task
+}
+
+void GraphRunner::cancel()
+{
+    m_cancelled = true;
+    m_headQueue.clear();
+    finishIfIdle();
+}
+
+std::vector<NdArray> GraphRunner::takeResultBlocks()
+{
+    return std::exchange(m_resultBlocks, {});
+}
+
+void GraphRunner::dispatchReady(const std::vector<int> &ready)
+{
+    for (int taskId : ready) {
+        const Task &task = m_graph.tasks[taskId];
+        if (task.kind != TaskKind::Load)
+            sendTask(task);
+        else if (m_settings.headReads)
+            m_headQueue.push_back(taskId);
+        else
+            sendWorkerLoad(task);
+    }
+    pumpHeadReads();
+}
+
+void GraphRunner::pumpHeadReads()
+{
+    while (!stopping() && m_headInFlight < headReadsAhead && !m_headQueue.empty()) {
+        const int taskId = m_headQueue.front();
+        m_headQueue.pop_front();
+        startHeadRead(m_graph.tasks[taskId]);
+    }
+}
+
+void GraphRunner::sendTask(const Task &task)
+{
+    const bool isResult = m_isResult[task.id];
+    QCborMap header{{field::Type, msg::Task},
+                    {u"op"_s, m_settings.operationId},
+                    {u"task"_s, taskToCbor(task, m_addresses)},
+                    {u"store"_s, !isResult || m_settings.storeResult},
+                    {u"return"_s, isResult && m_settings.gatherResult}};
+    ++m_outstanding;
+    m_clients[task.worker]->request(header, [this, id = task.id](const Frame &reply) { onReply(id, reply, 0); });
+}
+
+void GraphRunner::sendWorkerLoad(const Task &task)
+{
+    QCborMap header{{field::Type, msg::Load},
+                    {u"key"_s, task.outputKey},
+                    {u"path"_s, task.load.path},
+                    {u"variable"_s, task.load.variable},
+                    {u"start"_s, qint64(task.load.start)},
+                    {u"count"_s, qint64(task.load.count)},
+                    {u"shape"_s, shapeToCbor(task.outputShape)}};
+    ++m_outstanding;
+    m_clients[task.worker]->request(header, [this, id = task.id](const Frame &reply) {
+        if (isError(reply)) {
+            --m_outstanding;
+            fail(workerReadError(statusFromErrorReply(reply.header)));
+            finishIfIdle();
+            return;
+        }
+        onReply(id, reply, 0);
+    });
+}
+
+void GraphRunner::startHeadRead(const Task &task)
+{
+    ++m_outstanding;
+    ++m_headInFlight;
+    const qint64 clientStart = epochMicros();
+    const LoadSource source = task.load;
+    const int taskId = task.id;
+    m_readers.start([this, source, taskId, clientStart] {
+        Result<NdArray> block = readVariable(source.path, source.variable, source.start, source.count);
+        QMetaObject::invokeMethod(this, [this, taskId, clientStart, block = std::move(block)]() mutable {
+            putBlock(m_graph.tasks[taskId], std::move(block), clientStart);
+        }, Qt::QueuedConnection);
+    });
+}
+
+void GraphRunner::putBlock(const Task &task, Result<NdArray> block, qint64 clientStartMicros)
+{
+    if (!block.isOk() || stopping()) {
+        --m_outstanding;
+        --m_headInFlight;
+        if (!block.isOk())
+            fail(block.status());
+        finishIfIdle();
+        return;
+    }
+    QCborMap header = blockHeader(*block);
+    header[field::Type] = msg::Put;
+    header[u"key"_s] = task.outputKey;
+    m_clients[task.worker]->request(header, QByteArrayView(block->bytes(), block->byteSize()),
+                                    [this, id = task.id, clientStartMicros](const Frame &reply) {
+        --m_headInFlight;
+        onReply(id, reply, clientStartMicros);
+        pumpHeadReads();
+    });
+}
+
+void GraphRunner::onReply(int taskId, const Frame &reply, qint64 clientStartMicros)
+{
+    --m_outstanding;
+    const Task &task = m_graph.tasks[taskId];
+    if (isError(reply)) {
+        fail(statusFromErrorReply(reply.header));
+        finishIfIdle();
+        return;
+    }
+    TaskRecord record = recordOf(task, reply, m_settings.originMicros, clientStartMicros);
+    m_stats.peerBytes += record.fetchedBytes;
+    if (record.fetchedBytes > 0)
+        m_stats.longestFetchWaitMicros = std::max(m_stats.longestFetchWaitMicros, replyInteger(reply, "ready") - replyInteger(reply, "received"));
+    m_stats.records.push_back(std::move(record));
+    if (m_isResult[taskId] && m_settings.gatherResult && task.kind != TaskKind::Load)
+        keepReturnedBlock(task, reply);
+    ++m_finishedTasks;
+    Q_EMIT taskFinished(taskId, m_finishedTasks, int(m_graph.tasks.size()));
+    if (!stopping()) {
+        std::vector<int> ready;
+        for (int dependent : m_dependents[taskId]) {
+            if (--m_waitingFor[dependent] == 0)
+                ready.push_back(dependent);
+        }
+        dispatchReady(ready);
+    }
+    finishIfIdle();
+}
+
+void GraphRunner::keepReturnedBlock(const Task &task, const Frame &reply)
+{
+    m_stats.longestReturnMicros = std::max(m_stats.longestReturnMicros, epochMicros() - replyInteger(reply, "end"));
+    Result<NdArray> block = blockFromFrame(reply.header, reply.payload);
+    if (!block.isOk()) {
+        fail(block.status());
+        return;
+    }
+    const std::size_t index = m_resultIndex[task.id];
+    m_resultBlocks[index] = std::move(*block);
+    m_resultArrived[index] = true;
+}
+
+// Result blocks that are blocks of an existing array were not computed: fetch them.
+void GraphRunner::gatherStoredResults()
+{
+    m_gathering = true;
+    for (std::size_t i = 0; i < m_graph.result.keys.size(); ++i) {
+        if (m_resultArrived[i])
+            continue;
+        ++m_outstanding;
+        const qint64 askedAt = epochMicros();
+        m_clients[m_graph.result.workers[i]]->request(QCborMap{{field::Type, msg::Get}, {u"key"_s, m_graph.result.keys[i]}},
+                                                      [this, i, askedAt](const Frame &reply) { onGathered(i, reply, askedAt); });
+    }
+}
+
+void GraphRunner::onGathered(std::size_t index, const Frame &reply, qint64 askedMicros)
+{
+    --m_outstanding;
+    m_stats.gatherMicros = std::max(m_stats.gatherMicros, epochMicros() - askedMicros);
+    Result<NdArray> block = isError(reply) ? Result<NdArray>(statusFromErrorReply(reply.header)) : blockFromFrame(reply.header, reply.payload);
+    if (block.isOk()) {
+        m_resultBlocks[index] = std::move(*block);
+        m_resultArrived[index] = true;
+    } else {
+        fail(block.status());
+    }
+    finishIfIdle();
+}
+
+void GraphRunner::fail(const Status &status)
+{
+    if (m_failure.isOk())
+        m_failure = status;
+    m_headQueue.clear();
+}
+
+void GraphRunner::finishIfIdle()
+{
+    if (m_done || m_outstanding > 0)
+        return;
+    const bool failed = stopping();
+    if (!failed && m_finishedTasks < int(m_graph.tasks.size()))
+        return;
+    if (!failed && m_settings.gatherResult && !m_gathering) {
+        gatherStoredResults();
+        if (m_outstanding > 0)
+            return;
+    }
+    m_done = true;
+    releaseAfterRun(failed);
+    if (failed)
+        m_resultBlocks.clear();
+    Q_EMIT finished(m_failure.isOk() && m_cancelled ? makeError(ErrorCode::Cancelled, u"cancelled; nothing it made was kept"_s) : m_failure);
+}
+
+void GraphRunner::releaseAfterRun(bool failed)
+{
+    std::vector<QString> keys;
+    std::vector<int> owners;
+    bool computed = false;
+    for (const Task &task : m_graph.tasks) {
+        computed = computed || task.kind != TaskKind::Load;
+        if (failed || !m_isResult[task.id]) {
+            keys.push_back(task.outputKey);
+            owners.push_back(task.worker);
+        }
+    }
+    releaseBlocks(m_clients, keys, owners, computed ? m_settings.operationId : QString());
+}
+
+void GraphRunner::releaseBlocks(const std::vector<QPointer<WorkerClient>> &clients, const std::vector<QString> &keys,
+                                const std::vector<int> &owners, const QString &operationId)
+{
+    std::map<int, QCborArray> byWorker;
+    for (std::size_t i = 0; i < keys.size(); ++i)
+        byWorker[owners[i]].append(keys[i]);
+    for (int worker = 0; worker < int(clients.size()); ++worker) {
+        WorkerClient *client = clients[std::size_t(worker)];
+        if (!client || client->state() != WorkerClient::State::Ready)
+            continue;
+        if (byWorker[worker].isEmpty() && operationId.isEmpty())
+            continue;
+        QCborMap header{{field::Type, msg::Release}, {u"keys"_s, byWorker[worker]}};
+        if (!operationId.isEmpty())
+            header[u"op"_s] = operationId;
+        client->request(header, [](const Frame &) {});
+    }
+}
+
+} // namespace tessera

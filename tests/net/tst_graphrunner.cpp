@@ -1,0 +1,248 @@
+// The graph runner against two real worker services on loopback: results, task records, what
+// is left in the workers' memory after success, failure and cancel, and both kinds of load.
+
+#include "core/expr/checker.h"
+#include "core/expr/parser.h"
+#include "core/io/filestack.h"
+#include "core/io/netcdfreader.h"
+#include "core/io/sampledata.h"
+#include "core/kernels/slice.h"
+#include "core/plan/loadplan.h"
+#include "core/plan/planner.h"
+#include "net/protocol/messages.h"
+#include "net/protocol/workerclient.h"
+#include "net/session/graphrunner.h"
+#include "net/worker/workerservice.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <set>
+
+using namespace tessera;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int waitMillis = 20000;
+
+std::set<QString> keysOf(WorkerService *service)
+{
+    std::set<QString> keys;
+    for (const auto &[key, bytes] : service->store().list())
+        keys.insert(key);
+    return keys;
+}
+
+} // namespace
+
+class TestGraphRunner : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void evaluatesAndReleasesTemporaries();
+    void keepsAnAssignedResult();
+    void failureReleasesWhatItMade();
+    void cancelReleasesWhatItMade();
+    void loads_data();
+    void loads();
+
+private:
+    // Plans `text` over the array "a" (two blocks of (2, 3), one per worker).
+    Plan plan(const QString &text, const QString &operationId);
+    Status run(GraphRunner &runner);
+    bool onlyArrayBlocksRemain();
+
+    QObject m_scope;
+    std::vector<WorkerService *> m_services;
+    std::vector<QPointer<WorkerClient>> m_clients;
+    QStringList m_addresses;
+    BlockLayout m_a;
+    NdArray m_values; // a's values, whole
+    QTemporaryDir m_dir;
+};
+
+void TestGraphRunner::initTestCase()
+{
+    for (int i = 0; i < 2; ++i) {
+        WorkerOptions options;
+        options.name = u"w%1"_s.arg(i + 1);
+        options.threads = 2;
+        options.memoryLimitBytes = std::int64_t(256) << 20;
+        auto *service = new WorkerService(options, &m_scope);
+        QVERIFY(service->start().isOk());
+        m_services.push_back(service);
+        auto *client = new WorkerClient({}, u"client"_s, &m_scope);
+        QSignalSpy ready(client, &WorkerClient::ready);
+        client->connectTo(service->listenAddress());
+        QVERIFY(ready.wait(waitMillis));
+        m_clients.push_back(client);
+        m_addresses << client->address();
+    }
+    std::vector<double> values(12);
+    for (std::size_t i = 0; i < values.size(); ++i)
+        values[i] = double(i) * 1.5 - 4;
+    m_values = NdArray::fromVector({4, 3}, values);
+    m_a = BlockLayout{Chunks({{2, 2}, {3}}), {u"a:0.0"_s, u"a:1.0"_s}, {0, 1}};
+    for (int block = 0; block < 2; ++block) {
+        QVERIFY(m_services[std::size_t(block)]->store().insert(m_a.keys[std::size_t(block)], m_values.view(block * 6, {2, 3})).isOk());
+    }
+    QVERIFY(m_dir.isValid());
+}
+
+Plan TestGraphRunner::plan(const QString &text, const QString &operationId)
+{
+    Result<Statement> statement = parseStatement(text);
+    Q_ASSERT(statement.isOk());
+    const Status checked = checkExpression(*statement->expr, [](const QString &name) -> std::optional<Shape> {
+        return name == u"a"_s ? std::optional<Shape>(Shape{4, 3}) : std::nullopt;
+    });
+    Q_ASSERT(checked.isOk());
+    PlannerContext context;
+    context.layoutOf = [this](const QString &name) { return name == u"a"_s ? &m_a : nullptr; };
+    context.threadsPerWorker = {2, 2};
+    context.keyPrefix = operationId;
+    Result<Plan> planned = planExpression(*statement->expr, context);
+    Q_ASSERT(planned.isOk());
+    return std::move(*planned);
+}
+
+Status TestGraphRunner::run(GraphRunner &runner)
+{
+    QSignalSpy finished(&runner, &GraphRunner::finished);
+    runner.start();
+    if (finished.isEmpty() && !finished.wait(waitMillis))
+        return makeError(ErrorCode::Internal, u"the runner did not finish"_s);
+    return finished.front().front().value<Status>();
+}
+
+bool TestGraphRunner::onlyArrayBlocksRemain()
+{
+    return keysOf(m_services[0]) == std::set<QString>{m_a.keys[0]} && keysOf(m_services[1]) == std::set<QString>{m_a.keys[1]};
+}
+
+void TestGraphRunner::evaluatesAndReleasesTemporaries()
+{
+    // a + 1 per block, a partial per worker, one combine across workers: temporaries on both, and
+    // a peer fetch for the combine.
+    Plan planned = plan(u"(a + 1).sum(axis=0)"_s, u"t.op1"_s);
+    const std::size_t taskCount = planned.graph.tasks.size();
+    GraphRunner::Settings settings;
+    settings.operationId = u"t.op1"_s;
+    settings.storeResult = false;
+    settings.gatherResult = true;
+    GraphRunner runner(std::move(planned.graph), settings, m_clients, m_addresses);
+    QSignalSpy progress(&runner, &GraphRunner::taskFinished);
+    const Status status = run(runner);
+    QVERIFY2(status.isOk(), qPrintable(status.message()));
+    QCOMPARE(std::size_t(progress.size()), taskCount);
+    QCOMPARE(progress.back().at(1).toInt(), int(taskCount));
+    QCOMPARE(runner.stats().records.size(), taskCount);
+    QVERIFY(runner.stats().peerBytes > 0);
+
+    const NdArray sum = assembleBlocks(runner.graph().result.chunks, runner.takeResultBlocks());
+    QCOMPARE(sum.shape(), (Shape{3}));
+    for (int column = 0; column < 3; ++column) {
+        double expected = 0;
+        for (int row = 0; row < 4; ++row)
+            expected += m_values.at(row * 3 + column) + 1;
+        QCOMPARE(sum.at(column), expected);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(onlyArrayBlocksRemain(), waitMillis);
+}
+
+void TestGraphRunner::keepsAnAssignedResult()
+{
+    Plan planned = plan(u"a * 2"_s, u"t.op2"_s);
+    GraphRunner::Settings settings;
+    settings.operationId = u"t.op2"_s;
+    GraphRunner runner(std::move(planned.graph), settings, m_clients, m_addresses);
+    QVERIFY(run(runner).isOk());
+    const BlockLayout &result = runner.graph().result;
+    for (std::size_t block = 0; block < result.keys.size(); ++block) {
+        const std::optional<NdArray> kept = m_services[std::size_t(result.workers[block])]->store().find(result.keys[block]);
+        QVERIFY(kept);
+        QCOMPARE(kept->at(0), m_values.at(std::int64_t(block) * 6) * 2);
+    }
+    GraphRunner::releaseBlocks(m_clients, result.keys, result.workers);
+    QTRY_VERIFY_WITH_TIMEOUT(onlyArrayBlocksRemain(), waitMillis);
+}
+
+void TestGraphRunner::failureReleasesWhatItMade()
+{
+    // The second block's task reads a key that no worker has: the first block's output goes too.
+    Plan planned = plan(u"a - 1"_s, u"t.op3"_s);
+    planned.graph.tasks[1].inputs[0].key = u"nowhere:1.0"_s;
+    GraphRunner::Settings settings;
+    settings.operationId = u"t.op3"_s;
+    GraphRunner runner(std::move(planned.graph), settings, m_clients, m_addresses);
+    const Status status = run(runner);
+    QCOMPARE(status.code(), ErrorCode::NotFound);
+    QVERIFY2(status.message().contains(u"nowhere:1.0"_s), qPrintable(status.message()));
+    QTRY_VERIFY_WITH_TIMEOUT(onlyArrayBlocksRemain(), waitMillis);
+}
+
+void TestGraphRunner::cancelReleasesWhatItMade()
+{
+    Plan planned = plan(u"(a * a).mean(axis=0)"_s, u"t.op4"_s);
+    GraphRunner::Settings settings;
+    settings.operationId = u"t.op4"_s;
+    settings.storeResult = false;
+    settings.gatherResult = true;
+    GraphRunner runner(std::move(planned.graph), settings, m_clients, m_addresses);
+    QSignalSpy finished(&runner, &GraphRunner::finished);
+    // Cancelled once the first task is done: the rest are never sent.
+    connect(&runner, &GraphRunner::taskFinished, &runner, &GraphRunner::cancel);
+    const Status status = run(runner);
+    QCOMPARE(status.code(), ErrorCode::Cancelled);
+    QCOMPARE(finished.size(), 1);
+    QVERIFY(int(runner.stats().records.size()) < int(runner.graph().tasks.size()));
+    QVERIFY(runner.takeResultBlocks().empty());
+    QTRY_VERIFY_WITH_TIMEOUT(onlyArrayBlocksRemain(), waitMillis);
+}
+
+void TestGraphRunner::loads_data()
+{
+    QTest::addColumn<bool>("headReads");
+    QTest::newRow("workers read") << false;
+    QTest::newRow("the client reads") << true;
+}
+
+void TestGraphRunner::loads()
+{
+    QFETCH(bool, headReads);
+    SampleDataOptions sample;
+    sample.days = 3;
+    sample.gridDegrees = 5;
+    const Result<QStringList> files = writeSampleData(m_dir.filePath(u"era"_s), sample);
+    QVERIFY(files.isOk());
+    const Result<FileStack> stack = planFileStack(*files, u"t2m"_s);
+    QVERIFY(stack.isOk());
+    std::vector<WorkerCapacity> workers{{0, u"w1"_s, 1 << 28, 1 << 28}, {1, u"w2"_s, 1 << 28, 1 << 28}};
+    Result<TaskGraph> graph = planLoad(*stack, {u"x"_s, u"x@t.op5"_s, Distribution::RoundRobin, 2}, workers);
+    QVERIFY(graph.isOk());
+    GraphRunner::Settings settings;
+    settings.operationId = u"t.op5"_s;
+    settings.headReads = headReads;
+    GraphRunner runner(std::move(*graph), settings, m_clients, m_addresses);
+    QVERIFY(run(runner).isOk());
+
+    // Every block holds what reading its slab gives, on the worker the plan chose.
+    for (const Task &task : runner.graph().tasks) {
+        const std::optional<NdArray> block = m_services[std::size_t(task.worker)]->store().find(task.outputKey);
+        QVERIFY2(block, qPrintable(task.outputKey));
+        const Result<NdArray> expected = readVariable(task.load.path, task.load.variable, task.load.start, task.load.count);
+        QVERIFY(expected.isOk());
+        QCOMPARE(block->shape(), expected->shape());
+        QVERIFY(std::equal(block->data(), block->data() + block->size(), expected->data()));
+        QCOMPARE(runner.stats().records[std::size_t(task.id)].kind, TaskKind::Load);
+    }
+    GraphRunner::releaseBlocks(m_clients, runner.graph().result.keys, runner.graph().result.workers);
+    QTRY_VERIFY_WITH_TIMEOUT(onlyArrayBlocksRemain(), waitMillis);
+}
+
+QTEST_GUILESS_MAIN(TestGraphRunner)
+#include "tst_graphrunner.moc"
