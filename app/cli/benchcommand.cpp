@@ -119,8 +119,7 @@ int benchCommand(const QStringList &arguments)
     LocalClusterOptions clusterOptions;
     clusterOptions.workers = workers;
     clusterOptions.threadsPerWorker = threadsPerWorker;
-    auto addresses = cluster.start(clusterOptions);
-    Status status = addresses.isOk() ? waitForOperation(session.connectToWorkers(*addresses, {})) : addresses.status();
+    Status status = waitForOperation(session.connectToLocalCluster(&cluster, clusterOptions));
     if (!status.isOk()) {
         std::fprintf(stderr, "tessera-cli: %s\n", qPrintable(status.message()));
         return 1;

@@ -61,9 +61,7 @@ Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &opti
         if (localOptions.memoryLimitBytes <= 0)
             return makeError(ErrorCode::InvalidArgument, QStringLiteral("--memory-limit %1 is not a size; write e.g. 8G").arg(parser.value(options.memoryLimit)));
     }
-    auto addresses = local.start(localOptions);
-    TESSERA_RETURN_IF_ERROR(addresses);
-    return waitForOperation(session.connectToWorkers(*addresses, {}));
+    return waitForOperation(session.connectToLocalCluster(&local, localOptions));
 }
 
 } // namespace tessera::cli

@@ -1,5 +1,7 @@
 #include "net/session/clustersession.h"
 
+#include "net/session/localcluster.h"
+
 #include "net/protocol/hostport.h"
 #include "net/protocol/clock.h"
 #include "net/protocol/messages.h"
@@ -160,6 +162,24 @@ Operation *ClusterSession::connectToWorkers(const QStringList &addresses, const 
     d->token = token;
     return d->enqueue(Operation::Kind::Connect, QStringLiteral("connect to %1").arg(addresses.join(QStringLiteral(", "))),
                       [this, addresses](Operation *operation) { d->startConnect(operation, addresses); });
+}
+
+Operation *ClusterSession::connectToLocalCluster(LocalCluster *cluster, const LocalClusterOptions &options)
+{
+    d->token.clear(); // local workers listen on loopback without a token
+    return d->enqueue(Operation::Kind::Connect, QStringLiteral("start and connect to %1 local workers").arg(options.workers),
+                      [this, cluster, options](Operation *operation) {
+        Operation *starting = cluster->start(options);
+        connect(starting, &Operation::finished, operation, [this, operation, starting, cluster] {
+            if (operation->isFinished())
+                return;
+            if (!starting->status().isOk())
+                d->operationDone(operation, starting->status());
+            else
+                d->startConnect(operation, cluster->addresses());
+        });
+        connect(operation, &Operation::cancelRequested, starting, &Operation::cancel);
+    });
 }
 
 Operation *ClusterSession::listenForWorkers(const QHostAddress &address, quint16 port, const QByteArray &token, int expected)

@@ -17,6 +17,8 @@
 
 namespace tessera {
 
+class LocalCluster;
+struct LocalClusterOptions;
 class WorkerClient;
 
 enum class WorkerState { Connecting, Connected, Busy, Lost };
@@ -73,6 +75,9 @@ public:
     // Connects to workers listening at "host:port" addresses, with the shared token (may be
     // empty for loopback workers started without one).
     Operation *connectToWorkers(const QStringList &addresses, const QByteArray &token);
+    // Starts `cluster`'s workers (stopping any it ran before) and connects to them; the operation
+    // finishes when they are connected. The cluster must outlive the session's use of it.
+    Operation *connectToLocalCluster(LocalCluster *cluster, const LocalClusterOptions &options);
     // Listens for workers started with --connect; the operation finishes when `expected` have
     // dialed in and passed the handshake. Returns the address to give them via listenAddress().
     Operation *listenForWorkers(const QHostAddress &address, quint16 port, const QByteArray &token,

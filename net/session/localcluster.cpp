@@ -1,25 +1,38 @@
 #include "net/session/localcluster.h"
 
 #include <QCoreApplication>
-#include <QDir>
-#include <QEventLoop>
 #include <QFileInfo>
 #include <QStandardPaths>
-#include <QTimer>
 
+#include <algorithm>
 #include <csignal>
 #include <sys/prctl.h>
 
+using namespace Qt::StringLiterals;
+
 namespace tessera {
+
+namespace {
+
+const QString announcement = u"tessera-worker listening on "_s;
+
+} // namespace
 
 LocalCluster::LocalCluster(QObject *parent)
     : QObject(parent)
 {
+    m_startTimer.setSingleShot(true);
+    connect(&m_startTimer, &QTimer::timeout, this, [this] {
+        finishStart(makeError(ErrorCode::Network, u"local workers did not report their address within %1 s; is the machine "
+                                                  "overloaded, or is %2 not a tessera-worker?"_s
+                                                      .arg(m_startTimer.interval() / 1000.0)
+                                                      .arg(m_program)));
+    });
 }
 
 LocalCluster::~LocalCluster()
 {
-    stop();
+    shutDown(Deletion::Now);
 }
 
 QString LocalCluster::findWorkerProgram()
@@ -27,99 +40,110 @@ QString LocalCluster::findWorkerProgram()
     const QString fromEnvironment = qEnvironmentVariable("TESSERA_WORKER");
     if (!fromEnvironment.isEmpty())
         return fromEnvironment;
-    const QString beside = QCoreApplication::applicationDirPath() + QStringLiteral("/tessera-worker");
+    const QString beside = QCoreApplication::applicationDirPath() + u"/tessera-worker"_s;
     if (QFileInfo(beside).isExecutable())
         return beside;
     // Build tree: app/tessera-cli and app/tessera-worker sit together; tests live under tests/.
-    const QString buildTree = QCoreApplication::applicationDirPath() + QStringLiteral("/../../app/tessera-worker");
+    const QString buildTree = QCoreApplication::applicationDirPath() + u"/../../app/tessera-worker"_s;
     if (QFileInfo(buildTree).isExecutable())
         return QFileInfo(buildTree).canonicalFilePath();
-    return QStandardPaths::findExecutable(QStringLiteral("tessera-worker"));
+    return QStandardPaths::findExecutable(u"tessera-worker"_s);
 }
 
 bool LocalCluster::isRunning() const
 {
-    for (const auto &process : m_processes) {
-        if (process->state() != QProcess::NotRunning)
-            return true;
-    }
-    return false;
+    return std::any_of(m_processes.begin(), m_processes.end(),
+                       [](const auto &process) { return process->state() != QProcess::NotRunning; });
 }
 
-Result<QStringList> LocalCluster::start(const LocalClusterOptions &options, int timeoutMillis)
+Operation *LocalCluster::start(const LocalClusterOptions &options, int timeoutMillis)
 {
     stop();
     m_stopping = false;
-    const QString program = options.workerProgram.isEmpty() ? findWorkerProgram() : options.workerProgram;
-    if (program.isEmpty() || !QFileInfo(program).isExecutable()) {
-        return makeError(ErrorCode::NotFound, QStringLiteral("cannot find the tessera-worker program%1; install Tessera or set "
-                                                             "TESSERA_WORKER to its path")
-                                                  .arg(program.isEmpty() ? QString() : QStringLiteral(" at ") + program));
+    if (m_starting)
+        m_starting->deleteLater(); // its finished() may be what called us
+    m_starting = new Operation(Operation::Kind::StartWorkers, u"start %1 local workers"_s.arg(options.workers), this);
+    Operation *operation = m_starting;
+    if (Status launched = launch(options); !launched.isOk()) {
+        // Finished after the caller has had a chance to connect to it, as every operation is.
+        QMetaObject::invokeMethod(this, [this, launched] { finishStart(launched); }, Qt::QueuedConnection);
+        return operation;
+    }
+    m_startTimer.start(timeoutMillis);
+    connect(operation, &Operation::cancelRequested, this, [this] {
+        finishStart(makeError(ErrorCode::Cancelled, u"starting local workers was cancelled"_s));
+    });
+    return operation;
+}
+
+Status LocalCluster::launch(const LocalClusterOptions &options)
+{
+    m_program = options.workerProgram.isEmpty() ? findWorkerProgram() : options.workerProgram;
+    if (m_program.isEmpty() || !QFileInfo(m_program).isExecutable()) {
+        return makeError(ErrorCode::NotFound, u"cannot find the tessera-worker program%1; install Tessera or set TESSERA_WORKER "
+                                              "to its path"_s.arg(m_program.isEmpty() ? QString() : u" at "_s + m_program));
     }
     if (options.workers < 1)
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("a local cluster needs at least one worker"));
-
-    m_addresses = QStringList();
-    std::vector<QString> addresses(std::size_t(options.workers));
-    int ready = 0;
-    Status failure;
-    QEventLoop loop;
+        return makeError(ErrorCode::InvalidArgument, u"a local cluster needs at least one worker"_s);
+    m_announced.assign(std::size_t(options.workers), QString());
     for (int index = 0; index < options.workers; ++index) {
         auto process = std::make_unique<QProcess>();
-        QStringList arguments{QStringLiteral("--threads"), QString::number(options.threadsPerWorker), QStringLiteral("--name"),
-                              QStringLiteral("w%1").arg(index + 1)};
+        QStringList arguments{u"--threads"_s, QString::number(options.threadsPerWorker), u"--name"_s, u"w%1"_s.arg(index + 1)};
         if (options.memoryLimitBytes > 0)
-            arguments << QStringLiteral("--memory-limit") << QString::number(options.memoryLimitBytes);
+            arguments << u"--memory-limit"_s << QString::number(options.memoryLimitBytes);
         process->setProcessChannelMode(QProcess::SeparateChannels);
         // Local workers must not outlive the program that started them, even if it is killed.
         process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
         QProcess *raw = process.get();
-        connect(raw, &QProcess::readyReadStandardOutput, &loop, [&, raw, index] {
-            while (addresses[index].isEmpty() && raw->canReadLine()) {
-                const QString line = QString::fromUtf8(raw->readLine()).trimmed();
-                static const QString prefix = QStringLiteral("tessera-worker listening on ");
-                if (line.startsWith(prefix)) {
-                    addresses[index] = line.mid(prefix.size());
-                    if (++ready == options.workers)
-                        loop.quit();
-                }
-            }
-        });
+        connect(raw, &QProcess::readyReadStandardOutput, this, [this, index] { readAnnouncement(index); });
+        connect(raw, &QProcess::errorOccurred, this, [this, raw, index](QProcess::ProcessError) { startFailed(index, raw->errorString()); });
         connect(raw, &QProcess::finished, this, [this, raw, index](int exitCode) {
-            if (!m_stopping) {
-                const QString errors = QString::fromUtf8(raw->readAllStandardError()).trimmed();
-                Q_EMIT workerExited(index, QStringLiteral("local worker w%1 exited with code %2%3")
-                                               .arg(index + 1)
-                                               .arg(exitCode)
-                                               .arg(errors.isEmpty() ? QString() : QStringLiteral(": ") + errors));
+            const QString errors = QString::fromUtf8(raw->readAllStandardError()).trimmed();
+            if (m_starting && !m_starting->isFinished()) {
+                startFailed(index, u"it exited with code %1%2"_s.arg(exitCode).arg(errors.isEmpty() ? QString() : u": "_s + errors));
+            } else if (!m_stopping) {
+                Q_EMIT workerExited(index, u"local worker w%1 exited with code %2%3"_s.arg(index + 1).arg(exitCode).arg(
+                                               errors.isEmpty() ? QString() : u": "_s + errors));
             }
         });
-        connect(raw, &QProcess::errorOccurred, &loop, [&, raw, index](QProcess::ProcessError) {
-            if (addresses[index].isEmpty()) {
-                failure = makeError(ErrorCode::Io, QStringLiteral("local worker w%1 (%2) did not start: %3 %4")
-                                                       .arg(index + 1)
-                                                       .arg(program, raw->errorString(), QString::fromUtf8(raw->readAllStandardError()).trimmed()));
-                loop.quit();
-            }
-        });
-        raw->start(program, arguments);
+        raw->start(m_program, arguments);
         m_processes.push_back(std::move(process));
     }
-    QTimer::singleShot(timeoutMillis, &loop, [&] {
-        failure = makeError(ErrorCode::Network, QStringLiteral("local workers did not report their address within %1 s").arg(timeoutMillis / 1000));
-        loop.quit();
-    });
-    if (ready < options.workers && failure.isOk())
-        loop.exec();
-    for (const auto &process : m_processes)
-        disconnect(process.get(), &QProcess::readyReadStandardOutput, &loop, nullptr);
-    if (!failure.isOk() || ready < options.workers) {
-        stop();
-        return failure.isOk() ? makeError(ErrorCode::Io, QStringLiteral("local workers did not start")) : failure;
+    return Status::ok();
+}
+
+void LocalCluster::readAnnouncement(int index)
+{
+    QProcess *process = m_processes[std::size_t(index)].get();
+    QString &address = m_announced[std::size_t(index)];
+    while (address.isEmpty() && process->canReadLine()) {
+        const QString line = QString::fromUtf8(process->readLine()).trimmed();
+        if (line.startsWith(announcement))
+            address = line.mid(announcement.size());
     }
-    for (const QString &address : addresses)
-        m_addresses << address;
-    return m_addresses;
+    if (std::none_of(m_announced.begin(), m_announced.end(), [](const QString &each) { return each.isEmpty(); })) {
+        m_addresses = QStringList(m_announced.begin(), m_announced.end());
+        finishStart(Status::ok());
+    }
+}
+
+void LocalCluster::startFailed(int index, const QString &why)
+{
+    if (!m_starting || m_starting->isFinished() || !m_announced[std::size_t(index)].isEmpty())
+        return;
+    const QString errors = QString::fromUtf8(m_processes[std::size_t(index)]->readAllStandardError()).trimmed();
+    finishStart(makeError(ErrorCode::Io, u"local worker w%1 (%2) did not start: %3%4"_s.arg(index + 1).arg(m_program, why).arg(
+                                             errors.isEmpty() || why.contains(errors) ? QString() : u" "_s + errors)));
+}
+
+void LocalCluster::finishStart(Status status)
+{
+    if (!m_starting || m_starting->isFinished())
+        return;
+    m_startTimer.stop();
+    if (!status.isOk())
+        stop();
+    m_starting->finish(std::move(status));
 }
 
 std::vector<qint64> LocalCluster::processIds() const
@@ -132,19 +156,34 @@ std::vector<qint64> LocalCluster::processIds() const
 
 void LocalCluster::stop()
 {
+    shutDown(Deletion::Later);
+}
+
+// Stopping may be asked from a QProcess signal of one of the workers (one that failed to
+// start), so outside the destructor the processes are deleted from the event loop. Their
+// signals are cut first: waiting for one to end must not run our handlers again.
+void LocalCluster::shutDown(Deletion deletion)
+{
     m_stopping = true;
-    for (const auto &process : m_processes) {
+    m_startTimer.stop();
+    std::vector<std::unique_ptr<QProcess>> processes = std::move(m_processes);
+    m_processes.clear();
+    m_announced.clear();
+    m_addresses.clear();
+    for (const auto &process : processes) {
+        process->disconnect(this);
         if (process->state() != QProcess::NotRunning)
             process->terminate();
     }
-    for (const auto &process : m_processes) {
+    // Workers leave at once on SIGTERM; this waits without an event loop, and only that long.
+    for (auto &process : processes) {
         if (process->state() != QProcess::NotRunning && !process->waitForFinished(3000)) {
             process->kill();
             process->waitForFinished(1000);
         }
+        if (deletion == Deletion::Later)
+            process.release()->deleteLater();
     }
-    m_processes.clear();
-    m_addresses.clear();
 }
 
 } // namespace tessera

@@ -1,11 +1,14 @@
 #pragma once
 
 #include "core/status.h"
+#include "net/session/operation.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
+#include <QTimer>
 
 #include <memory>
 #include <vector>
@@ -30,9 +33,11 @@ public:
     explicit LocalCluster(QObject *parent = nullptr);
     ~LocalCluster() override;
 
-    // Starts the workers and waits (with a local event loop, up to timeoutMillis) until each has
-    // printed its "tessera-worker listening on HOST:PORT" line. Returns the addresses.
-    Result<QStringList> start(const LocalClusterOptions &options, int timeoutMillis = 15000);
+    // Stops any workers of an earlier start, then starts new ones. The operation finishes once
+    // each has printed its "tessera-worker listening on HOST:PORT" line (addresses() then holds
+    // them), or with the reason one did not within timeoutMillis. It belongs to this cluster and
+    // lives until the next start() or the cluster's end.
+    Operation *start(const LocalClusterOptions &options, int timeoutMillis = 15000);
     void stop();
 
     QStringList addresses() const { return m_addresses; }
@@ -46,9 +51,20 @@ Q_SIGNALS:
     void workerExited(int worker, const QString &message);
 
 private:
+    Status launch(const LocalClusterOptions &options);
+    void readAnnouncement(int index);
+    void startFailed(int index, const QString &why);
+    void finishStart(Status status);
+    enum class Deletion { Now, Later };
+    void shutDown(Deletion deletion);
+
     std::vector<std::unique_ptr<QProcess>> m_processes;
+    std::vector<QString> m_announced; // per worker: its address, once printed
     QStringList m_addresses;
+    QString m_program;
     bool m_stopping = false;
+    QTimer m_startTimer;
+    QPointer<Operation> m_starting; // a child; the one before is deleted later
 };
 
 } // namespace tessera

@@ -58,7 +58,7 @@ class Operation : public QObject
     Q_OBJECT
 
 public:
-    enum class Kind { Connect, Load, Evaluate };
+    enum class Kind { StartWorkers, Connect, Load, Evaluate };
 
     Operation(Kind kind, QString description, QObject *parent = nullptr);
 

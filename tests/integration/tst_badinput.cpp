@@ -137,9 +137,7 @@ void TestBadInput::initTestCase()
 
     LocalClusterOptions clusterOptions;
     clusterOptions.workers = 2;
-    auto addresses = m_cluster.start(clusterOptions);
-    QVERIFY2(addresses.isOk(), qPrintable(addresses.status().message()));
-    const Status connected = integration::finishWithin(m_session.connectToWorkers(*addresses, {}));
+    const Status connected = integration::finishWithin(m_session.connectToLocalCluster(&m_cluster, clusterOptions));
     QVERIFY2(connected.isOk(), qPrintable(connected.message()));
     const Status loaded = load(m_session, u"x"_s, m_files);
     QVERIFY2(loaded.isOk(), qPrintable(loaded.message()));
@@ -385,10 +383,8 @@ void TestBadInput::workerThatDies()
     LocalCluster cluster;
     LocalClusterOptions options;
     options.workers = 2;
-    auto addresses = cluster.start(options);
-    QVERIFY2(addresses.isOk(), qPrintable(addresses.status().message()));
     ClusterSession session;
-    QVERIFY(integration::finishWithin(session.connectToWorkers(*addresses, {})).isOk());
+    QVERIFY(integration::finishWithin(session.connectToLocalCluster(&cluster, options)).isOk());
     QVERIFY(load(session, u"x"_s, m_files).isOk());
     QVERIFY(load(session, u"a"_s, {m_files[0]}).isOk());
     const ArrayInfo *a = session.array(u"a"_s);
@@ -444,10 +440,8 @@ void TestBadInput::memoryLimitReached()
     LocalClusterOptions options;
     options.workers = 2;
     options.memoryLimitBytes = 1 << 20; // --memory-limit 1M each; the fine data is 1.7 MB
-    auto addresses = cluster.start(options);
-    QVERIFY2(addresses.isOk(), qPrintable(addresses.status().message()));
     ClusterSession session;
-    QVERIFY(integration::finishWithin(session.connectToWorkers(*addresses, {})).isOk());
+    QVERIFY(integration::finishWithin(session.connectToLocalCluster(&cluster, options)).isOk());
     for (const WorkerInfo &worker : session.workers())
         QCOMPARE(worker.memoryLimitBytes, std::int64_t(1) << 20);
 

@@ -177,12 +177,7 @@ Setup *TestSeed::setupFor(const QString &name)
     setup->spec = *spec;
     LocalClusterOptions options;
     options.workers = spec->workers;
-    auto addresses = setup->cluster.start(options);
-    if (!addresses.isOk()) {
-        m_setupError = addresses.status().message();
-        return nullptr;
-    }
-    if (Status connected = integration::finishWithin(setup->session.connectToWorkers(*addresses, {})); !connected.isOk()) {
+    if (Status connected = integration::finishWithin(setup->session.connectToLocalCluster(&setup->cluster, options)); !connected.isOk()) {
         m_setupError = connected.message();
         return nullptr;
     }

@@ -105,6 +105,9 @@ void TestMainWindow::initTestCase()
     clusterOptions.workers = 2;
     Operation *connecting = m_window->startLocalCluster(clusterOptions);
     QVERIFY(connecting);
+    // Starting workers returns at once: the window's event loop is the only one that runs.
+    QVERIFY(!connecting->isFinished());
+    QVERIFY(!m_localCluster->isRunning() || m_localCluster->addresses().isEmpty());
     const Status connected = waitForOperation(connecting);
     QVERIFY2(connected.isOk(), qPrintable(connected.message()));
 }

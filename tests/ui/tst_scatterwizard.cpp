@@ -96,9 +96,7 @@ void TestScatterWizard::initTestCase()
 
     LocalClusterOptions clusterOptions;
     clusterOptions.workers = 2;
-    const Result<QStringList> addresses = m_localCluster.start(clusterOptions);
-    QVERIFY2(addresses.isOk(), qPrintable(addresses.status().message()));
-    const Status connected = waitForOperation(m_session.connectToWorkers(*addresses, QByteArray()));
+    const Status connected = waitForOperation(m_session.connectToLocalCluster(&m_localCluster, clusterOptions));
     QVERIFY2(connected.isOk(), qPrintable(connected.message()));
 }
 

@@ -440,15 +440,13 @@ void TestViews::liveCluster()
     tessera::LocalClusterOptions options;
     options.workers = 3;
     options.workerProgram = workerProgram;
-    const auto addresses = cluster.start(options);
-    QVERIFY2(addresses, qPrintable(u"engine not ready: local cluster did not start: "_s + addresses.status().message()));
 
     tessera::ClusterSession session;
     BlockMapView blockMap;
     present(&blockMap, QSize(900, 480));
     blockMap.setSession(&session);
-    tessera::Status status = tessera::waitForOperation(session.connectToWorkers(*addresses, {}));
-    QVERIFY2(status, qPrintable(u"engine not ready: connecting failed: "_s + status.message()));
+    tessera::Status status = tessera::waitForOperation(session.connectToLocalCluster(&cluster, options));
+    QVERIFY2(status, qPrintable(u"engine not ready: local workers did not start and connect: "_s + status.message()));
     tessera::LoadRequest request;
     request.name = u"t2m"_s;
     request.files = *files;

@@ -245,15 +245,7 @@ void ConnectDialog::connectLocal()
 {
     const LocalClusterOptions options = currentProfile().localOptions();
     setBusy(true);
-    m_localCluster->stop();
-    // start() waits in a local event loop, so the dialog keeps painting meanwhile.
-    const Result<QStringList> addresses = m_localCluster->start(options);
-    if (!addresses) {
-        setBusy(false);
-        showError(addresses.status().message());
-        return;
-    }
-    watchOperation(m_session->connectToWorkers(*addresses, QByteArray()));
+    watchOperation(m_session->connectToLocalCluster(m_localCluster, options));
 }
 
 void ConnectDialog::connectRemote()

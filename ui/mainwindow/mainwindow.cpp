@@ -228,15 +228,18 @@ Operation *MainWindow::startLocalCluster(const LocalClusterOptions &options)
     statusBar()->showMessage(tr("Starting %1 local workers...").arg(options.workers));
     if (m_session->isConnected())
         m_session->disconnectAll();
-    m_localCluster->stop();
-    // start() waits in a local event loop: the window keeps painting meanwhile.
-    const Result<QStringList> addresses = m_localCluster->start(options);
-    if (!addresses) {
-        statusBar()->clearMessage();
-        QMessageBox::critical(this, tr("Local cluster"), addresses.status().message());
-        return nullptr;
-    }
-    return connectToWorkers(*addresses, QByteArray());
+    Operation *operation = m_session->connectToLocalCluster(m_localCluster, options);
+    m_statusBar->watch(operation);
+    whenFinished(operation, this, [this, operation]
+    {
+        if (operation->status().isOk()) {
+            statusBar()->showMessage(tr("Connected to %1 local workers").arg(m_session->workers().size()), MessageMillis);
+        } else {
+            statusBar()->clearMessage();
+            QMessageBox::critical(this, tr("Local cluster"), operation->status().message());
+        }
+    });
+    return operation;
 }
 
 Operation *MainWindow::connectToWorkers(const QStringList &addresses, const QByteArray &token)
