@@ -2,11 +2,11 @@
 
 #include "app/cli/clustersetup.h"
 #include "app/cli/steprunner.h"
-
+#include "app/common/unixsignals.h"
+#include "core/bytesize.h"
 #include "core/io/filediscovery.h"
 #include "core/io/netcdfwriter.h"
-#include "core/bytesize.h"
-#include "app/common/unixsignals.h"
+#include "net/session/experiment.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -24,6 +24,82 @@ namespace {
 void printError(const QString &message)
 {
     std::fprintf(stderr, "tessera-cli: %s\n", qPrintable(message));
+}
+
+// The options of `run` beside the cluster's.
+struct RunOptions
+{
+    QCommandLineOption files{QStringLiteral("files"), QStringLiteral("NetCDF files: a file, a folder or a glob. ") + fileDiscoveryRule(),
+                             QStringLiteral("PATH")};
+    QCommandLineOption variable{QStringLiteral("var"), QStringLiteral("Variable to load (group/var inside groups)."), QStringLiteral("NAME")};
+    QCommandLineOption name{QStringLiteral("name"), QStringLiteral("Name of the loaded array (default x)."), QStringLiteral("NAME"),
+                            QStringLiteral("x")};
+    QCommandLineOption load{QStringLiteral("load"),
+                            QStringLiteral("head: this program reads the files and sends the blocks; workers: each worker reads its "
+                                           "own files from a shared path (default for --local)."),
+                            QStringLiteral("head|workers")};
+    QCommandLineOption blocksPerFile{QStringLiteral("blocks-per-file"), QStringLiteral("Split each file into N blocks (default 1)."),
+                                     QStringLiteral("N"), QStringLiteral("1")};
+    QCommandLineOption experiment{QStringLiteral("experiment"),
+                                  QStringLiteral("Run a saved experiment (the workbench's File > Save experiment): its load, then its "
+                                                 "statements, then any -e given here."),
+                                  QStringLiteral("FILE")};
+    QCommandLineOption expression{{QStringLiteral("e"), QStringLiteral("expression")}, QStringLiteral("Statement to evaluate; repeatable."),
+                                  QStringLiteral("EXPR")};
+    QCommandLineOption repeat{QStringLiteral("repeat"), QStringLiteral("Run each step K times and report the median (default 1)."),
+                              QStringLiteral("K"), QStringLiteral("1")};
+    QCommandLineOption json{QStringLiteral("json"), QStringLiteral("Also write the figures as JSON."), QStringLiteral("FILE")};
+    QCommandLineOption out{QStringLiteral("out"), QStringLiteral("Write each array result as a NetCDF file into DIR."), QStringLiteral("DIR")};
+
+    void addTo(QCommandLineParser &parser) const
+    {
+        parser.addOptions({files, variable, name, load, blocksPerFile, experiment, expression, repeat, json, out});
+    }
+};
+
+Result<LoadMode> loadMode(const QCommandLineParser &parser, const RunOptions &options, LoadMode fallback)
+{
+    if (!parser.isSet(options.load))
+        return fallback;
+    const QString mode = parser.value(options.load);
+    if (mode != QLatin1String("head") && mode != QLatin1String("workers"))
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("--load %1: use head or workers").arg(mode));
+    return mode == QLatin1String("head") ? LoadMode::Head : LoadMode::Workers;
+}
+
+// What to run: a saved experiment, or the load and statements the options name.
+Result<Experiment> experimentFrom(const QCommandLineParser &parser, const RunOptions &options, bool remote)
+{
+    Experiment experiment;
+    if (parser.isSet(options.experiment)) {
+        if (parser.isSet(options.files) || parser.isSet(options.variable))
+            return makeError(ErrorCode::InvalidArgument, QStringLiteral("--experiment brings its own files and variable; drop --files and --var"));
+        Result<Experiment> opened = openExperiment(parser.value(options.experiment));
+        TESSERA_RETURN_IF_ERROR(opened);
+        experiment = std::move(*opened);
+        if (experiment.load) {
+            Result<LoadMode> mode = loadMode(parser, options, experiment.load->mode);
+            TESSERA_RETURN_IF_ERROR(mode);
+            experiment.load->mode = *mode;
+        }
+    } else {
+        if (!parser.isSet(options.files) || !parser.isSet(options.variable))
+            return makeError(ErrorCode::InvalidArgument, QStringLiteral("run needs --files PATH and --var NAME, or --experiment FILE; "
+                                                                        "see tessera-cli run --help"));
+        LoadRequest request;
+        request.name = parser.value(options.name);
+        request.variable = parser.value(options.variable);
+        request.blocksPerFile = std::max(1, parser.value(options.blocksPerFile).toInt());
+        Result<LoadMode> mode = loadMode(parser, options, remote ? LoadMode::Head : LoadMode::Workers);
+        TESSERA_RETURN_IF_ERROR(mode);
+        request.mode = *mode;
+        Result<QStringList> files = discoverFiles(parser.value(options.files));
+        TESSERA_RETURN_IF_ERROR(files);
+        request.files = *files;
+        experiment.load = request;
+    }
+    experiment.statements << parser.values(options.expression);
+    return experiment;
 }
 
 Status writeJson(const QString &path, const std::vector<StepRecord> &steps)
@@ -59,6 +135,45 @@ Status writeResults(const QString &directory, const std::vector<StepRecord> &ste
     return Status::ok();
 }
 
+Result<StepRecord> runLoad(ClusterSession &session, const LoadRequest &request, int repeats)
+{
+    const QString mode = request.mode == LoadMode::Head ? QStringLiteral("head") : QStringLiteral("workers");
+    Result<StepRecord> step = runStep(QStringLiteral("load %1 (%2, %3 files)").arg(request.variable, mode).arg(request.files.size()), repeats, [&] {
+        session.removeArray(request.name);
+        return session.load(request);
+    });
+    TESSERA_RETURN_IF_ERROR(step);
+    const ArrayInfo *loaded = session.array(request.name);
+    std::fprintf(stderr, "%s = %s float64 (%s), %lld blocks on %zu workers\n", qPrintable(request.name),
+                 qPrintable(shapeToString(loaded->meta.shape)), qPrintable(formatBytes(loaded->meta.byteSize())),
+                 static_cast<long long>(loaded->layout.chunks.blockCount()), session.workers().size());
+    return step;
+}
+
+// The load, then every statement; a failed statement is reported and the rest still run.
+int runExperiment(ClusterSession &session, const Experiment &experiment, int repeats, std::vector<StepRecord> &steps)
+{
+    if (experiment.load) {
+        Result<StepRecord> loaded = runLoad(session, *experiment.load, repeats);
+        if (!loaded.isOk()) {
+            printError(loaded.status().message());
+            return 1;
+        }
+        steps.push_back(std::move(*loaded));
+    }
+    int exitCode = 0;
+    for (const QString &text : experiment.statements) {
+        Result<StepRecord> step = runStep(text, repeats, [&] { return session.evaluate(text); });
+        if (!step.isOk()) {
+            printError(QStringLiteral("%1: %2").arg(text, step.status().message()));
+            exitCode = 1;
+            continue;
+        }
+        steps.push_back(std::move(*step));
+    }
+    return exitCode;
+}
+
 } // namespace
 
 int runCommand(const QStringList &arguments)
@@ -71,52 +186,22 @@ int runCommand(const QStringList &arguments)
     parser.addHelpOption();
     ClusterOptions clusterOptions;
     clusterOptions.addTo(parser);
-    QCommandLineOption files(QStringLiteral("files"), QStringLiteral("NetCDF files: a file, a folder or a glob. ") + fileDiscoveryRule(), QStringLiteral("PATH"));
-    QCommandLineOption variable(QStringLiteral("var"), QStringLiteral("Variable to load (group/var inside groups)."), QStringLiteral("NAME"));
-    QCommandLineOption name(QStringLiteral("name"), QStringLiteral("Name of the loaded array (default x)."), QStringLiteral("NAME"), QStringLiteral("x"));
-    QCommandLineOption load(QStringLiteral("load"),
-                            QStringLiteral("head: this program reads the files and sends the blocks; workers: each worker reads its "
-                                           "own files from a shared path (default for --local)."),
-                            QStringLiteral("head|workers"));
-    QCommandLineOption blocksPerFile(QStringLiteral("blocks-per-file"), QStringLiteral("Split each file into N blocks (default 1)."),
-                                     QStringLiteral("N"), QStringLiteral("1"));
-    QCommandLineOption expression({QStringLiteral("e"), QStringLiteral("expression")}, QStringLiteral("Statement to evaluate; repeatable."),
-                                  QStringLiteral("EXPR"));
-    QCommandLineOption repeat(QStringLiteral("repeat"), QStringLiteral("Run each step K times and report the median (default 1)."),
-                              QStringLiteral("K"), QStringLiteral("1"));
-    QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Also write the figures as JSON."), QStringLiteral("FILE"));
-    QCommandLineOption out(QStringLiteral("out"), QStringLiteral("Write each array result as a NetCDF file into DIR."), QStringLiteral("DIR"));
-    parser.addOptions({files, variable, name, load, blocksPerFile, expression, repeat, json, out});
+    RunOptions options;
+    options.addTo(parser);
     parser.process(arguments);
 
-    if (!parser.isSet(files) || !parser.isSet(variable)) {
-        printError(QStringLiteral("run needs --files GLOB and --var NAME; see tessera-cli run --help"));
-        return 2;
-    }
     bool ok = true;
-    const int repeats = parser.value(repeat).toInt(&ok);
+    const int repeats = parser.value(options.repeat).toInt(&ok);
     if (!ok || repeats < 1) {
-        printError(QStringLiteral("--repeat %1 is not a positive number").arg(parser.value(repeat)));
+        printError(QStringLiteral("--repeat %1 is not a positive number").arg(parser.value(options.repeat)));
         return 2;
     }
-    LoadRequest request;
-    request.name = parser.value(name);
-    request.variable = parser.value(variable);
-    request.blocksPerFile = std::max(1, parser.value(blocksPerFile).toInt());
     const bool remote = parser.isSet(clusterOptions.connect) || parser.isSet(clusterOptions.listen);
-    const QString mode = parser.isSet(load) ? parser.value(load) : (remote ? QStringLiteral("head") : QStringLiteral("workers"));
-    if (mode != QLatin1String("head") && mode != QLatin1String("workers")) {
-        printError(QStringLiteral("--load %1: use head or workers").arg(mode));
-        return 2;
+    const Result<Experiment> experiment = experimentFrom(parser, options, remote);
+    if (!experiment.isOk()) {
+        printError(experiment.status().message());
+        return experiment.status().code() == ErrorCode::InvalidArgument ? 2 : 1;
     }
-    request.mode = mode == QLatin1String("head") ? LoadMode::Head : LoadMode::Workers;
-
-    auto expanded = discoverFiles(parser.value(files));
-    if (!expanded.isOk()) {
-        printError(expanded.status().message());
-        return 1;
-    }
-    request.files = *expanded;
 
     // Local workers stop when this function returns, on Ctrl-C too (the signal ends the wait).
     LocalCluster local;
@@ -128,49 +213,20 @@ int runCommand(const QStringList &arguments)
         std::_Exit(130);
     });
     QObject::connect(&session, &ClusterSession::workerLost, &session, [](int, const QString &message) { printError(message); });
-
     if (Status status = setUpCluster(parser, clusterOptions, 2, local, session); !status.isOk()) {
         printError(status.message());
         return 1;
     }
 
     std::vector<StepRecord> steps;
-    auto loadStep = runStep(QStringLiteral("load %1 (%2, %3 files)").arg(request.variable, mode).arg(request.files.size()), repeats, [&] {
-        session.removeArray(request.name);
-        return session.load(request);
-    });
-    if (!loadStep.isOk()) {
-        printError(loadStep.status().message());
-        return 1;
-    }
-    const ArrayInfo *loaded = session.array(request.name);
-    std::fprintf(stderr, "%s = %s float64 (%s), %lld blocks on %zu workers\n", qPrintable(request.name), qPrintable(shapeToString(loaded->meta.shape)),
-                 qPrintable(formatBytes(loaded->meta.byteSize())), static_cast<long long>(loaded->layout.chunks.blockCount()),
-                 session.workers().size());
-    steps.push_back(std::move(*loadStep));
-
-    int exitCode = 0;
-    for (const QString &text : parser.values(expression)) {
-        auto step = runStep(text, repeats, [&] { return session.evaluate(text); });
-        if (!step.isOk()) {
-            printError(QStringLiteral("%1: %2").arg(text, step.status().message()));
-            exitCode = 1;
-            continue; // the session keeps working: later statements still run
-        }
-        steps.push_back(std::move(*step));
-    }
+    int exitCode = runExperiment(session, *experiment, repeats, steps);
     std::fputs(qPrintable(formatTable(steps)), stdout);
     std::fflush(stdout);
-
-    if (parser.isSet(json)) {
-        if (Status status = writeJson(parser.value(json), steps); !status.isOk()) {
-            printError(status.message());
-            exitCode = 1;
-        }
-    }
-    if (parser.isSet(out)) {
-        if (Status status = writeResults(parser.value(out), steps); !status.isOk()) {
-            printError(status.message());
+    const Status json = parser.isSet(options.json) ? writeJson(parser.value(options.json), steps) : Status::ok();
+    const Status out = parser.isSet(options.out) ? writeResults(parser.value(options.out), steps) : Status::ok();
+    for (const Status &written : {json, out}) {
+        if (!written.isOk()) {
+            printError(written.message());
             exitCode = 1;
         }
     }

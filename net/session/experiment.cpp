@@ -13,7 +13,8 @@
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
-using namespace tessera;
+
+namespace tessera {
 
 namespace
 {
@@ -262,3 +263,5 @@ void ExperimentRunner::finish(const Status &status)
     m_running = false;
     Q_EMIT finished(status);
 }
+
+} // namespace tessera

@@ -14,6 +14,8 @@
 
 class QJsonObject;
 
+namespace tessera {
+
 // The timings of one run of an experiment, as the Timings view compares them.
 struct TimingRun
 {
@@ -73,3 +75,5 @@ private:
     bool m_cancelled = false;
     QPointer<tessera::Operation> m_current;
 };
+
+} // namespace tessera

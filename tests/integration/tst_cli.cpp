@@ -6,6 +6,7 @@
 #include "sessionhelpers.h"
 
 #include "core/io/sampledata.h"
+#include "net/session/experiment.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -58,6 +59,7 @@ private Q_SLOTS:
     void runWritesJsonAndNetcdfThatMatchTheFiles();
     void headLoadAndRepeats();
     void failingStatementKeepsTheOthers();
+    void runsASavedExperiment();
     void sampleDataCommand();
     void helpOfEveryCommand_data();
     void helpOfEveryCommand();
@@ -243,6 +245,44 @@ void TestCli::failingStatementKeepsTheOthers()
     QVERIFY2(run.err.contains(u"x.mean(axis=5)"_s) && run.err.contains(u"axis 5"_s), qPrintable(describe(run)));
     QVERIFY2(run.out.contains(QString::number(reference::reduce(m_x, Reduce::Min, {0, 1, 2}).scalar(), 'g', 17)),
              qPrintable(u"later statements still run:\n"_s + describe(run)));
+}
+
+void TestCli::runsASavedExperiment()
+{
+    // As the workbench saves it: the load with its layout, then the statements.
+    Experiment experiment;
+    LoadRequest request;
+    request.name = u"t"_s;
+    request.files = m_files;
+    request.variable = u"t2m"_s;
+    request.mode = LoadMode::Head;
+    request.blocksPerFile = 2;
+    experiment.load = request;
+    experiment.statements = QStringList{u"t.sum()"_s, u"m = t.mean(axis=0)"_s};
+    const QString file = m_dir.filePath(u"saved.json"_s);
+    QVERIFY(saveExperiment(file, experiment).isOk());
+
+    const QString json = m_dir.filePath(u"experiment-run.json"_s);
+    const CliRun run = runCli({u"run"_s, u"--local"_s, u"2"_s, u"--experiment"_s, file, u"-e"_s, u"m.max()"_s, u"--json"_s, json});
+    QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
+    QFile written(json);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    const QJsonArray steps = QJsonDocument::fromJson(written.readAll()).object().value(u"steps"_s).toArray();
+    QCOMPARE(steps.size(), 4); // the load, two saved statements, one more from -e
+    QVERIFY2(steps[0].toObject().value(u"step"_s).toString().contains(u"head"_s), "the experiment's load mode is kept");
+    QCOMPARE(steps[0].toObject().value(u"tasks"_s).toInt(), 2 * int(m_files.size()));
+    QCOMPARE(steps[1].toObject().value(u"result"_s).toObject().value(u"scalar"_s).toDouble(),
+             reference::reduce(m_x, Reduce::Sum, {0, 1, 2}).scalar());
+    const Ref mean = reference::reduce(m_x, Reduce::Mean, {0});
+    QCOMPARE(steps[3].toObject().value(u"result"_s).toObject().value(u"scalar"_s).toDouble(),
+             *std::max_element(mean.values.begin(), mean.values.end()));
+
+    const CliRun both = runCli({u"run"_s, u"--local"_s, u"1"_s, u"--experiment"_s, file, u"--files"_s, glob(), u"--var"_s, u"t2m"_s});
+    QCOMPARE(both.exitCode, 2);
+    QVERIFY2(both.err.contains(u"--experiment brings its own files"_s), qPrintable(describe(both)));
+    const CliRun missing = runCli({u"run"_s, u"--local"_s, u"1"_s, u"--experiment"_s, m_dir.filePath(u"none.json"_s)});
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY2(missing.err.contains(u"none.json"_s), qPrintable(describe(missing)));
 }
 
 void TestCli::sampleDataCommand()
