@@ -1,19 +1,17 @@
 #include "app/cli/benchcommand.h"
 
-#include "app/cli/clustersetup.h"
 #include "app/cli/machinelimits.h"
 #include "app/cli/steprunner.h"
-
-#include "core/io/sampledata.h"
-#include "core/bytesize.h"
 #include "app/common/unixsignals.h"
+#include "core/bytesize.h"
+#include "core/io/sampledata.h"
+#include "net/session/localcluster.h"
 
 #include <QCommandLineParser>
-#include <QDir>
+#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QEventLoop>
 #include <QStandardPaths>
 #include <QTimer>
 
@@ -22,18 +20,15 @@
 namespace tessera::cli {
 namespace {
 
-// Resident memory of a process, from /proc.
-std::int64_t residentBytes(qint64 processId)
+struct BenchSettings
 {
-    QFile status(QStringLiteral("/proc/%1/status").arg(processId));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').front().toLongLong() * 1024;
-    }
-    return -1;
-}
+    SampleDataOptions sample;
+    int workers = 2;
+    int threadsPerWorker = 1;
+    int repeats = 3;
+    QString directory;
+    QString jsonPath; // empty: no JSON
+};
 
 struct BenchRow
 {
@@ -41,6 +36,125 @@ struct BenchRow
     double limitSeconds = 0;
     QString limitBasis;
 };
+
+// One seed statement and the machine limit it is held against.
+struct SeedStep
+{
+    QString text;
+    double limitSeconds;
+    QString basis;
+};
+
+Result<BenchSettings> parseBench(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "The seed experiment (a stack of daily ERA-Interim-like files; head and worker loads; x[0,0,0], x[100,:,:], x.sum(), "
+        "x.mean(axis=(1,2)), x.mean(axis=0), y = x - x.mean(), x.std(axis=0)) on local workers, each step beside this "
+        "machine's limits measured in the same run: memory bandwidth, loopback TCP bandwidth and round trip."));
+    parser.addHelpOption();
+    const QCommandLineOption local(QStringLiteral("local"), QStringLiteral("Local workers (default 2)."), QStringLiteral("N"), QStringLiteral("2"));
+    const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Threads per worker (default 1)."), QStringLiteral("T"),
+                                     QStringLiteral("1"));
+    const QCommandLineOption days(QStringLiteral("days"), QStringLiteral("Days of sample data (default 90: 3.0 GB as float64)."),
+                                  QStringLiteral("D"), QStringLiteral("90"));
+    const QCommandLineOption grid(QStringLiteral("grid"), QStringLiteral("Grid spacing in degrees (default 0.25)."), QStringLiteral("DEG"),
+                                  QStringLiteral("0.25"));
+    const QCommandLineOption repeat(QStringLiteral("repeat"), QStringLiteral("Runs per step; the median is reported (default 3)."),
+                                    QStringLiteral("K"), QStringLiteral("3"));
+    const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("Folder for the sample data (default: the user cache folder)."),
+                                  QStringLiteral("DIR"));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Also write the figures as JSON."), QStringLiteral("FILE"));
+    parser.addOptions({local, threads, days, grid, repeat, data, json});
+    parser.process(arguments);
+
+    BenchSettings settings;
+    settings.sample.days = parser.value(days).toInt();
+    settings.sample.gridDegrees = parser.value(grid).toDouble();
+    settings.workers = parser.value(local).toInt();
+    settings.threadsPerWorker = parser.value(threads).toInt();
+    settings.repeats = parser.value(repeat).toInt();
+    if (settings.sample.days < 1 || settings.sample.gridDegrees <= 0 || settings.workers < 1 || settings.threadsPerWorker < 1
+        || settings.repeats < 1)
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("--days, --grid, --local, --threads and --repeat take positive numbers"));
+    settings.directory = parser.isSet(data) ? parser.value(data)
+                                            : QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation)
+                                                  + QStringLiteral("/tessera/sample-%1d-%2").arg(settings.sample.days).arg(settings.sample.gridDegrees);
+    settings.jsonPath = parser.value(json);
+    return settings;
+}
+
+MachineLimits measureAndPrintLimits()
+{
+    std::fprintf(stderr, "measuring this machine's limits...\n");
+    const MachineLimits limits = measureMachineLimits();
+    std::printf("machine: memory read %.1f GB/s, write %.1f GB/s, first touch of fresh pages %.2f GB/s (one thread); "
+                "loopback TCP %.2f GB/s, round trip %.1f us\n",
+                limits.memoryReadBytesPerSecond / 1e9, limits.memoryWriteBytesPerSecond / 1e9, limits.freshMemoryBytesPerSecond / 1e9,
+                limits.loopbackBytesPerSecond / 1e9, limits.loopbackRoundTripSeconds * 1e6);
+    return limits;
+}
+
+Status runLoads(ClusterSession &session, LoadRequest &request, const MachineLimits &limits, int workers, int repeats,
+                std::vector<BenchRow> &rows)
+{
+    for (const LoadMode mode : {LoadMode::Head, LoadMode::Workers}) {
+        request.mode = mode;
+        const QString label = mode == LoadMode::Head ? QStringLiteral("load (head)") : QStringLiteral("load (workers)");
+        Result<StepRecord> step = runStep(label, repeats, [&] {
+            session.removeArray(request.name);
+            return session.load(request);
+        });
+        TESSERA_RETURN_IF_ERROR(step);
+        const double bytes = double(session.array(request.name)->meta.byteSize());
+        BenchRow row{std::move(*step), 0, {}};
+        if (mode == LoadMode::Head) {
+            row.limitSeconds = bytes / limits.loopbackBytesPerSecond;
+            row.limitBasis = QStringLiteral("bytes / loopback bandwidth");
+        } else {
+            row.limitSeconds = bytes / (limits.memoryWriteBytesPerSecond * workers);
+            row.limitBasis = QStringLiteral("bytes / (memory write bandwidth x workers)");
+        }
+        rows.push_back(std::move(row));
+    }
+    return Status::ok();
+}
+
+std::vector<SeedStep> seedSteps(const ArrayInfo &x, const MachineLimits &limits, const BenchSettings &settings)
+{
+    const double arrayBytes = double(x.meta.byteSize());
+    const std::int64_t plane = std::min<std::int64_t>(100, x.meta.shape[0] - 1);
+    const double planeBytes = arrayBytes / double(x.meta.shape[0]);
+    const double threads = double(settings.workers) * settings.threadsPerWorker;
+    const double readSeconds = arrayBytes / (limits.memoryReadBytesPerSecond * threads);
+    const QString readBasis = QStringLiteral("bytes / (read bandwidth x threads)");
+    return {
+        {QStringLiteral("x[0,0,0]"), limits.loopbackRoundTripSeconds, QStringLiteral("one loopback round trip")},
+        {QStringLiteral("x[%1,:,:]").arg(plane), planeBytes / limits.loopbackBytesPerSecond, QStringLiteral("plane / loopback bandwidth")},
+        {QStringLiteral("x.sum()"), readSeconds, readBasis},
+        {QStringLiteral("x.mean(axis=(1,2))"), readSeconds, readBasis},
+        {QStringLiteral("x.mean(axis=0)"), readSeconds, readBasis},
+        {QStringLiteral("y = x - x.mean()"), 2 * readSeconds + arrayBytes / (limits.memoryWriteBytesPerSecond * threads),
+         QStringLiteral("2 reads + 1 write of the array")},
+        {QStringLiteral("x.std(axis=0)"), readSeconds, readBasis},
+    };
+}
+
+Status runStatements(ClusterSession &session, const std::vector<SeedStep> &steps, int repeats, std::vector<BenchRow> &rows)
+{
+    for (const SeedStep &statement : steps) {
+        // Like the Dask script, an assigned result is dropped after each run (untimed).
+        const QString assigned = statement.text.contains(QLatin1Char('=')) ? statement.text.section(QLatin1Char('='), 0, 0).trimmed() : QString();
+        Result<StepRecord> step = runStep(statement.text, repeats, [&] { return session.evaluate(statement.text); }, [&] {
+            if (!assigned.isEmpty())
+                session.removeArray(assigned);
+        });
+        if (!step.isOk())
+            return step.status().withContext(statement.text);
+        rows.push_back({std::move(*step), statement.limitSeconds, statement.basis});
+    }
+    return Status::ok();
+}
 
 void printRows(const std::vector<BenchRow> &rows)
 {
@@ -56,146 +170,23 @@ void printRows(const std::vector<BenchRow> &rows)
     std::fflush(stdout);
 }
 
-} // namespace
-
-int benchCommand(const QStringList &arguments)
+// Resident memory of a process, from /proc.
+std::int64_t residentBytes(qint64 processId)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "The seed experiment (a stack of daily ERA-Interim-like files; head and worker loads; x[0,0,0], x[100,:,:], x.sum(), "
-        "x.mean(axis=(1,2)), x.mean(axis=0), y = x - x.mean(), x.std(axis=0)) on local workers, each step beside this "
-        "machine's limits measured in the same run: memory bandwidth, loopback TCP bandwidth and round trip."));
-    parser.addHelpOption();
-    QCommandLineOption local(QStringLiteral("local"), QStringLiteral("Local workers (default 2)."), QStringLiteral("N"), QStringLiteral("2"));
-    QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Threads per worker (default 1)."), QStringLiteral("T"), QStringLiteral("1"));
-    QCommandLineOption days(QStringLiteral("days"), QStringLiteral("Days of sample data (default 90: 3.0 GB as float64)."), QStringLiteral("D"),
-                            QStringLiteral("90"));
-    QCommandLineOption grid(QStringLiteral("grid"), QStringLiteral("Grid spacing in degrees (default 0.25)."), QStringLiteral("DEG"),
-                            QStringLiteral("0.25"));
-    QCommandLineOption repeat(QStringLiteral("repeat"), QStringLiteral("Runs per step; the median is reported (default 3)."), QStringLiteral("K"),
-                              QStringLiteral("3"));
-    QCommandLineOption data(QStringLiteral("data"), QStringLiteral("Folder for the sample data (default: the user cache folder)."),
-                            QStringLiteral("DIR"));
-    QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Also write the figures as JSON."), QStringLiteral("FILE"));
-    parser.addOptions({local, threads, days, grid, repeat, data, json});
-    parser.process(arguments);
-
-    SampleDataOptions sample;
-    sample.days = parser.value(days).toInt();
-    sample.gridDegrees = parser.value(grid).toDouble();
-    const int workers = parser.value(local).toInt();
-    const int threadsPerWorker = parser.value(threads).toInt();
-    const int repeats = parser.value(repeat).toInt();
-    if (sample.days < 1 || sample.gridDegrees <= 0 || workers < 1 || threadsPerWorker < 1 || repeats < 1) {
-        std::fprintf(stderr, "tessera-cli: --days, --grid, --local, --threads and --repeat take positive numbers\n");
-        return 2;
+    QFile status(QStringLiteral("/proc/%1/status").arg(processId));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').front().toLongLong() * 1024;
     }
-    const QString directory = parser.isSet(data) ? parser.value(data)
-                                                 : QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation)
-                                                       + QStringLiteral("/tessera/sample-%1d-%2").arg(sample.days).arg(sample.gridDegrees);
+    return -1;
+}
 
-    std::fprintf(stderr, "measuring this machine's limits...\n");
-    const MachineLimits limits = measureMachineLimits();
-    std::printf("machine: memory read %.1f GB/s, write %.1f GB/s, first touch of fresh pages %.2f GB/s (one thread); "
-                "loopback TCP %.2f GB/s, round trip %.1f us\n",
-                limits.memoryReadBytesPerSecond / 1e9, limits.memoryWriteBytesPerSecond / 1e9, limits.freshMemoryBytesPerSecond / 1e9,
-                limits.loopbackBytesPerSecond / 1e9, limits.loopbackRoundTripSeconds * 1e6);
-
-    std::fprintf(stderr, "sample data in %s\n", qPrintable(directory));
-    auto files = writeSampleData(directory, sample, [](int done, int total) { std::fprintf(stderr, "\r%d/%d files", done, total); });
-    std::fprintf(stderr, "\n");
-    if (!files.isOk()) {
-        std::fprintf(stderr, "tessera-cli: %s\n", qPrintable(files.status().message()));
-        return 1;
-    }
-
-    LocalCluster cluster;
-    ClusterSession session;
-    UnixSignals unixSignals;
-    QObject::connect(&unixSignals, &UnixSignals::interrupted, &session, [&] {
-        cluster.stop();
-        std::_Exit(130);
-    });
-    LocalClusterOptions clusterOptions;
-    clusterOptions.workers = workers;
-    clusterOptions.threadsPerWorker = threadsPerWorker;
-    Status status = waitForOperation(session.connectToLocalCluster(&cluster, clusterOptions));
-    if (!status.isOk()) {
-        std::fprintf(stderr, "tessera-cli: %s\n", qPrintable(status.message()));
-        return 1;
-    }
-
-    LoadRequest request;
-    request.files = *files;
-    request.variable = QStringLiteral("t2m");
-    std::vector<BenchRow> rows;
-    const double computeRate = limits.memoryReadBytesPerSecond * workers * threadsPerWorker;
-
-    auto runLoad = [&](LoadMode mode, const QString &label) -> Status {
-        request.mode = mode;
-        auto step = runStep(label, repeats, [&] {
-            session.removeArray(request.name);
-            return session.load(request);
-        });
-        TESSERA_RETURN_IF_ERROR(step);
-        const double bytes = double(session.array(request.name)->meta.byteSize());
-        BenchRow row{std::move(*step), 0, {}};
-        if (mode == LoadMode::Head) {
-            row.limitSeconds = bytes / limits.loopbackBytesPerSecond;
-            row.limitBasis = QStringLiteral("bytes / loopback bandwidth");
-        } else {
-            row.limitSeconds = bytes / (limits.memoryWriteBytesPerSecond * workers);
-            row.limitBasis = QStringLiteral("bytes / (memory write bandwidth x workers)");
-        }
-        rows.push_back(std::move(row));
-        return Status::ok();
-    };
-    if (Status loaded = runLoad(LoadMode::Head, QStringLiteral("load (head)")); !loaded.isOk()) {
-        std::fprintf(stderr, "tessera-cli: %s\n", qPrintable(loaded.message()));
-        return 1;
-    }
-    if (Status loaded = runLoad(LoadMode::Workers, QStringLiteral("load (workers)")); !loaded.isOk()) {
-        std::fprintf(stderr, "tessera-cli: %s\n", qPrintable(loaded.message()));
-        return 1;
-    }
-    const ArrayInfo *x = session.array(request.name);
-    const double arrayBytes = double(x->meta.byteSize());
-    const std::int64_t plane = std::min<std::int64_t>(100, x->meta.shape[0] - 1);
-    const double planeBytes = arrayBytes / double(x->meta.shape[0]);
-
-    struct Statement
-    {
-        QString text;
-        double limitSeconds;
-        QString basis;
-    };
-    const std::vector<Statement> statements{
-        {QStringLiteral("x[0,0,0]"), limits.loopbackRoundTripSeconds, QStringLiteral("one loopback round trip")},
-        {QStringLiteral("x[%1,:,:]").arg(plane), planeBytes / limits.loopbackBytesPerSecond, QStringLiteral("plane / loopback bandwidth")},
-        {QStringLiteral("x.sum()"), arrayBytes / computeRate, QStringLiteral("bytes / (read bandwidth x threads)")},
-        {QStringLiteral("x.mean(axis=(1,2))"), arrayBytes / computeRate, QStringLiteral("bytes / (read bandwidth x threads)")},
-        {QStringLiteral("x.mean(axis=0)"), arrayBytes / computeRate, QStringLiteral("bytes / (read bandwidth x threads)")},
-        {QStringLiteral("y = x - x.mean()"), 2 * arrayBytes / computeRate + arrayBytes / (limits.memoryWriteBytesPerSecond * workers * threadsPerWorker),
-         QStringLiteral("2 reads + 1 write of the array")},
-        {QStringLiteral("x.std(axis=0)"), arrayBytes / computeRate, QStringLiteral("bytes / (read bandwidth x threads)")},
-    };
-    for (const Statement &statement : statements) {
-        // Like the Dask script, an assigned result is dropped after each run (untimed).
-        const QString assigned = statement.text.contains(QLatin1Char('=')) ? statement.text.section(QLatin1Char('='), 0, 0).trimmed() : QString();
-        auto step = runStep(statement.text, repeats, [&] { return session.evaluate(statement.text); }, [&] {
-            if (!assigned.isEmpty() && statement.text != statements.back().text)
-                session.removeArray(assigned);
-        });
-        if (!step.isOk()) {
-            std::fprintf(stderr, "tessera-cli: %s: %s\n", qPrintable(statement.text), qPrintable(step.status().message()));
-            return 1;
-        }
-        rows.push_back({std::move(*step), statement.limitSeconds, statement.basis});
-    }
-    printRows(rows);
-
-    // Resident memory against the bytes each worker holds (x and y), once idle workers have
-    // returned their pooled buffers (after 5 s).
+// Waits until idle workers have returned their pooled buffers (after 5 s) and every worker has
+// answered a status request.
+void settleWorkers(ClusterSession &session)
+{
     QEventLoop settle;
     QTimer::singleShot(6000, &settle, &QEventLoop::quit);
     settle.exec();
@@ -207,40 +198,98 @@ int benchCommand(const QStringList &arguments)
     });
     QTimer::singleShot(3000, &settle, &QEventLoop::quit);
     settle.exec();
+}
+
+// Resident memory against the bytes of blocks each worker holds (x).
+QJsonArray reportMemory(ClusterSession &session, const LocalCluster &cluster)
+{
+    settleWorkers(session);
     const std::vector<qint64> processIds = cluster.processIds();
-    QJsonArray memoryRows;
+    QJsonArray rows;
     for (const WorkerInfo &info : session.workers()) {
         const std::int64_t resident = residentBytes(processIds[std::size_t(info.index)]);
         const double allowed = 1.1 * double(info.memoryUsedBytes) + 50e6;
         std::printf("worker %s: resident %s for %s of blocks (target <= 1.1 x + 50 MB = %s): %s\n", qPrintable(info.name),
                     qPrintable(formatBytes(resident)), qPrintable(formatBytes(info.memoryUsedBytes)),
                     qPrintable(formatBytes(std::int64_t(allowed))), double(resident) <= allowed ? "ok" : "OVER");
-        memoryRows.append(QJsonObject{{QStringLiteral("worker"), info.name},
-                                      {QStringLiteral("residentBytes"), qint64(resident)},
-                                      {QStringLiteral("blockBytes"), qint64(info.memoryUsedBytes)}});
+        rows.append(QJsonObject{{QStringLiteral("worker"), info.name},
+                                {QStringLiteral("residentBytes"), qint64(resident)},
+                                {QStringLiteral("blockBytes"), qint64(info.memoryUsedBytes)}});
     }
+    return rows;
+}
 
-    if (parser.isSet(json)) {
-        QJsonArray steps;
-        for (const BenchRow &row : rows) {
-            QJsonObject object = row.step.toJson();
-            object[QStringLiteral("limitSeconds")] = row.limitSeconds;
-            object[QStringLiteral("ratio")] = row.limitSeconds > 0 ? row.step.medianSeconds() / row.limitSeconds : 0.0;
-            steps.append(object);
-        }
-        QJsonObject machine{{QStringLiteral("memoryReadBytesPerSecond"), limits.memoryReadBytesPerSecond},
-                            {QStringLiteral("memoryWriteBytesPerSecond"), limits.memoryWriteBytesPerSecond},
-                            {QStringLiteral("freshMemoryBytesPerSecond"), limits.freshMemoryBytesPerSecond},
-                            {QStringLiteral("loopbackBytesPerSecond"), limits.loopbackBytesPerSecond},
-                            {QStringLiteral("loopbackRoundTripSeconds"), limits.loopbackRoundTripSeconds}};
-        QFile file(parser.value(json));
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-            std::fprintf(stderr, "tessera-cli: cannot write %s\n", qPrintable(parser.value(json)));
-            return 1;
-        }
-        file.write(QJsonDocument(QJsonObject{{QStringLiteral("machine"), machine}, {QStringLiteral("steps"), steps},
-                                             {QStringLiteral("memory"), memoryRows}})
-                       .toJson());
+Status writeBenchJson(const QString &path, const MachineLimits &limits, const std::vector<BenchRow> &rows, const QJsonArray &memory)
+{
+    QJsonArray steps;
+    for (const BenchRow &row : rows) {
+        QJsonObject object = row.step.toJson();
+        object[QStringLiteral("limitSeconds")] = row.limitSeconds;
+        object[QStringLiteral("ratio")] = row.limitSeconds > 0 ? row.step.medianSeconds() / row.limitSeconds : 0.0;
+        steps.append(object);
+    }
+    const QJsonObject machine{{QStringLiteral("memoryReadBytesPerSecond"), limits.memoryReadBytesPerSecond},
+                              {QStringLiteral("memoryWriteBytesPerSecond"), limits.memoryWriteBytesPerSecond},
+                              {QStringLiteral("freshMemoryBytesPerSecond"), limits.freshMemoryBytesPerSecond},
+                              {QStringLiteral("loopbackBytesPerSecond"), limits.loopbackBytesPerSecond},
+                              {QStringLiteral("loopbackRoundTripSeconds"), limits.loopbackRoundTripSeconds}};
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return makeError(ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+    file.write(QJsonDocument(QJsonObject{{QStringLiteral("machine"), machine}, {QStringLiteral("steps"), steps},
+                                         {QStringLiteral("memory"), memory}})
+                   .toJson());
+    return Status::ok();
+}
+
+int fail(const Status &status, int exitCode = 1)
+{
+    std::fprintf(stderr, "tessera-cli: %s\n", qPrintable(status.message()));
+    return exitCode;
+}
+
+} // namespace
+
+int benchCommand(const QStringList &arguments)
+{
+    const Result<BenchSettings> settings = parseBench(arguments);
+    if (!settings.isOk())
+        return fail(settings.status(), 2);
+    const MachineLimits limits = measureAndPrintLimits();
+    std::fprintf(stderr, "sample data in %s\n", qPrintable(settings->directory));
+    const Result<QStringList> files = writeSampleData(settings->directory, settings->sample,
+                                                      [](int done, int total) { std::fprintf(stderr, "\r%d/%d files", done, total); });
+    std::fprintf(stderr, "\n");
+    if (!files.isOk())
+        return fail(files.status());
+
+    LocalCluster cluster;
+    ClusterSession session;
+    UnixSignals unixSignals;
+    QObject::connect(&unixSignals, &UnixSignals::interrupted, &session, [&] {
+        cluster.stop();
+        std::_Exit(130);
+    });
+    LocalClusterOptions clusterOptions;
+    clusterOptions.workers = settings->workers;
+    clusterOptions.threadsPerWorker = settings->threadsPerWorker;
+    if (Status connected = waitForOperation(session.connectToLocalCluster(&cluster, clusterOptions)); !connected.isOk())
+        return fail(connected);
+
+    LoadRequest request;
+    request.files = *files;
+    request.variable = QStringLiteral("t2m");
+    std::vector<BenchRow> rows;
+    if (Status loaded = runLoads(session, request, limits, settings->workers, settings->repeats, rows); !loaded.isOk())
+        return fail(loaded);
+    const std::vector<SeedStep> steps = seedSteps(*session.array(request.name), limits, *settings);
+    if (Status ran = runStatements(session, steps, settings->repeats, rows); !ran.isOk())
+        return fail(ran);
+    printRows(rows);
+    const QJsonArray memory = reportMemory(session, cluster);
+    if (!settings->jsonPath.isEmpty()) {
+        if (Status written = writeBenchJson(settings->jsonPath, limits, rows, memory); !written.isOk())
+            return fail(written);
     }
     return 0;
 }
