@@ -47,6 +47,15 @@ public:
     }
 
 private:
+    // Adjacent axes of one kind, with the product of their extents in each input.
+    struct AxisRun
+    {
+        bool reduced = false;
+        std::vector<std::int64_t> extents;
+    };
+    static std::vector<AxisRun> axisRuns(const std::vector<const NdArray *> &live, const std::vector<bool> &reduced);
+    void planStreams(const std::vector<AxisRun> &runs, std::size_t inputCount);
+
     template<class Accumulator>
     void runTiles(Accumulator &accumulator)
     {

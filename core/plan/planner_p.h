@@ -32,6 +32,12 @@ private:
     Result<NodeBlocks> planUnary(const Expr &expr);
     Result<NodeBlocks> planBinary(const Expr &expr);
     Result<NodeBlocks> planReduce(const Expr &expr);
+    struct Reduction; // plannerreduce.cpp
+    std::map<int, std::vector<int>> addPartials(Reduction &reduction, const BlockLayout &in, const BlockIndex &outIndex,
+                                                const std::map<int, std::vector<std::int64_t>> &byWorker,
+                                                const std::vector<int> &groupsOnWorker);
+    int addCombines(Reduction &reduction, const BlockIndex &outIndex, const std::map<int, std::vector<int>> &partialsByWorker);
+    TaskInput stateInput(int taskId) const;
 
     QString newNodePrefix() { return m_context.keyPrefix + QStringLiteral(".n") + QString::number(m_nodeCount++); }
     TaskInput inputFor(const BlockLayout &layout, std::int64_t flat, Region region = {}) const;

@@ -135,12 +135,23 @@ std::pair<std::int64_t, std::int64_t> BlockMapCanvas::gridCell(std::int64_t flat
 
 void BlockMapCanvas::relayout()
 {
+    double y = layoutLegend(margin);
+    y = layoutGrid(y);
+    y = layoutLanes(y);
+    const int height = int(std::ceil(y + margin));
+    if (height != m_contentHeight) {
+        m_contentHeight = height;
+        setMinimumHeight(height);
+        updateGeometry();
+    }
+}
+
+// A swatch and label per worker, flowing onto new lines as needed; returns where the next part starts.
+double BlockMapCanvas::layoutLegend(double y)
+{
     const QFontMetricsF metrics(font());
     const double lineHeight = metrics.height();
     const double width = std::max(1.0, double(this->width()) - 2 * margin);
-    double y = margin;
-
-    // Legend: a swatch and label per worker, flowing onto new lines as needed.
     m_legendEntries.clear();
     double x = margin;
     for (int worker = 0; worker < int(m_content.lanes.size()); ++worker) {
@@ -155,7 +166,15 @@ void BlockMapCanvas::relayout()
     m_legendRect = QRectF(margin, margin, width, m_legendEntries.empty() ? 0 : y + lineHeight - margin);
     y += m_legendEntries.empty() ? 0 : lineHeight + 12;
 
-    // (a) The chunk grid.
+    return y;
+}
+
+// (a) The chunk grid.
+double BlockMapCanvas::layoutGrid(double y)
+{
+    const QFontMetricsF metrics(font());
+    const double lineHeight = metrics.height();
+    const double width = std::max(1.0, double(this->width()) - 2 * margin);
     m_gridTitlePos = QPointF(margin, y + metrics.ascent());
     y += lineHeight + 4;
     std::int64_t rows = 0;
@@ -179,7 +198,16 @@ void BlockMapCanvas::relayout()
     }
     y += double(rows) * cellHeight + 16;
 
-    // (b) One lane per worker; widths on one bytes scale across lanes.
+    return y;
+}
+
+// (b) One lane per worker; widths on one bytes scale across lanes.
+double BlockMapCanvas::layoutLanes(double y)
+{
+    const QFontMetricsF metrics(font());
+    const double lineHeight = metrics.height();
+    const double width = std::max(1.0, double(this->width()) - 2 * margin);
+    const std::size_t blockCount = m_content.blockWorker.size();
     m_laneTitlePos = QPointF(margin, y + metrics.ascent());
     y += lineHeight + 6;
     const bool knownBytes = std::any_of(m_content.blockBytes.begin(), m_content.blockBytes.end(),
@@ -228,12 +256,7 @@ void BlockMapCanvas::relayout()
         }
         y += laneHeight + 4;
     }
-    const int height = int(std::ceil(y + margin));
-    if (height != m_contentHeight) {
-        m_contentHeight = height;
-        setMinimumHeight(height);
-        updateGeometry();
-    }
+    return y;
 }
 
 void BlockMapCanvas::resizeEvent(QResizeEvent *event)

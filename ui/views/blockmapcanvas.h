@@ -78,6 +78,9 @@ private:
     };
 
     void relayout();
+    double layoutLegend(double y);
+    double layoutGrid(double y);
+    double layoutLanes(double y);
     // The (row, column) of a block in the drawn grid and the grid's rows and columns.
     void gridPlacement(std::int64_t &rows, std::int64_t &columns) const;
     std::pair<std::int64_t, std::int64_t> gridCell(std::int64_t flat, std::int64_t columns) const;
