@@ -102,11 +102,4 @@ void tuneMalloc()
     ::mallopt(M_TRIM_THRESHOLD, 128 << 20);
 }
 
-std::size_t pooledBytes()
-{
-    Pool &p = pool();
-    std::lock_guard lock(p.mutex);
-    return p.pooled;
-}
-
 } // namespace tessera::blockallocator

@@ -23,7 +23,6 @@ void trimPool(std::size_t keepBytes);
 // Lets malloc keep socket buffers of up to 32 MiB in its heap for reuse instead of mapping fresh
 // pages for each message; every program calls this first thing in main().
 void tuneMalloc();
-std::size_t pooledBytes();
 
 } // namespace blockallocator
 } // namespace tessera

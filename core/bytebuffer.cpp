@@ -2,8 +2,6 @@
 
 #include "core/blockallocator.h"
 
-#include <cstring>
-
 namespace tessera {
 
 ByteBuffer ByteBuffer::allocate(std::int64_t size)
@@ -15,14 +13,6 @@ ByteBuffer ByteBuffer::allocate(std::int64_t size)
     auto *raw = static_cast<char *>(blockallocator::allocate(bytes));
     buffer.m_data = std::shared_ptr<char[]>(raw, [bytes](char *pointer) { blockallocator::release(pointer, bytes); });
     buffer.m_size = size;
-    return buffer;
-}
-
-ByteBuffer ByteBuffer::copyOf(QByteArrayView bytes)
-{
-    ByteBuffer buffer = allocate(bytes.size());
-    if (!bytes.isEmpty())
-        std::memcpy(buffer.data(), bytes.data(), std::size_t(bytes.size()));
     return buffer;
 }
 

@@ -16,7 +16,6 @@ public:
     ByteBuffer() = default;
     // Uninitialised; the caller fills all of it.
     static ByteBuffer allocate(std::int64_t size);
-    static ByteBuffer copyOf(QByteArrayView bytes);
 
     char *data() { return m_data.get(); }
     const char *data() const { return m_data.get(); }

@@ -43,14 +43,6 @@ bool StridedIndex::next()
     return false;
 }
 
-std::int64_t StridedIndex::positionCount() const
-{
-    std::int64_t count = 1;
-    for (std::int64_t extent : m_extents)
-        count *= extent;
-    return count;
-}
-
 std::vector<WalkAxis> collapseAxes(const std::vector<WalkAxis> &axes)
 {
     std::vector<WalkAxis> collapsed;

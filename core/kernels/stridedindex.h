@@ -20,7 +20,6 @@ public:
     bool next();
 
     std::int64_t offset(int stream = 0) const { return m_offsets[std::size_t(stream)]; }
-    std::int64_t positionCount() const;
 
 private:
     int m_streamCount;

@@ -183,12 +183,6 @@ void ConsoleWidget::addError(const QString &text, const QString &message)
         m_edit->setCursorPosition(std::max(0, match.captured(1).toInt() - 1));
 }
 
-void ConsoleWidget::clearResults()
-{
-    m_results->clear();
-    m_errorLabel->clear();
-}
-
 void ConsoleWidget::addEntry(const QString &text, const QString &resultText, const QString &wallTime, bool isError)
 {
     auto *item = new QTreeWidgetItem(m_results);

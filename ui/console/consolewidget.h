@@ -51,7 +51,6 @@ public:
     void addResult(const QString &statement, const tessera::EvaluationResult &result, double wallSeconds);
     // Shown in red in the list and under the line; the console stays usable.
     void addError(const QString &statement, const QString &message);
-    void clearResults();
 
     QTreeWidget *resultList() const { return m_results; }
     ExpressionEdit *expressionEdit() const { return m_edit; }
