@@ -36,6 +36,27 @@ Status numericOnly(const QString &path, const QString &variable, nc_type type)
                          path, variable, nc::typeName(type)));
 }
 
+// A numeric variable in a file that stays open while it is read. Caller holds netcdfMutex().
+struct OpenVariable
+{
+    nc::File file;
+    nc::VarRef ref;
+    nc::VarLayout layout;
+};
+
+Result<OpenVariable> openNumericVariable(const QString &path, const QString &variable)
+{
+    Result<nc::File> file = nc::File::open(path);
+    if (!file)
+        return file.status();
+    const Result<nc::VarRef> ref = nc::findVariable(*file, variable);
+    if (!ref)
+        return ref.status();
+    nc::VarLayout layout = nc::variableLayout(*ref);
+    TESSERA_RETURN_IF_ERROR(numericOnly(path, variable, layout.type));
+    return OpenVariable{std::move(*file), *ref, std::move(layout)};
+}
+
 } // namespace
 
 std::mutex &netcdfMutex()
@@ -78,14 +99,11 @@ Result<NdArray> readVariable(const QString &path, const QString &variable, std::
     nc::CfRules rules;
     try {
         const std::lock_guard lock(netcdfMutex());
-        Result<nc::File> file = nc::File::open(path);
-        if (!file)
-            return file.status();
-        const Result<nc::VarRef> ref = nc::findVariable(*file, variable);
-        if (!ref)
-            return ref.status();
-        const nc::VarLayout layout = nc::variableLayout(*ref);
-        TESSERA_RETURN_IF_ERROR(numericOnly(path, variable, layout.type));
+        Result<OpenVariable> opened = openNumericVariable(path, variable);
+        if (!opened)
+            return opened.status();
+        const nc::VarRef ref = opened->ref;
+        const nc::VarLayout &layout = opened->layout;
 
         Shape shape = layout.shape;
         std::vector<std::size_t> start(shape.size(), 0);
@@ -110,9 +128,9 @@ Result<NdArray> readVariable(const QString &path, const QString &variable, std::
             start.front() = std::size_t(firstStart);
             count.front() = std::size_t(wanted);
         }
-        rules = nc::cfRules(*ref);
+        rules = nc::cfRules(ref);
         array = NdArray(shape);
-        if (const int status = nc::readStored(*ref, layout.type, start, count, array); status != NC_NOERR) {
+        if (const int status = nc::readStored(ref, layout.type, start, count, array); status != NC_NOERR) {
             return makeError(ErrorCode::Io, u"%1: cannot read variable %2 (netCDF says: %3)"_s.arg(
                                                 path, variable, nc::errorText(status)));
         }
@@ -128,23 +146,20 @@ Result<VariableProbe> probeVariable(const QString &path, const QString &variable
 {
     try {
         const std::lock_guard lock(netcdfMutex());
-        Result<nc::File> file = nc::File::open(path);
-        if (!file)
-            return file.status();
-        const Result<nc::VarRef> ref = nc::findVariable(*file, variable);
-        if (!ref)
-            return ref.status();
-        const nc::VarLayout layout = nc::variableLayout(*ref);
-        TESSERA_RETURN_IF_ERROR(numericOnly(path, variable, layout.type));
+        Result<OpenVariable> opened = openNumericVariable(path, variable);
+        if (!opened)
+            return opened.status();
+        const nc::VarRef ref = opened->ref;
+        const nc::VarLayout &layout = opened->layout;
         VariableProbe probe;
         probe.storageType = nc::typeName(layout.type);
         ArrayMeta &meta = probe.meta;
         meta.name = variable;
         meta.shape = layout.shape;
-        meta.units = nc::textAttribute(*ref, "units");
-        meta.longName = nc::textAttribute(*ref, "long_name");
+        meta.units = nc::textAttribute(ref, "units");
+        meta.longName = nc::textAttribute(ref, "long_name");
         for (std::size_t dim = 0; dim < layout.shape.size(); ++dim) {
-            meta.axes.push_back(axisFor(ref->group, layout.dimNames[dim], layout.shape[dim],
+            meta.axes.push_back(axisFor(ref.group, layout.dimNames[dim], layout.shape[dim],
                                         allAxisValues || dim == 0));
         }
         return probe;
