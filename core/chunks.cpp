@@ -115,9 +115,9 @@ QString Chunks::describe() const
     QStringList axes;
     for (const auto &axisExtents : m_extents) {
         // Uniform: equal chunks, the last one possibly shorter (never longer).
-        const bool uniform = !axisExtents.empty() && axisExtents.back() <= axisExtents.front()
-            && std::all_of(axisExtents.begin(), axisExtents.end() - 1,
-                           [&](std::int64_t e) { return e == axisExtents.front(); });
+        const bool uniform =
+            !axisExtents.empty() && axisExtents.back() <= axisExtents.front()
+            && std::all_of(axisExtents.begin(), axisExtents.end() - 1, [&](std::int64_t e) { return e == axisExtents.front(); });
         if (axisExtents.size() == 1)
             axes << QString::number(axisExtents.front());
         else if (uniform)

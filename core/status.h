@@ -59,8 +59,15 @@ template <typename T>
 class Result
 {
 public:
-    Result(T value) : m_value(std::move(value)) {}
-    Result(Status status) : m_value(std::move(status)) { Q_ASSERT(!std::get<Status>(m_value).isOk()); }
+    Result(T value)
+        : m_value(std::move(value))
+    {
+    }
+    Result(Status status)
+        : m_value(std::move(status))
+    {
+        Q_ASSERT(!std::get<Status>(m_value).isOk());
+    }
 
     bool isOk() const { return std::holds_alternative<T>(m_value); }
     explicit operator bool() const { return isOk(); }
@@ -82,9 +89,9 @@ private:
 } // namespace tessera
 
 // Early return of a failed Status or Result from a function returning Status or Result.
-#define TESSERA_RETURN_IF_ERROR(expr)                                                              \
-    do {                                                                                           \
-        auto tesseraStatus_ = (expr);                                                              \
-        if (!tesseraStatus_.isOk())                                                                \
-            return tesseraStatus_.status();                                                        \
+#define TESSERA_RETURN_IF_ERROR(expr)                                                                                            \
+    do {                                                                                                                         \
+        auto tesseraStatus_ = (expr);                                                                                            \
+        if (!tesseraStatus_.isOk())                                                                                              \
+            return tesseraStatus_.status();                                                                                      \
     } while (false)

@@ -53,18 +53,22 @@ Result<BenchSettings> parseBench(const QStringList &arguments)
         "x.mean(axis=(1,2)), x.mean(axis=0), y = x - x.mean(), x.std(axis=0)) on local workers, each step beside this "
         "machine's limits measured in the same run: memory bandwidth, loopback TCP bandwidth and round trip."));
     parser.addHelpOption();
-    const QCommandLineOption local(QStringLiteral("local"), QStringLiteral("Local workers (default 2)."), QStringLiteral("N"), QStringLiteral("2"));
-    const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Threads per worker (default 1)."), QStringLiteral("T"),
-                                     QStringLiteral("1"));
+    const QCommandLineOption local(QStringLiteral("local"), QStringLiteral("Local workers (default 2)."), QStringLiteral("N"),
+                                   QStringLiteral("2"));
+    const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Threads per worker (default 1)."),
+                                     QStringLiteral("T"), QStringLiteral("1"));
     const QCommandLineOption days(QStringLiteral("days"), QStringLiteral("Days of sample data (default 90: 3.0 GB as float64)."),
                                   QStringLiteral("D"), QStringLiteral("90"));
-    const QCommandLineOption grid(QStringLiteral("grid"), QStringLiteral("Grid spacing in degrees (default 0.25)."), QStringLiteral("DEG"),
-                                  QStringLiteral("0.25"));
-    const QCommandLineOption repeat(QStringLiteral("repeat"), QStringLiteral("Runs per step; the median is reported (default 3)."),
-                                    QStringLiteral("K"), QStringLiteral("3"));
-    const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("Folder for the sample data (default: the user cache folder)."),
+    const QCommandLineOption grid(QStringLiteral("grid"), QStringLiteral("Grid spacing in degrees (default 0.25)."),
+                                  QStringLiteral("DEG"), QStringLiteral("0.25"));
+    const QCommandLineOption repeat(QStringLiteral("repeat"),
+                                    QStringLiteral("Runs per step; the median is reported (default 3)."), QStringLiteral("K"),
+                                    QStringLiteral("3"));
+    const QCommandLineOption data(QStringLiteral("data"),
+                                  QStringLiteral("Folder for the sample data (default: the user cache folder)."),
                                   QStringLiteral("DIR"));
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Also write the figures as JSON."), QStringLiteral("FILE"));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Also write the figures as JSON."),
+                                  QStringLiteral("FILE"));
     parser.addOptions({local, threads, days, grid, repeat, data, json});
     parser.process(arguments);
 
@@ -76,10 +80,13 @@ Result<BenchSettings> parseBench(const QStringList &arguments)
     settings.repeats = parser.value(repeat).toInt();
     if (settings.sample.days < 1 || settings.sample.gridDegrees <= 0 || settings.workers < 1 || settings.threadsPerWorker < 1
         || settings.repeats < 1)
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("--days, --grid, --local, --threads and --repeat take positive numbers"));
-    settings.directory = parser.isSet(data) ? parser.value(data)
-                                            : QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation)
-                                                  + QStringLiteral("/tessera/sample-%1d-%2").arg(settings.sample.days).arg(settings.sample.gridDegrees);
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("--days, --grid, --local, --threads and --repeat take positive numbers"));
+    settings.directory =
+        parser.isSet(data)
+            ? parser.value(data)
+            : QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation)
+                  + QStringLiteral("/tessera/sample-%1d-%2").arg(settings.sample.days).arg(settings.sample.gridDegrees);
     settings.jsonPath = parser.value(json);
     return settings;
 }
@@ -90,8 +97,9 @@ MachineLimits measureAndPrintLimits()
     const MachineLimits limits = measureMachineLimits();
     std::printf("machine: memory read %.1f GB/s, write %.1f GB/s, first touch of fresh pages %.2f GB/s (one thread); "
                 "loopback TCP %.2f GB/s, round trip %.1f us\n",
-                limits.memoryReadBytesPerSecond / 1e9, limits.memoryWriteBytesPerSecond / 1e9, limits.freshMemoryBytesPerSecond / 1e9,
-                limits.loopbackBytesPerSecond / 1e9, limits.loopbackRoundTripSeconds * 1e6);
+                limits.memoryReadBytesPerSecond / 1e9, limits.memoryWriteBytesPerSecond / 1e9,
+                limits.freshMemoryBytesPerSecond / 1e9, limits.loopbackBytesPerSecond / 1e9,
+                limits.loopbackRoundTripSeconds * 1e6);
     return limits;
 }
 
@@ -130,7 +138,8 @@ std::vector<SeedStep> seedSteps(const ArrayInfo &x, const MachineLimits &limits,
     const QString readBasis = QStringLiteral("bytes / (read bandwidth x threads)");
     return {
         {QStringLiteral("x[0,0,0]"), limits.loopbackRoundTripSeconds, QStringLiteral("one loopback round trip")},
-        {QStringLiteral("x[%1,:,:]").arg(plane), planeBytes / limits.loopbackBytesPerSecond, QStringLiteral("plane / loopback bandwidth")},
+        {QStringLiteral("x[%1,:,:]").arg(plane), planeBytes / limits.loopbackBytesPerSecond,
+         QStringLiteral("plane / loopback bandwidth")},
         {QStringLiteral("x.sum()"), readSeconds, readBasis},
         {QStringLiteral("x.mean(axis=(1,2))"), readSeconds, readBasis},
         {QStringLiteral("x.mean(axis=0)"), readSeconds, readBasis},
@@ -144,11 +153,14 @@ Status runStatements(ClusterSession &session, const std::vector<SeedStep> &steps
 {
     for (const SeedStep &statement : steps) {
         // Like the Dask script, an assigned result is dropped after each run (untimed).
-        const QString assigned = statement.text.contains(QLatin1Char('=')) ? statement.text.section(QLatin1Char('='), 0, 0).trimmed() : QString();
-        Result<StepRecord> step = runStep(statement.text, repeats, [&] { return session.evaluate(statement.text); }, [&] {
+        const QString assigned =
+            statement.text.contains(QLatin1Char('=')) ? statement.text.section(QLatin1Char('='), 0, 0).trimmed() : QString();
+        Result<StepRecord> step = runStep(
+            statement.text, repeats, [&] { return session.evaluate(statement.text); },
+            [&] {
             if (!assigned.isEmpty())
                 session.removeArray(assigned);
-        });
+            });
         if (!step.isOk())
             return step.status().withContext(statement.text);
         rows.push_back({std::move(*step), statement.limitSeconds, statement.basis});
@@ -219,7 +231,8 @@ QJsonArray reportMemory(ClusterSession &session, const LocalCluster &cluster)
     return rows;
 }
 
-Status writeBenchJson(const QString &path, const MachineLimits &limits, const std::vector<BenchRow> &rows, const QJsonArray &memory)
+Status writeBenchJson(const QString &path, const MachineLimits &limits, const std::vector<BenchRow> &rows,
+                      const QJsonArray &memory)
 {
     QJsonArray steps;
     for (const BenchRow &row : rows) {
@@ -236,7 +249,8 @@ Status writeBenchJson(const QString &path, const MachineLimits &limits, const st
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
         return makeError(ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
-    file.write(QJsonDocument(QJsonObject{{QStringLiteral("machine"), machine}, {QStringLiteral("steps"), steps},
+    file.write(QJsonDocument(QJsonObject{{QStringLiteral("machine"), machine},
+                                         {QStringLiteral("steps"), steps},
                                          {QStringLiteral("memory"), memory}})
                    .toJson());
     return Status::ok();
@@ -257,8 +271,8 @@ int benchCommand(const QStringList &arguments)
         return fail(settings.status(), 2);
     const MachineLimits limits = measureAndPrintLimits();
     std::fprintf(stderr, "sample data in %s\n", qPrintable(settings->directory));
-    const Result<QStringList> files = writeSampleData(settings->directory, settings->sample,
-                                                      [](int done, int total) { std::fprintf(stderr, "\r%d/%d files", done, total); });
+    const Result<QStringList> files = writeSampleData(
+        settings->directory, settings->sample, [](int done, int total) { std::fprintf(stderr, "\r%d/%d files", done, total); });
     std::fprintf(stderr, "\n");
     if (!files.isOk())
         return fail(files.status());

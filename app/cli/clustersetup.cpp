@@ -39,7 +39,8 @@ Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &opti
         bool expectOk = false;
         const int expected = parser.value(options.expect).toInt(&expectOk);
         if (!expectOk || expected < 1)
-            return makeError(ErrorCode::InvalidArgument, QStringLiteral("--expect %1 is not a positive number").arg(parser.value(options.expect)));
+            return makeError(ErrorCode::InvalidArgument,
+                             QStringLiteral("--expect %1 is not a positive number").arg(parser.value(options.expect)));
         Operation *operation = session.listenForWorkers(listen->address, listen->port, token, expected);
         if (!session.listenAddress().isEmpty()) {
             std::fprintf(stderr, "waiting for %d worker(s): start them with tessera-worker --connect %s\n", expected,
@@ -52,14 +53,18 @@ Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &opti
     bool ok = true;
     localOptions.workers = parser.isSet(options.local) ? parser.value(options.local).toInt(&ok) : defaultLocal;
     if (!ok || localOptions.workers < 1)
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("--local %1 is not a positive number of workers").arg(parser.value(options.local)));
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("--local %1 is not a positive number of workers").arg(parser.value(options.local)));
     localOptions.threadsPerWorker = parser.value(options.threads).toInt(&ok);
     if (!ok || localOptions.threadsPerWorker < 1)
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("--threads %1 is not a positive number").arg(parser.value(options.threads)));
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("--threads %1 is not a positive number").arg(parser.value(options.threads)));
     if (parser.isSet(options.memoryLimit)) {
         localOptions.memoryLimitBytes = parseByteSize(parser.value(options.memoryLimit));
         if (localOptions.memoryLimitBytes <= 0)
-            return makeError(ErrorCode::InvalidArgument, QStringLiteral("--memory-limit %1 is not a size; write e.g. 8G").arg(parser.value(options.memoryLimit)));
+            return makeError(
+                ErrorCode::InvalidArgument,
+                QStringLiteral("--memory-limit %1 is not a size; write e.g. 8G").arg(parser.value(options.memoryLimit)));
     }
     return waitForOperation(session.connectToLocalCluster(&local, localOptions));
 }

@@ -19,12 +19,13 @@ struct ClusterOptions
                                    QStringLiteral("SIZE")};
     QCommandLineOption connect{QStringLiteral("connect"), QStringLiteral("Workers listening at HOST:PORT[,HOST:PORT...]."),
                                QStringLiteral("ADDRESSES")};
-    QCommandLineOption listen{QStringLiteral("listen"), QStringLiteral("Wait for workers started with --connect to dial HOST:PORT."),
+    QCommandLineOption listen{QStringLiteral("listen"),
+                              QStringLiteral("Wait for workers started with --connect to dial HOST:PORT."),
                               QStringLiteral("HOST:PORT")};
     QCommandLineOption expect{QStringLiteral("expect"), QStringLiteral("How many workers to wait for with --listen."),
                               QStringLiteral("N"), QStringLiteral("1")};
-    QCommandLineOption tokenFile{QStringLiteral("token-file"), QStringLiteral("File holding the token the workers were started with."),
-                                 QStringLiteral("F")};
+    QCommandLineOption tokenFile{QStringLiteral("token-file"),
+                                 QStringLiteral("File holding the token the workers were started with."), QStringLiteral("F")};
 
     void addTo(QCommandLineParser &parser) const;
 };

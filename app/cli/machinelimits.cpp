@@ -108,7 +108,7 @@ void measureLoopback(MachineLimits &limits)
     constexpr std::size_t total = std::size_t(512) << 20;
     std::vector<char> sendBuffer(chunk, 1);
     std::vector<char> receiveBuffer(chunk);
-    limits.loopbackBytesPerSecond = double(total) / bestSeconds(3, [&] {
+    const auto streamOnce = [&] {
         std::thread reader([&] {
             std::size_t received = 0;
             while (received < total) {
@@ -125,7 +125,8 @@ void measureLoopback(MachineLimits &limits)
             sent += std::size_t(put);
         }
         reader.join();
-    });
+    };
+    limits.loopbackBytesPerSecond = double(total) / bestSeconds(3, streamOnce);
 
     std::thread echo([&] {
         char byte = 0;

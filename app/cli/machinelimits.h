@@ -11,8 +11,8 @@ struct MachineLimits
     // One thread writing pages the process has never touched: on a virtual machine the first touch
     // of guest memory can cost far more than the write itself.
     double freshMemoryBytesPerSecond = 0;
-    double loopbackBytesPerSecond = 0;    // one TCP stream over 127.0.0.1
-    double loopbackRoundTripSeconds = 0;  // a one-byte ping-pong over 127.0.0.1
+    double loopbackBytesPerSecond = 0;   // one TCP stream over 127.0.0.1
+    double loopbackRoundTripSeconds = 0; // a one-byte ping-pong over 127.0.0.1
 };
 
 MachineLimits measureMachineLimits();

@@ -29,27 +29,35 @@ void printError(const QString &message)
 // The options of `run` beside the cluster's.
 struct RunOptions
 {
-    QCommandLineOption files{QStringLiteral("files"), QStringLiteral("NetCDF files: a file, a folder or a glob. ") + fileDiscoveryRule(),
+    QCommandLineOption files{QStringLiteral("files"),
+                             QStringLiteral("NetCDF files: a file, a folder or a glob. ") + fileDiscoveryRule(),
                              QStringLiteral("PATH")};
-    QCommandLineOption variable{QStringLiteral("var"), QStringLiteral("Variable to load (group/var inside groups)."), QStringLiteral("NAME")};
-    QCommandLineOption name{QStringLiteral("name"), QStringLiteral("Name of the loaded array (default x)."), QStringLiteral("NAME"),
-                            QStringLiteral("x")};
-    QCommandLineOption load{QStringLiteral("load"),
-                            QStringLiteral("head: this program reads the files and sends the blocks; workers: each worker reads its "
-                                           "own files from a shared path (default for --local)."),
-                            QStringLiteral("head|workers")};
-    QCommandLineOption blocksPerFile{QStringLiteral("blocks-per-file"), QStringLiteral("Split each file into N blocks (default 1)."),
-                                     QStringLiteral("N"), QStringLiteral("1")};
-    QCommandLineOption experiment{QStringLiteral("experiment"),
-                                  QStringLiteral("Run a saved experiment (the workbench's File > Save experiment): its load, then its "
-                                                 "statements, then any -e given here."),
-                                  QStringLiteral("FILE")};
-    QCommandLineOption expression{{QStringLiteral("e"), QStringLiteral("expression")}, QStringLiteral("Statement to evaluate; repeatable."),
+    QCommandLineOption variable{QStringLiteral("var"), QStringLiteral("Variable to load (group/var inside groups)."),
+                                QStringLiteral("NAME")};
+    QCommandLineOption name{QStringLiteral("name"), QStringLiteral("Name of the loaded array (default x)."),
+                            QStringLiteral("NAME"), QStringLiteral("x")};
+    QCommandLineOption load{
+        QStringLiteral("load"),
+        QStringLiteral("head: this program reads the files and sends the blocks; workers: each worker reads its "
+                       "own files from a shared path (default for --local)."),
+        QStringLiteral("head|workers")};
+    QCommandLineOption blocksPerFile{QStringLiteral("blocks-per-file"),
+                                     QStringLiteral("Split each file into N blocks (default 1)."), QStringLiteral("N"),
+                                     QStringLiteral("1")};
+    QCommandLineOption experiment{
+        QStringLiteral("experiment"),
+        QStringLiteral("Run a saved experiment (the workbench's File > Save experiment): its load, then its "
+                       "statements, then any -e given here."),
+        QStringLiteral("FILE")};
+    QCommandLineOption expression{{QStringLiteral("e"), QStringLiteral("expression")},
+                                  QStringLiteral("Statement to evaluate; repeatable."),
                                   QStringLiteral("EXPR")};
-    QCommandLineOption repeat{QStringLiteral("repeat"), QStringLiteral("Run each step K times and report the median (default 1)."),
-                              QStringLiteral("K"), QStringLiteral("1")};
+    QCommandLineOption repeat{QStringLiteral("repeat"),
+                              QStringLiteral("Run each step K times and report the median (default 1)."), QStringLiteral("K"),
+                              QStringLiteral("1")};
     QCommandLineOption json{QStringLiteral("json"), QStringLiteral("Also write the figures as JSON."), QStringLiteral("FILE")};
-    QCommandLineOption out{QStringLiteral("out"), QStringLiteral("Write each array result as a NetCDF file into DIR."), QStringLiteral("DIR")};
+    QCommandLineOption out{QStringLiteral("out"), QStringLiteral("Write each array result as a NetCDF file into DIR."),
+                           QStringLiteral("DIR")};
 
     void addTo(QCommandLineParser &parser) const
     {
@@ -73,7 +81,8 @@ Result<Experiment> experimentFrom(const QCommandLineParser &parser, const RunOpt
     Experiment experiment;
     if (parser.isSet(options.experiment)) {
         if (parser.isSet(options.files) || parser.isSet(options.variable))
-            return makeError(ErrorCode::InvalidArgument, QStringLiteral("--experiment brings its own files and variable; drop --files and --var"));
+            return makeError(ErrorCode::InvalidArgument,
+                             QStringLiteral("--experiment brings its own files and variable; drop --files and --var"));
         Result<Experiment> opened = openExperiment(parser.value(options.experiment));
         TESSERA_RETURN_IF_ERROR(opened);
         experiment = std::move(*opened);
@@ -84,8 +93,9 @@ Result<Experiment> experimentFrom(const QCommandLineParser &parser, const RunOpt
         }
     } else {
         if (!parser.isSet(options.files) || !parser.isSet(options.variable))
-            return makeError(ErrorCode::InvalidArgument, QStringLiteral("run needs --files PATH and --var NAME, or --experiment FILE; "
-                                                                        "see tessera-cli run --help"));
+            return makeError(ErrorCode::InvalidArgument,
+                             QStringLiteral("run needs --files PATH and --var NAME, or --experiment FILE; "
+                                            "see tessera-cli run --help"));
         LoadRequest request;
         request.name = parser.value(options.name);
         request.variable = parser.value(options.variable);
@@ -125,7 +135,8 @@ Status writeResults(const QString &directory, const std::vector<StepRecord> &ste
             continue;
         QString stem = steps[index].label;
         stem.replace(unsafe, QStringLiteral("_"));
-        const QString path = QDir(directory).filePath(QStringLiteral("%1-%2.nc").arg(index, 2, 10, QLatin1Char('0')).arg(stem.left(60)));
+        const QString path =
+            QDir(directory).filePath(QStringLiteral("%1-%2.nc").arg(index, 2, 10, QLatin1Char('0')).arg(stem.left(60)));
         ArrayMeta meta = result.meta;
         if (meta.name.isEmpty())
             meta.name = QStringLiteral("result");
@@ -138,10 +149,11 @@ Status writeResults(const QString &directory, const std::vector<StepRecord> &ste
 Result<StepRecord> runLoad(ClusterSession &session, const LoadRequest &request, int repeats)
 {
     const QString mode = request.mode == LoadMode::Head ? QStringLiteral("head") : QStringLiteral("workers");
-    Result<StepRecord> step = runStep(QStringLiteral("load %1 (%2, %3 files)").arg(request.variable, mode).arg(request.files.size()), repeats, [&] {
-        session.removeArray(request.name);
-        return session.load(request);
-    });
+    Result<StepRecord> step =
+        runStep(QStringLiteral("load %1 (%2, %3 files)").arg(request.variable, mode).arg(request.files.size()), repeats, [&] {
+            session.removeArray(request.name);
+            return session.load(request);
+        });
     TESSERA_RETURN_IF_ERROR(step);
     const ArrayInfo *loaded = session.array(request.name);
     std::fprintf(stderr, "%s = %s float64 (%s), %lld blocks on %zu workers\n", qPrintable(request.name),
@@ -179,10 +191,10 @@ int runExperiment(ClusterSession &session, const Experiment &experiment, int rep
 int runCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Load one variable from NetCDF files into worker memory as one array, stacked along the first dimension, "
-        "and evaluate expressions on it.\n"
-        "Example: tessera-cli run --local 2 --files 'data/*.nc' --var t2m -e 'x.mean(axis=0)' -e 'x.sum()'"));
+    parser.setApplicationDescription(
+        QStringLiteral("Load one variable from NetCDF files into worker memory as one array, stacked along the first dimension, "
+                       "and evaluate expressions on it.\n"
+                       "Example: tessera-cli run --local 2 --files 'data/*.nc' --var t2m -e 'x.mean(axis=0)' -e 'x.sum()'"));
     parser.addHelpOption();
     ClusterOptions clusterOptions;
     clusterOptions.addTo(parser);

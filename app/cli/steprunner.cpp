@@ -57,8 +57,9 @@ QString number(double value)
 QString describeResult(const EvaluationResult &result)
 {
     if (!result.gathered) {
-        return result.arrayName.isEmpty() ? QString()
-                                          : QStringLiteral("%1 %2 stored on the workers").arg(result.arrayName, shapeToString(result.meta.shape));
+        return result.arrayName.isEmpty()
+                   ? QString()
+                   : QStringLiteral("%1 %2 stored on the workers").arg(result.arrayName, shapeToString(result.meta.shape));
     }
     if (result.value.rank() == 0)
         return number(result.value.at(0));
@@ -135,8 +136,12 @@ Result<StepRecord> runStep(const QString &label, int repeat, const std::function
 
 QString formatTable(const std::vector<StepRecord> &steps)
 {
-    const QStringList headers{QStringLiteral("step"), QStringLiteral("median s"), QStringLiteral("tasks"),
-                              QStringLiteral("client<->workers"), QStringLiteral("worker<->worker"), QStringLiteral("result")};
+    const QStringList headers{QStringLiteral("step"),
+                              QStringLiteral("median s"),
+                              QStringLiteral("tasks"),
+                              QStringLiteral("client<->workers"),
+                              QStringLiteral("worker<->worker"),
+                              QStringLiteral("result")};
     std::vector<QStringList> rows;
     for (const StepRecord &step : steps) {
         rows.push_back({step.label, QString::number(step.medianSeconds(), 'f', 4), QString::number(step.report.taskCount),
@@ -154,7 +159,8 @@ QString formatTable(const std::vector<StepRecord> &steps)
         for (int column = 0; column < cells.size(); ++column) {
             const bool numeric = column > 0 && column < cells.size() - 1;
             const QString cell = column == cells.size() - 1 ? cells[column]
-                                 : numeric ? cells[column].rightJustified(widths[column]) : cells[column].leftJustified(widths[column]);
+                                 : numeric                  ? cells[column].rightJustified(widths[column])
+                                                            : cells[column].leftJustified(widths[column]);
             text += cell + (column + 1 < cells.size() ? QStringLiteral("  ") : QString());
         }
         return text.trimmed() + QLatin1Char('\n');

@@ -1,8 +1,8 @@
+#include "app/common/unixsignals.h"
 #include "core/blockallocator.h"
 #include "core/bytesize.h"
 #include "net/protocol/handshake.h"
 #include "net/protocol/hostport.h"
-#include "app/common/unixsignals.h"
 #include "net/worker/workerservice.h"
 
 #include <QCommandLineParser>
@@ -36,7 +36,8 @@ int main(int argc, char *argv[])
         "Start one per machine (or per NUMA node) with the launcher your site has: srun, mpirun, ssh, a service unit."));
     parser.addHelpOption();
     parser.addVersionOption();
-    QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("Address to listen on (default 127.0.0.1 and a free port)."),
+    QCommandLineOption listen(QStringLiteral("listen"),
+                              QStringLiteral("Address to listen on (default 127.0.0.1 and a free port)."),
                               QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:0"));
     QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Kernel threads (default 1)."), QStringLiteral("N"),
                                QStringLiteral("1"));
@@ -45,7 +46,8 @@ int main(int argc, char *argv[])
                               QStringLiteral("SIZE"));
     QCommandLineOption tokenFile(QStringLiteral("token-file"), QStringLiteral("File whose first line is the shared token."),
                                  QStringLiteral("F"));
-    QCommandLineOption dial(QStringLiteral("connect"), QStringLiteral("Dial back to a workbench or tessera-cli listening at HOST:PORT."),
+    QCommandLineOption dial(QStringLiteral("connect"),
+                            QStringLiteral("Dial back to a workbench or tessera-cli listening at HOST:PORT."),
                             QStringLiteral("HOST:PORT"));
     QCommandLineOption name(QStringLiteral("name"), QStringLiteral("Name shown in the cluster view (default host:port)."),
                             QStringLiteral("NAME"));

@@ -28,12 +28,9 @@ std::size_t expectedOperandCount(Expr::Kind kind)
 {
     switch (kind) {
     case Expr::Kind::Number:
-    case Expr::Kind::Name:
-        return 0;
-    case Expr::Kind::Binary:
-        return 2;
-    default:
-        return 1;
+    case Expr::Kind::Name: return 0;
+    case Expr::Kind::Binary: return 2;
+    default: return 1;
     }
 }
 
@@ -53,16 +50,13 @@ Status checkReduce(Expr &expr)
         if (axis < -rank || axis >= rank) {
             const QString fix = rank == 0 ? u"use axis=None"_s : u"use %1 to %2"_s.arg(-rank).arg(rank - 1);
             return checkError(ErrorCode::InvalidArgument, expr.column,
-                              u"axis %1 is out of range for %2; %3"_s.arg(QString::number(axis),
-                                                                          arrayDescription(input), fix));
+                              u"axis %1 is out of range for %2; %3"_s.arg(QString::number(axis), arrayDescription(input), fix));
         }
         const int normalised = axis < 0 ? axis + rank : axis;
-        const auto repeat = std::find_if(seen.begin(), seen.end(),
-                                         [normalised](const auto &entry) { return entry.first == normalised; });
+        const auto repeat =
+            std::find_if(seen.begin(), seen.end(), [normalised](const auto &entry) { return entry.first == normalised; });
         if (repeat != seen.end()) {
-            const QString spelling = repeat->second == axis
-                ? QString()
-                : u" (as %1 and %2)"_s.arg(repeat->second).arg(axis);
+            const QString spelling = repeat->second == axis ? QString() : u" (as %1 and %2)"_s.arg(repeat->second).arg(axis);
             return checkError(ErrorCode::InvalidArgument, expr.column,
                               u"axis %1 is listed twice%2; list each axis once"_s.arg(normalised).arg(spelling));
         }
@@ -98,8 +92,7 @@ Status resolveSlice(IndexItem &item, std::int64_t extent)
         if (start < lower || start > upper || stop < lower || stop > upper)
             return checkError(ErrorCode::Internal, item.column,
                               u"slice %1:%2:%3 was resolved for an axis of another size than %4"_s.arg(
-                                  QString::number(start), QString::number(stop), QString::number(step),
-                                  QString::number(extent)));
+                                  QString::number(start), QString::number(stop), QString::number(step), QString::number(extent)));
     } else {
         const auto clamp = [&](std::optional<std::int64_t> written, std::int64_t omitted) {
             if (!written)
@@ -134,16 +127,14 @@ Status checkIndex(Expr &expr)
             if (++explicitCount > rank && !surplus)
                 surplus = &item;
         } else if (sawEllipsis) {
-            return checkError(ErrorCode::InvalidArgument, item.column,
-                              u"an index can only have a single ellipsis ('...')"_s);
+            return checkError(ErrorCode::InvalidArgument, item.column, u"an index can only have a single ellipsis ('...')"_s);
         } else {
             sawEllipsis = true;
         }
     }
     if (surplus)
         return checkError(ErrorCode::InvalidArgument, surplus->column,
-                          u"too many indices: %1 given for %2"_s.arg(QString::number(explicitCount),
-                                                                    arrayDescription(input)));
+                          u"too many indices: %1 given for %2"_s.arg(QString::number(explicitCount), arrayDescription(input)));
 
     // '...' stands for as many ':' as needed; without one, the missing ':' go at the end.
     const auto fullSlice = [](int column) {
@@ -201,10 +192,9 @@ Result<Shape> broadcastShapes(const Shape &a, const Shape &b)
         else if (extentA == 1)
             result[axis] = extentB;
         else
-            return makeError(ErrorCode::ShapeMismatch,
-                             u"shapes %1 and %2 do not broadcast: axis %3 has %4 against %5"_s.arg(
-                                 shapeToString(a), shapeToString(b), QString::number(axis),
-                                 QString::number(extentA), QString::number(extentB)));
+            return makeError(ErrorCode::ShapeMismatch, u"shapes %1 and %2 do not broadcast: axis %3 has %4 against %5"_s.arg(
+                                                           shapeToString(a), shapeToString(b), QString::number(axis),
+                                                           QString::number(extentA), QString::number(extentB)));
     }
     return result;
 }
@@ -220,9 +210,7 @@ Status checkExpression(Expr &expr, const ShapeLookup &lookup)
     }
 
     switch (expr.kind) {
-    case Expr::Kind::Number:
-        expr.shape = {};
-        return Status::ok();
+    case Expr::Kind::Number: expr.shape = {}; return Status::ok();
     case Expr::Kind::Name: {
         std::optional<Shape> shape = lookup ? lookup(expr.name) : std::nullopt;
         if (!shape)
@@ -230,9 +218,7 @@ Status checkExpression(Expr &expr, const ShapeLookup &lookup)
         expr.shape = std::move(*shape);
         return Status::ok();
     }
-    case Expr::Kind::Unary:
-        expr.shape = expr.operands[0]->shape;
-        return Status::ok();
+    case Expr::Kind::Unary: expr.shape = expr.operands[0]->shape; return Status::ok();
     case Expr::Kind::Binary: {
         Result<Shape> shape = broadcastShapes(expr.operands[0]->shape, expr.operands[1]->shape);
         if (!shape)
@@ -240,10 +226,8 @@ Status checkExpression(Expr &expr, const ShapeLookup &lookup)
         expr.shape = std::move(shape).value();
         return Status::ok();
     }
-    case Expr::Kind::Reduce:
-        return checkReduce(expr);
-    case Expr::Kind::Index:
-        return checkIndex(expr);
+    case Expr::Kind::Reduce: return checkReduce(expr);
+    case Expr::Kind::Index: return checkIndex(expr);
     }
     return checkError(ErrorCode::Internal, expr.column, u"malformed expression node"_s);
 }

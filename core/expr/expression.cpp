@@ -25,8 +25,8 @@ QString numberText(double value)
 // method, so those receivers need parentheses; a binary node brings its own.
 QString receiverText(const Expr &operand)
 {
-    const bool needsParens = operand.kind == Expr::Kind::Number
-        || (operand.kind == Expr::Kind::Unary && operand.unaryOp == UnaryOp::Negate);
+    const bool needsParens =
+        operand.kind == Expr::Kind::Number || (operand.kind == Expr::Kind::Unary && operand.unaryOp == UnaryOp::Negate);
     return needsParens ? u"("_s + exprText(operand, true) + u")"_s : exprText(operand, false);
 }
 
@@ -74,12 +74,8 @@ QString indexText(const Expr &expr)
     for (std::size_t i = 0; i < expr.indices.size(); ++i) {
         const IndexItem &item = expr.indices[i];
         switch (item.kind) {
-        case IndexItem::Kind::Integer:
-            items << QString::number(item.index);
-            break;
-        case IndexItem::Kind::Ellipsis:
-            items << u"..."_s;
-            break;
+        case IndexItem::Kind::Integer: items << QString::number(item.index); break;
+        case IndexItem::Kind::Ellipsis: items << u"..."_s; break;
         case IndexItem::Kind::Slice:
             items << sliceText(item, extentsKnown ? std::optional(operand.shape[i]) : std::nullopt);
             break;
@@ -104,8 +100,7 @@ QString reduceText(const Expr &expr)
     }
     if (expr.ddof != 0)
         arguments << u"ddof="_s + QString::number(expr.ddof);
-    return receiverText(*expr.operands.at(0)) + u"."_s + reduceOpName(expr.reduceOp) + u"("_s
-        + arguments.join(u", "_s) + u")"_s;
+    return receiverText(*expr.operands.at(0)) + u"."_s + reduceOpName(expr.reduceOp) + u"("_s + arguments.join(u", "_s) + u")"_s;
 }
 
 // `delimited` is true where surrounding brackets already group the text (function arguments,
@@ -119,21 +114,18 @@ QString exprText(const Expr &expr, bool delimited)
         if (std::signbit(expr.number) && !delimited)
             return u"("_s + numberText(expr.number) + u")"_s;
         return numberText(expr.number);
-    case Expr::Kind::Name:
-        return expr.name;
+    case Expr::Kind::Name: return expr.name;
     case Expr::Kind::Unary:
         if (expr.unaryOp == UnaryOp::Negate)
             return u"-"_s + exprText(*expr.operands.at(0), false);
         return unaryOpName(expr.unaryOp) + u"("_s + exprText(*expr.operands.at(0), true) + u")"_s;
     case Expr::Kind::Binary: {
-        const QString text = exprText(*expr.operands.at(0), false) + u" "_s + binaryOpName(expr.binaryOp)
-            + u" "_s + exprText(*expr.operands.at(1), false);
+        const QString text = exprText(*expr.operands.at(0), false) + u" "_s + binaryOpName(expr.binaryOp) + u" "_s
+                             + exprText(*expr.operands.at(1), false);
         return delimited ? text : u"("_s + text + u")"_s;
     }
-    case Expr::Kind::Reduce:
-        return reduceText(expr);
-    case Expr::Kind::Index:
-        return indexText(expr);
+    case Expr::Kind::Reduce: return reduceText(expr);
+    case Expr::Kind::Index: return indexText(expr);
     }
     return QString();
 }

@@ -21,12 +21,12 @@ struct IndexItem
 {
     enum class Kind { Integer, Slice, Ellipsis };
     Kind kind = Kind::Integer;
-    std::int64_t index = 0;              // Integer
-    std::optional<std::int64_t> start;   // Slice, as written (nullopt when omitted)
+    std::int64_t index = 0;            // Integer
+    std::optional<std::int64_t> start; // Slice, as written (nullopt when omitted)
     std::optional<std::int64_t> stop;
     std::optional<std::int64_t> step;
-    std::int64_t count = 0;              // Slice, after checking
-    int column = 0;                      // 1-based column of the item in the text
+    std::int64_t count = 0; // Slice, after checking
+    int column = 0;         // 1-based column of the item in the text
     // Set by checkExpression. A resolved stop of -1 (negative step run to the start) would mean
     // "last element" if read as written, so toString and a second check must know which it is.
     bool resolved = false;
@@ -41,15 +41,15 @@ struct Expr
     Kind kind = Kind::Number;
     int column = 0; // 1-based column where the node starts, for error messages
 
-    double number = 0;  // Number
-    QString name;       // Name
+    double number = 0; // Number
+    QString name;      // Name
     UnaryOp unaryOp = UnaryOp::Negate;
     BinaryOp binaryOp = BinaryOp::Add;
     ReduceOp reduceOp = ReduceOp::Sum;
     // Reduce: nullopt is axis=None (all axes). After checking: sorted, unique, non-negative.
     std::optional<std::vector<int>> axes;
-    int ddof = 0;                   // Reduce std/var
-    std::vector<IndexItem> indices; // Index
+    int ddof = 0;                                // Reduce std/var
+    std::vector<IndexItem> indices;              // Index
     std::vector<std::unique_ptr<Expr>> operands; // Unary: 1, Binary: 2, Reduce: 1, Index: 1
 
     Shape shape; // filled by checkExpression

@@ -63,8 +63,7 @@ Result<ExprToken> scanNumber(QStringView text, qsizetype start, qsizetype &pos)
     if (e == u'e' || e == u'E') {
         if (!exponentAt(text, pos)) {
             const QString written = text.sliced(start, pos + 1 - start).toString();
-            return syntaxError(token.column,
-                               u"malformed number '%1'; write an exponent like 1e-3"_s.arg(written));
+            return syntaxError(token.column, u"malformed number '%1'; write an exponent like 1e-3"_s.arg(written));
         }
         integral = false;
         pos += 2; // 'e' and the sign or first digit
@@ -96,14 +95,10 @@ ExprToken punctuation(ExprToken::Kind kind, qsizetype start, QStringView written
 QString ExprToken::describe() const
 {
     switch (kind) {
-    case Kind::End:
-        return u"end of input"_s;
-    case Kind::Number:
-        return u"number '%1'"_s.arg(text);
-    case Kind::Name:
-        return u"name '%1'"_s.arg(text);
-    default:
-        return u"'%1'"_s.arg(text);
+    case Kind::End: return u"end of input"_s;
+    case Kind::Number: return u"number '%1'"_s.arg(text);
+    case Kind::Name: return u"name '%1'"_s.arg(text);
+    default: return u"'%1'"_s.arg(text);
     }
 }
 
@@ -159,8 +154,7 @@ Result<std::vector<ExprToken>> tokenizeExpression(QStringView text)
         default: {
             // Show a character outside the BMP whole rather than half a surrogate pair.
             const qsizetype width = c.isHighSurrogate() && pos + 1 < text.size() ? 2 : 1;
-            return syntaxError(int(start) + 1,
-                               u"unexpected character '%1'"_s.arg(text.sliced(start, width)));
+            return syntaxError(int(start) + 1, u"unexpected character '%1'"_s.arg(text.sliced(start, width)));
         }
         }
         ++pos;

@@ -34,12 +34,12 @@ struct ExprToken
     };
 
     Kind kind = Kind::End;
-    int column = 0; // 1-based; End sits one past the last character
-    QString text;   // as written, for messages and names
-    double number = 0;          // Number
-    bool isInteger = false;     // Number written without '.' or exponent
-    bool fitsInt64 = false;     // isInteger and representable as std::int64_t
-    std::int64_t integer = 0;   // Number, when fitsInt64
+    int column = 0;           // 1-based; End sits one past the last character
+    QString text;             // as written, for messages and names
+    double number = 0;        // Number
+    bool isInteger = false;   // Number written without '.' or exponent
+    bool fitsInt64 = false;   // isInteger and representable as std::int64_t
+    std::int64_t integer = 0; // Number, when fitsInt64
 
     // "end of input", "'*'", "number '1.5'", "name 'y'": the "found ..." part of a message.
     QString describe() const;

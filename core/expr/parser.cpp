@@ -40,8 +40,7 @@ std::optional<UnaryOp> ExprParser::functionNamed(const QString &name)
 
 std::optional<ReduceOp> ExprParser::methodNamed(const QString &name)
 {
-    for (ReduceOp op : {ReduceOp::Sum, ReduceOp::Mean, ReduceOp::Min, ReduceOp::Max,
-                        ReduceOp::Std, ReduceOp::Var}) {
+    for (ReduceOp op : {ReduceOp::Sum, ReduceOp::Mean, ReduceOp::Min, ReduceOp::Max, ReduceOp::Std, ReduceOp::Var}) {
         if (name == reduceOpName(op))
             return op;
     }
@@ -67,7 +66,6 @@ bool ExprParser::at(Kind kind) const
 {
     return peek().kind == kind;
 }
-
 
 std::nullptr_t ExprParser::fail(int column, const QString &message)
 {
@@ -112,8 +110,7 @@ Result<Statement> ExprParser::parseStatement(QStringView text)
     if (at(Kind::Name) && peek(1).kind == Kind::Equals) {
         const ExprToken &target = next();
         if (functionNamed(target.text) || target.text == u"None")
-            return syntaxError(target.column,
-                               u"'%1' is reserved; give the array another name"_s.arg(target.text));
+            return syntaxError(target.column, u"'%1' is reserved; give the array another name"_s.arg(target.text));
         statement.target = target.text;
         statement.targetColumn = target.column;
         next();
@@ -125,18 +122,14 @@ Result<Statement> ExprParser::parseStatement(QStringView text)
         return m_error;
     const ExprToken &rest = peek();
     switch (rest.kind) {
-    case Kind::End:
-        return statement;
+    case Kind::End: return statement;
     case Kind::Equals:
         if (!statement.target.isEmpty())
             return syntaxError(rest.column, u"only one '=' is allowed in a statement"_s);
         return syntaxError(rest.column, u"only a name can be assigned to, as in y = x - x.mean()"_s);
     case Kind::RightParen:
-    case Kind::RightBracket:
-        return syntaxError(rest.column, u"unmatched '%1'"_s.arg(rest.text));
-    default:
-        return syntaxError(rest.column,
-                           u"expected an operator or end of input, found %1"_s.arg(rest.describe()));
+    case Kind::RightBracket: return syntaxError(rest.column, u"unmatched '%1'"_s.arg(rest.text));
+    default: return syntaxError(rest.column, u"expected an operator or end of input, found %1"_s.arg(rest.describe()));
     }
 }
 
@@ -185,7 +178,10 @@ ExprPtr ExprParser::parseUnary()
     struct DepthGuard
     {
         int &depth;
-        explicit DepthGuard(int &d) : depth(++d) {}
+        explicit DepthGuard(int &d)
+            : depth(++d)
+        {
+        }
         ~DepthGuard() { --depth; }
     } guard(m_depth);
     if (m_depth > maxNestingDepth)
@@ -258,10 +254,8 @@ ExprPtr ExprParser::parsePrimary()
             return nullptr;
         return inner;
     }
-    case Kind::End:
-        return fail(token.column, u"expected an expression, found end of input"_s);
-    default:
-        return fail(token.column, u"unexpected %1"_s.arg(token.describe()));
+    case Kind::End: return fail(token.column, u"expected an expression, found end of input"_s);
+    default: return fail(token.column, u"unexpected %1"_s.arg(token.describe()));
     }
 }
 

@@ -62,9 +62,8 @@ bool ExprParser::parseIndexItem(IndexItem &item, bool &sawEllipsis, const ExprTo
     }
     if (!at(Kind::Colon)) {
         if (!first)
-            return reject(item.column,
-                          u"expected an integer, a slice like 0:10 or '...' inside '[' at column %1, found %2"_s.arg(
-                              QString::number(open.column), peek().describe()));
+            return reject(item.column, u"expected an integer, a slice like 0:10 or '...' inside '[' at column %1, found %2"_s.arg(
+                                           QString::number(open.column), peek().describe()));
         item.kind = IndexItem::Kind::Integer;
         item.index = *first;
         return true;
@@ -100,8 +99,8 @@ bool ExprParser::parseInteger(const QString &what, std::int64_t &value)
     if (at(Kind::Minus) || at(Kind::Plus)) {
         negative = next().kind == Kind::Minus;
         if (!at(Kind::Number))
-            return reject(peek().column, u"expected an integer after '%1', found %2"_s.arg(
-                                             negative ? u"-"_s : u"+"_s, peek().describe()));
+            return reject(peek().column,
+                          u"expected an integer after '%1', found %2"_s.arg(negative ? u"-"_s : u"+"_s, peek().describe()));
     }
     const ExprToken &token = peek();
     if (token.kind != Kind::Number || !token.isInteger)
@@ -174,21 +173,20 @@ bool ExprParser::parseArgument(Expr &reduce, bool &axisGiven, bool &ddofGiven, b
                 return false;
             if (ddof < 0 || ddof > std::numeric_limits<int>::max())
                 return reject(valueColumn, u"ddof must be between 0 and %1, found %2"_s.arg(
-                                             QString::number(std::numeric_limits<int>::max()),
-                                             QString::number(ddof)));
+                                               QString::number(std::numeric_limits<int>::max()), QString::number(ddof)));
             reduce.ddof = int(ddof);
             return true;
         }
         if (first.text == u"ddof")
             return reject(first.column, u"ddof is only accepted by std and var, not %1"_s.arg(method));
         return reject(first.column, u"unknown keyword '%1' for %2(); keywords are %3"_s.arg(
-                                      first.text, method, takesDdof ? u"axis, ddof"_s : u"axis"_s));
+                                        first.text, method, takesDdof ? u"axis, ddof"_s : u"axis"_s));
     }
     if (sawKeyword)
         return reject(first.column, u"positional argument follows keyword argument"_s);
     if (axisGiven)
         return reject(first.column, u"%1() takes one positional argument, the axis%2"_s.arg(
-                                      method, takesDdof ? u"; name the others, as in ddof=1"_s : QString()));
+                                        method, takesDdof ? u"; name the others, as in ddof=1"_s : QString()));
     axisGiven = true;
     return parseAxis(reduce.axes);
 }
@@ -215,8 +213,8 @@ bool ExprParser::parseAxis(std::optional<std::vector<int>> &axes)
         return expectClose(close, open);
     }
     if (!startsInteger())
-        return reject(token.column, u"expected an axis (an integer, a tuple like (1, 2), or None), found %1"_s.arg(
-                                      token.describe()));
+        return reject(token.column,
+                      u"expected an axis (an integer, a tuple like (1, 2), or None), found %1"_s.arg(token.describe()));
     return parseAxisInteger(*axes);
 }
 

@@ -50,16 +50,26 @@ nc_type unsignedTwin(nc_type type)
 template <typename T>
 long double defaultFill()
 {
-    if constexpr (std::is_same_v<T, std::int8_t>) return NC_FILL_BYTE;
-    else if constexpr (std::is_same_v<T, std::uint8_t>) return NC_FILL_UBYTE;
-    else if constexpr (std::is_same_v<T, std::int16_t>) return NC_FILL_SHORT;
-    else if constexpr (std::is_same_v<T, std::uint16_t>) return NC_FILL_USHORT;
-    else if constexpr (std::is_same_v<T, std::int32_t>) return NC_FILL_INT;
-    else if constexpr (std::is_same_v<T, std::uint32_t>) return NC_FILL_UINT;
-    else if constexpr (std::is_same_v<T, std::int64_t>) return NC_FILL_INT64;
-    else if constexpr (std::is_same_v<T, std::uint64_t>) return NC_FILL_UINT64;
-    else if constexpr (std::is_same_v<T, float>) return NC_FILL_FLOAT;
-    else return NC_FILL_DOUBLE;
+    if constexpr (std::is_same_v<T, std::int8_t>)
+        return NC_FILL_BYTE;
+    else if constexpr (std::is_same_v<T, std::uint8_t>)
+        return NC_FILL_UBYTE;
+    else if constexpr (std::is_same_v<T, std::int16_t>)
+        return NC_FILL_SHORT;
+    else if constexpr (std::is_same_v<T, std::uint16_t>)
+        return NC_FILL_USHORT;
+    else if constexpr (std::is_same_v<T, std::int32_t>)
+        return NC_FILL_INT;
+    else if constexpr (std::is_same_v<T, std::uint32_t>)
+        return NC_FILL_UINT;
+    else if constexpr (std::is_same_v<T, std::int64_t>)
+        return NC_FILL_INT64;
+    else if constexpr (std::is_same_v<T, std::uint64_t>)
+        return NC_FILL_UINT64;
+    else if constexpr (std::is_same_v<T, float>)
+        return NC_FILL_FLOAT;
+    else
+        return NC_FILL_DOUBLE;
 }
 
 // long double holds every int64, uint64 and double exactly, so attributes of any numeric type
@@ -68,8 +78,7 @@ std::optional<std::vector<long double>> numericAttribute(VarRef ref, const char 
 {
     nc_type type = NC_NAT;
     std::size_t length = 0;
-    if (nc_inq_att(ref.group, ref.var, name, &type, &length) != NC_NOERR || length == 0
-        || !isNumericType(type))
+    if (nc_inq_att(ref.group, ref.var, name, &type, &length) != NC_NOERR || length == 0 || !isNumericType(type))
         return std::nullopt;
     std::vector<long double> values;
     withType(type, [&](auto tag) {
@@ -117,8 +126,7 @@ struct DecodeParams
 // bit masks (a select whose arm multiplies is never if-converted), and double storage, whose
 // select and multiply do not vectorise together, takes two passes over the L1-resident block.
 template <typename T, int FixedMasks, bool Scaled>
-void decodeBlock(const T *__restrict in, double *__restrict out, std::size_t count,
-                 const DecodeParams<T> &params)
+void decodeBlock(const T *__restrict in, double *__restrict out, std::size_t count, const DecodeParams<T> &params)
 {
     constexpr int inlineMasks = FixedMasks > 0 ? FixedMasks : 1;
     T fixedMasks[inlineMasks] = {};
@@ -203,8 +211,8 @@ bool decodeTyped(double *data, std::int64_t count, const CfRules &rules)
         params.high = T(rules.validMax);
     params.scale = rules.scale;
     params.offset = rules.offset;
-    const BlockDecoder<T> decode = rules.scaled ? pickDecoder<T, true>(params.masks.size())
-                                                : pickDecoder<T, false>(params.masks.size());
+    const BlockDecoder<T> decode =
+        rules.scaled ? pickDecoder<T, true>(params.masks.size()) : pickDecoder<T, false>(params.masks.size());
 
     // The stored values sit in the buffer's tail. Expanding front to back never overwrites a
     // stored value before it is copied out: block [first, first + n) writes bytes below
@@ -212,8 +220,7 @@ bool decodeTyped(double *data, std::int64_t count, const CfRules &rules)
     // which is no lower as long as first + n <= count.
     constexpr std::size_t blockSize = 2048;
     alignas(64) T scratch[blockSize];
-    const auto *tail = reinterpret_cast<const unsigned char *>(data)
-                       + (sizeof(double) - sizeof(T)) * std::size_t(count);
+    const auto *tail = reinterpret_cast<const unsigned char *>(data) + (sizeof(double) - sizeof(T)) * std::size_t(count);
     bool sawNan = false;
     for (std::int64_t first = 0; first < count; first += std::int64_t(blockSize)) {
         const auto n = std::size_t(std::min<std::int64_t>(std::int64_t(blockSize), count - first));
@@ -231,8 +238,8 @@ CfRules cfRules(VarRef ref)
     CfRules rules;
     nc_inq_vartype(ref.group, ref.var, &rules.storedType);
     const QString unsignedText = textAttribute(ref, "_Unsigned");
-    const bool asUnsigned = (unsignedText == u"true"_s || unsignedText == u"True"_s)
-                            && unsignedTwin(rules.storedType) != rules.storedType;
+    const bool asUnsigned =
+        (unsignedText == u"true"_s || unsignedText == u"True"_s) && unsignedTwin(rules.storedType) != rules.storedType;
     rules.decodedType = asUnsigned ? unsignedTwin(rules.storedType) : rules.storedType;
 
     withType(rules.storedType, [&](auto tag) {
@@ -294,16 +301,15 @@ CfRules cfRules(VarRef ref)
     return rules;
 }
 
-int readStored(VarRef ref, nc_type storedType, const std::vector<std::size_t> &start,
-               const std::vector<std::size_t> &count, NdArray &target)
+int readStored(VarRef ref, nc_type storedType, const std::vector<std::size_t> &start, const std::vector<std::size_t> &count,
+               NdArray &target)
 {
     if (target.size() == 0)
         return NC_NOERR;
     std::size_t typeSize = 0;
     if (const int status = nc_inq_type(ref.group, storedType, nullptr, &typeSize); status != NC_NOERR)
         return status;
-    auto *tail = reinterpret_cast<unsigned char *>(target.data())
-                 + (sizeof(double) - typeSize) * std::size_t(target.size());
+    auto *tail = reinterpret_cast<unsigned char *>(target.data()) + (sizeof(double) - typeSize) * std::size_t(target.size());
     if (start.empty())
         return nc_get_var(ref.group, ref.var, tail);
     return nc_get_vara(ref.group, ref.var, start.data(), count.data(), tail);
@@ -312,9 +318,7 @@ int readStored(VarRef ref, nc_type storedType, const std::vector<std::size_t> &s
 void decodeInPlace(NdArray &array, const CfRules &rules)
 {
     bool sawNan = false;
-    withType(rules.decodedType, [&](auto tag) {
-        sawNan = decodeTyped<decltype(tag)>(array.data(), array.size(), rules);
-    });
+    withType(rules.decodedType, [&](auto tag) { sawNan = decodeTyped<decltype(tag)>(array.data(), array.size(), rules); });
     array.setMayHaveNan(sawNan);
 }
 

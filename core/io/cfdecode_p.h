@@ -32,8 +32,8 @@ CfRules cfRules(VarRef ref);
 
 // Reads the hyperslab's stored values into the tail of `target` (whose size is the hyperslab's
 // element count), ready for decodeInPlace. Caller holds netcdfMutex().
-int readStored(VarRef ref, nc_type storedType, const std::vector<std::size_t> &start,
-               const std::vector<std::size_t> &count, NdArray &target);
+int readStored(VarRef ref, nc_type storedType, const std::vector<std::size_t> &start, const std::vector<std::size_t> &count,
+               NdArray &target);
 
 // Expands the stored values at the tail of `array` into decoded float64 over the whole buffer and
 // sets mayHaveNan(). Needs no lock: netCDF is not called, so workers decode in parallel.

@@ -149,16 +149,15 @@ double CfTimeUnits::toEpochSeconds(double value) const
 
 Result<CfTimeUnits> parseCfTimeUnits(const QString &units, const QString &calendarName)
 {
-    static const QRegularExpression pattern(
-        u"^\\s*([A-Za-z]+)\\s+(?:since|after|from|ref)\\s+(-?\\d+)-(\\d{1,2})(?:-(\\d{1,2}))?"
-        "(?:(?:\\s+|T)(\\d{1,2})(?::(\\d{1,2})(?::(\\d{1,2}(?:\\.\\d*)?))?)?)?"
-        "\\s*(Z|UTC|GMT|[+-]\\d{1,2}(?::?\\d{2})?)?\\s*$"_s,
-        QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression pattern(u"^\\s*([A-Za-z]+)\\s+(?:since|after|from|ref)\\s+(-?\\d+)-(\\d{1,2})(?:-(\\d{1,2}))?"
+                                            "(?:(?:\\s+|T)(\\d{1,2})(?::(\\d{1,2})(?::(\\d{1,2}(?:\\.\\d*)?))?)?)?"
+                                            "\\s*(Z|UTC|GMT|[+-]\\d{1,2}(?::?\\d{2})?)?\\s*$"_s,
+                                            QRegularExpression::CaseInsensitiveOption);
     const std::optional<CfCalendar> calendar = cfCalendarNamed(calendarName);
     if (!calendar)
-        return makeError(ErrorCode::Format, u"calendar '%1' is not one CF defines for dates (standard, gregorian, "
-                                            "proleptic_gregorian, julian, noleap, 365_day, all_leap, 366_day, 360_day)"_s
-                                                .arg(calendarName));
+        return makeError(ErrorCode::Format,
+                         u"calendar '%1' is not one CF defines for dates (standard, gregorian, "
+                         "proleptic_gregorian, julian, noleap, 365_day, all_leap, 366_day, 360_day)"_s.arg(calendarName));
     const QRegularExpressionMatch match = pattern.match(units);
     if (!match.hasMatch())
         return unitsError(units, u"expected UNIT since YYYY-MM-DD [hh:mm:ss] [zone]"_s);
@@ -175,8 +174,9 @@ Result<CfTimeUnits> parseCfTimeUnits(const QString &units, const QString &calend
     const int day = match.hasCaptured(4) ? match.captured(4).toInt() : 1;
     const std::optional<double> days = yearOk ? dayNumber(year, month, day, *calendar) : std::nullopt;
     if (!days)
-        return unitsError(units, u"the calendar %1 has no date %2-%3-%4"_s.arg(calendarName.isEmpty() ? u"standard"_s : calendarName)
-                                     .arg(match.captured(2), match.captured(3), match.hasCaptured(4) ? match.captured(4) : u"1"_s));
+        return unitsError(units,
+                          u"the calendar %1 has no date %2-%3-%4"_s.arg(calendarName.isEmpty() ? u"standard"_s : calendarName)
+                              .arg(match.captured(2), match.captured(3), match.hasCaptured(4) ? match.captured(4) : u"1"_s));
     const double hours = match.captured(5).toDouble();
     const double minutes = match.captured(6).toDouble();
     const double secondsOfMinute = match.captured(7).toDouble();

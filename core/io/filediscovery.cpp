@@ -54,7 +54,8 @@ Result<QStringList> globMatches(const QFileInfo &info, const QString &asWritten)
 {
     const QString dirPath = info.path();
     if (hasWildcard(dirPath))
-        return makeError(ErrorCode::InvalidArgument, u"%1: wildcards work in the file name only, not in folders"_s.arg(asWritten));
+        return makeError(ErrorCode::InvalidArgument,
+                         u"%1: wildcards work in the file name only, not in folders"_s.arg(asWritten));
     const QDir dir(dirPath);
     if (!dir.exists())
         return makeError(ErrorCode::NotFound, u"no files match %1: directory %2 does not exist"_s.arg(asWritten, dirPath));

@@ -1,7 +1,7 @@
 #include "core/io/filestack.h"
 
-#include "core/io/netcdfreader_p.h"
 #include "core/io/cftime.h"
+#include "core/io/netcdfreader_p.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -37,9 +37,9 @@ Result<FileStack> planFileStack(const QStringList &files, const QString &variabl
         return first.status();
     const Shape firstShape = first->meta.shape;
     if (firstShape.empty()) {
-        return makeError(ErrorCode::ShapeMismatch,
-                         u"%1: variable %2 is a scalar; files stack along a variable's first dimension"_s.arg(
-                             firstFile, variable));
+        return makeError(
+            ErrorCode::ShapeMismatch,
+            u"%1: variable %2 is a scalar; files stack along a variable's first dimension"_s.arg(firstFile, variable));
     }
 
     FileStack stack;
@@ -63,15 +63,14 @@ Result<FileStack> planFileStack(const QStringList &files, const QString &variabl
                                   && std::equal(shape.begin() + 1, shape.end(), stack.meta.shape.begin() + 1);
         if (!sameTrailing) {
             return makeError(ErrorCode::ShapeMismatch,
-                             u"%1: variable %2 has shape %3 but %4 has %5; only the first dimension may differ"_s
-                                 .arg(shortName(file, firstFile), variable, shapeToString(shape),
-                                      shortName(firstFile, firstFile), shapeToString(firstShape)));
+                             u"%1: variable %2 has shape %3 but %4 has %5; only the first dimension may differ"_s.arg(
+                                 shortName(file, firstFile), variable, shapeToString(shape), shortName(firstFile, firstFile),
+                                 shapeToString(firstShape)));
         }
         if (probe->storageType != first->storageType) {
-            return makeError(ErrorCode::Format,
-                             u"%1: variable %2 is stored as %3 but %4 stores it as %5; every file must use "
-                             "the same type"_s.arg(shortName(file, firstFile), variable, probe->storageType,
-                                                   shortName(firstFile, firstFile), first->storageType));
+            return makeError(ErrorCode::Format, u"%1: variable %2 is stored as %3 but %4 stores it as %5; every file must use "
+                                                "the same type"_s.arg(shortName(file, firstFile), variable, probe->storageType,
+                                                                      shortName(firstFile, firstFile), first->storageType));
         }
         stack.firstExtents.push_back(shape.front());
         totalRows += shape.front();
@@ -102,8 +101,7 @@ Result<FileStack> planFileStack(const QStringList &files, const QString &variabl
     if (files.size() == 1) {
         stack.meta.source = u"1 file: %1 var %2"_s.arg(firstFile, variable);
     } else {
-        stack.meta.source = u"%1 files: %2/... var %3"_s.arg(files.size()).arg(
-            QFileInfo(firstFile).absolutePath(), variable);
+        stack.meta.source = u"%1 files: %2/... var %3"_s.arg(files.size()).arg(QFileInfo(firstFile).absolutePath(), variable);
     }
     return stack;
 }

@@ -16,8 +16,8 @@ struct FileStack
     QStringList files;
     QString variable;
     std::vector<std::int64_t> firstExtents; // per file: its length along the first dimension
-    QString storageType; // the same in every file: "int16", "float32", ...
-    ArrayMeta meta; // stacked shape; axis 0 coordinates concatenated from all files
+    QString storageType;                    // the same in every file: "int16", "float32", ...
+    ArrayMeta meta;                         // stacked shape; axis 0 coordinates concatenated from all files
 };
 
 // Inspects every file; the variable must exist in each, with the same rank, the same extents on

@@ -92,17 +92,15 @@ Result<File> File::open(const QString &path)
         if (!info.exists())
             return makeError(ErrorCode::NotFound, u"no such file: %1"_s.arg(path));
         if (info.isDir())
-            return makeError(ErrorCode::InvalidArgument,
-                             u"%1 is a directory, not a NetCDF file"_s.arg(path));
+            return makeError(ErrorCode::InvalidArgument, u"%1 is a directory, not a NetCDF file"_s.arg(path));
     }
     quietHdf5ForThisThread();
     int id = -1;
     const QByteArray encoded = isUrl ? path.toUtf8() : QFile::encodeName(path);
     const int status = nc_open(encoded.constData(), NC_NOWRITE, &id);
     if (status == NC_ENOTNC || status == NC_EHDFERR) {
-        return makeError(ErrorCode::Format,
-                         u"%1 is not a NetCDF file (netCDF says: %2); pick .nc files written by "
-                         "netCDF-3 or netCDF-4"_s.arg(path, errorText(status)));
+        return makeError(ErrorCode::Format, u"%1 is not a NetCDF file (netCDF says: %2); pick .nc files written by "
+                                            "netCDF-3 or netCDF-4"_s.arg(path, errorText(status)));
     }
     if (status != NC_NOERR)
         return makeError(ErrorCode::Io, u"cannot open %1 (netCDF says: %2)"_s.arg(path, errorText(status)));
@@ -182,8 +180,8 @@ Result<VarRef> findVariable(const File &file, const QString &name)
 {
     QStringList parts = name.split(u'/', Qt::SkipEmptyParts);
     const auto notFound = [&] {
-        return makeError(ErrorCode::NotFound, u"%1 has no variable '%2'; it has: %3"_s.arg(
-                                                  file.path(), name, variableList(file.id())));
+        return makeError(ErrorCode::NotFound,
+                         u"%1 has no variable '%2'; it has: %3"_s.arg(file.path(), name, variableList(file.id())));
     };
     if (parts.isEmpty())
         return notFound();
@@ -242,11 +240,17 @@ QString typeName(nc_type type)
 bool isNumericType(nc_type type)
 {
     switch (type) {
-    case NC_BYTE: case NC_UBYTE: case NC_SHORT: case NC_USHORT: case NC_INT: case NC_UINT:
-    case NC_INT64: case NC_UINT64: case NC_FLOAT: case NC_DOUBLE:
-        return true;
-    default:
-        return false;
+    case NC_BYTE:
+    case NC_UBYTE:
+    case NC_SHORT:
+    case NC_USHORT:
+    case NC_INT:
+    case NC_UINT:
+    case NC_INT64:
+    case NC_UINT64:
+    case NC_FLOAT:
+    case NC_DOUBLE: return true;
+    default: return false;
     }
 }
 
@@ -283,8 +287,8 @@ std::optional<VarRef> coordinateVariable(int group, const QString &dimName, std:
         int var = -1;
         if (nc_inq_varid(group, name.constData(), &var) == NC_NOERR) {
             const VarLayout layout = variableLayout({group, var});
-            if (layout.shape.size() == 1 && layout.dimNames.front() == dimName
-                && layout.shape.front() == extent && isNumericType(layout.type))
+            if (layout.shape.size() == 1 && layout.dimNames.front() == dimName && layout.shape.front() == extent
+                && isNumericType(layout.type))
                 return VarRef{group, var};
         }
         int parent = -1;

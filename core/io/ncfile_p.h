@@ -8,8 +8,8 @@
 #include "core/arraymeta.h"
 #include "core/status.h"
 
-#include <netcdf.h>
 #include <ncException.h>
+#include <netcdf.h>
 
 #include <QString>
 

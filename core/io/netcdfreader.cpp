@@ -31,9 +31,8 @@ Status numericOnly(const QString &path, const QString &variable, nc_type type)
 {
     if (nc::isNumericType(type))
         return Status::ok();
-    return makeError(ErrorCode::Format,
-                     u"%1: variable %2 holds %3 values; only numeric variables can be read"_s.arg(
-                         path, variable, nc::typeName(type)));
+    return makeError(ErrorCode::Format, u"%1: variable %2 holds %3 values; only numeric variables can be read"_s.arg(
+                                            path, variable, nc::typeName(type)));
 }
 
 // A numeric variable in a file that stays open while it is read. Caller holds netcdfMutex().
@@ -92,8 +91,7 @@ Result<FileInfo> inspectNetcdf(const QString &path)
     }
 }
 
-Result<NdArray> readVariable(const QString &path, const QString &variable, std::int64_t firstStart,
-                             std::int64_t firstCount)
+Result<NdArray> readVariable(const QString &path, const QString &variable, std::int64_t firstStart, std::int64_t firstCount)
 {
     NdArray array;
     nc::CfRules rules;
@@ -118,8 +116,7 @@ Result<NdArray> readVariable(const QString &path, const QString &variable, std::
             if (firstStart < 0 || wanted < 0 || firstStart + wanted > rows) {
                 const QString wantedText = firstCount == -1 ? u"to the end"_s : u"%1 entries"_s.arg(firstCount);
                 return makeError(ErrorCode::InvalidArgument,
-                                 u"%1: variable %2 has %3 entries along %4; cannot read %5 from entry %6"_s
-                                     .arg(path, variable)
+                                 u"%1: variable %2 has %3 entries along %4; cannot read %5 from entry %6"_s.arg(path, variable)
                                      .arg(rows)
                                      .arg(layout.dimNames.front(), wantedText)
                                      .arg(firstStart));
@@ -131,8 +128,8 @@ Result<NdArray> readVariable(const QString &path, const QString &variable, std::
         rules = nc::cfRules(ref);
         array = NdArray(shape);
         if (const int status = nc::readStored(ref, layout.type, start, count, array); status != NC_NOERR) {
-            return makeError(ErrorCode::Io, u"%1: cannot read variable %2 (netCDF says: %3)"_s.arg(
-                                                path, variable, nc::errorText(status)));
+            return makeError(ErrorCode::Io,
+                             u"%1: cannot read variable %2 (netCDF says: %3)"_s.arg(path, variable, nc::errorText(status)));
         }
     } catch (const std::bad_alloc &) {
         return makeError(ErrorCode::Memory, u"%1: not enough memory to read variable %2"_s.arg(path, variable));
@@ -159,8 +156,7 @@ Result<VariableProbe> probeVariable(const QString &path, const QString &variable
         meta.units = nc::textAttribute(ref, "units");
         meta.longName = nc::textAttribute(ref, "long_name");
         for (std::size_t dim = 0; dim < layout.shape.size(); ++dim) {
-            meta.axes.push_back(axisFor(ref.group, layout.dimNames[dim], layout.shape[dim],
-                                        allAxisValues || dim == 0));
+            meta.axes.push_back(axisFor(ref.group, layout.dimNames[dim], layout.shape[dim], allAxisValues || dim == 0));
         }
         return probe;
     } catch (const std::bad_alloc &) {

@@ -19,7 +19,7 @@ struct VariableInfo
     QString name;                  // full path inside the file: "t2m" or "group/sub/var"
     std::vector<QString> dimNames; // in order
     Shape shape;
-    QString storageType;           // "int16", "float32", "float64", ...
+    QString storageType; // "int16", "float32", "float64", ...
     QString units;
     QString longName;
 };
@@ -27,7 +27,7 @@ struct VariableInfo
 struct FileInfo
 {
     QString path;
-    QString format; // "NetCDF-3 classic", "NetCDF-3 64-bit offset", "NetCDF-4", ...
+    QString format;                      // "NetCDF-3 classic", "NetCDF-3 64-bit offset", "NetCDF-4", ...
     std::vector<VariableInfo> variables; // coordinate variables included
 };
 
@@ -38,8 +38,8 @@ Result<FileInfo> inspectNetcdf(const QString &path);
 // scale_factor/add_offset applied, _FillValue and missing_value (scalar or list) become NaN,
 // values as float64. Reads `firstCount` entries of the first dimension from `firstStart`
 // (-1: to the end). The result's mayHaveNan() is false when no value was NaN.
-Result<NdArray> readVariable(const QString &path, const QString &variable,
-                             std::int64_t firstStart = 0, std::int64_t firstCount = -1);
+Result<NdArray> readVariable(const QString &path, const QString &variable, std::int64_t firstStart = 0,
+                             std::int64_t firstCount = -1);
 
 // The variable's metadata: shape, one Axis per dimension (coordinate values and attributes
 // when the file has a coordinate variable of that name), units and long_name.

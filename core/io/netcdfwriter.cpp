@@ -56,8 +56,7 @@ Status writeArray(const QString &path, const ArrayMeta &meta, const NdArray &arr
         const QString fallback = u"dim_%1"_s.arg(dim);
         QString name = QString::fromStdString(netcdfName(axesFit ? meta.axes[dim].name : fallback, fallback));
         for (int suffix = 1; taken.contains(name); ++suffix)
-            name = QString::fromStdString(netcdfName(axesFit ? meta.axes[dim].name : fallback, fallback))
-                   + u"_%1"_s.arg(suffix);
+            name = QString::fromStdString(netcdfName(axesFit ? meta.axes[dim].name : fallback, fallback)) + u"_%1"_s.arg(suffix);
         taken.insert(name);
         dimNames.push_back(name.toStdString());
     }

@@ -58,13 +58,13 @@ struct Patterns
 {
     int lonCount = 0;
     int latCount = 0;
-    std::vector<float> longitudes; // degrees east, 0 .. 360 - grid
-    std::vector<float> latitudes;  // degrees north, 90 .. -90
-    std::vector<float> t2mMean;    // K, annual mean
-    std::vector<float> t2mSeason;  // K per unit of the northern seasonal cycle
-    std::vector<float> t2mDaily;   // K, half the daily range
+    std::vector<float> longitudes;                                   // degrees east, 0 .. 360 - grid
+    std::vector<float> latitudes;                                    // degrees north, 90 .. -90
+    std::vector<float> t2mMean;                                      // K, annual mean
+    std::vector<float> t2mSeason;                                    // K per unit of the northern seasonal cycle
+    std::vector<float> t2mDaily;                                     // K, half the daily range
     std::vector<float> uMean, uWaveA, uWaveB, vMean, vWaveA, vWaveB; // m/s
-    std::vector<float> noise;      // in [-1, 1], stored twice so a shifted window never wraps
+    std::vector<float> noise;                                        // in [-1, 1], stored twice so a shifted window never wraps
 
     std::size_t cells() const { return std::size_t(lonCount) * std::size_t(latCount); }
 };
@@ -83,8 +83,8 @@ Patterns makePatterns(int lonCount, int latCount, double gridDegrees)
     p.lonCount = lonCount;
     p.latCount = latCount;
     const std::size_t cells = p.cells();
-    for (std::vector<float> *field : {&p.t2mMean, &p.t2mSeason, &p.t2mDaily, &p.uMean, &p.uWaveA,
-                                      &p.uWaveB, &p.vMean, &p.vWaveA, &p.vWaveB})
+    for (std::vector<float> *field :
+         {&p.t2mMean, &p.t2mSeason, &p.t2mDaily, &p.uMean, &p.uWaveA, &p.uWaveB, &p.vMean, &p.vWaveA, &p.vWaveB})
         field->resize(cells);
     for (int i = 0; i < lonCount; ++i)
         p.longitudes.push_back(float(i * gridDegrees));
@@ -103,9 +103,10 @@ Patterns makePatterns(int lonCount, int latCount, double gridDegrees)
             const float lambda = p.longitudes[std::size_t(i)] * pi / 180.0f;
             const std::size_t k = std::size_t(j) * std::size_t(lonCount) + std::size_t(i);
             // Smooth "continents": large-scale waves, vanishing at the poles.
-            const float continents = cosPhi * (std::sin(2 * lambda + 0.5f) * std::cos(3 * phi)
-                                               + 0.6f * std::sin(3 * lambda - 1.0f) * std::sin(2 * phi + 0.3f)
-                                               + 0.4f * std::cos(5 * lambda + 2.0f));
+            const float continents =
+                cosPhi
+                * (std::sin(2 * lambda + 0.5f) * std::cos(3 * phi) + 0.6f * std::sin(3 * lambda - 1.0f) * std::sin(2 * phi + 0.3f)
+                   + 0.4f * std::cos(5 * lambda + 2.0f));
             const float land = std::clamp(0.5f + 0.35f * continents, 0.0f, 1.0f);
             p.t2mMean[k] = 242.0f + 57.0f * cosPhi * cosPhi + 2.5f * continents - southCold;
             p.t2mSeason[k] = sinPhi * (8.0f + 14.0f * land);
@@ -180,10 +181,8 @@ void generateDay(const Patterns &p, QDate date, DayFields &day)
             }
         }
         for (std::size_t k = 0; k < cells; ++k) {
-            u10[k] = pack(p.uMean[k] + p.uWaveA[k] * waveCos + p.uWaveB[k] * waveSin + 0.6f * noise[1][k],
-                          wOffset, wInverse);
-            v10[k] = pack(p.vMean[k] + p.vWaveA[k] * waveCos + p.vWaveB[k] * waveSin + 0.6f * noise[2][k],
-                          wOffset, wInverse);
+            u10[k] = pack(p.uMean[k] + p.uWaveA[k] * waveCos + p.uWaveB[k] * waveSin + 0.6f * noise[1][k], wOffset, wInverse);
+            v10[k] = pack(p.vMean[k] + p.vWaveA[k] * waveCos + p.vWaveB[k] * waveSin + 0.6f * noise[2][k], wOffset, wInverse);
         }
     }
 }
@@ -203,18 +202,16 @@ bool isCompleteDay(const QString &path, const Patterns &p)
     const auto dimIs = [&](const char *name, std::size_t expected) {
         int dim = -1;
         std::size_t length = 0;
-        return nc_inq_dimid(ncid, name, &dim) == NC_NOERR && nc_inq_dimlen(ncid, dim, &length) == NC_NOERR
-               && length == expected;
+        return nc_inq_dimid(ncid, name, &dim) == NC_NOERR && nc_inq_dimlen(ncid, dim, &length) == NC_NOERR && length == expected;
     };
-    bool complete = dimIs("longitude", std::size_t(p.lonCount)) && dimIs("latitude", std::size_t(p.latCount))
-               && dimIs("time", stepsPerDay);
+    bool complete =
+        dimIs("longitude", std::size_t(p.lonCount)) && dimIs("latitude", std::size_t(p.latCount)) && dimIs("time", stepsPerDay);
     for (const Field &field : fields) {
         int var = -1;
         nc_type type = NC_NAT;
         int rank = 0;
         complete = complete && nc_inq_varid(ncid, field.name, &var) == NC_NOERR
-                   && nc_inq_var(ncid, var, nullptr, &type, &rank, nullptr, nullptr) == NC_NOERR
-                   && type == NC_SHORT && rank == 3;
+                   && nc_inq_var(ncid, var, nullptr, &type, &rank, nullptr, nullptr) == NC_NOERR && type == NC_SHORT && rank == 3;
     }
     nc_close(ncid);
     return complete;

@@ -1,8 +1,8 @@
 #include "core/kernels/accumulators.h"
 
+#include "core/kernels/reductionwalk.h"
 #include "core/kernels/rowloops.h"
 #include "core/kernels/tileloops.h"
-#include "core/kernels/reductionwalk.h"
 
 #include <algorithm>
 #include <cmath>
@@ -19,7 +19,7 @@ constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 
 // Sum and Mean: state [sum] or [count, sum]. Without NaN every position counts the same number
 // of values, so the count is written once instead of accumulated.
-template<bool skipNan>
+template <bool skipNan>
 class SumAccumulator
 {
 public:
@@ -91,7 +91,7 @@ private:
 
 // Min/Max: one plane, NaN where no value was seen. The NaN-skipping step costs no more than a
 // plain min at memory speed, so there is no separate fast path.
-template<bool isMax>
+template <bool isMax>
 class ExtremumAccumulator
 {
 public:
@@ -143,7 +143,7 @@ inline void shiftedToMoments(double count, double shift, double s1, double s2, d
 
 // Std/Var: state [count, mean, M2], accumulated as shifted sums in one streaming pass. While a
 // tile runs, the mean plane holds the shift and the M2 plane holds s2; s1 lives in m_s1.
-template<bool skipNan>
+template <bool skipNan>
 class MomentsAccumulator
 {
 public:
@@ -242,28 +242,18 @@ private:
     double m_rowCount = 0;
 };
 
-template<bool skipNan>
+template <bool skipNan>
 void runAccumulators(ReduceOp op, ReductionWalk &walk, double *planes)
 {
     const std::int64_t keptCount = walk.keptCount();
     const double totalCount = walk.valuesPerPosition();
     switch (op) {
-    case ReduceOp::Sum:
-        walk.run(SumAccumulator<skipNan>(planes, nullptr, totalCount));
-        break;
-    case ReduceOp::Mean:
-        walk.run(SumAccumulator<skipNan>(planes + keptCount, planes, totalCount));
-        break;
-    case ReduceOp::Min:
-        walk.run(ExtremumAccumulator<false>(planes));
-        break;
-    case ReduceOp::Max:
-        walk.run(ExtremumAccumulator<true>(planes));
-        break;
+    case ReduceOp::Sum: walk.run(SumAccumulator<skipNan>(planes, nullptr, totalCount)); break;
+    case ReduceOp::Mean: walk.run(SumAccumulator<skipNan>(planes + keptCount, planes, totalCount)); break;
+    case ReduceOp::Min: walk.run(ExtremumAccumulator<false>(planes)); break;
+    case ReduceOp::Max: walk.run(ExtremumAccumulator<true>(planes)); break;
     case ReduceOp::Std:
-    case ReduceOp::Var:
-        walk.run(MomentsAccumulator<skipNan>(planes, keptCount, totalCount, walk.tileExtent()));
-        break;
+    case ReduceOp::Var: walk.run(MomentsAccumulator<skipNan>(planes, keptCount, totalCount, walk.tileExtent())); break;
     }
 }
 

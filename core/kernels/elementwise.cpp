@@ -17,7 +17,7 @@ namespace tessera {
 
 namespace {
 
-template<UnaryOp op>
+template <UnaryOp op>
 double applyUnary(double x)
 {
     if constexpr (op == UnaryOp::Negate)
@@ -28,7 +28,7 @@ double applyUnary(double x)
         return std::sqrt(x);
 }
 
-template<UnaryOp op>
+template <UnaryOp op>
 void unaryLoop(const double *__restrict in, double *__restrict out, std::int64_t n)
 {
     std::int64_t i = 0;
@@ -44,7 +44,7 @@ void unaryLoop(const double *__restrict in, double *__restrict out, std::int64_t
         out[i] = applyUnary<op>(in[i]);
 }
 
-template<BinaryOp op>
+template <BinaryOp op>
 inline double applyBinary(double a, double b)
 {
     if constexpr (op == BinaryOp::Add)
@@ -57,7 +57,7 @@ inline double applyBinary(double a, double b)
         return a / b;
 }
 
-template<BinaryOp op>
+template <BinaryOp op>
 inline __m128d applyBinary(__m128d a, __m128d b)
 {
     if constexpr (op == BinaryOp::Add)
@@ -75,7 +75,7 @@ inline __m128d applyBinary(__m128d a, __m128d b)
 // traffic. Same IEEE operations, so results are identical to the plain loop.
 constexpr std::int64_t StreamingElements = std::int64_t(1) << 20;
 
-template<BinaryOp op, bool scalarOnLeft>
+template <BinaryOp op, bool scalarOnLeft>
 bool streamScalarRun(const double *array, double scalar, double *out, std::int64_t n)
 {
     if (n < StreamingElements || (reinterpret_cast<std::uintptr_t>(out) & 15) != 0)
@@ -93,7 +93,7 @@ bool streamScalarRun(const double *array, double scalar, double *out, std::int64
 }
 
 // The inner loops are split by stride pattern so each one is a plain loop GCC vectorises.
-template<BinaryOp op>
+template <BinaryOp op>
 void binaryRun(const double *a, std::int64_t strideA, const double *b, std::int64_t strideB, double *__restrict out,
                std::int64_t n)
 {
@@ -118,7 +118,7 @@ void binaryRun(const double *a, std::int64_t strideA, const double *b, std::int6
     }
 }
 
-template<BinaryOp op>
+template <BinaryOp op>
 void binaryApply(const NdArray &a, const NdArray &b, NdArray &out)
 {
     const std::int64_t n = out.size();
@@ -155,8 +155,7 @@ void binaryApply(const NdArray &a, const NdArray &b, NdArray &out)
     StridedIndex outer = outerIndex(axes);
     double *target = out.data();
     do {
-        binaryRun<op>(a.data() + outer.offset(0), inner.strideA, b.data() + outer.offset(1), inner.strideB, target,
-                      inner.extent);
+        binaryRun<op>(a.data() + outer.offset(0), inner.strideA, b.data() + outer.offset(1), inner.strideB, target, inner.extent);
         target += inner.extent;
     } while (outer.next());
 }
@@ -180,15 +179,9 @@ NdArray unaryKernel(UnaryOp op, const NdArray &in)
 {
     NdArray out(in.shape());
     switch (op) {
-    case UnaryOp::Negate:
-        unaryLoop<UnaryOp::Negate>(in.data(), out.data(), in.size());
-        break;
-    case UnaryOp::Sqrt:
-        unaryLoop<UnaryOp::Sqrt>(in.data(), out.data(), in.size());
-        break;
-    case UnaryOp::Abs:
-        unaryLoop<UnaryOp::Abs>(in.data(), out.data(), in.size());
-        break;
+    case UnaryOp::Negate: unaryLoop<UnaryOp::Negate>(in.data(), out.data(), in.size()); break;
+    case UnaryOp::Sqrt: unaryLoop<UnaryOp::Sqrt>(in.data(), out.data(), in.size()); break;
+    case UnaryOp::Abs: unaryLoop<UnaryOp::Abs>(in.data(), out.data(), in.size()); break;
     }
     out.setMayHaveNan(in.mayHaveNan() || op == UnaryOp::Sqrt);
     return out;
@@ -198,18 +191,10 @@ NdArray binaryKernel(BinaryOp op, const NdArray &a, const NdArray &b)
 {
     NdArray out(broadcastShape(a.shape(), b.shape()));
     switch (op) {
-    case BinaryOp::Add:
-        binaryApply<BinaryOp::Add>(a, b, out);
-        break;
-    case BinaryOp::Subtract:
-        binaryApply<BinaryOp::Subtract>(a, b, out);
-        break;
-    case BinaryOp::Multiply:
-        binaryApply<BinaryOp::Multiply>(a, b, out);
-        break;
-    case BinaryOp::Divide:
-        binaryApply<BinaryOp::Divide>(a, b, out);
-        break;
+    case BinaryOp::Add: binaryApply<BinaryOp::Add>(a, b, out); break;
+    case BinaryOp::Subtract: binaryApply<BinaryOp::Subtract>(a, b, out); break;
+    case BinaryOp::Multiply: binaryApply<BinaryOp::Multiply>(a, b, out); break;
+    case BinaryOp::Divide: binaryApply<BinaryOp::Divide>(a, b, out); break;
     }
     out.setMayHaveNan(a.mayHaveNan() || b.mayHaveNan() || op == BinaryOp::Divide);
     return out;

@@ -1,9 +1,9 @@
 #include "core/kernels/reduce.h"
 
 #include "core/kernels/accumulators.h"
+#include "core/kernels/reductionwalk.h"
 #include "core/kernels/rowloops.h"
 #include "core/kernels/tileloops.h"
-#include "core/kernels/reductionwalk.h"
 
 #include <algorithm>
 #include <cassert>
@@ -55,13 +55,10 @@ int partialComponents(ReduceOp op)
     switch (op) {
     case ReduceOp::Sum:
     case ReduceOp::Min:
-    case ReduceOp::Max:
-        return 1;
-    case ReduceOp::Mean:
-        return 2;
+    case ReduceOp::Max: return 1;
+    case ReduceOp::Mean: return 2;
     case ReduceOp::Std:
-    case ReduceOp::Var:
-        return 3;
+    case ReduceOp::Var: return 3;
     }
     return 1;
 }
@@ -105,16 +102,10 @@ NdArray combinePartials(ReduceOp op, const std::vector<NdArray> &partials)
         case ReduceOp::Mean: // counts and sums both add
             addInto(combined.data(), other.data(), combined.size());
             break;
-        case ReduceOp::Min:
-            minInto(combined.data(), other.data(), combined.size());
-            break;
-        case ReduceOp::Max:
-            maxInto(combined.data(), other.data(), combined.size());
-            break;
+        case ReduceOp::Min: minInto(combined.data(), other.data(), combined.size()); break;
+        case ReduceOp::Max: maxInto(combined.data(), other.data(), combined.size()); break;
         case ReduceOp::Std:
-        case ReduceOp::Var:
-            mergeMoments(combined.data(), other.data(), keptCount);
-            break;
+        case ReduceOp::Var: mergeMoments(combined.data(), other.data(), keptCount); break;
         }
     }
     return combined;
@@ -130,9 +121,7 @@ NdArray finalizeReduce(ReduceOp op, const NdArray &state, int ddof)
     switch (op) {
     case ReduceOp::Sum:
     case ReduceOp::Min:
-    case ReduceOp::Max:
-        std::copy_n(planes, n, out);
-        break;
+    case ReduceOp::Max: std::copy_n(planes, n, out); break;
     case ReduceOp::Mean:
         for (std::int64_t i = 0; i < n; ++i)
             out[i] = planes[i] > 0 ? planes[n + i] / planes[i] : kNan;

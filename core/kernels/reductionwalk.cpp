@@ -6,7 +6,8 @@ namespace tessera {
 
 // Runs of reduced or kept axes of the live inputs, runs of extent 1 dropped and neighbours of one
 // kind merged: reducing axis 0 of (1, n) becomes one kept run of n.
-std::vector<ReductionWalk::AxisRun> ReductionWalk::axisRuns(const std::vector<const NdArray *> &live, const std::vector<bool> &reduced)
+std::vector<ReductionWalk::AxisRun> ReductionWalk::axisRuns(const std::vector<const NdArray *> &live,
+                                                            const std::vector<bool> &reduced)
 {
     std::vector<AxisRun> runs;
     for (std::size_t axis = 0; axis < reduced.size(); ++axis) {

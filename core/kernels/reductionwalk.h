@@ -1,8 +1,8 @@
 #pragma once
 
-#include "core/ndarray.h"
-#include "core/kernels/tileloops.h"
 #include "core/kernels/stridedindex.h"
+#include "core/kernels/tileloops.h"
+#include "core/ndarray.h"
 
 #include <algorithm>
 #include <vector>
@@ -37,7 +37,7 @@ public:
     double valuesPerPosition() const { return m_valuesPerPosition; }
     std::int64_t tileExtent() const { return std::min(kTileExtent, m_innerKeptExtent); }
 
-    template<class Accumulator>
+    template <class Accumulator>
     void run(Accumulator &&accumulator)
     {
         if (m_innermostReduced)
@@ -56,7 +56,7 @@ private:
     static std::vector<AxisRun> axisRuns(const std::vector<const NdArray *> &live, const std::vector<bool> &reduced);
     void planStreams(const std::vector<AxisRun> &runs, std::size_t inputCount);
 
-    template<class Accumulator>
+    template <class Accumulator>
     void runTiles(Accumulator &accumulator)
     {
         const std::int64_t extent = m_innerKeptExtent;
@@ -86,7 +86,7 @@ private:
         } while (m_keptOuter.next());
     }
 
-    template<class Accumulator>
+    template <class Accumulator>
     void runRows(Accumulator &accumulator)
     {
         do {

@@ -59,8 +59,8 @@ __attribute__((target("avx2"))) std::int64_t sumSkipNanAvx2(const double *x, std
 }
 
 // As sumSkipNanAvx2, for the shifted moments.
-__attribute__((target("avx2"))) std::int64_t shiftedSkipNanAvx2(const double *x, std::int64_t n, double shift,
-                                                                double *s1, double *s2, std::int64_t *validCount)
+__attribute__((target("avx2"))) std::int64_t shiftedSkipNanAvx2(const double *x, std::int64_t n, double shift, double *s1,
+                                                                double *s2, std::int64_t *validCount)
 {
     const __m256d shifts = _mm256_set1_pd(shift);
     __m256d firsts[2] = {_mm256_setzero_pd(), _mm256_setzero_pd()};
@@ -149,7 +149,7 @@ void rowSumSkipNan(const double *x, std::int64_t n, double *sum, double *count)
 
 namespace {
 
-template<bool isMax>
+template <bool isMax>
 inline double rowExtremum(const double *x, std::int64_t n, double acc)
 {
     Vec2 lanes[4];
@@ -158,7 +158,9 @@ inline double rowExtremum(const double *x, std::int64_t n, double acc)
     for (; i + 8 <= n; i += 8)
         for (int lane = 0; lane < 4; ++lane)
             lanes[lane] = extremumStep<isMax>(lanes[lane], load2(x + i + 2 * lane));
-    const auto step = [](double best, double value) { return isMax ? maxStep(best, value) : minStep(best, value); };
+    const auto step = [](double best, double value) {
+        return isMax ? maxStep(best, value) : minStep(best, value);
+    };
     for (; i < n; ++i)
         acc = step(acc, x[i]);
     for (int lane = 0; lane < 4; ++lane)

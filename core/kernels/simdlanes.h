@@ -79,7 +79,7 @@ inline Vec2 select(Mask2 mask, Vec2 whenSet, Vec2 otherwise)
 }
 
 // Vector form of minStep/maxStep below, for two lanes at once.
-template<bool isMax>
+template <bool isMax>
 inline Vec2 extremumStep(Vec2 best, Vec2 value)
 {
 #if defined(__SSE2__)

@@ -40,7 +40,7 @@ void addCountSkipNanInto(double *__restrict acc, double *__restrict count, const
 
 namespace {
 
-template<bool isMax>
+template <bool isMax>
 inline void extremumInto(double *__restrict acc, const double *__restrict x, std::int64_t n)
 {
     std::int64_t i = 0;
@@ -65,8 +65,8 @@ void maxInto(double *acc, const double *x, std::int64_t n)
 }
 
 TESSERA_HOT_LOOP
-void shiftedInto(const double *__restrict shift, double *__restrict s1, double *__restrict s2,
-                 const double *__restrict x, std::int64_t n)
+void shiftedInto(const double *__restrict shift, double *__restrict s1, double *__restrict s2, const double *__restrict x,
+                 std::int64_t n)
 {
     for (std::int64_t i = 0; i < n; ++i) {
         const double d = x[i] - shift[i];
@@ -76,8 +76,8 @@ void shiftedInto(const double *__restrict shift, double *__restrict s1, double *
 }
 
 TESSERA_HOT_LOOP
-void shiftedSkipNanInto(double *__restrict shift, double *__restrict s1, double *__restrict s2,
-                        double *__restrict count, const double *__restrict x, std::int64_t n)
+void shiftedSkipNanInto(double *__restrict shift, double *__restrict s1, double *__restrict s2, double *__restrict count,
+                        const double *__restrict x, std::int64_t n)
 {
     std::int64_t i = 0;
     for (; i + 2 <= n; i += 2) {
@@ -153,7 +153,7 @@ void addCountSkipNanInto4(double *__restrict acc, double *__restrict count, cons
 namespace {
 
 // A chain of four scalar min steps is not if-converted by GCC 12, hence the explicit vectors.
-template<bool isMax>
+template <bool isMax>
 inline void extremumInto4(double *__restrict acc, const double *const *xs, std::int64_t n)
 {
     std::int64_t i = 0;
@@ -237,8 +237,8 @@ __attribute__((target("avx2"))) std::int64_t shiftedSkipNanInto4Avx2(double *__r
 
 } // namespace
 
-void shiftedSkipNanInto4(double *__restrict shift, double *__restrict s1, double *__restrict s2,
-                         double *__restrict count, const double *const *xs, std::int64_t n)
+void shiftedSkipNanInto4(double *__restrict shift, double *__restrict s1, double *__restrict s2, double *__restrict count,
+                         const double *const *xs, std::int64_t n)
 {
     std::int64_t i = 0;
 #if defined(TESSERA_HAVE_AVX2_KERNELS)

@@ -29,7 +29,6 @@ void addCountSkipNanInto4(double *acc, double *count, const double *const *xs, s
 void minInto4(double *acc, const double *const *xs, std::int64_t n);
 void maxInto4(double *acc, const double *const *xs, std::int64_t n);
 void shiftedInto4(const double *shift, double *s1, double *s2, const double *const *xs, std::int64_t n);
-void shiftedSkipNanInto4(double *shift, double *s1, double *s2, double *count, const double *const *xs,
-                         std::int64_t n);
+void shiftedSkipNanInto4(double *shift, double *s1, double *s2, double *count, const double *const *xs, std::int64_t n);
 
 } // namespace tessera::reductionloops

@@ -66,16 +66,17 @@ std::vector<int> distribute(const std::vector<std::int64_t> &blockBytes, Distrib
     return {};
 }
 
-Status checkRoom(const std::vector<std::int64_t> &plannedBytes, const LoadLayout &layout, const std::vector<WorkerCapacity> &workers)
+Status checkRoom(const std::vector<std::int64_t> &plannedBytes, const LoadLayout &layout,
+                 const std::vector<WorkerCapacity> &workers)
 {
     for (std::size_t i = 0; i < workers.size(); ++i) {
         const WorkerCapacity &worker = workers[i];
         if (plannedBytes[i] <= worker.freeBytes)
             continue;
         return makeError(ErrorCode::Memory, u"%1 needs %2 on worker %3, which has %4 free of %5; add workers, free arrays, "
-                                            "load fewer files or start workers with a larger --memory-limit"_s
-                                                .arg(layout.arrayName, formatBytes(plannedBytes[i]), worker.name,
-                                                     formatBytes(worker.freeBytes), formatBytes(worker.limitBytes)));
+                                            "load fewer files or start workers with a larger --memory-limit"_s.arg(
+                                                layout.arrayName, formatBytes(plannedBytes[i]), worker.name,
+                                                formatBytes(worker.freeBytes), formatBytes(worker.limitBytes)));
     }
     return Status::ok();
 }
@@ -88,7 +89,8 @@ Result<TaskGraph> planLoad(const FileStack &stack, const LoadLayout &layout, con
         return makeError(ErrorCode::InvalidArgument, u"%1: no worker to place its blocks on"_s.arg(layout.arrayName));
     const Shape &shape = stack.meta.shape;
     if (shape.empty() || stack.firstExtents.size() != std::size_t(stack.files.size()))
-        return makeError(ErrorCode::InvalidArgument, u"%1: nothing to stack (no files, or a scalar variable)"_s.arg(layout.arrayName));
+        return makeError(ErrorCode::InvalidArgument,
+                         u"%1: nothing to stack (no files, or a scalar variable)"_s.arg(layout.arrayName));
 
     const std::vector<Piece> pieces = cutFiles(stack, layout.blocksPerFile);
     TaskGraph graph;

@@ -20,8 +20,8 @@ enum class Distribution {
 
 struct LoadLayout
 {
-    QString arrayName;  // for messages
-    QString keyPrefix;  // block keys are blockKey(keyPrefix, index); unique per load
+    QString arrayName; // for messages
+    QString keyPrefix; // block keys are blockKey(keyPrefix, index); unique per load
     Distribution distribution = Distribution::Contiguous;
     int blocksPerFile = 1; // each file split into this many blocks along the first dimension
 };

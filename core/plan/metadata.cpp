@@ -25,8 +25,7 @@ ArrayMeta deriveMeta(const Expr &expr, const std::function<const ArrayMeta *(con
 {
     ArrayMeta meta;
     switch (expr.kind) {
-    case Expr::Kind::Number:
-        break;
+    case Expr::Kind::Number: break;
     case Expr::Kind::Name:
         if (const ArrayMeta *source = metaOf(expr.name))
             meta = *source;
@@ -75,7 +74,8 @@ ArrayMeta deriveMeta(const Expr &expr, const std::function<const ArrayMeta *(con
         meta.units = child.units;
         if (expr.reduceOp == ReduceOp::Var && !child.units.isEmpty())
             meta.units = QStringLiteral("(%1)^2").arg(child.units);
-        meta.longName = child.longName.isEmpty() ? QString() : reduceOpName(expr.reduceOp) + QStringLiteral(" of ") + child.longName;
+        meta.longName =
+            child.longName.isEmpty() ? QString() : reduceOpName(expr.reduceOp) + QStringLiteral(" of ") + child.longName;
         break;
     }
     case Expr::Kind::Index: {

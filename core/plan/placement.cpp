@@ -34,8 +34,7 @@ std::vector<int> assignContiguous(const std::vector<std::int64_t> &itemBytes, in
     std::int64_t before = 0;
     for (std::size_t i = 0; i < itemBytes.size(); ++i) {
         const double midpoint = double(before) + double(itemBytes[i]) / 2.0;
-        const int worker = total > 0 ? int(midpoint * workerCount / double(total))
-                                     : int(i * workerCount / itemBytes.size());
+        const int worker = total > 0 ? int(midpoint * workerCount / double(total)) : int(i * workerCount / itemBytes.size());
         workers[i] = std::clamp(worker, 0, workerCount - 1);
         before += itemBytes[i];
     }
@@ -51,8 +50,7 @@ std::vector<int> assignRoundRobin(std::size_t itemCount, int workerCount)
     return workers;
 }
 
-std::vector<int> assignByFreeMemory(const std::vector<std::int64_t> &itemBytes,
-                                    const std::vector<std::int64_t> &freeBytes)
+std::vector<int> assignByFreeMemory(const std::vector<std::int64_t> &itemBytes, const std::vector<std::int64_t> &freeBytes)
 {
     std::vector<std::int64_t> left = freeBytes;
     std::vector<int> workers(itemBytes.size(), -1);

@@ -24,8 +24,7 @@ std::vector<int> assignContiguous(const std::vector<std::int64_t> &itemBytes, in
 std::vector<int> assignRoundRobin(std::size_t itemCount, int workerCount);
 // Each item to the worker with the most free bytes left after the items before it; an item goes
 // nowhere (-1) when no worker has room for it.
-std::vector<int> assignByFreeMemory(const std::vector<std::int64_t> &itemBytes,
-                                    const std::vector<std::int64_t> &freeBytes);
+std::vector<int> assignByFreeMemory(const std::vector<std::int64_t> &itemBytes, const std::vector<std::int64_t> &freeBytes);
 
 // Groups `items` for a cross-worker combine tree of fan-in at most `fanIn`: returns, level by
 // level, the groups of indices into the previous level (level 0 indexes `items`).

@@ -12,14 +12,12 @@
 namespace tessera {
 namespace planning {
 
-
 TaskInput Planner::inputFor(const BlockLayout &layout, std::int64_t flat, Region region) const
 {
     TaskInput input;
     input.key = layout.keys[flat];
     input.worker = layout.workers[flat];
-    input.bytes = region.empty() ? layout.blockBytes(flat)
-                                 : elementCount(regionShape(region)) * std::int64_t(sizeof(double));
+    input.bytes = region.empty() ? layout.blockBytes(flat) : elementCount(regionShape(region)) * std::int64_t(sizeof(double));
     input.region = std::move(region);
     return input;
 }
@@ -50,7 +48,8 @@ Result<NodeBlocks> Planner::plan(const Expr &expr)
     case Expr::Kind::Name: {
         const BlockLayout *layout = m_context.layoutOf(expr.name);
         if (!layout)
-            return makeError(ErrorCode::NotFound, QStringLiteral("column %1: no array named '%2'").arg(expr.column).arg(expr.name));
+            return makeError(ErrorCode::NotFound,
+                             QStringLiteral("column %1: no array named '%2'").arg(expr.column).arg(expr.name));
         return NodeBlocks{*layout};
     }
     case Expr::Kind::Index: return planIndex(expr);
@@ -85,8 +84,7 @@ std::vector<IndexPiece> piecesAlongAxis(const Chunks &chunks, int axis, const In
         const int chunk = chunks.chunkContaining(axis, position);
         const std::int64_t chunkBegin = chunks.chunkStart(axis, chunk);
         const std::int64_t chunkEnd = chunkBegin + chunks.extents(axis)[chunk];
-        const std::int64_t inChunk = step > 0 ? (chunkEnd - position + step - 1) / step
-                                              : (position - chunkBegin) / (-step) + 1;
+        const std::int64_t inChunk = step > 0 ? (chunkEnd - position + step - 1) / step : (position - chunkBegin) / (-step) + 1;
         const std::int64_t n = std::min(item.count - k, inChunk);
         pieces.push_back({chunk, {position - chunkBegin, n, step, false}});
         k += n;
@@ -192,8 +190,7 @@ Result<NodeBlocks> Planner::planUnary(const Expr &expr)
 
 // Where output block `outIndex` of an elementwise node reads operand `in` (right-aligned
 // broadcasting): the operand's block index and the region inside it.
-std::pair<BlockIndex, Region> operandBlock(const BlockLayout &in, const Chunks &outChunks,
-                                           const BlockIndex &outIndex)
+std::pair<BlockIndex, Region> operandBlock(const BlockLayout &in, const Chunks &outChunks, const BlockIndex &outIndex)
 {
     const int offset = outChunks.rank() - in.chunks.rank();
     const std::vector<std::int64_t> outOffset = outChunks.blockOffset(outIndex);
@@ -292,7 +289,6 @@ Result<NodeBlocks> Planner::planBinary(const Expr &expr)
     }
     return out;
 }
-
 
 TaskGraph Planner::takeGraph(const BlockLayout &result)
 {

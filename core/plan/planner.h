@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/expr/expression.h"
-#include "core/status.h"
 #include "core/plan/taskgraph.h"
+#include "core/status.h"
 
 #include <functional>
 #include <optional>

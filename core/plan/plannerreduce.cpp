@@ -63,7 +63,8 @@ struct Planner::Reduction
         if (finalize) {
             task.outputKey = blockKey(prefix, outIndex);
         } else {
-            task.outputKey = prefix + QStringLiteral(".s") + QString::number(stateCount++) + QLatin1Char(':') + blockKey(QString(), outIndex).mid(1);
+            task.outputKey = prefix + QStringLiteral(".s") + QString::number(stateCount++) + QLatin1Char(':')
+                             + blockKey(QString(), outIndex).mid(1);
             task.outputShape.insert(task.outputShape.begin(), components);
         }
         return task;
@@ -99,7 +100,8 @@ Result<NodeBlocks> Planner::planReduce(const Expr &expr)
         const BlockIndex outIndex = reduction.outChunks.unflatten(outFlat);
         const WorkerBlocks &byWorker = groups[std::size_t(outFlat)];
         if (byWorker.empty()) // only an input with no chunks along a reduced axis, never one the planner made
-            return makeError(ErrorCode::InvalidArgument, QStringLiteral("column %1: the array to reduce has no blocks").arg(expr.column));
+            return makeError(ErrorCode::InvalidArgument,
+                             QStringLiteral("column %1: the array to reduce has no blocks").arg(expr.column));
         const std::map<int, std::vector<int>> partials = addPartials(reduction, in, outIndex, byWorker, groupsOnWorker);
         const Task &root = m_tasks[std::size_t(addCombines(reduction, outIndex, partials))];
         out.layout.keys.push_back(root.outputKey);
@@ -111,8 +113,8 @@ Result<NodeBlocks> Planner::planReduce(const Expr &expr)
 // Partials on the workers that hold the blocks; a worker's blocks are split across its threads
 // when it has few output blocks to work on.
 std::map<int, std::vector<int>> Planner::addPartials(Reduction &reduction, const BlockLayout &in, const BlockIndex &outIndex,
-                                                      const std::map<int, std::vector<std::int64_t>> &byWorker,
-                                                      const std::vector<int> &groupsOnWorker)
+                                                     const std::map<int, std::vector<std::int64_t>> &byWorker,
+                                                     const std::vector<int> &groupsOnWorker)
 {
     std::vector<std::pair<int, std::vector<std::int64_t>>> partialInputs;
     for (const auto &[worker, blocks] : byWorker) {
@@ -136,7 +138,8 @@ std::map<int, std::vector<int>> Planner::addPartials(Reduction &reduction, const
 }
 
 // One state per worker, then a tree across workers whose root finalizes; returns the root.
-int Planner::addCombines(Reduction &reduction, const BlockIndex &outIndex, const std::map<int, std::vector<int>> &partialsByWorker)
+int Planner::addCombines(Reduction &reduction, const BlockIndex &outIndex,
+                         const std::map<int, std::vector<int>> &partialsByWorker)
 {
     std::vector<int> states;
     const bool oneWorker = partialsByWorker.size() == 1;

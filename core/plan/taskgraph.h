@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/chunks.h"
-#include "core/region.h"
 #include "core/ops.h"
+#include "core/region.h"
 
 #include <QString>
 
@@ -78,7 +78,7 @@ struct BlockLayout
 struct TaskGraph
 {
     std::vector<Task> tasks;
-    BlockLayout result;         // blocks of the statement's value
+    BlockLayout result;                 // blocks of the statement's value
     std::vector<QString> temporaryKeys; // produced by tasks but not part of the result
 };
 

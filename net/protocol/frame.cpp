@@ -48,22 +48,19 @@ FrameHead parseFrameHead(QByteArrayView buffer, const FrameLimits &limits)
     // The magic is checked byte by byte as it arrives, so a peer speaking some other protocol
     // (an HTTP probe, a stray telnet) is turned away on its first bytes rather than left waiting
     // for a full prefix that may never come.
-    static constexpr char magicBytes[] = {char(FrameMagic >> 24), char(FrameMagic >> 16),
-                                          char(FrameMagic >> 8), char(FrameMagic)};
+    static constexpr char magicBytes[] = {char(FrameMagic >> 24), char(FrameMagic >> 16), char(FrameMagic >> 8),
+                                          char(FrameMagic)};
     const qsizetype magicSeen = std::min<qsizetype>(buffer.size(), sizeof(magicBytes));
     if (magicSeen > 0 && std::memcmp(buffer.data(), magicBytes, size_t(magicSeen)) != 0) {
-        return bad(u"not a Tessera frame: bad magic 0x%1 (expected 0x%2 \"TSRA\")"_s
-                       .arg(QString::fromLatin1(buffer.first(magicSeen).toByteArray().toHex()),
-                            QString::number(FrameMagic, 16)));
+        return bad(u"not a Tessera frame: bad magic 0x%1 (expected 0x%2 \"TSRA\")"_s.arg(
+            QString::fromLatin1(buffer.first(magicSeen).toByteArray().toHex()), QString::number(FrameMagic, 16)));
     }
     if (buffer.size() < FramePrefixBytes)
         return {};
 
     const auto version = readBigEndian<std::uint16_t>(buffer, versionOffset);
     if (version != ProtocolVersion) {
-        return bad(u"unsupported protocol version %1 (this build speaks version %2)"_s
-                       .arg(version)
-                       .arg(ProtocolVersion));
+        return bad(u"unsupported protocol version %1 (this build speaks version %2)"_s.arg(version).arg(ProtocolVersion));
     }
     // Flags are reserved; a frame that sets one may mean something this build cannot honour.
     const auto flags = readBigEndian<std::uint16_t>(buffer, flagsOffset);
@@ -74,14 +71,14 @@ FrameHead parseFrameHead(QByteArrayView buffer, const FrameLimits &limits)
     if (headerBytes == 0)
         return bad(u"empty frame header (a header is a CBOR map, at least 1 byte)"_s);
     if (std::int64_t(headerBytes) > limits.maxHeaderBytes) {
-        return bad(u"frame header of %1 exceeds the limit of %2"_s.arg(
-            describeLength(headerBytes), describeLength(std::uint64_t(limits.maxHeaderBytes))));
+        return bad(u"frame header of %1 exceeds the limit of %2"_s.arg(describeLength(headerBytes),
+                                                                       describeLength(std::uint64_t(limits.maxHeaderBytes))));
     }
     // Compared unsigned so that a length with the top bit set cannot pass as negative.
     const auto payloadBytes = readBigEndian<std::uint64_t>(buffer, payloadLengthOffset);
     if (payloadBytes > std::uint64_t(std::max<std::int64_t>(limits.maxPayloadBytes, 0))) {
-        return bad(u"frame payload of %1 exceeds the limit of %2"_s.arg(
-            describeLength(payloadBytes), describeLength(std::uint64_t(limits.maxPayloadBytes))));
+        return bad(u"frame payload of %1 exceeds the limit of %2"_s.arg(describeLength(payloadBytes),
+                                                                        describeLength(std::uint64_t(limits.maxPayloadBytes))));
     }
 
     FrameHead head;
@@ -92,17 +89,17 @@ FrameHead parseFrameHead(QByteArrayView buffer, const FrameLimits &limits)
     QCborStreamReader reader(buffer.data() + FramePrefixBytes, qsizetype(headerBytes));
     const QCborValue value = QCborValue::fromCbor(reader);
     if (const QCborError error = reader.lastError(); error != QCborError::NoError) {
-        return bad(u"frame header is not valid CBOR: %1 at byte %2"_s.arg(
-            error.toString(), QString::number(reader.currentOffset())));
+        return bad(
+            u"frame header is not valid CBOR: %1 at byte %2"_s.arg(error.toString(), QString::number(reader.currentOffset())));
     }
     // The header length is part of the framing: bytes after the map would be read by nobody.
     if (reader.currentOffset() != qint64(headerBytes)) {
-        return bad(u"frame header has %1 bytes after its CBOR map"_s.arg(
-            qint64(headerBytes) - reader.currentOffset()));
+        return bad(u"frame header has %1 bytes after its CBOR map"_s.arg(qint64(headerBytes) - reader.currentOffset()));
     }
     if (!value.isMap())
-        return bad(u"frame header is a CBOR %1, not a map"_s.arg(QString::fromLatin1(
-            value.isArray() ? "array" : value.isTag() ? "tagged value" : "scalar")));
+        return bad(u"frame header is a CBOR %1, not a map"_s.arg(QString::fromLatin1(value.isArray() ? "array"
+                                                                                     : value.isTag() ? "tagged value"
+                                                                                                     : "scalar")));
 
     head.status = FrameStatus::Ok;
     head.payloadBytes = std::int64_t(payloadBytes);

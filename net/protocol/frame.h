@@ -23,7 +23,7 @@ inline constexpr int FramePrefixBytes = 20;
 
 struct FrameLimits
 {
-    std::int64_t maxHeaderBytes = 1 << 20;             // 1 MiB of CBOR
+    std::int64_t maxHeaderBytes = 1 << 20;                 // 1 MiB of CBOR
     std::int64_t maxPayloadBytes = std::int64_t(16) << 30; // 16 GiB
 };
 

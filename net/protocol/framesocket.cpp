@@ -179,8 +179,7 @@ void FrameSocket::readAvailable()
                 try {
                     m_pending.payload = ByteBuffer::allocate(head.payloadBytes);
                 } catch (const std::bad_alloc &) {
-                    failFrame(u"cannot allocate %1 for a frame payload"_s.arg(
-                        formatBytes(head.payloadBytes)));
+                    failFrame(u"cannot allocate %1 for a frame payload"_s.arg(formatBytes(head.payloadBytes)));
                     return;
                 }
                 m_payloadFilled = 0;
@@ -214,8 +213,8 @@ void FrameSocket::failFrame(const QString &message)
     if (!m_errorReported) {
         m_errorReported = true;
         const QString from = peerName();
-        const QString text = from.isEmpty() ? QString(u"bad frame: "_s + message)
-                                            : QString(u"bad frame from "_s + from + u": "_s + message);
+        const QString text =
+            from.isEmpty() ? QString(u"bad frame: "_s + message) : QString(u"bad frame from "_s + from + u": "_s + message);
         Q_EMIT protocolError(text);
         if (!self)
             return;
@@ -236,8 +235,7 @@ void FrameSocket::onSocketError(QAbstractSocket::SocketError error)
         return;
     m_errorReported = true;
     const QString from = peerName();
-    const QString text = from.isEmpty() ? m_socket->errorString()
-                                        : QString(from + u": "_s + m_socket->errorString());
+    const QString text = from.isEmpty() ? m_socket->errorString() : QString(from + u": "_s + m_socket->errorString());
     Q_EMIT protocolError(text);
 }
 
@@ -252,13 +250,11 @@ void FrameSocket::onSocketGone()
 
     if (!m_closing && !m_errorReported && (m_inPayload || !m_headBuffer.isEmpty())) {
         m_errorReported = true;
-        const QString what = m_inPayload
-            ? u"%1 of %2 payload bytes"_s.arg(m_payloadFilled).arg(m_pending.payload.size())
-            : u"%1 bytes of a frame head"_s.arg(m_headBuffer.size());
+        const QString what = m_inPayload ? u"%1 of %2 payload bytes"_s.arg(m_payloadFilled).arg(m_pending.payload.size())
+                                         : u"%1 bytes of a frame head"_s.arg(m_headBuffer.size());
         Q_EMIT protocolError(u"connection closed in the middle of a frame after %1"_s.arg(what));
     } else if (const auto error = m_socket->error();
-               error != QAbstractSocket::UnknownSocketError
-               && error != QAbstractSocket::RemoteHostClosedError) {
+               error != QAbstractSocket::UnknownSocketError && error != QAbstractSocket::RemoteHostClosedError) {
         // A failed connect changes state before it emits errorOccurred(); report the error first
         // so callers always see protocolError() before disconnected().
         onSocketError(error);

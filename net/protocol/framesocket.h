@@ -42,7 +42,7 @@ public:
     QTcpSocket *socket() const { return m_socket; }
     bool isConnected() const;
     QString peerName() const; // "127.0.0.1:40123"
-    void close(); // once queued frames are written (aborts after 5 s); reads no further frames
+    void close();             // once queued frames are written (aborts after 5 s); reads no further frames
 
     // Bytes of payload sent and received so far, for "bytes moved" accounting.
     std::int64_t payloadBytesSent() const { return m_payloadBytesSent; }

@@ -60,18 +60,15 @@ Result<QByteArray> readTokenFile(const QString &path)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         const ErrorCode code = file.exists() ? ErrorCode::Io : ErrorCode::NotFound;
-        return makeError(code, u"cannot read token file %1: %2; %3"_s.arg(
-                                   path, file.errorString(), howToCreate(path)));
+        return makeError(code, u"cannot read token file %1: %2; %3"_s.arg(path, file.errorString(), howToCreate(path)));
     }
     const QByteArray line = file.readLine(maxTokenLineBytes);
     if (line.isEmpty() && file.error() != QFileDevice::NoError) {
-        return makeError(ErrorCode::Io, u"cannot read token file %1: %2; %3"_s.arg(
-                                            path, file.errorString(), howToCreate(path)));
+        return makeError(ErrorCode::Io, u"cannot read token file %1: %2; %3"_s.arg(path, file.errorString(), howToCreate(path)));
     }
     const QByteArray token = line.trimmed();
     if (token.isEmpty()) {
-        return makeError(ErrorCode::Auth,
-                         u"token file %1 is empty; %2"_s.arg(path, howToCreate(path)));
+        return makeError(ErrorCode::Auth, u"token file %1 is empty; %2"_s.arg(path, howToCreate(path)));
     }
     return token;
 }

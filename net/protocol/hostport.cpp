@@ -88,8 +88,9 @@ Result<ListenAddress> parseListenAddress(QStringView text)
     result.port = parsed->port;
     const QString host = parsed->host == u"localhost"_s ? u"127.0.0.1"_s : parsed->host;
     if (!result.address.setAddress(host)) {
-        return makeError(ErrorCode::InvalidArgument,
-                         u"'%1' is not an address to listen on: '%2' is a name, not a numeric address; %3"_s.arg(text.toString(), host, hint));
+        return makeError(
+            ErrorCode::InvalidArgument,
+            u"'%1' is not an address to listen on: '%2' is a name, not a numeric address; %3"_s.arg(text.toString(), host, hint));
     }
     return result;
 }

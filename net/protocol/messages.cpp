@@ -51,8 +51,7 @@ Region regionFromCbor(const QCborArray &array)
     Region region;
     for (const QCborValue &value : array) {
         const QCborArray slice = value.toArray();
-        region.push_back({slice.at(0).toInteger(), slice.at(1).toInteger(), slice.at(2).toInteger(1),
-                          slice.at(3).toBool()});
+        region.push_back({slice.at(0).toInteger(), slice.at(1).toInteger(), slice.at(2).toInteger(1), slice.at(3).toBool()});
     }
     return region;
 }
@@ -184,8 +183,7 @@ QCborMap errorReply(qint64 id, const Status &status)
 
 Status statusFromErrorReply(const QCborMap &header)
 {
-    return Status(errorCodeFromKey(header.value(field::Code).toString()),
-                  header.value(field::Message).toString());
+    return Status(errorCodeFromKey(header.value(field::Code).toString()), header.value(field::Message).toString());
 }
 
 } // namespace tessera

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "core/region.h"
 #include "core/ndarray.h"
-#include "core/status.h"
 #include "core/plan/taskgraph.h"
+#include "core/region.h"
+#include "core/status.h"
 
 #include <QCborArray>
 #include <QCborMap>
@@ -21,12 +21,12 @@ inline const QString Auth = QStringLiteral("auth");
 inline const QString Welcome = QStringLiteral("welcome");
 inline const QString Error = QStringLiteral("error");
 inline const QString Ok = QStringLiteral("ok");
-inline const QString Status = QStringLiteral("status");   // -> ok {name, threads, memoryLimit, memoryUsed, blocks}
-inline const QString Put = QStringLiteral("put");         // {key, shape, nan} + payload -> ok
-inline const QString Get = QStringLiteral("get");         // {key, region?} -> block {shape, nan} + payload
+inline const QString Status = QStringLiteral("status"); // -> ok {name, threads, memoryLimit, memoryUsed, blocks}
+inline const QString Put = QStringLiteral("put");       // {key, shape, nan} + payload -> ok
+inline const QString Get = QStringLiteral("get");       // {key, region?} -> block {shape, nan} + payload
 inline const QString Block = QStringLiteral("block");
-inline const QString Load = QStringLiteral("load");       // {key, path, variable, start, count} -> done
-inline const QString Task = QStringLiteral("task");       // {op, task, inputs, store, return} -> done (+ payload)
+inline const QString Load = QStringLiteral("load"); // {key, path, variable, start, count} -> done
+inline const QString Task = QStringLiteral("task"); // {op, task, inputs, store, return} -> done (+ payload)
 inline const QString Done = QStringLiteral("done");
 inline const QString Release = QStringLiteral("release"); // {keys, op?} -> ok {freed}
 inline const QString Blocks = QStringLiteral("blocks");   // -> ok {keys: [[key, bytes]...]}

@@ -38,9 +38,9 @@ void WorkerClient::connectTo(const QString &address, int timeoutMillis)
     m_address = address.trimmed();
     const Result<HostPort> target = parseHostPort(m_address);
     if (!target.isOk()) {
-        QMetaObject::invokeMethod(this, [this, message = target.status().message()] {
-            fail(message, ErrorCode::InvalidArgument);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, message = target.status().message()] { fail(message, ErrorCode::InvalidArgument); },
+            Qt::QueuedConnection);
         return;
     }
     m_state = State::Connecting;
@@ -73,9 +73,9 @@ void WorkerClient::attach(QTcpSocket *socket)
     connect(m_frames, &FrameSocket::disconnected, this, [this] {
         if (m_state == State::Ready) {
             m_state = State::Closed;
-            const QString message = QStringLiteral("lost connection to worker %1 (%2)%3")
-                                        .arg(workerName(), m_address,
-                                             m_lastError.isEmpty() ? QString() : QStringLiteral(": ") + m_lastError);
+            const QString message =
+                QStringLiteral("lost connection to worker %1 (%2)%3")
+                    .arg(workerName(), m_address, m_lastError.isEmpty() ? QString() : QStringLiteral(": ") + m_lastError);
             failPending(message);
             Q_EMIT lost(message);
         } else if (m_state != State::Closed) {
@@ -95,7 +95,9 @@ void WorkerClient::onFrame(const Frame &frame)
             if (version != ProtocolVersion) {
                 fail(QStringLiteral("worker at %1 speaks protocol version %2 and this program version %3; "
                                     "install the same Tessera release on both")
-                         .arg(m_address).arg(version).arg(ProtocolVersion),
+                         .arg(m_address)
+                         .arg(version)
+                         .arg(ProtocolVersion),
                      ErrorCode::InvalidArgument);
                 return;
             }
@@ -114,11 +116,13 @@ void WorkerClient::onFrame(const Frame &frame)
             const bool auth = frame.header.value(field::Code).toString() == QLatin1String("auth");
             fail(QStringLiteral("worker at %1 refused the connection: %2%3")
                      .arg(m_address, frame.header.value(field::Message).toString(),
-                          auth && m_token.isEmpty() ? QStringLiteral(" (no token was given here: pass --token-file with the worker's token)")
-                                                    : QString()),
+                          auth && m_token.isEmpty()
+                              ? QStringLiteral(" (no token was given here: pass --token-file with the worker's token)")
+                              : QString()),
                  auth ? ErrorCode::Auth : ErrorCode::InvalidArgument);
         } else {
-            fail(QStringLiteral("worker at %1 sent '%2' before the handshake finished; is that a Tessera worker?").arg(m_address, type));
+            fail(QStringLiteral("worker at %1 sent '%2' before the handshake finished; is that a Tessera worker?")
+                     .arg(m_address, type));
         }
         return;
     }
@@ -142,9 +146,12 @@ void WorkerClient::request(QCborMap header, QByteArrayView payload, ReplyHandler
     header[field::Id] = id;
     if (m_state != State::Ready || !m_frames) {
         const QString message = QStringLiteral("worker %1 is not connected").arg(workerName());
-        QMetaObject::invokeMethod(this, [handler = std::move(handler), id, message] {
+        QMetaObject::invokeMethod(
+            this,
+            [handler = std::move(handler), id, message] {
             handler(Frame{errorReply(id, Status(ErrorCode::Network, message)), {}});
-        }, Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
         return;
     }
     m_pending.emplace(id, std::move(handler));

@@ -82,5 +82,4 @@ private:
     ErrorCode m_failureCode = ErrorCode::Network;
 };
 
-
 } // namespace tessera

@@ -2,8 +2,8 @@
 
 #include "net/session/localcluster.h"
 
-#include "net/protocol/hostport.h"
 #include "net/protocol/clock.h"
+#include "net/protocol/hostport.h"
 #include "net/protocol/messages.h"
 #include "net/session/clustersession_p.h"
 
@@ -32,11 +32,13 @@ ClusterSession::Private::Private(ClusterSession *session)
 {
 }
 
-Operation *ClusterSession::Private::enqueue(Operation::Kind kind, const QString &description, std::function<void(Operation *)> start)
+Operation *ClusterSession::Private::enqueue(Operation::Kind kind, const QString &description,
+                                            std::function<void(Operation *)> start)
 {
     auto *operation = new Operation(kind, description, q);
     queue.emplace_back(operation, std::move(start));
-    QMetaObject::invokeMethod(q, [this] { startNext(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        q, [this] { startNext(); }, Qt::QueuedConnection);
     return operation;
 }
 
@@ -64,7 +66,8 @@ void ClusterSession::Private::operationDone(Operation *operation, Status status)
     if (running == operation)
         running = nullptr;
     Q_EMIT q->operationFinished(operation);
-    QMetaObject::invokeMethod(q, [this] { startNext(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        q, [this] { startNext(); }, Qt::QueuedConnection);
 }
 
 void ClusterSession::Private::addWorker(WorkerClient *client)
@@ -121,7 +124,8 @@ void ClusterSession::Private::startConnect(Operation *operation, const QStringLi
         client->connectTo(address);
     }
     if (addresses.isEmpty())
-        operationDone(operation, makeError(ErrorCode::InvalidArgument, QStringLiteral("no worker addresses given; list them as HOST:PORT,HOST:PORT")));
+        operationDone(operation, makeError(ErrorCode::InvalidArgument,
+                                           QStringLiteral("no worker addresses given; list them as HOST:PORT,HOST:PORT")));
 }
 
 ClusterSession::ClusterSession(QObject *parent)
@@ -193,7 +197,9 @@ Operation *ClusterSession::listenForWorkers(const QHostAddress &address, quint16
                       [this, listening, address, port](Operation *operation) {
         if (!listening) {
             d->operationDone(operation, makeError(ErrorCode::Network, QStringLiteral("cannot listen on %1:%2 for workers: %3")
-                                                                          .arg(address.toString()).arg(port).arg(d->listener->errorString())));
+                                                                          .arg(address.toString())
+                                                                          .arg(port)
+                                                                          .arg(d->listener->errorString())));
             return;
         }
         d->listenOperation = operation;
@@ -246,8 +252,10 @@ void ClusterSession::disconnectAll()
 
 Operation *ClusterSession::load(const LoadRequest &request)
 {
-    return d->enqueue(Operation::Kind::Load, QStringLiteral("load %1 from %2 file(s) as %3").arg(request.variable).arg(request.files.size()).arg(request.name),
-                      [this, request](Operation *operation) { d->startLoad(operation, request); });
+    return d->enqueue(
+        Operation::Kind::Load,
+        QStringLiteral("load %1 from %2 file(s) as %3").arg(request.variable).arg(request.files.size()).arg(request.name),
+        [this, request](Operation *operation) { d->startLoad(operation, request); });
 }
 
 Operation *ClusterSession::evaluate(const QString &statement)
@@ -321,7 +329,8 @@ void ClusterSession::refreshWorkerStatus()
             info.memoryLimitBytes = reply.header.value(QStringLiteral("memoryLimit")).toInteger();
             info.blockCount = int(reply.header.value(QStringLiteral("blocks")).toInteger());
             if (info.state != WorkerState::Lost)
-                info.state = reply.header.value(QStringLiteral("busy")).toInteger() > 0 ? WorkerState::Busy : WorkerState::Connected;
+                info.state =
+                    reply.header.value(QStringLiteral("busy")).toInteger() > 0 ? WorkerState::Busy : WorkerState::Connected;
             Q_EMIT workersChanged();
         });
     }
@@ -399,7 +408,8 @@ void ClusterSession::Private::runGraph(Operation *operation, TaskGraph graph, Gr
                                        const QString &loadingArray)
 {
     auto *runner = new GraphRunner(std::move(graph), std::move(settings), clients(), workerAddresses(), operation);
-    QObject::connect(runner, &GraphRunner::taskFinished, operation, [this, operation, runner, loadingArray, progressUnit](int taskId, int done, int total) {
+    QObject::connect(runner, &GraphRunner::taskFinished, operation,
+                     [this, operation, runner, loadingArray, progressUnit](int taskId, int done, int total) {
         // A load's tasks are its blocks, in flat order: the block map fills as they arrive.
         if (!loadingArray.isEmpty())
             Q_EMIT q->blockStored(loadingArray, qint64(taskId), runner->graph().tasks[taskId].worker);

@@ -42,7 +42,7 @@ struct WorkerInfo
 struct ArrayInfo
 {
     ArrayMeta meta;
-    BlockLayout layout; // chunks, block keys and the worker holding each block
+    BlockLayout layout;  // chunks, block keys and the worker holding each block
     QString storageType; // of the source files ("int16"), or "float64"
 };
 
@@ -80,8 +80,7 @@ public:
     Operation *connectToLocalCluster(LocalCluster *cluster, const LocalClusterOptions &options);
     // Listens for workers started with --connect; the operation finishes when `expected` have
     // dialed in and passed the handshake. Returns the address to give them via listenAddress().
-    Operation *listenForWorkers(const QHostAddress &address, quint16 port, const QByteArray &token,
-                                int expected);
+    Operation *listenForWorkers(const QHostAddress &address, quint16 port, const QByteArray &token, int expected);
     QString listenAddress() const;
     // Drops all connections and forgets the arrays (the workers keep running).
     void disconnectAll();

@@ -22,7 +22,7 @@ namespace tessera {
 struct OperationClock
 {
     QElapsedTimer wall;
-    qint64 originMicros = 0;           // epoch microseconds: task times are reported from here
+    qint64 originMicros = 0;            // epoch microseconds: task times are reported from here
     std::int64_t clientBytesBefore = 0; // payload bytes the session had moved before it
 
     double elapsedSeconds() const { return double(wall.nsecsElapsed()) / 1e9; }
@@ -32,8 +32,8 @@ struct OperationClock
 struct PreparedStatement
 {
     Plan plan;
-    ArrayMeta meta;     // of the value, named after the target
-    QString target;     // the array it is stored as; empty when only gathered
+    ArrayMeta meta;      // of the value, named after the target
+    QString target;      // the array it is stored as; empty when only gathered
     bool gather = false; // the value comes back to the client
 };
 
@@ -66,7 +66,8 @@ public:
     void startEvaluate(Operation *operation, const QString &statement);
     Result<PreparedStatement> prepareStatement(const QString &text, const QString &operationId);
     Status checkInputsReachable(const TaskGraph &graph) const;
-    void finishEvaluation(Operation *operation, const PreparedStatement &statement, GraphRunner &runner, const OperationClock &clock);
+    void finishEvaluation(Operation *operation, const PreparedStatement &statement, GraphRunner &runner,
+                          const OperationClock &clock);
 
     // Runs `graph` for `operation` with progress (counted in `progressUnit`) and cancel;
     // `onSuccess` finishes the operation. For a load, `loadingArray` names the array whose

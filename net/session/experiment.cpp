@@ -16,66 +16,65 @@ using namespace Qt::StringLiterals;
 
 namespace tessera {
 
-namespace
+namespace {
+const QString FormatName = u"tessera-experiment"_s;
+constexpr int FormatVersion = 1;
+
+QString modeName(LoadMode mode)
 {
-    const QString FormatName = u"tessera-experiment"_s;
-    constexpr int FormatVersion = 1;
-
-    QString modeName(LoadMode mode)
-    {
-        return (mode == LoadMode::Head) ? u"head"_s : u"workers"_s;
-    }
-
-    LoadMode modeFromName(const QString &name)
-    {
-        return (name == u"head") ? LoadMode::Head : LoadMode::Workers;
-    }
-
-    QString distributionName(Distribution distribution)
-    {
-        switch (distribution) {
-        case Distribution::RoundRobin: return u"round-robin"_s;
-        case Distribution::FreeMemory: return u"free-memory"_s;
-        case Distribution::Contiguous: break;
-        }
-        return u"contiguous"_s;
-    }
-
-    Distribution distributionFromName(const QString &name)
-    {
-        if (name == u"round-robin")
-            return Distribution::RoundRobin;
-        if (name == u"free-memory")
-            return Distribution::FreeMemory;
-        return Distribution::Contiguous;
-    }
-
-    QJsonObject loadToJson(const LoadRequest &request)
-    {
-        return {
-            {u"name"_s, request.name},
-            {u"files"_s, QJsonArray::fromStringList(request.files)},
-            {u"variable"_s, request.variable},
-            {u"mode"_s, modeName(request.mode)},
-            {u"distribution"_s, distributionName(request.distribution)},
-            {u"blocksPerFile"_s, request.blocksPerFile},
-        };
-    }
-
-    LoadRequest loadFromJson(const QJsonObject &json, const QString &baseDirectory)
-    {
-        LoadRequest request;
-        request.name = json.value(u"name"_s).toString(request.name);
-        const QDir base(baseDirectory);
-        for (const QJsonValue &file : json.value(u"files"_s).toArray())
-            request.files << QDir::cleanPath(base.absoluteFilePath(file.toString()));
-        request.variable = json.value(u"variable"_s).toString();
-        request.mode = modeFromName(json.value(u"mode"_s).toString());
-        request.distribution = distributionFromName(json.value(u"distribution"_s).toString());
-        request.blocksPerFile = std::max(1, json.value(u"blocksPerFile"_s).toInt(1));
-        return request;
-    }
+    return (mode == LoadMode::Head) ? u"head"_s : u"workers"_s;
 }
+
+LoadMode modeFromName(const QString &name)
+{
+    return (name == u"head") ? LoadMode::Head : LoadMode::Workers;
+}
+
+QString distributionName(Distribution distribution)
+{
+    switch (distribution) {
+    case Distribution::RoundRobin: return u"round-robin"_s;
+    case Distribution::FreeMemory: return u"free-memory"_s;
+    case Distribution::Contiguous: break;
+    }
+    return u"contiguous"_s;
+}
+
+Distribution distributionFromName(const QString &name)
+{
+    if (name == u"round-robin")
+        return Distribution::RoundRobin;
+    if (name == u"free-memory")
+        return Distribution::FreeMemory;
+    return Distribution::Contiguous;
+}
+
+QJsonObject loadToJson(const LoadRequest &request)
+{
+    return {
+        {u"name"_s, request.name},
+        {u"files"_s, QJsonArray::fromStringList(request.files)},
+        {u"variable"_s, request.variable},
+        {u"mode"_s, modeName(request.mode)},
+        {u"distribution"_s, distributionName(request.distribution)},
+        {u"blocksPerFile"_s, request.blocksPerFile},
+    };
+}
+
+LoadRequest loadFromJson(const QJsonObject &json, const QString &baseDirectory)
+{
+    LoadRequest request;
+    request.name = json.value(u"name"_s).toString(request.name);
+    const QDir base(baseDirectory);
+    for (const QJsonValue &file : json.value(u"files"_s).toArray())
+        request.files << QDir::cleanPath(base.absoluteFilePath(file.toString()));
+    request.variable = json.value(u"variable"_s).toString();
+    request.mode = modeFromName(json.value(u"mode"_s).toString());
+    request.distribution = distributionFromName(json.value(u"distribution"_s).toString());
+    request.blocksPerFile = std::max(1, json.value(u"blocksPerFile"_s).toInt(1));
+    return request;
+}
+} // namespace
 
 QJsonObject reportToJson(const OperationReport &report)
 {
@@ -131,10 +130,9 @@ Result<Experiment> experimentFromJson(const QJsonObject &json, const QString &ba
     if (json.value(u"format"_s).toString() != FormatName)
         return makeError(ErrorCode::Format, QObject::tr("not a Tessera experiment (no \"format\": \"%1\")").arg(FormatName));
     if (json.value(u"version"_s).toInt() > FormatVersion)
-        return makeError(ErrorCode::Format,
-                         QObject::tr("written by a newer Tessera (format version %1; this one reads %2)")
-                             .arg(json.value(u"version"_s).toInt())
-                             .arg(FormatVersion));
+        return makeError(ErrorCode::Format, QObject::tr("written by a newer Tessera (format version %1; this one reads %2)")
+                                                .arg(json.value(u"version"_s).toInt())
+                                                .arg(FormatVersion));
 
     Experiment experiment;
     if (json.contains(u"load"_s))
@@ -172,9 +170,8 @@ Result<Experiment> openExperiment(const QString &path)
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &error);
     if (!document.isObject())
-        return makeError(ErrorCode::Format, QObject::tr("%1: not JSON (%2 at byte %3)")
-                                                .arg(path, error.errorString())
-                                                .arg(error.offset));
+        return makeError(ErrorCode::Format,
+                         QObject::tr("%1: not JSON (%2 at byte %3)").arg(path, error.errorString()).arg(error.offset));
     Result<Experiment> experiment = experimentFromJson(document.object(), QFileInfo(path).absolutePath());
     if (!experiment)
         return experiment.status().withContext(path);
@@ -235,14 +232,12 @@ void ExperimentRunner::runNext()
     }
 
     const QString statement = (statementIndex < 0) ? QString() : m_experiment.statements.at(statementIndex);
-    Operation *operation = (statementIndex < 0) ? m_session->load(*m_experiment.load)
-                                                : m_session->evaluate(statement);
+    Operation *operation = (statementIndex < 0) ? m_session->load(*m_experiment.load) : m_session->evaluate(statement);
     ++m_nextStep;
     m_current = operation;
     Q_EMIT stepStarted(operation, statement);
 
-    const auto onFinished = [this, operation, statement]
-    {
+    const auto onFinished = [this, operation, statement] {
         m_current.clear();
         Q_EMIT stepFinished(operation, statement);
         if (!operation->status().isOk()) {

@@ -19,7 +19,7 @@ namespace tessera {
 // The timings of one run of an experiment, as the Timings view compares them.
 struct TimingRun
 {
-    QString label; // "run 2"
+    QString label;                                 // "run 2"
     std::vector<tessera::OperationReport> reports; // tasks left out: the summary is what is compared
 };
 

@@ -42,7 +42,7 @@ TaskRecord recordOf(const Task &task, const Frame &reply, qint64 originMicros, q
     record.endMicros = (clientStartMicros ? epochMicros() : replyInteger(reply, "end")) - originMicros;
     record.fetchedBytes = replyInteger(reply, "fetched");
     record.outputBytes = reply.header.contains(u"bytes"_s) ? replyInteger(reply, "bytes")
-                                                            : elementCount(task.outputShape) * std::int64_t(sizeof(double));
+                                                           : elementCount(task.outputShape) * std::int64_t(sizeof(double));
     record.outputKey = task.outputKey;
     return record;
 }
@@ -50,7 +50,8 @@ TaskRecord recordOf(const Task &task, const Frame &reply, qint64 originMicros, q
 // A worker that cannot read a file it was sent to: say how a shared path can be avoided.
 Status workerReadError(const Status &status)
 {
-    const bool fileProblem = status.code() == ErrorCode::Io || status.code() == ErrorCode::NotFound || status.code() == ErrorCode::Format;
+    const bool fileProblem =
+        status.code() == ErrorCode::Io || status.code() == ErrorCode::NotFound || status.code() == ErrorCode::Format;
     if (!fileProblem)
         return status;
     return Status(status.code(), status.message()
@@ -184,9 +185,12 @@ void GraphRunner::startHeadRead(const Task &task)
     const int taskId = task.id;
     m_readers.start([this, source, taskId, clientStart] {
         Result<NdArray> block = readVariable(source.path, source.variable, source.start, source.count);
-        QMetaObject::invokeMethod(this, [this, taskId, clientStart, block = std::move(block)]() mutable {
+        QMetaObject::invokeMethod(
+            this,
+            [this, taskId, clientStart, block = std::move(block)]() mutable {
             putBlock(m_graph.tasks[taskId], std::move(block), clientStart);
-        }, Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -223,7 +227,8 @@ void GraphRunner::onReply(int taskId, const Frame &reply, qint64 clientStartMicr
     TaskRecord record = recordOf(task, reply, m_settings.originMicros, clientStartMicros);
     m_stats.peerBytes += record.fetchedBytes;
     if (record.fetchedBytes > 0)
-        m_stats.longestFetchWaitMicros = std::max(m_stats.longestFetchWaitMicros, replyInteger(reply, "ready") - replyInteger(reply, "received"));
+        m_stats.longestFetchWaitMicros =
+            std::max(m_stats.longestFetchWaitMicros, replyInteger(reply, "ready") - replyInteger(reply, "received"));
     m_stats.records.push_back(std::move(record));
     if (m_isResult[taskId] && m_settings.gatherResult && task.kind != TaskKind::Load)
         keepReturnedBlock(task, reply);
@@ -271,7 +276,8 @@ void GraphRunner::onGathered(std::size_t index, const Frame &reply, qint64 asked
 {
     --m_outstanding;
     m_stats.gatherMicros = std::max(m_stats.gatherMicros, epochMicros() - askedMicros);
-    Result<NdArray> block = isError(reply) ? Result<NdArray>(statusFromErrorReply(reply.header)) : blockFromFrame(reply.header, reply.payload);
+    Result<NdArray> block =
+        isError(reply) ? Result<NdArray>(statusFromErrorReply(reply.header)) : blockFromFrame(reply.header, reply.payload);
     if (block.isOk()) {
         m_resultBlocks[index] = std::move(*block);
         m_resultArrived[index] = true;
@@ -304,7 +310,8 @@ void GraphRunner::finishIfIdle()
     releaseAfterRun(failed);
     if (failed)
         m_resultBlocks.clear();
-    Q_EMIT finished(m_failure.isOk() && m_cancelled ? makeError(ErrorCode::Cancelled, u"cancelled; nothing it made was kept"_s) : m_failure);
+    Q_EMIT finished(m_failure.isOk() && m_cancelled ? makeError(ErrorCode::Cancelled, u"cancelled; nothing it made was kept"_s)
+                                                    : m_failure);
 }
 
 void GraphRunner::releaseAfterRun(bool failed)

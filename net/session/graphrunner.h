@@ -40,10 +40,10 @@ public:
     struct Stats
     {
         std::vector<TaskRecord> records;
-        std::int64_t peerBytes = 0;         // fetched between workers
-        qint64 longestFetchWaitMicros = 0;  // a task waiting for its inputs from peers
-        qint64 longestReturnMicros = 0;     // a result block on its way to the client
-        qint64 gatherMicros = 0;            // result blocks fetched after the tasks
+        std::int64_t peerBytes = 0;        // fetched between workers
+        qint64 longestFetchWaitMicros = 0; // a task waiting for its inputs from peers
+        qint64 longestReturnMicros = 0;    // a result block on its way to the client
+        qint64 gatherMicros = 0;           // result blocks fetched after the tasks
     };
 
     // clients[i] is the connection to worker i, which serves its blocks to peers at addresses[i].
@@ -96,7 +96,7 @@ private:
     std::vector<std::size_t> m_resultIndex;     // per task: flat index in the result, when it is one
     std::vector<NdArray> m_resultBlocks;
     std::vector<bool> m_resultArrived;
-    std::deque<int> m_headQueue;                // Load tasks waiting for a head read slot
+    std::deque<int> m_headQueue; // Load tasks waiting for a head read slot
     int m_headInFlight = 0;
     int m_outstanding = 0;
     int m_finishedTasks = 0;

@@ -23,10 +23,10 @@ LocalCluster::LocalCluster(QObject *parent)
 {
     m_startTimer.setSingleShot(true);
     connect(&m_startTimer, &QTimer::timeout, this, [this] {
-        finishStart(makeError(ErrorCode::Network, u"local workers did not report their address within %1 s; is the machine "
-                                                  "overloaded, or is %2 not a tessera-worker?"_s
-                                                      .arg(m_startTimer.interval() / 1000.0)
-                                                      .arg(m_program)));
+        finishStart(
+            makeError(ErrorCode::Network, u"local workers did not report their address within %1 s; is the machine "
+                                          "overloaded, or is %2 not a tessera-worker?"_s.arg(m_startTimer.interval() / 1000.0)
+                                              .arg(m_program)));
     });
 }
 
@@ -66,13 +66,13 @@ Operation *LocalCluster::start(const LocalClusterOptions &options, int timeoutMi
     Operation *operation = m_starting;
     if (Status launched = launch(options); !launched.isOk()) {
         // Finished after the caller has had a chance to connect to it, as every operation is.
-        QMetaObject::invokeMethod(this, [this, launched] { finishStart(launched); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, launched] { finishStart(launched); }, Qt::QueuedConnection);
         return operation;
     }
     m_startTimer.start(timeoutMillis);
-    connect(operation, &Operation::cancelRequested, this, [this] {
-        finishStart(makeError(ErrorCode::Cancelled, u"starting local workers was cancelled"_s));
-    });
+    connect(operation, &Operation::cancelRequested, this,
+            [this] { finishStart(makeError(ErrorCode::Cancelled, u"starting local workers was cancelled"_s)); });
     return operation;
 }
 
@@ -96,11 +96,13 @@ Status LocalCluster::launch(const LocalClusterOptions &options)
         process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
         QProcess *raw = process.get();
         connect(raw, &QProcess::readyReadStandardOutput, this, [this, index] { readAnnouncement(index); });
-        connect(raw, &QProcess::errorOccurred, this, [this, raw, index](QProcess::ProcessError) { startFailed(index, raw->errorString()); });
+        connect(raw, &QProcess::errorOccurred, this,
+                [this, raw, index](QProcess::ProcessError) { startFailed(index, raw->errorString()); });
         connect(raw, &QProcess::finished, this, [this, raw, index](int exitCode) {
             const QString errors = QString::fromUtf8(raw->readAllStandardError()).trimmed();
             if (m_starting && !m_starting->isFinished()) {
-                startFailed(index, u"it exited with code %1%2"_s.arg(exitCode).arg(errors.isEmpty() ? QString() : u": "_s + errors));
+                startFailed(index,
+                            u"it exited with code %1%2"_s.arg(exitCode).arg(errors.isEmpty() ? QString() : u": "_s + errors));
             } else if (!m_stopping) {
                 Q_EMIT workerExited(index, u"local worker w%1 exited with code %2%3"_s.arg(index + 1).arg(exitCode).arg(
                                                errors.isEmpty() ? QString() : u": "_s + errors));
@@ -132,8 +134,9 @@ void LocalCluster::startFailed(int index, const QString &why)
     if (!m_starting || m_starting->isFinished() || !m_announced[std::size_t(index)].isEmpty())
         return;
     const QString errors = QString::fromUtf8(m_processes[std::size_t(index)]->readAllStandardError()).trimmed();
-    finishStart(makeError(ErrorCode::Io, u"local worker w%1 (%2) did not start: %3%4"_s.arg(index + 1).arg(m_program, why).arg(
-                                             errors.isEmpty() || why.contains(errors) ? QString() : u" "_s + errors)));
+    finishStart(makeError(ErrorCode::Io, u"local worker w%1 (%2) did not start: %3%4"_s.arg(index + 1)
+                                             .arg(m_program, why)
+                                             .arg(errors.isEmpty() || why.contains(errors) ? QString() : u" "_s + errors)));
 }
 
 void LocalCluster::finishStart(Status status)

@@ -2,8 +2,8 @@
 
 #include "core/arraymeta.h"
 #include "core/ndarray.h"
-#include "core/status.h"
 #include "core/plan/taskgraph.h"
+#include "core/status.h"
 
 #include <QObject>
 #include <QString>
@@ -47,8 +47,8 @@ struct EvaluationResult
 {
     ArrayMeta meta; // shape, surviving axes with coordinates, units
     bool gathered = false;
-    NdArray value;      // when gathered
-    QString arrayName;  // when stored on the workers (assignment or a large result)
+    NdArray value;     // when gathered
+    QString arrayName; // when stored on the workers (assignment or a large result)
 };
 
 // One asynchronous piece of work of a ClusterSession. Owned by the session; finished() fires

@@ -55,9 +55,12 @@ void ClusterSession::Private::startEvaluate(Operation *operation, const QString 
     settings.storeResult = !prepared->target.isEmpty();
     settings.gatherResult = prepared->gather;
     TaskGraph graph = std::move(prepared->plan.graph);
-    runGraph(operation, std::move(graph), settings, [this, operation, statement = std::move(*prepared), clock](GraphRunner &runner) {
+    runGraph(
+        operation, std::move(graph), settings,
+        [this, operation, statement = std::move(*prepared), clock](GraphRunner &runner) {
         finishEvaluation(operation, statement, runner, clock);
-    }, QStringLiteral("tasks"));
+        },
+        QStringLiteral("tasks"));
 }
 
 Result<PreparedStatement> ClusterSession::Private::prepareStatement(const QString &text, const QString &operationId)
@@ -71,8 +74,9 @@ Result<PreparedStatement> ClusterSession::Private::prepareStatement(const QStrin
         return it == arrays.end() ? std::nullopt : std::optional<Shape>(it->second.meta.shape);
     });
     if (!checked.isOk())
-        return checked.code() == ErrorCode::NotFound ? Status(checked.code(), checked.message() + QStringLiteral("; ") + arrayList(arrays))
-                                                     : checked;
+        return checked.code() == ErrorCode::NotFound
+                   ? Status(checked.code(), checked.message() + QStringLiteral("; ") + arrayList(arrays))
+                   : checked;
     PreparedStatement prepared;
     prepared.meta = deriveMeta(expr, [this](const QString &name) -> const ArrayMeta * {
         auto it = arrays.find(name);

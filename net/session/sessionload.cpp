@@ -21,9 +21,10 @@ void ClusterSession::Private::startLoad(Operation *operation, const LoadRequest 
 {
     const OperationClock clock = startClock();
     if (!isIdentifier(request.name)) {
-        operationDone(operation, makeError(ErrorCode::InvalidArgument, QStringLiteral("'%1' cannot name an array; use letters, digits "
-                                                                                      "and _ , starting with a letter")
-                                                                           .arg(request.name)));
+        operationDone(operation,
+                      makeError(ErrorCode::InvalidArgument, QStringLiteral("'%1' cannot name an array; use letters, digits "
+                                                                           "and _ , starting with a letter")
+                                                                .arg(request.name)));
         return;
     }
     const std::vector<WorkerCapacity> room = capacities();
@@ -38,7 +39,8 @@ void ClusterSession::Private::startLoad(Operation *operation, const LoadRequest 
         return;
     }
     const QString operationId = nextOperationId();
-    const LoadLayout layout{request.name, request.name + QLatin1Char('@') + operationId, request.distribution, request.blocksPerFile};
+    const LoadLayout layout{request.name, request.name + QLatin1Char('@') + operationId, request.distribution,
+                            request.blocksPerFile};
     Result<TaskGraph> graph = planLoad(*stack, layout, room);
     if (!graph.isOk()) {
         operationDone(operation, graph.status());
@@ -48,9 +50,12 @@ void ClusterSession::Private::startLoad(Operation *operation, const LoadRequest 
     settings.operationId = operationId;
     settings.originMicros = clock.originMicros;
     settings.headReads = request.mode == LoadMode::Head;
-    runGraph(operation, std::move(*graph), settings, [this, operation, request, stack = std::move(*stack), clock](GraphRunner &runner) {
+    runGraph(
+        operation, std::move(*graph), settings,
+        [this, operation, request, stack = std::move(*stack), clock](GraphRunner &runner) {
         finishLoad(operation, request, stack, runner, clock);
-    }, QStringLiteral("blocks"), request.name);
+        },
+        QStringLiteral("blocks"), request.name);
 }
 
 void ClusterSession::Private::finishLoad(Operation *operation, const LoadRequest &request, const FileStack &stack,

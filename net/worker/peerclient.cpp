@@ -46,7 +46,8 @@ void PeerClient::fetch(const QString &address, const QString &key, const Region 
     }
     m_waiting[address].push_back([this, address, key, region, handler = std::move(handler)](const QString &error) {
         if (!error.isEmpty()) {
-            handler(makeError(ErrorCode::Network, QStringLiteral("cannot fetch block %1 from peer %2: %3").arg(key, address, error)));
+            handler(
+                makeError(ErrorCode::Network, QStringLiteral("cannot fetch block %1 from peer %2: %3").arg(key, address, error)));
             return;
         }
         fetch(address, key, region, handler);

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/region.h"
 #include "core/ndarray.h"
+#include "core/region.h"
 #include "core/status.h"
 
 #include <QObject>

@@ -5,11 +5,11 @@
 #include "net/worker/peerclient.h"
 
 #include "core/blockallocator.h"
-#include "core/kernels/elementwise.h"
-#include "core/kernels/slice.h"
-#include "core/kernels/reduce.h"
-#include "core/region.h"
 #include "core/io/netcdfreader.h"
+#include "core/kernels/elementwise.h"
+#include "core/kernels/reduce.h"
+#include "core/kernels/slice.h"
+#include "core/region.h"
 
 #include <QCborArray>
 
@@ -164,7 +164,8 @@ void TaskExecutor::handleGet(qint64 id, const QCborMap &header, const ReplyFunct
     const QString key = header.value(QStringLiteral("key")).toString();
     const std::optional<NdArray> block = m_store.find(key);
     if (!block) {
-        reply(errorReply(id, makeError(ErrorCode::NotFound, QStringLiteral("worker %1 has no block %2").arg(m_workerName, key))), {});
+        reply(errorReply(id, makeError(ErrorCode::NotFound, QStringLiteral("worker %1 has no block %2").arg(m_workerName, key))),
+              {});
         return;
     }
     const NdArray value = applyRegion(*block, regionFromCbor(header.value(QStringLiteral("region")).toArray()));
@@ -206,12 +207,15 @@ void TaskExecutor::handleLoad(qint64 id, const QCborMap &header, const ReplyFunc
         const int thread = currentThreadIndex();
         Result<NdArray> block = readVariable(path, variable, start, count);
         if (block.isOk() && block->shape() != shape) {
-            block = makeError(ErrorCode::ShapeMismatch, QStringLiteral("%1: variable %2 has shape %3 here, but the client planned %4; "
-                                                                       "did the file change since it was inspected?")
-                                                            .arg(path, variable, shapeToString(block->shape()), shapeToString(shape)));
+            block = makeError(ErrorCode::ShapeMismatch,
+                              QStringLiteral("%1: variable %2 has shape %3 here, but the client planned %4; "
+                                             "did the file change since it was inspected?")
+                                  .arg(path, variable, shapeToString(block->shape()), shapeToString(shape)));
         }
         const qint64 end = epochMicros();
-        QMetaObject::invokeMethod(this, [=, this, block = std::move(block)]() mutable {
+        QMetaObject::invokeMethod(
+            this,
+            [=, this, block = std::move(block)]() mutable {
             --m_activeTasks;
             if (!block.isOk()) {
                 m_store.unreserve(bytes);
@@ -229,7 +233,8 @@ void TaskExecutor::handleLoad(qint64 id, const QCborMap &header, const ReplyFunc
                            {QStringLiteral("bytes"), qint64(bytes)},
                            {QStringLiteral("nan"), mayHaveNan}},
                   {});
-        }, Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -288,9 +293,10 @@ void TaskExecutor::resolveInput(const std::shared_ptr<Job> &job, std::size_t ind
         return;
     }
     if (source.isEmpty()) {
-        inputFailed(job, makeError(ErrorCode::NotFound, QStringLiteral("worker %1 has no block %2 and was not told where to fetch it; "
-                                                                       "it may have been released")
-                                                            .arg(m_workerName, input.key)));
+        inputFailed(job,
+                    makeError(ErrorCode::NotFound, QStringLiteral("worker %1 has no block %2 and was not told where to fetch it; "
+                                                                  "it may have been released")
+                                                       .arg(m_workerName, input.key)));
         return;
     }
     // One fetch per block and region, however many tasks wait for it.
@@ -347,13 +353,17 @@ void TaskExecutor::startJob(const std::shared_ptr<Job> &job)
         }
         const qint64 end = epochMicros();
         job->inputs.clear(); // drop input references as soon as possible
-        QMetaObject::invokeMethod(this, [this, job, output = std::move(output), begin, end, thread]() mutable {
+        QMetaObject::invokeMethod(
+            this,
+            [this, job, output = std::move(output), begin, end, thread]() mutable {
             finishJob(job, std::move(output), begin, end, thread);
-        }, Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
     });
 }
 
-void TaskExecutor::finishJob(const std::shared_ptr<Job> &job, Result<NdArray> output, qint64 startMicros, qint64 endMicros, int thread)
+void TaskExecutor::finishJob(const std::shared_ptr<Job> &job, Result<NdArray> output, qint64 startMicros, qint64 endMicros,
+                             int thread)
 {
     --m_activeTasks;
     if (!output.isOk()) {

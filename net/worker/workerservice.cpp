@@ -1,9 +1,9 @@
 #include "net/worker/workerservice.h"
 
 #include "net/protocol/handshake.h"
+#include "net/protocol/hostport.h"
 #include "net/protocol/messages.h"
 #include "net/worker/taskexecutor.h"
-#include "net/protocol/hostport.h"
 
 #include <QCborArray>
 #include <QHostInfo>
@@ -146,10 +146,12 @@ void WorkerService::handleAuth(FrameSocket *socket, Connection &connection, cons
     }
     if (!verifyAuthCode(m_options.token, connection.nonce, frame.header.value(QStringLiteral("mac")).toByteArray())) {
         qWarning("tessera-worker: refused %s: wrong token", qPrintable(socket->peerName()));
-        refuse(QStringLiteral("auth"),
-               m_options.token.isEmpty()
-                   ? QStringLiteral("wrong token: this worker was started without --token-file; connect without a token")
-                   : QStringLiteral("wrong token: the token does not match this worker's --token-file; use the same token file on both sides"));
+        refuse(
+            QStringLiteral("auth"),
+            m_options.token.isEmpty()
+                ? QStringLiteral("wrong token: this worker was started without --token-file; connect without a token")
+                : QStringLiteral(
+                    "wrong token: the token does not match this worker's --token-file; use the same token file on both sides"));
         return;
     }
     connection.authenticated = true;
@@ -197,9 +199,10 @@ void WorkerService::handleRequest(FrameSocket *socket, const Frame &frame)
     } else if (type == msg::Get || type == msg::Put || type == msg::Load || type == msg::Task || type == msg::Release) {
         m_executor->handle(type, id, frame, replyTo);
     } else {
-        replyTo(errorReply(id, makeError(ErrorCode::InvalidArgument,
-                                         QStringLiteral("unknown request '%1'; is the client a newer Tessera release?").arg(type))),
-                {});
+        replyTo(
+            errorReply(id, makeError(ErrorCode::InvalidArgument,
+                                     QStringLiteral("unknown request '%1'; is the client a newer Tessera release?").arg(type))),
+            {});
     }
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "net/worker/blockstore.h"
 #include "net/protocol/framesocket.h"
+#include "net/worker/blockstore.h"
 
 #include <QHostAddress>
 #include <QObject>

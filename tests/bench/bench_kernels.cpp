@@ -6,10 +6,10 @@
 //   bench_kernels [runs=5] [blocks=45] [filter]   (filter: run only rows whose name contains it)
 
 #include "core/kernels/elementwise.h"
-#include "core/kernels/slice.h"
 #include "core/kernels/reduce.h"
-#include "core/region.h"
+#include "core/kernels/slice.h"
 #include "core/ops.h"
+#include "core/region.h"
 
 #include <algorithm>
 #include <chrono>
@@ -42,8 +42,8 @@ NdArray makeBlock(std::int64_t blockIndex)
             for (std::int64_t lon = 0; lon < kLongitudes; ++lon) {
                 state = state * 6364136223846793005ULL + 1442695040888963407ULL;
                 const double noise = double(state >> 11) * 0x1.0p-53 - 0.5;
-                *values++ = profile + 5.0 * std::sin(double(lon) * 0.004363) + 0.1 * double(blockIndex * kLevels + level)
-                            + 4.0 * noise;
+                *values++ =
+                    profile + 5.0 * std::sin(double(lon) * 0.004363) + 0.1 * double(blockIndex * kLevels + level) + 4.0 * noise;
             }
         }
     }
@@ -69,8 +69,7 @@ Timing timingOf(const std::function<void()> &work)
     const double cpuStart = threadCpuSeconds();
     const auto start = std::chrono::steady_clock::now();
     work();
-    return {std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-            threadCpuSeconds() - cpuStart};
+    return {std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), threadCpuSeconds() - cpuStart};
 }
 
 double median(std::vector<double> values)
@@ -98,9 +97,9 @@ struct Bench
             cpuTimes.push_back(timing.cpuSeconds);
         }
         const double seconds = median(times);
-        std::printf("%-34s %8.4f s  %6.2f GB/s  (min %.4f, max %.4f; cpu %.4f s)\n", name, seconds,
-                    bytesMoved / seconds / 1e9, *std::min_element(times.begin(), times.end()),
-                    *std::max_element(times.begin(), times.end()), median(cpuTimes));
+        std::printf("%-34s %8.4f s  %6.2f GB/s  (min %.4f, max %.4f; cpu %.4f s)\n", name, seconds, bytesMoved / seconds / 1e9,
+                    *std::min_element(times.begin(), times.end()), *std::max_element(times.begin(), times.end()),
+                    median(cpuTimes));
         std::fflush(stdout);
     }
 };

@@ -26,8 +26,8 @@ using tessera::Shape;
 inline const double notANumber = std::numeric_limits<double>::quiet_NaN();
 
 // What netCDF4-python shows for stored values: NaN where masked or NaN, else value*scale+offset.
-inline std::vector<double> decoded(const std::vector<double> &stored, const std::vector<double> &masked,
-                            double scale = 1.0, double offset = 0.0)
+inline std::vector<double> decoded(const std::vector<double> &stored, const std::vector<double> &masked, double scale = 1.0,
+                                   double offset = 0.0)
 {
     std::vector<double> values;
     for (double value : stored) {
@@ -198,8 +198,8 @@ inline QMap<QString, Expected> writeFixture(const QString &path, NcFile::FileFor
     idsVar.putVar(ids.data());
     expect("ids", {5}, decoded(asDoubles(ids), {-1}));
 
-    const std::vector<NcDim> fiveDims = {file.addDim("a", 2), file.addDim("b", 1), file.addDim("c", 3),
-                                         file.addDim("d", 2), file.addDim("e", 2)};
+    const std::vector<NcDim> fiveDims = {file.addDim("a", 2), file.addDim("b", 1), file.addDim("c", 3), file.addDim("d", 2),
+                                         file.addDim("e", 2)};
     const std::vector<double> five = ramp<double>(24, 0.5, -3);
     file.addVar("five", netCDF::ncDouble, fiveDims).putVar(five.data());
     expect("five", {2, 1, 3, 2, 2}, five);

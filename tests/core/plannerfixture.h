@@ -3,9 +3,9 @@
 // Test support for tst_planner and tst_planexecution: block layouts built by hand, expressions
 // parsed and checked against them, and the facts of a planned graph that hold for every plan.
 
+#include "core/expr/checker.h"
 #include "core/expr/expression.h"
 #include "core/expr/parser.h"
-#include "core/expr/checker.h"
 #include "core/plan/placement.h"
 #include "core/plan/planner.h"
 
@@ -80,10 +80,10 @@ inline Result<Plan> planText(const QString &text, const Workspace &workspace, St
 inline QString kindCounts(const TaskGraph &graph)
 {
     QStringList parts;
-    for (TaskKind kind : {TaskKind::Load, TaskKind::Slice, TaskKind::Unary, TaskKind::Binary, TaskKind::Partial,
-                          TaskKind::Combine}) {
-        const auto count = std::count_if(graph.tasks.begin(), graph.tasks.end(),
-                                         [kind](const Task &task) { return task.kind == kind; });
+    for (TaskKind kind :
+         {TaskKind::Load, TaskKind::Slice, TaskKind::Unary, TaskKind::Binary, TaskKind::Partial, TaskKind::Combine}) {
+        const auto count =
+            std::count_if(graph.tasks.begin(), graph.tasks.end(), [kind](const Task &task) { return task.kind == kind; });
         if (count > 0)
             parts << taskKindName(kind) + u':' + QString::number(count);
     }
@@ -148,8 +148,10 @@ inline QString graphProblem(const TaskGraph &graph, const Workspace &workspace)
             if (source->second.task >= 0)
                 producers.push_back(source->second.task);
             if (input.worker != source->second.worker)
-                return where + u"input %1 said to be on worker %2, is on %3"_s.arg(input.key).arg(input.worker).arg(
-                           source->second.worker);
+                return where
+                       + u"input %1 said to be on worker %2, is on %3"_s.arg(input.key)
+                             .arg(input.worker)
+                             .arg(source->second.worker);
             const Shape &shape = source->second.shape;
             if (!input.region.empty() && input.region.size() != shape.size())
                 return where + u"region %1 does not fit %2"_s.arg(regionText(input.region), shapeToString(shape));

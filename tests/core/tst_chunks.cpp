@@ -227,8 +227,9 @@ void TestChunks::chunkContaining()
             QCOMPARE(chunks.chunkStart(axis, chunk), starts[chunk]);
             for (std::int64_t position = starts[chunk]; position < starts[chunk + 1]; ++position) {
                 const int found = chunks.chunkContaining(axis, position);
-                QVERIFY2(found == chunk, qPrintable(u"axis %1 position %2: chunk %3, expected %4"_s.arg(axis).arg(
-                                             position).arg(found).arg(chunk)));
+                QVERIFY2(
+                    found == chunk,
+                    qPrintable(u"axis %1 position %2: chunk %3, expected %4"_s.arg(axis).arg(position).arg(found).arg(chunk)));
             }
         }
     }

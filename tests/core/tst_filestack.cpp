@@ -42,8 +42,8 @@ void writeFile(const QString &path, const FileSpec &spec)
             times.push_back(spec.firstTime + spec.timeStep * row);
         timeVar.putVar({0}, {std::size_t(spec.rows)}, times.data());
     }
-    const netCDF::NcVar var = file.addVar(spec.variable.toStdString(), spec.typeName,
-                                          std::vector<std::string>{"time", "latitude", "longitude"});
+    const netCDF::NcVar var =
+        file.addVar(spec.variable.toStdString(), spec.typeName, std::vector<std::string>{"time", "latitude", "longitude"});
     var.putAtt("units", "K");
     var.putAtt("long_name", "2 metre temperature");
     const std::vector<double> values(std::size_t(spec.rows * spec.lat * spec.lon), 1.0);
@@ -79,17 +79,16 @@ void TestFileStack::initTestCase()
     QVERIFY(m_dir.isValid());
     QVERIFY(QDir(m_dir.path()).mkpath(u"era"_s));
     QVERIFY(QDir(m_dir.path()).mkpath(u"empty"_s));
-    for (const QString &name : {u"era-2014-01-03.nc"_s, u"era-2014-01-01.nc"_s, u"era-2014-01-02.nc"_s,
-                                u"era-2014-02-01.nc"_s, u"notes.txt"_s}) {
+    for (const QString &name :
+         {u"era-2014-01-03.nc"_s, u"era-2014-01-01.nc"_s, u"era-2014-01-02.nc"_s, u"era-2014-02-01.nc"_s, u"notes.txt"_s}) {
         QFile file(path(u"era/"_s + name));
         QVERIFY(file.open(QIODevice::WriteOnly));
     }
     QVERIFY(QDir(m_dir.path()).mkpath(u"era/sub.nc"_s)); // a directory never counts as a file
     // A tree as data portals lay out years of files: subfolders, other NetCDF suffixes, a hidden
     // folder (a snapshot, a cache) and a file that is not NetCDF.
-    for (const QString &name : {u"tree/2014/02/b.nc4"_s, u"tree/2014/01/a.NC"_s, u"tree/2014/03/c.cdf"_s,
-                                u"tree/2015/d.netcdf"_s, u"tree/2015/readme.md"_s, u"tree/.snapshot/old.nc"_s,
-                                u"tree/.hidden.nc"_s}) {
+    for (const QString &name : {u"tree/2014/02/b.nc4"_s, u"tree/2014/01/a.NC"_s, u"tree/2014/03/c.cdf"_s, u"tree/2015/d.netcdf"_s,
+                                u"tree/2015/readme.md"_s, u"tree/.snapshot/old.nc"_s, u"tree/.hidden.nc"_s}) {
         QVERIFY(QDir(m_dir.path()).mkpath(QFileInfo(path(name)).path()));
         QFile file(path(name));
         QVERIFY(file.open(QIODevice::WriteOnly));
@@ -100,8 +99,7 @@ void TestFileStack::expandsPatterns_data()
 {
     QTest::addColumn<QString>("pattern");
     QTest::addColumn<QStringList>("names");
-    const QStringList all = {u"era-2014-01-01.nc"_s, u"era-2014-01-02.nc"_s, u"era-2014-01-03.nc"_s,
-                             u"era-2014-02-01.nc"_s};
+    const QStringList all = {u"era-2014-01-01.nc"_s, u"era-2014-01-02.nc"_s, u"era-2014-01-03.nc"_s, u"era-2014-02-01.nc"_s};
     QTest::newRow("star, sorted by name") << path(u"era/*.nc"_s) << all;
     QTest::newRow("question mark") << path(u"era/era-2014-01-0?.nc"_s) << all.mid(0, 3);
     QTest::newRow("bracket set") << path(u"era/era-2014-0[2-9]-*.nc"_s) << all.mid(3);
@@ -145,8 +143,7 @@ void TestFileStack::rejectsEmptyMatches_data()
     QTest::addColumn<QString>("pattern");
     QTest::addColumn<QString>("message");
     QTest::newRow("glob matching nothing") << path(u"era/gfs-*.nc"_s) << u"no files match "_s + path(u"era/gfs-*.nc"_s);
-    QTest::newRow("missing directory") << path(u"nowhere/*.nc"_s)
-                                       << u"directory "_s + path(u"nowhere"_s) + u" does not exist"_s;
+    QTest::newRow("missing directory") << path(u"nowhere/*.nc"_s) << u"directory "_s + path(u"nowhere"_s) + u" does not exist"_s;
     QTest::newRow("missing file") << path(u"era/era-1999-01-01.nc"_s) << u"no such file or directory"_s;
     QTest::newRow("folder without NetCDF files") << path(u"empty"_s) << u"have no NetCDF files"_s;
 }

@@ -1,7 +1,7 @@
 #include "core/kernels/elementwise.h"
 #include "core/kernels/slice.h"
-#include "core/region.h"
 #include "core/ops.h"
+#include "core/region.h"
 
 #include <QTest>
 
@@ -78,24 +78,18 @@ void compareExactly(const NdArray &actual, const std::vector<double> &expected, 
     QCOMPARE(actual.size(), std::int64_t(expected.size()));
     for (std::int64_t i = 0; i < actual.size(); ++i) {
         if (!sameValue(actual.at(i), expected[std::size_t(i)]))
-            QFAIL(qPrintable(QStringLiteral("element %1: %2, expected %3")
-                                 .arg(i)
-                                 .arg(actual.at(i))
-                                 .arg(expected[std::size_t(i)])));
+            QFAIL(
+                qPrintable(QStringLiteral("element %1: %2, expected %3").arg(i).arg(actual.at(i)).arg(expected[std::size_t(i)])));
     }
 }
 
 double referenceBinary(BinaryOp op, double a, double b)
 {
     switch (op) {
-    case BinaryOp::Add:
-        return a + b;
-    case BinaryOp::Subtract:
-        return a - b;
-    case BinaryOp::Multiply:
-        return a * b;
-    case BinaryOp::Divide:
-        return a / b;
+    case BinaryOp::Add: return a + b;
+    case BinaryOp::Subtract: return a - b;
+    case BinaryOp::Multiply: return a * b;
+    case BinaryOp::Divide: return a / b;
     }
     return kNan;
 }
@@ -158,8 +152,7 @@ void TestKernels::slice_data()
     add("3-d inner reversed", {3, 4, 5}, {AxisSlice::whole(3), AxisSlice::whole(4), {4, 5, -1, false}});
     add("3-d all dropped", {3, 4, 5}, {{2, 1, 1, true}, {0, 1, 1, true}, {4, 1, 1, true}});
     add("3-d extent 1 axes", {1, 4, 1}, {AxisSlice::whole(1), {1, 2, 1, false}, AxisSlice::whole(1)});
-    add("5-d", {3, 2, 4, 1, 5},
-        {{2, 2, -1, false}, AxisSlice::whole(2), {1, 2, 2, false}, {0, 1, 1, true}, {0, 5, 1, false}});
+    add("5-d", {3, 2, 4, 1, 5}, {{2, 2, -1, false}, AxisSlice::whole(2), {1, 2, 2, false}, {0, 1, 1, true}, {0, 5, 1, false}});
     add("5-d contiguous tail", {2, 3, 1, 4, 5},
         {{1, 1, 1, true}, {1, 2, 1, false}, AxisSlice::whole(1), AxisSlice::whole(4), AxisSlice::whole(5)});
 }
@@ -324,7 +317,8 @@ void TestKernels::largeScalarOperand_data()
     // Past the streaming-store threshold (2^20 elements), odd length for the scalar tail.
     for (int op = 0; op < 4; ++op) {
         for (bool left : {false, true}) {
-            const QByteArray name = binaryOpName(BinaryOp(op)).toLatin1() + (left ? " scalar on the left" : " scalar on the right");
+            const QByteArray name =
+                binaryOpName(BinaryOp(op)).toLatin1() + (left ? " scalar on the left" : " scalar on the right");
             QTest::newRow(name.constData()) << op << left << qint64((1 << 20) + 3);
         }
     }
@@ -348,7 +342,8 @@ void TestKernels::largeScalarOperand()
         const double b = scalarOnLeft ? values.at(i) : constant;
         const double expected = op == 0 ? a + b : op == 1 ? a - b : op == 2 ? a * b : a / b;
         if (result.at(i) != expected)
-            QFAIL(qPrintable(QStringLiteral("element %1: %2, expected %3").arg(i).arg(result.at(i), 0, 'g', 17).arg(expected, 0, 'g', 17)));
+            QFAIL(qPrintable(
+                QStringLiteral("element %1: %2, expected %3").arg(i).arg(result.at(i), 0, 'g', 17).arg(expected, 0, 'g', 17)));
     }
 }
 

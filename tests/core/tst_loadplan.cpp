@@ -133,7 +133,8 @@ private Q_SLOTS:
         QVERIFY(!graph.isOk());
         QCOMPARE(graph.status().code(), ErrorCode::Memory);
         const QString message = graph.status().message();
-        for (const QString &part : {u"x needs"_s, u" on worker w"_s, u"500 B free of 2.0 kB"_s, u"add workers"_s, u"--memory-limit"_s})
+        for (const QString &part :
+             {u"x needs"_s, u" on worker w"_s, u"500 B free of 2.0 kB"_s, u"add workers"_s, u"--memory-limit"_s})
             QVERIFY2(message.contains(part), qPrintable(message));
     }
 

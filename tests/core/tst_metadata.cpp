@@ -1,7 +1,7 @@
 #include "core/expr/checker.h"
 #include "core/expr/parser.h"
-#include "core/plan/metadata.h"
 #include "core/kernels/slice.h"
+#include "core/plan/metadata.h"
 
 #include <QStringList>
 #include <QTest>
@@ -34,14 +34,18 @@ const std::map<QString, ArrayMeta> &metas()
         std::map<QString, ArrayMeta> arrays;
         Axis time = axis(u"time"_s, {0, 6, 12, 18}, u"hours since 1900-01-01 00:00:00.0"_s);
         time.calendar = u"gregorian"_s;
-        arrays[u"x"_s] = {u"x"_s, {4, 3, 5}, {time, axis(u"lat"_s, {10, 20, 30}, u"degrees_north"_s),
-                                               axis(u"lon"_s, {0, 1, 2, 3, 4}, u"degrees_east"_s)},
-                          u"K"_s, u"2 metre temperature"_s, QString()};
-        arrays[u"w"_s] = {u"w"_s, {3, 5}, {axis(u"y"_s, {-1, -2, -3}), axis(u"x"_s, {100, 101, 102, 103, 104})},
+        arrays[u"x"_s] = {
+            u"x"_s,
+            {4, 3, 5},
+            {time, axis(u"lat"_s, {10, 20, 30}, u"degrees_north"_s), axis(u"lon"_s, {0, 1, 2, 3, 4}, u"degrees_east"_s)},
+            u"K"_s,
+            u"2 metre temperature"_s,
+            QString()};
+        arrays[u"w"_s] = {u"w"_s, {3, 5},     {axis(u"y"_s, {-1, -2, -3}), axis(u"x"_s, {100, 101, 102, 103, 104})},
                           u"K"_s, u"other"_s, QString()};
         arrays[u"c"_s] = {u"c"_s, {3, 5}, {axis(u"y"_s, {}), axis(u"x"_s, {})}, u"degC"_s, QString(), QString()};
-        arrays[u"n"_s] = {u"n"_s, {4, 1, 5}, {axis(u"a"_s, {}), axis(u"b"_s, {}), axis(u"c"_s, {})}, QString(),
-                          QString(), QString()};
+        arrays[u"n"_s] = {u"n"_s,    {4, 1, 5}, {axis(u"a"_s, {}), axis(u"b"_s, {}), axis(u"c"_s, {})},
+                          QString(), QString(), QString()};
         return arrays;
     }();
     return all;
@@ -108,10 +112,8 @@ void TestMetadata::deriveMeta_data()
                                        << u"var of 2 metre temperature"_s;
     QTest::newRow("std keeps units") << u"x.std()"_s << QString() << u"K"_s << u"std of 2 metre temperature"_s;
     QTest::newRow("slice with step") << u"x[1:4:2]"_s << u"time=6 18; lat=10 20 30; lon=0 1 2 3 4"_s << u"K"_s << t2m;
-    QTest::newRow("negative steps") << u"x[::-1, ::-2]"_s << u"time=18 12 6 0; lat=30 10; lon=0 1 2 3 4"_s << u"K"_s
-                                    << t2m;
-    QTest::newRow("negative bounds") << u"x[-2:, :, 3:0:-1]"_s << u"time=12 18; lat=10 20 30; lon=3 2 1"_s << u"K"_s
-                                     << t2m;
+    QTest::newRow("negative steps") << u"x[::-1, ::-2]"_s << u"time=18 12 6 0; lat=30 10; lon=0 1 2 3 4"_s << u"K"_s << t2m;
+    QTest::newRow("negative bounds") << u"x[-2:, :, 3:0:-1]"_s << u"time=12 18; lat=10 20 30; lon=3 2 1"_s << u"K"_s << t2m;
     QTest::newRow("integer drops axis") << u"x[2]"_s << u"lat=10 20 30; lon=0 1 2 3 4"_s << u"K"_s << t2m;
     QTest::newRow("integer in the middle") << u"x[:, -1]"_s << u"time=0 6 12 18; lon=0 1 2 3 4"_s << u"K"_s << t2m;
     QTest::newRow("element") << u"x[0, 0, 0]"_s << QString() << u"K"_s << t2m;
@@ -121,8 +123,7 @@ void TestMetadata::deriveMeta_data()
     QTest::newRow("same axes") << u"x - w"_s << all << u"K"_s << t2m;
     QTest::newRow("left lacks the axis") << u"w - x"_s << u"time=0 6 12 18; y=-1 -2 -3; x=100 101 102 103 104"_s << u"K"_s
                                          << u"other"_s;
-    QTest::newRow("left is broadcast") << u"x[:, 0:1] + w"_s << u"time=0 6 12 18; y=-1 -2 -3; lon=0 1 2 3 4"_s << u"K"_s
-                                       << t2m;
+    QTest::newRow("left is broadcast") << u"x[:, 0:1] + w"_s << u"time=0 6 12 18; y=-1 -2 -3; lon=0 1 2 3 4"_s << u"K"_s << t2m;
     QTest::newRow("anomaly") << u"x - x.mean(axis=0)"_s << all << u"K"_s << t2m;
     QTest::newRow("times number") << u"x * 2"_s << all << u"K"_s << t2m;
     QTest::newRow("number minus") << u"2 - x"_s << all << u"K"_s << t2m;

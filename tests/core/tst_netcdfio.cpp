@@ -83,11 +83,10 @@ void TestNetcdfIo::initTestCase()
     text.write("this is not a NetCDF file\n");
 }
 
-
 namespace {
 
-const QStringList classicVariables = {u"time"_s, u"lat"_s, u"t2m"_s, u"count8"_s, u"flags"_s, u"level"_s,
-                                      u"precip"_s, u"height"_s, u"scalar"_s, u"bounded"_s};
+const QStringList classicVariables = {u"time"_s,  u"lat"_s,    u"t2m"_s,    u"count8"_s, u"flags"_s,
+                                      u"level"_s, u"precip"_s, u"height"_s, u"scalar"_s, u"bounded"_s};
 const QStringList enhancedVariables = {u"zipped"_s, u"big"_s, u"ids"_s, u"five"_s, u"g/local"_s, u"g/sub/inner"_s};
 
 } // namespace
@@ -148,8 +147,8 @@ void TestNetcdfIo::readsHyperslabs()
     if (rows >= 0) {
         const std::int64_t rowSize = elementCount(shape) / shape.front();
         shape.front() = rows;
-        values = std::vector<double>(expected.values.begin() + start * rowSize,
-                                     expected.values.begin() + (start + rows) * rowSize);
+        values =
+            std::vector<double>(expected.values.begin() + start * rowSize, expected.values.begin() + (start + rows) * rowSize);
     }
     QCOMPARE(array->shape(), shape);
     const QString mismatch = describeMismatch(*array, values, 1e-12);
@@ -249,16 +248,14 @@ void TestNetcdfIo::reportsErrors_data()
                                << u"is a directory"_s;
     QTest::newRow("missing variable") << nc4 << u"sst"_s << qint64(0) << qint64(-1) << ErrorCode::NotFound
                                       << nc4 + u" has no variable 'sst'; it has: time, lat, t2m, count8"_s;
-    QTest::newRow("missing group") << nc4 << u"h/inner"_s << qint64(0) << qint64(-1) << ErrorCode::NotFound
-                                   << u"g/sub/inner"_s;
+    QTest::newRow("missing group") << nc4 << u"h/inner"_s << qint64(0) << qint64(-1) << ErrorCode::NotFound << u"g/sub/inner"_s;
     QTest::newRow("rows past the end") << nc4 << u"t2m"_s << qint64(2) << qint64(5) << ErrorCode::InvalidArgument
                                        << u"variable t2m has 3 entries along time"_s;
     QTest::newRow("negative start") << nc4 << u"t2m"_s << qint64(-1) << qint64(1) << ErrorCode::InvalidArgument
                                     << u"cannot read 1 entries from entry -1"_s;
     QTest::newRow("rows of a scalar") << nc4 << u"scalar"_s << qint64(1) << qint64(1) << ErrorCode::InvalidArgument
                                       << u"is a scalar"_s;
-    QTest::newRow("text variable") << nc4 << u"label"_s << qint64(0) << qint64(-1) << ErrorCode::Format
-                                   << u"holds char values"_s;
+    QTest::newRow("text variable") << nc4 << u"label"_s << qint64(0) << qint64(-1) << ErrorCode::Format << u"holds char values"_s;
 }
 
 void TestNetcdfIo::reportsErrors()

@@ -18,10 +18,8 @@ QString itemDump(const IndexItem &item)
         return value ? QString::number(*value) : QString();
     };
     switch (item.kind) {
-    case IndexItem::Kind::Integer:
-        return QString::number(item.index);
-    case IndexItem::Kind::Ellipsis:
-        return u"..."_s;
+    case IndexItem::Kind::Integer: return QString::number(item.index);
+    case IndexItem::Kind::Ellipsis: return u"..."_s;
     case IndexItem::Kind::Slice:
         return part(item.start) + u":"_s + part(item.stop) + (item.step ? u":"_s + part(item.step) : QString());
     }
@@ -35,22 +33,12 @@ QString dump(const Expr &expr, bool withColumns = false)
     const QString at = withColumns ? u"@"_s + QString::number(expr.column) : QString();
     QStringList parts;
     switch (expr.kind) {
-    case Expr::Kind::Number:
-        return QString::number(expr.number, 'g', QLocale::FloatingPointShortest) + at;
-    case Expr::Kind::Name:
-        return expr.name + at;
-    case Expr::Kind::Unary:
-        parts << (expr.unaryOp == UnaryOp::Negate ? u"neg"_s : unaryOpName(expr.unaryOp)) + at;
-        break;
-    case Expr::Kind::Binary:
-        parts << binaryOpName(expr.binaryOp) + at;
-        break;
-    case Expr::Kind::Reduce:
-        parts << reduceOpName(expr.reduceOp) + at;
-        break;
-    case Expr::Kind::Index:
-        parts << u"index"_s + at;
-        break;
+    case Expr::Kind::Number: return QString::number(expr.number, 'g', QLocale::FloatingPointShortest) + at;
+    case Expr::Kind::Name: return expr.name + at;
+    case Expr::Kind::Unary: parts << (expr.unaryOp == UnaryOp::Negate ? u"neg"_s : unaryOpName(expr.unaryOp)) + at; break;
+    case Expr::Kind::Binary: parts << binaryOpName(expr.binaryOp) + at; break;
+    case Expr::Kind::Reduce: parts << reduceOpName(expr.reduceOp) + at; break;
+    case Expr::Kind::Index: parts << u"index"_s + at; break;
     }
     for (const std::unique_ptr<Expr> &operand : expr.operands)
         parts << dump(*operand, withColumns);
@@ -105,11 +93,9 @@ void TestParser::parses_data()
                                      << u"x.mean(axis=(1, 2))"_s;
     QTest::newRow("seed mean list") << u"x.mean(axis=[1, 2])"_s << QString() << u"(mean x axis=[1,2])"_s
                                     << u"x.mean(axis=(1, 2))"_s;
-    QTest::newRow("seed mean axis 0") << u"x.mean(axis=0)"_s << QString() << u"(mean x axis=[0])"_s
-                                      << u"x.mean(axis=0)"_s;
+    QTest::newRow("seed mean axis 0") << u"x.mean(axis=0)"_s << QString() << u"(mean x axis=[0])"_s << u"x.mean(axis=0)"_s;
     QTest::newRow("seed anomaly") << u"x - x.mean()"_s << QString() << u"(- x (mean x))"_s << u"(x - x.mean())"_s;
-    QTest::newRow("seed assignment") << u"y = x - x.mean()"_s << u"y"_s << u"(- x (mean x))"_s
-                                     << u"(x - x.mean())"_s;
+    QTest::newRow("seed assignment") << u"y = x - x.mean()"_s << u"y"_s << u"(- x (mean x))"_s << u"(x - x.mean())"_s;
     QTest::newRow("seed std") << u"x.std(axis=0)"_s << QString() << u"(std x axis=[0])"_s << u"x.std(axis=0)"_s;
 
     // Precedence and associativity, as in Python.
@@ -133,29 +119,24 @@ void TestParser::parses_data()
     QTest::newRow("method on group") << u"(x - 1).sum()"_s << QString() << u"(sum (- x 1))"_s << u"(x - 1).sum()"_s;
     QTest::newRow("method on negate") << u"(-x).max()"_s << QString() << u"(max (neg x))"_s << u"(-x).max()"_s;
     QTest::newRow("method on number") << u"(2).min()"_s << QString() << u"(min 2)"_s << u"(2).min()"_s;
-    QTest::newRow("method after index") << u"x[0].mean()"_s << QString() << u"(mean (index x 0))"_s
-                                        << u"x[0].mean()"_s;
+    QTest::newRow("method after index") << u"x[0].mean()"_s << QString() << u"(mean (index x 0))"_s << u"x[0].mean()"_s;
     QTest::newRow("index after method") << u"x.mean(axis=0)[5]"_s << QString() << u"(index (mean x axis=[0]) 5)"_s
                                         << u"x.mean(axis=0)[5]"_s;
     QTest::newRow("index twice") << u"x[0][1]"_s << QString() << u"(index (index x 0) 1)"_s << u"x[0][1]"_s;
 
     // Method arguments.
-    QTest::newRow("negative axis") << u"x.mean(axis=-1)"_s << QString() << u"(mean x axis=[-1])"_s
-                                   << u"x.mean(axis=-1)"_s;
-    QTest::newRow("one-tuple axis") << u"x.mean(axis=(1,))"_s << QString() << u"(mean x axis=[1])"_s
-                                    << u"x.mean(axis=1)"_s;
+    QTest::newRow("negative axis") << u"x.mean(axis=-1)"_s << QString() << u"(mean x axis=[-1])"_s << u"x.mean(axis=-1)"_s;
+    QTest::newRow("one-tuple axis") << u"x.mean(axis=(1,))"_s << QString() << u"(mean x axis=[1])"_s << u"x.mean(axis=1)"_s;
     QTest::newRow("axis None") << u"x.sum(axis=None)"_s << QString() << u"(sum x)"_s << u"x.sum()"_s;
-    QTest::newRow("empty axis tuple") << u"x.sum(axis=())"_s << QString() << u"(sum x axis=[])"_s
-                                      << u"x.sum(axis=())"_s;
+    QTest::newRow("empty axis tuple") << u"x.sum(axis=())"_s << QString() << u"(sum x axis=[])"_s << u"x.sum(axis=())"_s;
     QTest::newRow("positional axis") << u"x.sum(0)"_s << QString() << u"(sum x axis=[0])"_s << u"x.sum(axis=0)"_s;
-    QTest::newRow("positional tuple") << u"x.mean((1,2))"_s << QString() << u"(mean x axis=[1,2])"_s
-                                      << u"x.mean(axis=(1, 2))"_s;
+    QTest::newRow("positional tuple") << u"x.mean((1,2))"_s << QString() << u"(mean x axis=[1,2])"_s << u"x.mean(axis=(1, 2))"_s;
     QTest::newRow("positional None") << u"x.max(None)"_s << QString() << u"(max x)"_s << u"x.max()"_s;
     QTest::newRow("trailing comma") << u"x.sum(0,)"_s << QString() << u"(sum x axis=[0])"_s << u"x.sum(axis=0)"_s;
     QTest::newRow("std ddof") << u"x.std(axis=0, ddof=1)"_s << QString() << u"(std x axis=[0] ddof=1)"_s
                               << u"x.std(axis=0, ddof=1)"_s;
-    QTest::newRow("var ddof first") << u"x.var(ddof=1, axis=(0, 2))"_s << QString()
-                                    << u"(var x axis=[0,2] ddof=1)"_s << u"x.var(axis=(0, 2), ddof=1)"_s;
+    QTest::newRow("var ddof first") << u"x.var(ddof=1, axis=(0, 2))"_s << QString() << u"(var x axis=[0,2] ddof=1)"_s
+                                    << u"x.var(axis=(0, 2), ddof=1)"_s;
     QTest::newRow("std positional ddof") << u"x.std(1, ddof=2)"_s << QString() << u"(std x axis=[1] ddof=2)"_s
                                          << u"x.std(axis=1, ddof=2)"_s;
 
@@ -171,8 +152,7 @@ void TestParser::parses_data()
     QTest::newRow("plus sign index") << u"x[+2]"_s << QString() << u"(index x 2)"_s << u"x[2]"_s;
     QTest::newRow("ellipsis alone") << u"x[...]"_s << QString() << u"(index x ...)"_s << u"x[...]"_s;
     QTest::newRow("ellipsis first") << u"x[..., 0]"_s << QString() << u"(index x ... 0)"_s << u"x[..., 0]"_s;
-    QTest::newRow("ellipsis middle") << u"x[0, ..., ::3]"_s << QString() << u"(index x 0 ... ::3)"_s
-                                     << u"x[0, ..., ::3]"_s;
+    QTest::newRow("ellipsis middle") << u"x[0, ..., ::3]"_s << QString() << u"(index x 0 ... ::3)"_s << u"x[0, ..., ::3]"_s;
     QTest::newRow("trailing index comma") << u"x[0,]"_s << QString() << u"(index x 0)"_s << u"x[0]"_s;
     QTest::newRow("spaced slice") << u"x[ 1 : 2 ]"_s << QString() << u"(index x 1:2)"_s << u"x[1:2]"_s;
 
@@ -183,14 +163,11 @@ void TestParser::parses_data()
     QTest::newRow("capital exponent") << u"2E+4"_s << QString() << u"20000"_s << u"20000"_s;
     QTest::newRow("trailing dot") << u"1. * x"_s << QString() << u"(* 1 x)"_s << u"(1 * x)"_s;
     QTest::newRow("dot exponent") << u"1.e3"_s << QString() << u"1000"_s << u"1000"_s;
-    QTest::newRow("big integer as number") << u"x * 99999999999999999999"_s << QString() << u"(* x 1e+20)"_s
-                                           << u"(x * 1e+20)"_s;
-    QTest::newRow("name with digits") << u"t2m_K - 273.15"_s << QString() << u"(- t2m_K 273.15)"_s
-                                      << u"(t2m_K - 273.15)"_s;
-    QTest::newRow("method name as array") << u"sum = mean.sum()"_s << u"sum"_s << u"(sum mean)"_s
-                                          << u"mean.sum()"_s;
-    QTest::newRow("whitespace everywhere") << u"  y2\t=  x . mean ( axis = ( 0 , ) )  "_s << u"y2"_s
-                                           << u"(mean x axis=[0])"_s << u"x.mean(axis=0)"_s;
+    QTest::newRow("big integer as number") << u"x * 99999999999999999999"_s << QString() << u"(* x 1e+20)"_s << u"(x * 1e+20)"_s;
+    QTest::newRow("name with digits") << u"t2m_K - 273.15"_s << QString() << u"(- t2m_K 273.15)"_s << u"(t2m_K - 273.15)"_s;
+    QTest::newRow("method name as array") << u"sum = mean.sum()"_s << u"sum"_s << u"(sum mean)"_s << u"mean.sum()"_s;
+    QTest::newRow("whitespace everywhere") << u"  y2\t=  x . mean ( axis = ( 0 , ) )  "_s << u"y2"_s << u"(mean x axis=[0])"_s
+                                           << u"x.mean(axis=0)"_s;
 }
 
 void TestParser::parses()
@@ -262,8 +239,7 @@ void TestParser::errors_data()
 
     QTest::newRow("empty") << QString() << u"column 1: empty expression; type an expression like x.mean(axis=0)"_s;
     QTest::newRow("blank") << u"   "_s << u"column 1: empty expression; type an expression like x.mean(axis=0)"_s;
-    QTest::newRow("unclosed group") << u"a+(b - c"_s
-                                    << u"column 9: expected ')' to close '(' at column 3, found end of input"_s;
+    QTest::newRow("unclosed group") << u"a+(b - c"_s << u"column 9: expected ')' to close '(' at column 3, found end of input"_s;
     QTest::newRow("unknown method") << u"x.avg()"_s << u"column 3: unknown method 'avg'; "_s + methods;
     QTest::newRow("unknown function") << u"log(x)"_s << u"column 1: unknown function 'log'; functions are sqrt, abs"_s;
     QTest::newRow("operator for operand") << u"x + * y"_s << u"column 5: unexpected '*'"_s;
@@ -276,30 +252,24 @@ void TestParser::errors_data()
     QTest::newRow("number then name") << u"2x"_s << u"column 2: expected an operator or end of input, found name 'x'"_s;
     QTest::newRow("unmatched paren") << u"x)"_s << u"column 2: unmatched ')'"_s;
     QTest::newRow("unmatched bracket") << u"x]"_s << u"column 2: unmatched ']'"_s;
-    QTest::newRow("assign to number") << u"1 = x"_s
-                                      << u"column 3: only a name can be assigned to, as in y = x - x.mean()"_s;
+    QTest::newRow("assign to number") << u"1 = x"_s << u"column 3: only a name can be assigned to, as in y = x - x.mean()"_s;
     QTest::newRow("two assignments") << u"y = z = x"_s << u"column 7: only one '=' is allowed in a statement"_s;
     QTest::newRow("assign to function") << u"sqrt = x"_s << u"column 1: 'sqrt' is reserved; give the array another name"_s;
     QTest::newRow("assign to None") << u"None = x"_s << u"column 1: 'None' is reserved; give the array another name"_s;
     QTest::newRow("stray character") << u"x % 2"_s << u"column 3: unexpected character '%'"_s;
     QTest::newRow("non-ascii") << u"x = \u00e9"_s << u"column 5: unexpected character '\u00e9'"_s;
     QTest::newRow("exponent without digits") << u"1e"_s << u"column 1: malformed number '1e'; write an exponent like 1e-3"_s;
-    QTest::newRow("exponent sign only") << u"x*2.5e+"_s
-                                        << u"column 3: malformed number '2.5e'; write an exponent like 1e-3"_s;
+    QTest::newRow("exponent sign only") << u"x*2.5e+"_s << u"column 3: malformed number '2.5e'; write an exponent like 1e-3"_s;
     QTest::newRow("huge number") << u"1e999"_s << u"column 1: number '1e999' is too large"_s;
     QTest::newRow("None operand") << u"None + 1"_s << u"column 1: None can only be an axis, as in x.sum(axis=None)"_s;
-    QTest::newRow("function without parens") << u"sqrt x"_s
-                                             << u"column 6: expected '(' after function 'sqrt', found name 'x'"_s;
-    QTest::newRow("unclosed function") << u"sqrt(x"_s
-                                       << u"column 7: expected ')' to close '(' at column 5, found end of input"_s;
-    QTest::newRow("two function arguments") << u"sqrt(x, y)"_s
-                                            << u"column 7: expected ')' to close '(' at column 5, found ','"_s;
+    QTest::newRow("function without parens") << u"sqrt x"_s << u"column 6: expected '(' after function 'sqrt', found name 'x'"_s;
+    QTest::newRow("unclosed function") << u"sqrt(x"_s << u"column 7: expected ')' to close '(' at column 5, found end of input"_s;
+    QTest::newRow("two function arguments") << u"sqrt(x, y)"_s << u"column 7: expected ')' to close '(' at column 5, found ','"_s;
     QTest::newRow("method as function") << u"sum(x)"_s
                                         << u"column 1: 'sum' is a method, as in x.sum(); functions are sqrt, abs"_s;
     QTest::newRow("function as method") << u"x.sqrt()"_s << u"column 3: 'sqrt' is a function, as in sqrt(x); "_s + methods;
     QTest::newRow("dot at end") << u"x."_s << u"column 3: expected a method name after '.', found end of input"_s;
-    QTest::newRow("method without call") << u"x.mean"_s
-                                         << u"column 7: expected '(' after method 'mean', found end of input"_s;
+    QTest::newRow("method without call") << u"x.mean"_s << u"column 7: expected '(' after method 'mean', found end of input"_s;
     QTest::newRow("unclosed call") << u"x.mean(axis=0"_s
                                    << u"column 14: expected ')' to close '(' at column 7, found end of input"_s;
     QTest::newRow("unknown keyword") << u"x.mean(axes=0)"_s
@@ -308,20 +278,18 @@ void TestParser::errors_data()
                                          << u"column 7: unknown keyword 'dof' for std(); keywords are axis, ddof"_s;
     QTest::newRow("ddof on mean") << u"x.mean(ddof=1)"_s << u"column 8: ddof is only accepted by std and var, not mean"_s;
     QTest::newRow("axis twice") << u"x.sum(0, axis=1)"_s << u"column 10: axis is given twice"_s;
-    QTest::newRow("positional after keyword") << u"x.sum(axis=0, 1)"_s
-                                              << u"column 15: positional argument follows keyword argument"_s;
-    QTest::newRow("two positionals std") << u"x.std(0, 1)"_s
-        << u"column 10: std() takes one positional argument, the axis; name the others, as in ddof=1"_s;
-    QTest::newRow("two positionals sum") << u"x.sum(0, 1)"_s
-                                         << u"column 10: sum() takes one positional argument, the axis"_s;
+    QTest::newRow("positional after keyword")
+        << u"x.sum(axis=0, 1)"_s << u"column 15: positional argument follows keyword argument"_s;
+    QTest::newRow("two positionals std")
+        << u"x.std(0, 1)"_s << u"column 10: std() takes one positional argument, the axis; name the others, as in ddof=1"_s;
+    QTest::newRow("two positionals sum") << u"x.sum(0, 1)"_s << u"column 10: sum() takes one positional argument, the axis"_s;
     QTest::newRow("fractional axis") << u"x.sum(axis=1.5)"_s << u"column 12: axis must be an integer, found number '1.5'"_s;
     QTest::newRow("name as axis") << u"x.sum(axis=y)"_s
-        << u"column 12: expected an axis (an integer, a tuple like (1, 2), or None), found name 'y'"_s;
-    QTest::newRow("None inside tuple") << u"x.sum(axis=(None,))"_s
-                                       << u"column 13: axis must be an integer, found name 'None'"_s;
+                                  << u"column 12: expected an axis (an integer, a tuple like (1, 2), or None), found name 'y'"_s;
+    QTest::newRow("None inside tuple") << u"x.sum(axis=(None,))"_s << u"column 13: axis must be an integer, found name 'None'"_s;
     QTest::newRow("huge axis") << u"x.sum(axis=9999999999)"_s << u"column 12: axis 9999999999 is too large"_s;
-    QTest::newRow("unclosed call after tuple") << u"x.sum(axis=(1, 2)"_s
-        << u"column 18: expected ')' to close '(' at column 6, found end of input"_s;
+    QTest::newRow("unclosed call after tuple")
+        << u"x.sum(axis=(1, 2)"_s << u"column 18: expected ')' to close '(' at column 6, found end of input"_s;
     QTest::newRow("tuple without comma") << u"x.sum(axis=(1 2))"_s
                                          << u"column 15: expected ')' to close '(' at column 12, found number '2'"_s;
     QTest::newRow("list closed by paren") << u"x.sum(axis=[1, 2))"_s
@@ -337,8 +305,7 @@ void TestParser::errors_data()
     QTest::newRow("unclosed index") << u"x[0"_s << u"column 4: expected ']' to close '[' at column 2, found end of input"_s;
     QTest::newRow("four slice parts") << u"x[1:2:3:4]"_s << u"column 8: expected ']' to close '[' at column 2, found ':'"_s;
     QTest::newRow("sign without digits") << u"x[-]"_s << u"column 4: expected an integer after '-', found ']'"_s;
-    QTest::newRow("huge index") << u"x[99999999999999999999]"_s
-                                << u"column 3: index 99999999999999999999 is too large"_s;
+    QTest::newRow("huge index") << u"x[99999999999999999999]"_s << u"column 3: index 99999999999999999999 is too large"_s;
     QTest::newRow("two dots") << u"x..sum()"_s << u"column 3: expected a method name after '.', found '.'"_s;
 }
 

@@ -132,8 +132,7 @@ void TestPlacement::assignContiguous_data()
     QTest::newRow("odd count") << Bytes{10, 10, 10} << 2 << u"0 1 1"_s;
     QTest::newRow("big item alone") << Bytes{1, 1, 1, 1, 1, 1, 1, 100} << 2 << u"0 0 0 0 0 0 0 1"_s;
     QTest::newRow("big item first") << Bytes{100, 1, 1, 1} << 2 << u"0 1 1 1"_s;
-    QTest::newRow("months on 4") << Bytes{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31} << 4
-                                 << u"0 0 0 1 1 1 2 2 2 3 3 3"_s;
+    QTest::newRow("months on 4") << Bytes{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31} << 4 << u"0 0 0 1 1 1 2 2 2 3 3 3"_s;
     QTest::newRow("more workers than items") << Bytes{5, 5} << 4 << u"1 3"_s;
     QTest::newRow("zero-byte items") << Bytes{0, 0, 0, 0} << 2 << u"0 0 1 1"_s;
     QTest::newRow("no items") << Bytes{} << 3 << QString();
@@ -189,8 +188,10 @@ void TestPlacement::assignContiguousProperties()
     for (int worker = 0; worker < workerCount; ++worker) {
         const double share = double(total) / workerCount;
         QVERIFY2(std::abs(double(bytesPerWorker[std::size_t(worker)]) - share) <= double(largest),
-                 qPrintable(u"worker %1 has %2 bytes, share %3, largest item %4"_s.arg(worker).arg(
-                     bytesPerWorker[std::size_t(worker)]).arg(share).arg(largest)));
+                 qPrintable(u"worker %1 has %2 bytes, share %3, largest item %4"_s.arg(worker)
+                                .arg(bytesPerWorker[std::size_t(worker)])
+                                .arg(share)
+                                .arg(largest)));
     }
     if (std::adjacent_find(itemBytes.begin(), itemBytes.end(), std::not_equal_to<>()) == itemBytes.end()
         && itemBytes.size() >= std::size_t(workerCount) && largest > 0) {

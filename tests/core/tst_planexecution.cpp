@@ -4,8 +4,8 @@
 #include "plannerfixture.h"
 
 #include "core/kernels/elementwise.h"
-#include "core/kernels/slice.h"
 #include "core/kernels/reduce.h"
+#include "core/kernels/slice.h"
 #include "core/ops.h"
 
 #include <QTest>
@@ -92,12 +92,8 @@ Dense evaluate(const Expr &expr, const std::map<QString, Dense> &arrays)
 {
     Dense out{expr.shape, std::vector<double>(std::size_t(elementCount(expr.shape)), 0.0)};
     switch (expr.kind) {
-    case Expr::Kind::Number:
-        out.values = {expr.number};
-        break;
-    case Expr::Kind::Name:
-        out = arrays.at(expr.name);
-        break;
+    case Expr::Kind::Number: out.values = {expr.number}; break;
+    case Expr::Kind::Name: out = arrays.at(expr.name); break;
     case Expr::Kind::Unary: {
         const Dense in = evaluate(*expr.operands[0], arrays);
         for (std::size_t i = 0; i < in.values.size(); ++i) {
@@ -194,7 +190,8 @@ NdArray execute(const TaskGraph &graph, std::map<QString, NdArray> store)
             output = finalizeReduce(task.reduceOp, output, task.ddof);
         if (output.shape() != task.outputShape) {
             QTest::qFail(qPrintable(u"%1 made %2, planned %3"_s.arg(task.outputKey, shapeToString(output.shape()),
-                                                                   shapeToString(task.outputShape))), __FILE__, __LINE__);
+                                                                    shapeToString(task.outputShape))),
+                         __FILE__, __LINE__);
             return {};
         }
         store[task.outputKey] = output;
@@ -269,27 +266,65 @@ void TestPlanExecution::matchesWholeArrayEvaluation_data()
         {"1 block", {Chunks::single(x), {0}, {1}}},
         {"3 blocks on 2", {Chunks::alongFirstAxis(x, 4), {0, 1, 1}, {1, 1}}},
         {"5,5,2 on 3 with 2 threads", {Chunks::alongFirstAxis(x, 5), {0, 1, 2}, {2, 2, 2}}},
-        {"12 planes on 4 fan-in 2", {Chunks::alongFirstAxis(x, 1), assignContiguous(std::vector<std::int64_t>(12, 240), 4),
-                                     {3, 3, 3, 3}, 2}},
+        {"12 planes on 4 fan-in 2",
+         {Chunks::alongFirstAxis(x, 1), assignContiguous(std::vector<std::int64_t>(12, 240), 4), {3, 3, 3, 3}, 2}},
         {"irregular grid round robin", {Chunks({{3, 1, 8}, {2, 3}, {4, 2}}), assignRoundRobin(12, 3), {1, 4, 2}, 2}},
-        {"1-row blocks on 2", {Chunks({{6, 6}, {1, 1, 1, 1, 1}, {6}}), assignContiguous(std::vector<std::int64_t>(10, 1), 2),
-                               {2, 1}}},
-        {"24 blocks on 9 fan-in 4", {Chunks({std::vector<std::int64_t>(12, 1), {2, 3}, {6}}), assignRoundRobin(24, 9),
-                                     std::vector<int>(9, 1)}},
+        {"1-row blocks on 2",
+         {Chunks({{6, 6}, {1, 1, 1, 1, 1}, {6}}), assignContiguous(std::vector<std::int64_t>(10, 1), 2), {2, 1}}},
+        {"24 blocks on 9 fan-in 4",
+         {Chunks({std::vector<std::int64_t>(12, 1), {2, 3}, {6}}), assignRoundRobin(24, 9), std::vector<int>(9, 1)}},
     };
     const QStringList expressions{
-        u"x[0,0,0]"_s, u"x[10,:,:]"_s, u"x[4:8]"_s, u"x[...]"_s, u"x[1:]"_s, u"x[::-1]"_s,
-        u"x[::3, 1:4, ::-2]"_s, u"x[-1, ::2]"_s, u"x[2:11:3, -1]"_s, u"x[:, 4:0:-2, 3]"_s, u"x[11:2:-4, :, 1:2]"_s,
-        u"x.sum()"_s, u"x.mean()"_s, u"x.mean(axis=(1,2))"_s, u"x.mean(axis=0)"_s, u"x.std(axis=0)"_s,
-        u"x.var(axis=(0, 2), ddof=1)"_s, u"x.min(axis=1)"_s, u"x.max()"_s, u"x.sum(axis=())"_s, u"x.mean(axis=-1)"_s,
-        u"x.std(ddof=1)"_s, u"x[:, 2:4].var(axis=0, ddof=3)"_s, u"x - x.mean()"_s, u"x - x.mean(axis=0)"_s,
-        u"x[1:] - x[:-1]"_s, u"x * (1+1)"_s, u"2 - x"_s, u"sqrt(abs(x))"_s, u"-x"_s, u"x / x.std(axis=(0,1))"_s,
-        u"(x - x.mean(axis=0)).std(axis=0)"_s, u"x[::-1] + x"_s, u"x - x[:, 0:1]"_s, u"x - x[0:1]"_s, u"x[0] * w"_s,
-        u"w - x"_s, u"x.sum(axis=0)[1:3, ::-1]"_s, u"(x[1:] - x[:-1]).mean(axis=0)"_s, u"x[2:9].max(axis=(0,2)) - w[:, 0]"_s,
+        u"x[0,0,0]"_s,
+        u"x[10,:,:]"_s,
+        u"x[4:8]"_s,
+        u"x[...]"_s,
+        u"x[1:]"_s,
+        u"x[::-1]"_s,
+        u"x[::3, 1:4, ::-2]"_s,
+        u"x[-1, ::2]"_s,
+        u"x[2:11:3, -1]"_s,
+        u"x[:, 4:0:-2, 3]"_s,
+        u"x[11:2:-4, :, 1:2]"_s,
+        u"x.sum()"_s,
+        u"x.mean()"_s,
+        u"x.mean(axis=(1,2))"_s,
+        u"x.mean(axis=0)"_s,
+        u"x.std(axis=0)"_s,
+        u"x.var(axis=(0, 2), ddof=1)"_s,
+        u"x.min(axis=1)"_s,
+        u"x.max()"_s,
+        u"x.sum(axis=())"_s,
+        u"x.mean(axis=-1)"_s,
+        u"x.std(ddof=1)"_s,
+        u"x[:, 2:4].var(axis=0, ddof=3)"_s,
+        u"x - x.mean()"_s,
+        u"x - x.mean(axis=0)"_s,
+        u"x[1:] - x[:-1]"_s,
+        u"x * (1+1)"_s,
+        u"2 - x"_s,
+        u"sqrt(abs(x))"_s,
+        u"-x"_s,
+        u"x / x.std(axis=(0,1))"_s,
+        u"(x - x.mean(axis=0)).std(axis=0)"_s,
+        u"x[::-1] + x"_s,
+        u"x - x[:, 0:1]"_s,
+        u"x - x[0:1]"_s,
+        u"x[0] * w"_s,
+        u"w - x"_s,
+        u"x.sum(axis=0)[1:3, ::-1]"_s,
+        u"(x[1:] - x[:-1]).mean(axis=0)"_s,
+        u"x[2:9].max(axis=(0,2)) - w[:, 0]"_s,
         u"y = (x - x.mean(axis=(1,2))[0]) / 2"_s,
         // Empty selections: numpy gives a sum of 0 and NaN for the rest (min/max raise there).
-        u"x[5:5]"_s, u"x[:, 3:3] - 1"_s, u"x[5:5].sum()"_s, u"x[5:5].mean(axis=0)"_s, u"x[5:5].sum(axis=(1,2))"_s,
-        u"x[:, 3:3].std(axis=1)"_s, u"(x[5:5] * 2).max(axis=(0, 1))"_s, u"x[7:3, ::-1].min()"_s,
+        u"x[5:5]"_s,
+        u"x[:, 3:3] - 1"_s,
+        u"x[5:5].sum()"_s,
+        u"x[5:5].mean(axis=0)"_s,
+        u"x[5:5].sum(axis=(1,2))"_s,
+        u"x[:, 3:3].std(axis=1)"_s,
+        u"(x[5:5] * 2).max(axis=(0, 1))"_s,
+        u"x[7:3, ::-1].min()"_s,
         u"x * (2)[...]"_s,
     };
     for (const auto &[setupName, setup] : setups) {
@@ -308,8 +343,7 @@ void TestPlanExecution::matchesWholeArrayEvaluation()
     workspace.combineFanIn = setup.fanIn;
     workspace.layouts[u"x"_s] = makeLayout(u"x"_s, setup.chunks, setup.workers);
     workspace.layouts[u"w"_s] = makeLayout(u"w"_s, Chunks({{2, 3}, {3, 3}}), {int(1 % setup.threads.size()), 0, 0, 0});
-    const std::map<QString, Dense> arrays{{u"x"_s, randomArray(setup.chunks.shape(), 42)},
-                                          {u"w"_s, randomArray({5, 6}, 7)}};
+    const std::map<QString, Dense> arrays{{u"x"_s, randomArray(setup.chunks.shape(), 42)}, {u"w"_s, randomArray({5, 6}, 7)}};
     std::map<QString, NdArray> store;
     for (const auto &[name, layout] : workspace.layouts)
         scatter(arrays.at(name), layout, store);
@@ -330,8 +364,10 @@ void TestPlanExecution::matchesWholeArrayEvaluation()
         const double actual = result.at(i);
         const double wanted = expected.values[std::size_t(i)];
         const bool same = std::isnan(wanted) ? std::isnan(actual) : std::abs(actual - wanted) <= 1e-9 * (1 + std::abs(wanted));
-        QVERIFY2(same, qPrintable(u"element %1 of %2: %3, expected %4"_s.arg(i).arg(shapeToString(expected.shape))
-                                      .arg(actual, 0, 'g', 17).arg(wanted, 0, 'g', 17)));
+        QVERIFY2(same, qPrintable(u"element %1 of %2: %3, expected %4"_s.arg(i)
+                                      .arg(shapeToString(expected.shape))
+                                      .arg(actual, 0, 'g', 17)
+                                      .arg(wanted, 0, 'g', 17)));
     }
 }
 

@@ -106,14 +106,13 @@ void TestPlanner::seedTaskCounts_data()
     QTest::newRow("x.mean(axis=(1,2)) 4 threads") << x << 4 << 2 << 4 << u"x.mean(axis=(1,2))"_s << u"partial:3"_s;
     QTest::newRow("x.mean(axis=0)") << x << 4 << 2 << 1 << u"x.mean(axis=0)"_s << u"partial:2 combine:1"_s;
     QTest::newRow("x.std(axis=0)") << x << 4 << 2 << 1 << u"x.std(axis=0)"_s << u"partial:2 combine:1"_s;
-    QTest::newRow("x.mean(axis=0) 90 blocks") << Shape{90, 5, 6} << 1 << 2 << 1 << u"x.mean(axis=0)"_s
-                                              << u"partial:2 combine:1"_s;
-    QTest::newRow("x.mean(axis=0) 90 blocks 4 threads") << Shape{90, 5, 6} << 1 << 2 << 4 << u"x.mean(axis=0)"_s
-                                                        << u"partial:8 combine:3"_s;
+    QTest::newRow("x.mean(axis=0) 90 blocks")
+        << Shape{90, 5, 6} << 1 << 2 << 1 << u"x.mean(axis=0)"_s << u"partial:2 combine:1"_s;
+    QTest::newRow("x.mean(axis=0) 90 blocks 4 threads")
+        << Shape{90, 5, 6} << 1 << 2 << 4 << u"x.mean(axis=0)"_s << u"partial:8 combine:3"_s;
     QTest::newRow("x.sum() 9 workers") << Shape{18, 5, 6} << 2 << 9 << 1 << u"x.sum()"_s << u"partial:9 combine:3"_s;
     QTest::newRow("y = x - x.mean()") << x << 4 << 2 << 1 << u"y = x - x.mean()"_s << u"binary:3 partial:2 combine:1"_s;
-    QTest::newRow("x - x.mean(axis=0)") << x << 4 << 2 << 1 << u"x - x.mean(axis=0)"_s
-                                        << u"binary:3 partial:2 combine:1"_s;
+    QTest::newRow("x - x.mean(axis=0)") << x << 4 << 2 << 1 << u"x - x.mean(axis=0)"_s << u"binary:3 partial:2 combine:1"_s;
     QTest::newRow("x - 1") << x << 4 << 2 << 1 << u"x - 1"_s << u"binary:3"_s;
     QTest::newRow("-x") << x << 4 << 2 << 1 << u"-x"_s << u"unary:3"_s;
     QTest::newRow("sqrt(abs(x))") << x << 4 << 2 << 1 << u"sqrt(abs(x))"_s << u"unary:6"_s;
@@ -253,8 +252,8 @@ void TestPlanner::crossBlockReduction()
     QCOMPARE(std::count(statesSent.begin(), statesSent.end(), 0), std::ptrdiff_t(1));
 
     const auto localCombines = std::count_if(expectedPartials.begin(), expectedPartials.end(), [](int n) { return n > 1; });
-    const auto combines = std::count_if(graph.tasks.begin(), graph.tasks.end(),
-                                        [](const Task &task) { return task.kind == TaskKind::Combine; });
+    const auto combines =
+        std::count_if(graph.tasks.begin(), graph.tasks.end(), [](const Task &task) { return task.kind == TaskKind::Combine; });
     QCOMPARE(combines, localCombines + 1);
     const Task &root = graph.tasks.back();
     QVERIFY(root.finalize && root.kind == TaskKind::Combine);
@@ -287,7 +286,8 @@ void TestPlanner::broadcastMovesOnlyTheScalar()
         ++flat;
         moved += bytesMoved(task);
     }
-    QCOMPARE(moved, std::int64_t(8 * std::count_if(x.workers.begin(), x.workers.end(), [&](int w) { return w != scalarWorker; })));
+    QCOMPARE(moved,
+             std::int64_t(8 * std::count_if(x.workers.begin(), x.workers.end(), [&](int w) { return w != scalarWorker; })));
     QCOMPARE(graph.result.workers, x.workers);
 }
 
@@ -348,15 +348,12 @@ void TestPlanner::unalignedBinaryRefinesChunks()
     QCOMPARE(graph.result.chunks.extents(0), (std::vector<std::int64_t>{3, 1, 3, 1, 3}));
     QCOMPARE(shapeToString(graph.result.chunks.shape()), u"(11, 5, 6)"_s);
     const QStringList expected{
-        u"op1.n0:0.0.0 whole | x:0.0.0 0+3*1,0+5*1,0+6*1"_s,
-        u"x:1.0.0 0+1*1,0+5*1,0+6*1 | x:0.0.0 3+1*1,0+5*1,0+6*1"_s,
-        u"x:1.0.0 1+3*1,0+5*1,0+6*1 | x:1.0.0 0+3*1,0+5*1,0+6*1"_s,
-        u"x:2.0.0 0+1*1,0+5*1,0+6*1 | x:1.0.0 3+1*1,0+5*1,0+6*1"_s,
+        u"op1.n0:0.0.0 whole | x:0.0.0 0+3*1,0+5*1,0+6*1"_s,        u"x:1.0.0 0+1*1,0+5*1,0+6*1 | x:0.0.0 3+1*1,0+5*1,0+6*1"_s,
+        u"x:1.0.0 1+3*1,0+5*1,0+6*1 | x:1.0.0 0+3*1,0+5*1,0+6*1"_s, u"x:2.0.0 0+1*1,0+5*1,0+6*1 | x:1.0.0 3+1*1,0+5*1,0+6*1"_s,
         u"x:2.0.0 1+3*1,0+5*1,0+6*1 | op1.n1:2.0.0 whole"_s,
     };
     QCOMPARE(inputsOf(graph, TaskKind::Binary), expected);
-    QCOMPARE(inputsOf(graph, TaskKind::Slice),
-             (QStringList{u"x:0.0.0 1+3*1,0+5*1,0+6*1"_s, u"x:2.0.0 0+3*1,0+5*1,0+6*1"_s}));
+    QCOMPARE(inputsOf(graph, TaskKind::Slice), (QStringList{u"x:0.0.0 1+3*1,0+5*1,0+6*1"_s, u"x:2.0.0 0+3*1,0+5*1,0+6*1"_s}));
     const QString problem = graphProblem(graph, workspace);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
 }
@@ -386,8 +383,7 @@ void TestPlanner::broadcastOperandRegions_data()
     }
     QTest::newRow("x - x[:, 0:1] on 1-row blocks") << rows << u"x - x[:, 0:1]"_s << firstColumn;
     const Chunks planes = Chunks::alongFirstAxis({4, 5, 6}, 1);
-    QTest::newRow("x - x[0:1] on 1-plane blocks") << planes << u"x - x[0:1]"_s
-                                                  << QStringList(4, u"x:0.0.0 whole"_s);
+    QTest::newRow("x - x[0:1] on 1-plane blocks") << planes << u"x - x[0:1]"_s << QStringList(4, u"x:0.0.0 whole"_s);
 }
 
 void TestPlanner::broadcastOperandRegions()
@@ -440,8 +436,8 @@ void TestPlanner::constantFolding()
 void TestPlanner::constantTravelsInTasks()
 {
     const Workspace workspace = firstAxisWorkspace({12, 5, 6}, 4, 2, 1);
-    for (const auto &[text, onLeft] : {std::pair{u"x * (1+1)"_s, false}, std::pair{u"(3 - 1) / x"_s, true},
-                                       std::pair{u"x * (2)[...]"_s, false}}) {
+    for (const auto &[text, onLeft] :
+         {std::pair{u"x * (1+1)"_s, false}, std::pair{u"(3 - 1) / x"_s, true}, std::pair{u"x * (2)[...]"_s, false}}) {
         Statement statement;
         Result<Plan> plan = planText(text, workspace, statement);
         QVERIFY2(plan.isOk(), qPrintable(plan.status().message()));

@@ -63,8 +63,8 @@ std::vector<std::int64_t> unflatten(std::int64_t flat, const Shape &shape)
     return index;
 }
 
-std::vector<NdArray> makeInputs(const std::vector<Shape> &shapes, NanMode mode, std::uint64_t seed,
-                                double offset = 0.0, double spread = 5.0)
+std::vector<NdArray> makeInputs(const std::vector<Shape> &shapes, NanMode mode, std::uint64_t seed, double offset = 0.0,
+                                double spread = 5.0)
 {
     std::mt19937_64 rng(seed);
     std::uniform_real_distribution<double> value(offset - spread, offset + spread);
@@ -118,14 +118,10 @@ double reference(ReduceOp op, const std::vector<double> &all, int ddof)
     for (double v : values)
         sum += v;
     switch (op) {
-    case ReduceOp::Sum:
-        return sum;
-    case ReduceOp::Mean:
-        return values.empty() ? kNan : sum / n;
-    case ReduceOp::Min:
-        return values.empty() ? kNan : *std::min_element(values.begin(), values.end());
-    case ReduceOp::Max:
-        return values.empty() ? kNan : *std::max_element(values.begin(), values.end());
+    case ReduceOp::Sum: return sum;
+    case ReduceOp::Mean: return values.empty() ? kNan : sum / n;
+    case ReduceOp::Min: return values.empty() ? kNan : *std::min_element(values.begin(), values.end());
+    case ReduceOp::Max: return values.empty() ? kNan : *std::max_element(values.begin(), values.end());
     case ReduceOp::Std:
     case ReduceOp::Var: {
         if (values.empty() || n - ddof <= 0)
@@ -330,8 +326,8 @@ void TestReductions::combineAnyGrouping()
         op, {combinePartials(op, {combinePartials(op, {partials[0], partials[1]}), partials[2]}), partials[3], partials[4]});
     const NdArray rightDeep = combinePartials(
         op, {partials[4], combinePartials(op, {partials[3], combinePartials(op, {partials[2], partials[1], partials[0]})})});
-    const NdArray mixed = combinePartials(op, {partialReduce(op, {blocks[0], blocks[3]}, axes),
-                                               partialReduce(op, {blocks[1], blocks[2], blocks[4]}, axes)});
+    const NdArray mixed = combinePartials(
+        op, {partialReduce(op, {blocks[0], blocks[3]}, axes), partialReduce(op, {blocks[1], blocks[2], blocks[4]}, axes)});
     const NdArray single = partialReduce(op, blocks, axes);
     for (const NdArray &state : {flat, leftDeep, rightDeep, mixed, single}) {
         compareResult(finalizeReduce(op, state), values, kept, op, 0, 1e-12);
@@ -404,8 +400,7 @@ void TestReductions::temperatureAccuracy()
     Shape kept;
     const auto values = gather(blocks, {0}, &kept);
     for (ReduceOp op : {ReduceOp::Std, ReduceOp::Var, ReduceOp::Mean}) {
-        const NdArray state =
-            combinePartials(op, {partialReduce(op, first, {0}), partialReduce(op, second, {0})});
+        const NdArray state = combinePartials(op, {partialReduce(op, first, {0}), partialReduce(op, second, {0})});
         compareResult(finalizeReduce(op, state), values, kept, op, 0, 1e-12);
         compareResult(finalizeReduce(op, state, 1), values, kept, op, 1, 1e-12);
     }

@@ -70,8 +70,9 @@ void TestSampleData::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     m_cache = m_dir.filePath(u"cache/era"_s); // does not exist yet
-    const Result<QStringList> files = writeSampleData(m_cache, {2, QDate(2014, 1, 1), gridDegrees},
-                                                      [this](int done, int total) { m_progress.append({done, total}); });
+    const Result<QStringList> files = writeSampleData(m_cache, {2, QDate(2014, 1, 1), gridDegrees}, [this](int done, int total) {
+        m_progress.append({done, total});
+    });
     QVERIFY2(files.isOk(), qPrintable(files.status().message()));
     m_files = *files;
 }
@@ -79,8 +80,8 @@ void TestSampleData::initTestCase()
 void TestSampleData::laysOutLikeEraInterim()
 {
     const QDir cache(m_cache);
-    QCOMPARE(m_files, (QStringList{cache.absoluteFilePath(u"era-2014-01-01.nc"_s),
-                                   cache.absoluteFilePath(u"era-2014-01-02.nc"_s)}));
+    QCOMPARE(m_files,
+             (QStringList{cache.absoluteFilePath(u"era-2014-01-01.nc"_s), cache.absoluteFilePath(u"era-2014-01-02.nc"_s)}));
     QCOMPARE(m_progress, (QList<QPair<int, int>>{{1, 2}, {2, 2}}));
     QCOMPARE(cache.entryList(QDir::Files).size(), 2); // no .part left behind
 
@@ -231,8 +232,8 @@ void TestSampleData::rerunKeepsFiles()
     damaged.close();
 
     int calls = 0;
-    const Result<QStringList> again = writeSampleData(m_cache, {2, QDate(2014, 1, 1), gridDegrees},
-                                                      [&calls](int, int) { ++calls; });
+    const Result<QStringList> again =
+        writeSampleData(m_cache, {2, QDate(2014, 1, 1), gridDegrees}, [&calls](int, int) { ++calls; });
     QVERIFY2(again.isOk(), qPrintable(again.status().message()));
     QCOMPARE(*again, m_files);
     QCOMPARE(calls, 2);

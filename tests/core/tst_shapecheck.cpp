@@ -1,6 +1,6 @@
+#include "core/expr/checker.h"
 #include "core/expr/expression.h"
 #include "core/expr/parser.h"
-#include "core/expr/checker.h"
 
 #include <QList>
 #include <QStringList>
@@ -18,14 +18,8 @@ namespace {
 std::optional<Shape> lookupShape(const QString &name)
 {
     static const std::map<QString, Shape> arrays{
-        {u"x"_s, {360, 721, 1440}},
-        {u"v"_s, {720}},
-        {u"w"_s, {1440}},
-        {u"s"_s, {}},
-        {u"m"_s, {4, 1, 3}},
-        {u"n"_s, {5, 3}},
-        {u"e"_s, {0, 4}},
-        {u"t"_s, {2, 3, 4, 5}},
+        {u"x"_s, {360, 721, 1440}}, {u"v"_s, {720}},  {u"w"_s, {1440}}, {u"s"_s, {}},
+        {u"m"_s, {4, 1, 3}},        {u"n"_s, {5, 3}}, {u"e"_s, {0, 4}}, {u"t"_s, {2, 3, 4, 5}},
     };
     if (const auto found = arrays.find(name); found != arrays.end())
         return found->second;
@@ -55,9 +49,8 @@ QString itemsText(const Expr &expr)
         else if (item.kind == IndexItem::Kind::Ellipsis)
             items << u"..."_s;
         else
-            items << u"%1:%2:%3#%4"_s.arg(QString::number(item.start.value_or(-999)),
-                                         QString::number(item.stop.value_or(-999)),
-                                         QString::number(item.step.value_or(-999)), QString::number(item.count));
+            items << u"%1:%2:%3#%4"_s.arg(QString::number(item.start.value_or(-999)), QString::number(item.stop.value_or(-999)),
+                                          QString::number(item.step.value_or(-999)), QString::number(item.count));
     }
     return items.join(u" | "_s);
 }
@@ -401,8 +394,7 @@ void TestShapeCheck::sliceCountsMatchMembership()
                     const Status status = parseAndCheck(text, statement);
                     QVERIFY2(status.isOk(), qPrintable(text + u": "_s + status.message()));
                     const IndexItem &item = statement.expr->indices.at(0);
-                    const std::vector<std::int64_t> expected =
-                        referenceSelection(extent, start, stop, step.value_or(1));
+                    const std::vector<std::int64_t> expected = referenceSelection(extent, start, stop, step.value_or(1));
                     std::vector<std::int64_t> actual;
                     for (std::int64_t k = 0; k < item.count; ++k)
                         actual.push_back(*item.start + k * *item.step);
@@ -426,18 +418,17 @@ void TestShapeCheck::broadcast_data()
     QTest::newRow("scalars") << QList<qint64>{} << QList<qint64>{} << u"()"_s;
     QTest::newRow("scalar left") << QList<qint64>{} << QList<qint64>{4, 5} << u"(4, 5)"_s;
     QTest::newRow("scalar right") << QList<qint64>{4, 5} << QList<qint64>{} << u"(4, 5)"_s;
-    QTest::newRow("trailing vector") << QList<qint64>{360, 721, 1440} << QList<qint64>{1440}
-                                     << u"(360, 721, 1440)"_s;
+    QTest::newRow("trailing vector") << QList<qint64>{360, 721, 1440} << QList<qint64>{1440} << u"(360, 721, 1440)"_s;
     QTest::newRow("ones stretch") << QList<qint64>{8, 1, 6, 1} << QList<qint64>{7, 1, 5} << u"(8, 7, 6, 5)"_s;
     QTest::newRow("one against zero") << QList<qint64>{1, 3} << QList<qint64>{0, 1} << u"(0, 3)"_s;
     QTest::newRow("zero against one") << QList<qint64>{0} << QList<qint64>{1} << u"(0,)"_s;
     QTest::newRow("column and row") << QList<qint64>{5, 1} << QList<qint64>{1, 4} << u"(5, 4)"_s;
     QTest::newRow("seed mismatch") << QList<qint64>{360, 721, 1440} << QList<qint64>{720}
-        << u"shapes (360, 721, 1440) and (720,) do not broadcast: axis 2 has 1440 against 720"_s;
+                                   << u"shapes (360, 721, 1440) and (720,) do not broadcast: axis 2 has 1440 against 720"_s;
     QTest::newRow("leading mismatch") << QList<qint64>{2, 1} << QList<qint64>{8, 4, 3}
-        << u"shapes (2, 1) and (8, 4, 3) do not broadcast: axis 1 has 2 against 4"_s;
+                                      << u"shapes (2, 1) and (8, 4, 3) do not broadcast: axis 1 has 2 against 4"_s;
     QTest::newRow("zero against two") << QList<qint64>{0} << QList<qint64>{2}
-        << u"shapes (0,) and (2,) do not broadcast: axis 0 has 0 against 2"_s;
+                                      << u"shapes (0,) and (2,) do not broadcast: axis 0 has 0 against 2"_s;
 }
 
 void TestShapeCheck::broadcast()
@@ -471,48 +462,52 @@ void TestShapeCheck::errors_data()
     QTest::newRow("unknown name") << u"z + 1"_s << notFound << u"column 1: no array named 'z'"_s;
     QTest::newRow("unknown right") << u"x + z"_s << notFound << u"column 5: no array named 'z'"_s;
     QTest::newRow("unknown target side") << u"y = q.mean()"_s << notFound << u"column 5: no array named 'q'"_s;
-    QTest::newRow("seed broadcast") << u"x + v"_s << shape
-        << u"column 3: shapes (360, 721, 1440) and (720,) do not broadcast: axis 2 has 1440 against 720"_s;
-    QTest::newRow("broadcast last axis") << u"m * t"_s << shape
-        << u"column 3: shapes (4, 1, 3) and (2, 3, 4, 5) do not broadcast: axis 3 has 3 against 5"_s;
-    QTest::newRow("broadcast reduced") << u"x - x.mean(axis=(1,2))"_s << shape
+    QTest::newRow("seed broadcast")
+        << u"x + v"_s << shape << u"column 3: shapes (360, 721, 1440) and (720,) do not broadcast: axis 2 has 1440 against 720"_s;
+    QTest::newRow("broadcast last axis")
+        << u"m * t"_s << shape << u"column 3: shapes (4, 1, 3) and (2, 3, 4, 5) do not broadcast: axis 3 has 3 against 5"_s;
+    QTest::newRow("broadcast reduced")
+        << u"x - x.mean(axis=(1,2))"_s << shape
         << u"column 3: shapes (360, 721, 1440) and (360,) do not broadcast: axis 2 has 1440 against 360"_s;
-    QTest::newRow("broadcast two means") << u"x.mean(axis=0) + x.mean(axis=1)"_s << shape
+    QTest::newRow("broadcast two means")
+        << u"x.mean(axis=0) + x.mean(axis=1)"_s << shape
         << u"column 16: shapes (721, 1440) and (360, 1440) do not broadcast: axis 0 has 721 against 360"_s;
-    QTest::newRow("broadcast inside") << u"(x - v).mean()"_s << shape
+    QTest::newRow("broadcast inside")
+        << u"(x - v).mean()"_s << shape
         << u"column 4: shapes (360, 721, 1440) and (720,) do not broadcast: axis 2 has 1440 against 720"_s;
     QTest::newRow("axis too big") << u"x.mean(axis=3)"_s << invalid
-        << u"column 3: axis 3 is out of range for "_s + x3 + u"; use -3 to 2"_s;
+                                  << u"column 3: axis 3 is out of range for "_s + x3 + u"; use -3 to 2"_s;
     QTest::newRow("axis too negative") << u"x.mean(axis=(0, -4))"_s << invalid
-        << u"column 3: axis -4 is out of range for "_s + x3 + u"; use -3 to 2"_s;
-    QTest::newRow("axis of vector") << u"v.sum(1)"_s << invalid
+                                       << u"column 3: axis -4 is out of range for "_s + x3 + u"; use -3 to 2"_s;
+    QTest::newRow("axis of vector")
+        << u"v.sum(1)"_s << invalid
         << u"column 3: axis 1 is out of range for an array of 1 dimension (shape (720,)); use -1 to 0"_s;
-    QTest::newRow("axis of scalar") << u"s.sum(axis=0)"_s << invalid
+    QTest::newRow("axis of scalar")
+        << u"s.sum(axis=0)"_s << invalid
         << u"column 3: axis 0 is out of range for an array of 0 dimensions (shape ()); use axis=None"_s;
-    QTest::newRow("axis of reduced") << u"1 + x.mean(axis=0).sum(axis=2)"_s << invalid
+    QTest::newRow("axis of reduced")
+        << u"1 + x.mean(axis=0).sum(axis=2)"_s << invalid
         << u"column 20: axis 2 is out of range for an array of 2 dimensions (shape (721, 1440)); use -2 to 1"_s;
     QTest::newRow("axis repeated") << u"x.mean(axis=(1, 1))"_s << invalid
-        << u"column 3: axis 1 is listed twice; list each axis once"_s;
+                                   << u"column 3: axis 1 is listed twice; list each axis once"_s;
     QTest::newRow("axis repeated negative") << u"x.mean(axis=(2, -1))"_s << invalid
-        << u"column 3: axis 2 is listed twice (as 2 and -1); list each axis once"_s;
+                                            << u"column 3: axis 2 is listed twice (as 2 and -1); list each axis once"_s;
     QTest::newRow("index too big") << u"x[400]"_s << invalid
-        << u"column 3: index 400 is out of bounds for axis 0 with size 360"_s;
+                                   << u"column 3: index 400 is out of bounds for axis 0 with size 360"_s;
     QTest::newRow("index at extent") << u"x[0, 721]"_s << invalid
-        << u"column 6: index 721 is out of bounds for axis 1 with size 721"_s;
+                                     << u"column 6: index 721 is out of bounds for axis 1 with size 721"_s;
     QTest::newRow("index too negative") << u"x[0, -722]"_s << invalid
-        << u"column 6: index -722 is out of bounds for axis 1 with size 721"_s;
+                                        << u"column 6: index -722 is out of bounds for axis 1 with size 721"_s;
     QTest::newRow("index after ellipsis") << u"x[..., 1440]"_s << invalid
-        << u"column 8: index 1440 is out of bounds for axis 2 with size 1440"_s;
-    QTest::newRow("index into empty") << u"e[0]"_s << invalid
-        << u"column 3: index 0 is out of bounds for axis 0 with size 0"_s;
-    QTest::newRow("too many indices") << u"x[0, 0, 0, 0]"_s << invalid
-        << u"column 12: too many indices: 4 given for "_s + x3;
+                                          << u"column 8: index 1440 is out of bounds for axis 2 with size 1440"_s;
+    QTest::newRow("index into empty") << u"e[0]"_s << invalid << u"column 3: index 0 is out of bounds for axis 0 with size 0"_s;
+    QTest::newRow("too many indices") << u"x[0, 0, 0, 0]"_s << invalid << u"column 12: too many indices: 4 given for "_s + x3;
     QTest::newRow("too many with ellipsis") << u"x[..., 0, 0, :, 0]"_s << invalid
-        << u"column 17: too many indices: 4 given for "_s + x3;
+                                            << u"column 17: too many indices: 4 given for "_s + x3;
     QTest::newRow("index a scalar") << u"s[0]"_s << invalid
-        << u"column 3: too many indices: 1 given for an array of 0 dimensions (shape ())"_s;
+                                    << u"column 3: too many indices: 1 given for an array of 0 dimensions (shape ())"_s;
     QTest::newRow("index a reduction") << u"x.sum()[0]"_s << invalid
-        << u"column 9: too many indices: 1 given for an array of 0 dimensions (shape ())"_s;
+                                       << u"column 9: too many indices: 1 given for an array of 0 dimensions (shape ())"_s;
     QTest::newRow("zero step") << u"x[::0]"_s << invalid << u"column 3: slice step cannot be zero"_s;
     QTest::newRow("zero step later") << u"x[0, 1:2:0]"_s << invalid << u"column 6: slice step cannot be zero"_s;
 }
@@ -533,25 +528,24 @@ void TestShapeCheck::errors()
 void TestShapeCheck::fillsEveryNode()
 {
     Statement statement;
-    const Status status = parseAndCheck(
-        u"(x - x.mean(axis=0)).std(axis=0)[:, ::2] * sqrt(w)[::2] + x[0, 0, :720]"_s, statement);
+    const Status status = parseAndCheck(u"(x - x.mean(axis=0)).std(axis=0)[:, ::2] * sqrt(w)[::2] + x[0, 0, :720]"_s, statement);
     QVERIFY2(status.isOk(), qPrintable(status.message()));
     QStringList shapes;
     collectShapes(*statement.expr, shapes);
     // Prefix order, each node before its operands.
     const QStringList expected{
-        u"(721, 720)"_s, // +
-        u"(721, 720)"_s, // *
-        u"(721, 720)"_s, // [:, ::2]
-        u"(721, 1440)"_s, // std
+        u"(721, 720)"_s,       // +
+        u"(721, 720)"_s,       // *
+        u"(721, 720)"_s,       // [:, ::2]
+        u"(721, 1440)"_s,      // std
         u"(360, 721, 1440)"_s, // -
         u"(360, 721, 1440)"_s, // x
-        u"(721, 1440)"_s, // mean
+        u"(721, 1440)"_s,      // mean
         u"(360, 721, 1440)"_s, // x
-        u"(720,)"_s, // [::2]
-        u"(1440,)"_s, // sqrt
-        u"(1440,)"_s, // w
-        u"(720,)"_s, // [0, 0, :720]
+        u"(720,)"_s,           // [::2]
+        u"(1440,)"_s,          // sqrt
+        u"(1440,)"_s,          // w
+        u"(720,)"_s,           // [0, 0, :720]
         u"(360, 721, 1440)"_s, // x
     };
     QCOMPARE(shapes, expected);

@@ -37,8 +37,9 @@ inline tessera::Status finishWithin(tessera::Operation *operation, int timeoutMi
     if (!operation->isFinished()) {
         QSignalSpy finished(operation, &tessera::Operation::finished);
         if (!finished.wait(timeoutMillis) && !operation->isFinished()) {
-            return tessera::makeError(tessera::ErrorCode::Internal,
-                                      QStringLiteral("'%1' did not finish within %2 s").arg(operation->description()).arg(timeoutMillis / 1000));
+            return tessera::makeError(
+                tessera::ErrorCode::Internal,
+                QStringLiteral("'%1' did not finish within %2 s").arg(operation->description()).arg(timeoutMillis / 1000));
         }
     }
     return operation->status();
@@ -92,8 +93,8 @@ inline std::unique_ptr<WorkerProcess> startWorker(const QStringList &arguments)
         worker->address = line.mid(prefix.size());
         return worker;
     }
-    worker->error = QStringLiteral("tessera-worker printed no address: %1")
-                        .arg(QString::fromUtf8(worker->process->readAllStandardError()));
+    worker->error =
+        QStringLiteral("tessera-worker printed no address: %1").arg(QString::fromUtf8(worker->process->readAllStandardError()));
     return worker;
 }
 

@@ -233,7 +233,9 @@ inline Array reduce(const Array &x, Reduce op, std::vector<int> axes, int ddof =
     const int rank = int(x.shape.size());
     for (int &axis : axes)
         axis = axis < 0 ? axis + rank : axis;
-    auto reduced = [&](int axis) { return std::find(axes.begin(), axes.end(), axis) != axes.end(); };
+    auto reduced = [&](int axis) {
+        return std::find(axes.begin(), axes.end(), axis) != axes.end();
+    };
     Array out;
     for (int axis = 0; axis < rank; ++axis) {
         if (!reduced(axis))
@@ -378,17 +380,13 @@ inline QString mismatch(const tessera::NdArray &actual, const Array &expected, d
     for (std::int64_t i = 0; i < actual.size(); ++i) {
         const double a = actual.at(i);
         const double e = expected.values[std::size_t(i)];
-        const bool same = std::isnan(e) ? std::isnan(a)
-                                        : (relative == 0 ? a == e
-                                                         : std::abs(a - e) <= relative * std::max(std::abs(e), floor));
+        const bool same =
+            std::isnan(e) ? std::isnan(a) : (relative == 0 ? a == e : std::abs(a - e) <= relative * std::max(std::abs(e), floor));
         if (same)
             continue;
         ++wrong;
         if (reported++ < 3) {
-            text += QStringLiteral("[%1] is %2, expected %3; ")
-                        .arg(i)
-                        .arg(a, 0, 'g', 17)
-                        .arg(e, 0, 'g', 17);
+            text += QStringLiteral("[%1] is %2, expected %3; ").arg(i).arg(a, 0, 'g', 17).arg(e, 0, 'g', 17);
         }
     }
     return wrong ? QStringLiteral("%1 of %2 values differ: %3").arg(wrong).arg(actual.size()).arg(text) : QString();

@@ -25,10 +25,10 @@
 using namespace Qt::StringLiterals;
 using namespace tessera;
 using Ref = reference::Array;
-using reference::Reduce;
 using integration::evaluate;
 using integration::load;
 using integration::memoryUsed;
+using reference::Reduce;
 
 Q_DECLARE_METATYPE(tessera::ErrorCode)
 Q_DECLARE_METATYPE(tessera::LoadMode)
@@ -94,7 +94,7 @@ private:
     QString path(const QString &name) const { return m_dir.filePath(name); }
 
     QTemporaryDir m_dir;
-    QStringList m_files;    // 3 days at 5 degrees: x is (12, 37, 72)
+    QStringList m_files;     // 3 days at 5 degrees: x is (12, 37, 72)
     QStringList m_fineFiles; // 5 days at 2.5 degrees: (20, 73, 144), 1.7 MB
     Ref m_x;
     LocalCluster m_cluster;
@@ -104,7 +104,8 @@ private:
 
 void TestBadInput::initTestCase()
 {
-    QVERIFY2(!integration::programFromEnvironment("TESSERA_WORKER").isEmpty(), "TESSERA_WORKER must name the built tessera-worker; run through ctest");
+    QVERIFY2(!integration::programFromEnvironment("TESSERA_WORKER").isEmpty(),
+             "TESSERA_WORKER must name the built tessera-worker; run through ctest");
     QVERIFY(m_dir.isValid());
     SampleDataOptions options;
     options.days = 3;
@@ -165,11 +166,14 @@ void TestBadInput::missingFilesAndEmptyGlobs_data()
     QTest::addColumn<ErrorCode>("code");
     QTest::addColumn<QStringList>("mentions");
     QTest::newRow("empty glob") << path(u"era/none-*.nc"_s) << ErrorCode::NotFound << QStringList{path(u"era/none-*.nc"_s)};
-    QTest::newRow("glob in a missing folder") << path(u"nowhere/*.nc"_s) << ErrorCode::NotFound
-                                              << QStringList{path(u"nowhere"_s), u"does not exist"_s};
-    QTest::newRow("missing file") << path(u"era/era-1999-01-01.nc"_s) << ErrorCode::NotFound << QStringList{u"era-1999-01-01.nc"_s};
-    QTest::newRow("folder without .nc files") << path(u"empty"_s) << ErrorCode::NotFound << QStringList{path(u"empty"_s), u".nc"_s};
-    QTest::newRow("wildcard in a folder name") << path(u"e*/era-*.nc"_s) << ErrorCode::InvalidArgument << QStringList{u"file name only"_s};
+    QTest::newRow("glob in a missing folder")
+        << path(u"nowhere/*.nc"_s) << ErrorCode::NotFound << QStringList{path(u"nowhere"_s), u"does not exist"_s};
+    QTest::newRow("missing file") << path(u"era/era-1999-01-01.nc"_s) << ErrorCode::NotFound
+                                  << QStringList{u"era-1999-01-01.nc"_s};
+    QTest::newRow("folder without .nc files")
+        << path(u"empty"_s) << ErrorCode::NotFound << QStringList{path(u"empty"_s), u".nc"_s};
+    QTest::newRow("wildcard in a folder name")
+        << path(u"e*/era-*.nc"_s) << ErrorCode::InvalidArgument << QStringList{u"file name only"_s};
 }
 
 void TestBadInput::missingFilesAndEmptyGlobs()
@@ -194,19 +198,22 @@ void TestBadInput::badFiles_data()
     const QString missing = path(u"era/era-1999-01-01.nc"_s);
     for (const LoadMode mode : {LoadMode::Head, LoadMode::Workers}) {
         const char *how = mode == LoadMode::Head ? "head load" : "worker load";
-        QTest::addRow("%s: missing file in the list", how) << QStringList{m_files[0], missing} << u"t2m"_s << mode << ErrorCode::NotFound
-                                                           << QStringList{missing};
-        QTest::addRow("%s: text file named .nc", how) << QStringList{notes} << u"t2m"_s << mode << ErrorCode::Format
-                                                      << QStringList{notes, u"not a NetCDF file"_s};
+        QTest::addRow("%s: missing file in the list", how)
+            << QStringList{m_files[0], missing} << u"t2m"_s << mode << ErrorCode::NotFound << QStringList{missing};
+        QTest::addRow("%s: text file named .nc", how)
+            << QStringList{notes} << u"t2m"_s << mode << ErrorCode::Format << QStringList{notes, u"not a NetCDF file"_s};
         QTest::addRow("%s: text file after good ones", how) << QStringList{m_files[0], m_files[1], notes} << u"t2m"_s << mode
                                                             << ErrorCode::Format << QStringList{notes, u"not a NetCDF file"_s};
-        QTest::addRow("%s: missing variable", how) << m_files << u"t3m"_s << mode << ErrorCode::NotFound
-                                                   << QStringList{u"t3m"_s, u"t2m"_s, u"u10"_s, u"v10"_s};
-        QTest::addRow("%s: shapes differ", how) << QStringList{m_files[0], m_fineFiles[0]} << u"t2m"_s << mode << ErrorCode::ShapeMismatch
-                                                << QStringList{QFileInfo(m_fineFiles[0]).fileName(), u"(4, 73, 144)"_s, u"(4, 37, 72)"_s};
-        QTest::addRow("%s: storage types differ", how) << QStringList{m_files[0], path(u"bad/float.nc"_s)} << u"t2m"_s << mode
-                                                       << ErrorCode::Format << QStringList{u"float.nc"_s, u"int16"_s, u"float32"_s};
-        QTest::addRow("%s: no files", how) << QStringList{} << u"t2m"_s << mode << ErrorCode::InvalidArgument << QStringList{u"t2m"_s};
+        QTest::addRow("%s: missing variable", how)
+            << m_files << u"t3m"_s << mode << ErrorCode::NotFound << QStringList{u"t3m"_s, u"t2m"_s, u"u10"_s, u"v10"_s};
+        QTest::addRow("%s: shapes differ", how)
+            << QStringList{m_files[0], m_fineFiles[0]} << u"t2m"_s << mode << ErrorCode::ShapeMismatch
+            << QStringList{QFileInfo(m_fineFiles[0]).fileName(), u"(4, 73, 144)"_s, u"(4, 37, 72)"_s};
+        QTest::addRow("%s: storage types differ", how)
+            << QStringList{m_files[0], path(u"bad/float.nc"_s)} << u"t2m"_s << mode << ErrorCode::Format
+            << QStringList{u"float.nc"_s, u"int16"_s, u"float32"_s};
+        QTest::addRow("%s: no files", how) << QStringList{} << u"t2m"_s << mode << ErrorCode::InvalidArgument
+                                           << QStringList{u"t2m"_s};
         QTest::addRow("%s: a folder", how) << QStringList{path(u"era"_s)} << u"t2m"_s << mode << ErrorCode::InvalidArgument
                                            << QStringList{path(u"era"_s), u"directory"_s};
     }
@@ -234,7 +241,8 @@ void TestBadInput::badStatements_data()
 
     const QString columnOf = u"column %1"_s;
     QTest::newRow("unclosed call") << u"x.sum("_s << ErrorCode::Syntax << QStringList{columnOf.arg(7)};
-    QTest::newRow("dangling operator") << u"x +"_s << ErrorCode::Syntax << QStringList{columnOf.arg(4), u"expected an expression"_s};
+    QTest::newRow("dangling operator") << u"x +"_s << ErrorCode::Syntax
+                                       << QStringList{columnOf.arg(4), u"expected an expression"_s};
     QTest::newRow("operator for operand") << u"x + * 2"_s << ErrorCode::Syntax << QStringList{columnOf.arg(5), u"'*'"_s};
     QTest::newRow("unknown character") << u"x $ 2"_s << ErrorCode::Syntax << QStringList{columnOf.arg(3), u"'$'"_s};
     QTest::newRow("empty index") << u"x[]"_s << ErrorCode::Syntax << QStringList{columnOf.arg(3)};
@@ -243,19 +251,26 @@ void TestBadInput::badStatements_data()
     QTest::newRow("assignment without value") << u"y ="_s << ErrorCode::Syntax << QStringList{columnOf.arg(4)};
     QTest::newRow("empty axis") << u"x.mean(axis=)"_s << ErrorCode::Syntax << QStringList{columnOf.arg(13), u"axis"_s};
     QTest::newRow("unknown name") << u"z + 1"_s << ErrorCode::NotFound << QStringList{u"'z'"_s, u"x(12, 37, 72)"_s};
-    QTest::newRow("unknown name in assignment") << u"bad = w.mean()"_s << ErrorCode::NotFound << QStringList{u"'w'"_s, u"x(12, 37, 72)"_s};
+    QTest::newRow("unknown name in assignment")
+        << u"bad = w.mean()"_s << ErrorCode::NotFound << QStringList{u"'w'"_s, u"x(12, 37, 72)"_s};
     QTest::newRow("unknown method") << u"x.avg()"_s << ErrorCode::Syntax << QStringList{u"'avg'"_s, u"mean"_s, u"std"_s};
     QTest::newRow("unknown function") << u"log(x)"_s << ErrorCode::Syntax << QStringList{u"'log'"_s, u"sqrt"_s};
-    QTest::newRow("axis out of range") << u"x.mean(axis=3)"_s << ErrorCode::InvalidArgument << QStringList{u"axis 3"_s, u"-3 to 2"_s};
-    QTest::newRow("negative axis out of range") << u"x.sum(axis=(0, -4))"_s << ErrorCode::InvalidArgument << QStringList{u"axis -4"_s};
+    QTest::newRow("axis out of range") << u"x.mean(axis=3)"_s << ErrorCode::InvalidArgument
+                                       << QStringList{u"axis 3"_s, u"-3 to 2"_s};
+    QTest::newRow("negative axis out of range")
+        << u"x.sum(axis=(0, -4))"_s << ErrorCode::InvalidArgument << QStringList{u"axis -4"_s};
     QTest::newRow("axis twice") << u"x.sum(axis=(0, 0))"_s << ErrorCode::InvalidArgument << QStringList{u"twice"_s};
-    QTest::newRow("ddof on mean") << u"x.mean(ddof=1)"_s << ErrorCode::Syntax << QStringList{u"column 8"_s, u"ddof"_s, u"std and var"_s};
-    QTest::newRow("shapes do not broadcast") << u"x + x[:, 0]"_s << ErrorCode::ShapeMismatch << QStringList{u"(12, 37, 72)"_s, u"(12, 72)"_s};
-    QTest::newRow("assignment that does not broadcast") << u"bad = x[0] + x[:, 0, 0]"_s << ErrorCode::ShapeMismatch
-                                                       << QStringList{u"(37, 72)"_s, u"(12,)"_s};
+    QTest::newRow("ddof on mean") << u"x.mean(ddof=1)"_s << ErrorCode::Syntax
+                                  << QStringList{u"column 8"_s, u"ddof"_s, u"std and var"_s};
+    QTest::newRow("shapes do not broadcast")
+        << u"x + x[:, 0]"_s << ErrorCode::ShapeMismatch << QStringList{u"(12, 37, 72)"_s, u"(12, 72)"_s};
+    QTest::newRow("assignment that does not broadcast")
+        << u"bad = x[0] + x[:, 0, 0]"_s << ErrorCode::ShapeMismatch << QStringList{u"(37, 72)"_s, u"(12,)"_s};
     QTest::newRow("index out of bounds") << u"x[12]"_s << ErrorCode::InvalidArgument << QStringList{u"index 12"_s, u"size 12"_s};
-    QTest::newRow("negative index out of bounds") << u"x[0, -38]"_s << ErrorCode::InvalidArgument << QStringList{u"-38"_s, u"size 37"_s};
-    QTest::newRow("last axis out of bounds") << u"x[0, 0, 72]"_s << ErrorCode::InvalidArgument << QStringList{u"72"_s, u"size 72"_s};
+    QTest::newRow("negative index out of bounds")
+        << u"x[0, -38]"_s << ErrorCode::InvalidArgument << QStringList{u"-38"_s, u"size 37"_s};
+    QTest::newRow("last axis out of bounds")
+        << u"x[0, 0, 72]"_s << ErrorCode::InvalidArgument << QStringList{u"72"_s, u"size 72"_s};
     QTest::newRow("too many indices") << u"x[0, 0, 0, 0]"_s << ErrorCode::InvalidArgument << QStringList{u"too many indices"_s};
     QTest::newRow("zero step") << u"x[::0]"_s << ErrorCode::InvalidArgument << QStringList{u"step"_s, u"zero"_s};
 }
@@ -316,9 +331,10 @@ void TestBadInput::wrongOrMissingToken_data()
     QTest::newRow("right token") << QByteArray("s3cret-token") << QByteArray("s3cret-token") << true << QStringList{};
     QTest::newRow("wrong token") << QByteArray("s3cret-token") << QByteArray("guessed") << false
                                  << QStringList{u"wrong token"_s, u"--token-file"_s};
-    QTest::newRow("missing token") << QByteArray("s3cret-token") << QByteArray() << false << QStringList{u"wrong token"_s, u"--token-file"_s};
-    QTest::newRow("token for a worker without one") << QByteArray() << QByteArray("s3cret-token") << false
-                                                   << QStringList{u"without --token-file"_s};
+    QTest::newRow("missing token") << QByteArray("s3cret-token") << QByteArray() << false
+                                   << QStringList{u"wrong token"_s, u"--token-file"_s};
+    QTest::newRow("token for a worker without one")
+        << QByteArray() << QByteArray("s3cret-token") << false << QStringList{u"without --token-file"_s};
 }
 
 void TestBadInput::wrongOrMissingToken()

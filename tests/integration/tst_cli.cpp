@@ -24,9 +24,9 @@
 using namespace Qt::StringLiterals;
 using namespace tessera;
 using Ref = reference::Array;
-using reference::Reduce;
 using integration::closedPort;
 using reference::near;
+using reference::Reduce;
 using reference::summarize;
 using reference::Summary;
 
@@ -73,7 +73,8 @@ private Q_SLOTS:
     void listenOnPortZeroSaysWhereItListens();
 
 private:
-    CliRun runCli(const QStringList &arguments, const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment());
+    CliRun runCli(const QStringList &arguments,
+                  const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment());
     QString glob() const { return m_data.filePath(u"era-*.nc"_s); }
 
     QString m_cli;
@@ -88,7 +89,8 @@ void TestCli::initTestCase()
 {
     m_cli = integration::programFromEnvironment("TESSERA_CLI");
     m_worker = integration::programFromEnvironment("TESSERA_WORKER");
-    QVERIFY2(!m_cli.isEmpty() && !m_worker.isEmpty(), "TESSERA_CLI and TESSERA_WORKER must name the built programs; run through ctest");
+    QVERIFY2(!m_cli.isEmpty() && !m_worker.isEmpty(),
+             "TESSERA_CLI and TESSERA_WORKER must name the built programs; run through ctest");
     // Workers orphaned by a CLI that dies become our children, so a leftover one is found.
     QCOMPARE(::prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
     QVERIFY(m_dir.isValid());
@@ -134,16 +136,34 @@ void TestCli::runWritesJsonAndNetcdfThatMatchTheFiles()
 {
     const QString json = m_dir.filePath(u"run.json"_s);
     const QString out = m_dir.filePath(u"out"_s);
-    const CliRun run = runCli({u"run"_s, u"--local"_s, u"2"_s, u"--files"_s, glob(), u"--var"_s, u"t2m"_s,
-                               u"-e"_s, u"x.sum()"_s, u"-e"_s, u"x.mean(axis=0)"_s, u"-e"_s, u"x[2,3,4]"_s,
-                               u"-e"_s, u"x.mean(axis=(1,2))"_s, u"-e"_s, u"y = x - x.mean()"_s,
-                               u"--json"_s, json, u"--out"_s, out});
+    const CliRun run = runCli({u"run"_s,
+                               u"--local"_s,
+                               u"2"_s,
+                               u"--files"_s,
+                               glob(),
+                               u"--var"_s,
+                               u"t2m"_s,
+                               u"-e"_s,
+                               u"x.sum()"_s,
+                               u"-e"_s,
+                               u"x.mean(axis=0)"_s,
+                               u"-e"_s,
+                               u"x[2,3,4]"_s,
+                               u"-e"_s,
+                               u"x.mean(axis=(1,2))"_s,
+                               u"-e"_s,
+                               u"y = x - x.mean()"_s,
+                               u"--json"_s,
+                               json,
+                               u"--out"_s,
+                               out});
     QVERIFY2(run.exitCode == 0 && !run.crashed, qPrintable(describe(run)));
     // The table: a row per step, the scalar with 17 significant digits.
     const double sum = reference::reduce(m_x, Reduce::Sum, {0, 1, 2}).scalar();
     for (const QString &step : {u"load t2m"_s, u"x.sum()"_s, u"x.mean(axis=0)"_s, u"x[2,3,4]"_s, u"y = x - x.mean()"_s})
         QVERIFY2(run.out.contains(step), qPrintable(step + u" is missing from the table:\n"_s + run.out));
-    QVERIFY2(run.out.contains(QString::number(reference::select(m_x, {reference::at(2), reference::at(3), reference::at(4)}).scalar(), 'g', 17)),
+    QVERIFY2(run.out.contains(QString::number(
+                 reference::select(m_x, {reference::at(2), reference::at(3), reference::at(4)}).scalar(), 'g', 17)),
              qPrintable(run.out));
 
     QFile file(json);
@@ -159,8 +179,9 @@ void TestCli::runWritesJsonAndNetcdfThatMatchTheFiles()
     QCOMPARE(load.value(u"runs"_s).toArray().size(), 1);
 
     const QJsonObject total = steps[1].toObject().value(u"result"_s).toObject();
-    QVERIFY2(near(total.value(u"scalar"_s).toDouble(), sum, 1e-12),
-             qPrintable(u"x.sum() is %1, expected %2"_s.arg(total.value(u"scalar"_s).toDouble(), 0, 'g', 17).arg(sum, 0, 'g', 17)));
+    QVERIFY2(
+        near(total.value(u"scalar"_s).toDouble(), sum, 1e-12),
+        qPrintable(u"x.sum() is %1, expected %2"_s.arg(total.value(u"scalar"_s).toDouble(), 0, 'g', 17).arg(sum, 0, 'g', 17)));
     QCOMPARE(total.value(u"units"_s).toString(), u"K"_s);
 
     const Ref meanOverTime = reference::reduce(m_x, Reduce::Mean, {0});
@@ -170,7 +191,9 @@ void TestCli::runWritesJsonAndNetcdfThatMatchTheFiles()
     QVERIFY(near(plane.value(u"sum"_s).toDouble(), expected.sum, 1e-12));
     QVERIFY(near(plane.value(u"min"_s).toDouble(), expected.min, 1e-12));
     QVERIFY(near(plane.value(u"max"_s).toDouble(), expected.max, 1e-12));
-    QVERIFY2(steps[2].toObject().value(u"taskRecords"_s).toArray().size() > 0 && steps[2].toObject().value(u"tasks"_s).toInt() > 0, "the JSON lists the tasks with their workers and times");
+    QVERIFY2(steps[2].toObject().value(u"taskRecords"_s).toArray().size() > 0
+                 && steps[2].toObject().value(u"tasks"_s).toInt() > 0,
+             "the JSON lists the tasks with their workers and times");
     QCOMPARE(steps[3].toObject().value(u"result"_s).toObject().value(u"scalar"_s).toDouble(),
              reference::select(m_x, {reference::at(2), reference::at(3), reference::at(4)}).scalar());
     const QJsonObject anomaly = steps[5].toObject();
@@ -181,7 +204,8 @@ void TestCli::runWritesJsonAndNetcdfThatMatchTheFiles()
     const QDir outDir(out);
     const QStringList written = outDir.entryList({u"*.nc"_s}, QDir::Files, QDir::Name);
     // x.mean(axis=0) and x.mean(axis=(1,2)), named by step; y too if it came back to the client.
-    QVERIFY2(written.size() >= 2 && written[0].startsWith(u"02-"_s) && written[1].startsWith(u"04-"_s), qPrintable(written.join(u", "_s)));
+    QVERIFY2(written.size() >= 2 && written[0].startsWith(u"02-"_s) && written[1].startsWith(u"04-"_s),
+             qPrintable(written.join(u", "_s)));
 
     const QString planeFile = outDir.filePath(written[0]);
     const Ref readPlane = reference::readDecoded(planeFile, "result");
@@ -202,7 +226,9 @@ void TestCli::runWritesJsonAndNetcdfThatMatchTheFiles()
     QCOMPARE(reference::readDecoded(seriesFile, "time").values, times);
     QCOMPARE(reference::textAttribute(seriesFile, "time", "units"), reference::textAttribute(m_files[0], "time", "units"));
     const Ref series = reference::readDecoded(seriesFile, "result");
-    QVERIFY(reference::mismatch(NdArray::fromVector(series.shape, series.values), reference::reduce(m_x, Reduce::Mean, {1, 2}), 1e-12).isEmpty());
+    QVERIFY(
+        reference::mismatch(NdArray::fromVector(series.shape, series.values), reference::reduce(m_x, Reduce::Mean, {1, 2}), 1e-12)
+            .isEmpty());
 
     if (written.size() > 2) {
         QVERIFY(written[2].startsWith(u"05-"_s));
@@ -239,8 +265,8 @@ void TestCli::headLoadAndRepeats()
 
 void TestCli::failingStatementKeepsTheOthers()
 {
-    const CliRun run = runCli({u"run"_s, u"--local"_s, u"1"_s, u"--files"_s, glob(), u"--var"_s, u"t2m"_s,
-                               u"-e"_s, u"x.mean(axis=5)"_s, u"-e"_s, u"x.min()"_s});
+    const CliRun run = runCli({u"run"_s, u"--local"_s, u"1"_s, u"--files"_s, glob(), u"--var"_s, u"t2m"_s, u"-e"_s,
+                               u"x.mean(axis=5)"_s, u"-e"_s, u"x.min()"_s});
     QCOMPARE(run.exitCode, 1);
     QVERIFY2(run.err.contains(u"x.mean(axis=5)"_s) && run.err.contains(u"axis 5"_s), qPrintable(describe(run)));
     QVERIFY2(run.out.contains(QString::number(reference::reduce(m_x, Reduce::Min, {0, 1, 2}).scalar(), 'g', 17)),
@@ -263,7 +289,8 @@ void TestCli::runsASavedExperiment()
     QVERIFY(saveExperiment(file, experiment).isOk());
 
     const QString json = m_dir.filePath(u"experiment-run.json"_s);
-    const CliRun run = runCli({u"run"_s, u"--local"_s, u"2"_s, u"--experiment"_s, file, u"-e"_s, u"m.max()"_s, u"--json"_s, json});
+    const CliRun run =
+        runCli({u"run"_s, u"--local"_s, u"2"_s, u"--experiment"_s, file, u"-e"_s, u"m.max()"_s, u"--json"_s, json});
     QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
     QFile written(json);
     QVERIFY(written.open(QIODevice::ReadOnly));
@@ -277,7 +304,8 @@ void TestCli::runsASavedExperiment()
     QCOMPARE(steps[3].toObject().value(u"result"_s).toObject().value(u"scalar"_s).toDouble(),
              *std::max_element(mean.values.begin(), mean.values.end()));
 
-    const CliRun both = runCli({u"run"_s, u"--local"_s, u"1"_s, u"--experiment"_s, file, u"--files"_s, glob(), u"--var"_s, u"t2m"_s});
+    const CliRun both =
+        runCli({u"run"_s, u"--local"_s, u"1"_s, u"--experiment"_s, file, u"--files"_s, glob(), u"--var"_s, u"t2m"_s});
     QCOMPARE(both.exitCode, 2);
     QVERIFY2(both.err.contains(u"--experiment brings its own files"_s), qPrintable(describe(both)));
     const CliRun missing = runCli({u"run"_s, u"--local"_s, u"1"_s, u"--experiment"_s, m_dir.filePath(u"none.json"_s)});
@@ -288,7 +316,8 @@ void TestCli::runsASavedExperiment()
 void TestCli::sampleDataCommand()
 {
     const QString folder = m_dir.filePath(u"sample"_s);
-    const CliRun run = runCli({u"sample-data"_s, folder, u"--days"_s, u"2"_s, u"--grid"_s, u"5"_s, u"--start"_s, u"2014-01-02"_s});
+    const CliRun run =
+        runCli({u"sample-data"_s, folder, u"--days"_s, u"2"_s, u"--grid"_s, u"5"_s, u"--start"_s, u"2014-01-02"_s});
     QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
     const QStringList names = QDir(folder).entryList({u"*.nc"_s}, QDir::Files, QDir::Name);
     QCOMPARE(names, (QStringList{u"era-2014-01-02.nc"_s, u"era-2014-01-03.nc"_s}));
@@ -305,7 +334,8 @@ void TestCli::sampleDataCommand()
     const auto [low, high] = std::minmax_element(temperature.values.begin(), temperature.values.end());
     QVERIFY2(*low > 180 && *high < 335, "plausible 2-metre temperatures in K");
     QCOMPARE(reference::textAttribute(QDir(folder).filePath(names[1]), "t2m", "units"), std::string("K"));
-    QCOMPARE(reference::textAttribute(QDir(folder).filePath(names[1]), "time", "units"), std::string("hours since 1900-01-01 00:00:00.0"));
+    QCOMPARE(reference::textAttribute(QDir(folder).filePath(names[1]), "time", "units"),
+             std::string("hours since 1900-01-01 00:00:00.0"));
 }
 
 void TestCli::helpOfEveryCommand_data()
@@ -314,18 +344,20 @@ void TestCli::helpOfEveryCommand_data()
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QStringList>("mentions");
 
-    QTest::newRow("tessera-cli --help") << u"cli"_s << QStringList{u"--help"_s} << QStringList{u"run"_s, u"bench"_s, u"sample-data"_s};
+    QTest::newRow("tessera-cli --help") << u"cli"_s << QStringList{u"--help"_s}
+                                        << QStringList{u"run"_s, u"bench"_s, u"sample-data"_s};
     QTest::newRow("run --help") << u"cli"_s << QStringList{u"run"_s, u"--help"_s}
-                                << QStringList{u"--local"_s, u"--threads"_s, u"--connect"_s, u"--token-file"_s, u"--files"_s, u"--var"_s,
-                                               u"--load"_s, u"--blocks-per-file"_s, u"-e"_s, u"--expression"_s, u"--repeat"_s,
-                                               u"--json"_s, u"--out"_s, u"--memory-limit"_s, u"--listen"_s};
+                                << QStringList{u"--local"_s, u"--threads"_s,      u"--connect"_s, u"--token-file"_s,
+                                               u"--files"_s, u"--var"_s,          u"--load"_s,    u"--blocks-per-file"_s,
+                                               u"-e"_s,      u"--expression"_s,   u"--repeat"_s,  u"--json"_s,
+                                               u"--out"_s,   u"--memory-limit"_s, u"--listen"_s};
     QTest::newRow("bench --help") << u"cli"_s << QStringList{u"bench"_s, u"--help"_s}
                                   << QStringList{u"--local"_s, u"--days"_s, u"--repeat"_s, u"--json"_s};
     QTest::newRow("sample-data --help") << u"cli"_s << QStringList{u"sample-data"_s, u"--help"_s}
                                         << QStringList{u"DIR"_s, u"--days"_s, u"--start"_s, u"--grid"_s};
     QTest::newRow("tessera-worker --help") << u"worker"_s << QStringList{u"--help"_s}
-                                           << QStringList{u"--listen"_s, u"--threads"_s, u"--memory-limit"_s, u"--token-file"_s,
-                                                          u"--connect"_s, u"--name"_s};
+                                           << QStringList{u"--listen"_s,     u"--threads"_s, u"--memory-limit"_s,
+                                                          u"--token-file"_s, u"--connect"_s, u"--name"_s};
 }
 
 void TestCli::helpOfEveryCommand()
@@ -355,7 +387,8 @@ void TestCli::errorsExitNonZero_data()
     QTest::newRow("no command") << QStringList{} << QString() << QStringList{};
     QTest::newRow("unknown command") << QStringList{u"frobnicate"_s} << QString() << QStringList{u"frobnicate"_s};
     QTest::newRow("run without --files") << QStringList{u"run"_s, u"--var"_s, u"t2m"_s} << QString() << QStringList{u"--files"_s};
-    QTest::newRow("empty glob") << QStringList{u"run"_s, u"--local"_s, u"1"_s, u"--files"_s, m_data.filePath(u"none-*.nc"_s), u"--var"_s, u"t2m"_s}
+    QTest::newRow("empty glob") << QStringList{u"run"_s,   u"--local"_s, u"1"_s, u"--files"_s, m_data.filePath(u"none-*.nc"_s),
+                                               u"--var"_s, u"t2m"_s}
                                 << QString() << QStringList{u"none-*.nc"_s};
     QTest::newRow("missing variable") << QStringList{u"run"_s, u"--local"_s, u"1"_s, u"--files"_s, files, u"--var"_s, u"t3m"_s}
                                       << QString() << QStringList{u"t3m"_s, u"t2m"_s, u"u10"_s};
@@ -364,19 +397,23 @@ void TestCli::errorsExitNonZero_data()
     QTest::newRow("bad --repeat") << run + QStringList{u"--repeat"_s, u"0"_s} << QString() << QStringList{u"--repeat"_s};
     QTest::newRow("bad --local") << QStringList{u"run"_s, u"--local"_s, u"0"_s, u"--files"_s, files, u"--var"_s, u"t2m"_s}
                                  << QString() << QStringList{u"--local"_s};
-    QTest::newRow("two cluster modes") << run + QStringList{u"--connect"_s, unreachable} << QString() << QStringList{u"--local"_s, u"--connect"_s};
-    QTest::newRow("unreachable worker") << QStringList{u"run"_s, u"--connect"_s, unreachable, u"--files"_s, files, u"--var"_s, u"t2m"_s}
+    QTest::newRow("two cluster modes") << run + QStringList{u"--connect"_s, unreachable} << QString()
+                                       << QStringList{u"--local"_s, u"--connect"_s};
+    QTest::newRow("unreachable worker") << QStringList{u"run"_s, u"--connect"_s, unreachable, u"--files"_s,
+                                                       files,    u"--var"_s,     u"t2m"_s}
                                         << QString() << QStringList{unreachable};
-    QTest::newRow("missing token file") << QStringList{u"run"_s, u"--connect"_s, unreachable, u"--token-file"_s, m_dir.filePath(u"no.token"_s),
-                                                       u"--files"_s, files, u"--var"_s, u"t2m"_s}
-                                        << QString() << QStringList{u"no.token"_s, u"head -c 32 /dev/urandom"_s};
-    QTest::newRow("worker program missing") << run + QStringList{u"-e"_s, u"x.sum()"_s} << m_dir.filePath(u"nowhere/tessera-worker"_s)
+    QTest::newRow("missing token file")
+        << QStringList{u"run"_s,     u"--connect"_s, unreachable, u"--token-file"_s, m_dir.filePath(u"no.token"_s),
+                       u"--files"_s, files,          u"--var"_s,  u"t2m"_s}
+        << QString() << QStringList{u"no.token"_s, u"head -c 32 /dev/urandom"_s};
+    QTest::newRow("worker program missing") << run + QStringList{u"-e"_s, u"x.sum()"_s}
+                                            << m_dir.filePath(u"nowhere/tessera-worker"_s)
                                             << QStringList{u"nowhere/tessera-worker"_s, u"TESSERA_WORKER"_s};
     QTest::newRow("sample-data without folder") << QStringList{u"sample-data"_s} << QString() << QStringList{u"folder"_s};
-    QTest::newRow("sample-data bad grid") << QStringList{u"sample-data"_s, m_dir.filePath(u"g"_s), u"--grid"_s, u"7"_s} << QString()
-                                          << QStringList{u"7"_s};
-    QTest::newRow("sample-data bad date") << QStringList{u"sample-data"_s, m_dir.filePath(u"d"_s), u"--start"_s, u"2014-13-01"_s} << QString()
-                                          << QStringList{u"2014-13-01"_s, u"YYYY-MM-DD"_s};
+    QTest::newRow("sample-data bad grid") << QStringList{u"sample-data"_s, m_dir.filePath(u"g"_s), u"--grid"_s, u"7"_s}
+                                          << QString() << QStringList{u"7"_s};
+    QTest::newRow("sample-data bad date") << QStringList{u"sample-data"_s, m_dir.filePath(u"d"_s), u"--start"_s, u"2014-13-01"_s}
+                                          << QString() << QStringList{u"2014-13-01"_s, u"YYYY-MM-DD"_s};
 }
 
 void TestCli::errorsExitNonZero()
@@ -434,9 +471,11 @@ void TestCli::workerDyingMidRunFailsTheRun()
         arguments << u"-e"_s << u"x.std(axis=0)"_s;
     QProcess process;
     QString errors;
-    connect(&process, &QProcess::readyReadStandardError, &process, [&] { errors += QString::fromUtf8(process.readAllStandardError()); });
+    connect(&process, &QProcess::readyReadStandardError, &process,
+            [&] { errors += QString::fromUtf8(process.readAllStandardError()); });
     process.start(m_cli, arguments);
-    QTRY_VERIFY2_WITH_TIMEOUT(errors.contains(u"blocks on 2 workers"_s) || process.state() == QProcess::NotRunning, qPrintable(errors), 20000);
+    QTRY_VERIFY2_WITH_TIMEOUT(errors.contains(u"blocks on 2 workers"_s) || process.state() == QProcess::NotRunning,
+                              qPrintable(errors), 20000);
     const std::vector<qint64> workers = integration::liveChildren(process.processId());
     QCOMPARE(workers.size(), std::size_t(2));
     const QString name = integration::commandLineOf(workers.front()).section(u"--name "_s, 1, 1).section(u' ', 0, 0);
@@ -445,7 +484,8 @@ void TestCli::workerDyingMidRunFailsTheRun()
     QVERIFY(process.waitForFinished(cliTimeoutMillis));
     QCOMPARE(process.exitStatus(), QProcess::NormalExit);
     QVERIFY2(process.exitCode() == 1, qPrintable(errors.left(2000)));
-    QVERIFY2(errors.contains(u"x.std(axis=0): "_s) && errors.contains(name), qPrintable(name + u" is not named: "_s + errors.left(2000)));
+    QVERIFY2(errors.contains(u"x.std(axis=0): "_s) && errors.contains(name),
+             qPrintable(name + u" is not named: "_s + errors.left(2000)));
 }
 
 // Workers started by someone else (srun, a service unit): the CLI connects with the token file,
@@ -463,8 +503,8 @@ void TestCli::connectsToRunningWorkersWithTheirToken()
     const QString addresses = first->address + u","_s + second->address;
     const QString json = m_dir.filePath(u"remote.json"_s);
 
-    CliRun run = runCli({u"run"_s, u"--connect"_s, addresses, u"--token-file"_s, tokenFile, u"--files"_s, glob(), u"--var"_s, u"t2m"_s,
-                         u"-e"_s, u"x.mean(axis=(1,2))"_s, u"--json"_s, json});
+    CliRun run = runCli({u"run"_s, u"--connect"_s, addresses, u"--token-file"_s, tokenFile, u"--files"_s, glob(), u"--var"_s,
+                         u"t2m"_s, u"-e"_s, u"x.mean(axis=(1,2))"_s, u"--json"_s, json});
     QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
     QFile written(json);
     QVERIFY(written.open(QIODevice::ReadOnly));
@@ -477,7 +517,8 @@ void TestCli::connectsToRunningWorkersWithTheirToken()
 
     // What the run loaded is not left behind in the workers' memory, where nobody can name it.
     ClusterSession later;
-    QVERIFY(integration::finishWithin(later.connectToWorkers({first->address, second->address}, "c2VjcmV0IGZvciB0aGUgY2xp")).isOk());
+    QVERIFY(
+        integration::finishWithin(later.connectToWorkers({first->address, second->address}, "c2VjcmV0IGZvciB0aGUgY2xp")).isOk());
     const std::vector<std::int64_t> used = integration::memoryUsed(later);
     QStringList held;
     for (std::size_t i = 0; i < used.size(); ++i) {
@@ -504,8 +545,12 @@ void TestCli::listensForWorkersThatDialBack()
     connect(&cli, &QProcess::readyReadStandardError, &cli, [&] { errors += QString::fromUtf8(cli.readAllStandardError()); });
     cli.start(m_cli, {u"run"_s, u"--listen"_s, address, u"--expect"_s, u"1"_s, u"--files"_s, glob(), u"--var"_s, u"t2m"_s,
                       u"-e"_s, u"x.max()"_s});
-    auto stopCli = qScopeGuard([&cli] { cli.kill(); cli.waitForFinished(5000); });
-    QTRY_VERIFY2_WITH_TIMEOUT(errors.contains(u"--connect "_s + address) || cli.state() == QProcess::NotRunning, qPrintable(errors), 20000);
+    auto stopCli = qScopeGuard([&cli] {
+        cli.kill();
+        cli.waitForFinished(5000);
+    });
+    QTRY_VERIFY2_WITH_TIMEOUT(errors.contains(u"--connect "_s + address) || cli.state() == QProcess::NotRunning,
+                              qPrintable(errors), 20000);
     QVERIFY2(errors.contains(u"--connect "_s + address), qPrintable(errors));
 
     const auto worker = integration::startWorker({u"--connect"_s, address});
@@ -524,8 +569,12 @@ void TestCli::listenOnPortZeroSaysWhereItListens()
     QProcess cli;
     QString errors;
     connect(&cli, &QProcess::readyReadStandardError, &cli, [&] { errors += QString::fromUtf8(cli.readAllStandardError()); });
-    cli.start(m_cli, {u"run"_s, u"--listen"_s, u"127.0.0.1:0"_s, u"--files"_s, glob(), u"--var"_s, u"t2m"_s, u"-e"_s, u"x.max()"_s});
-    auto stopCli = qScopeGuard([&cli] { cli.kill(); cli.waitForFinished(5000); });
+    cli.start(m_cli,
+              {u"run"_s, u"--listen"_s, u"127.0.0.1:0"_s, u"--files"_s, glob(), u"--var"_s, u"t2m"_s, u"-e"_s, u"x.max()"_s});
+    auto stopCli = qScopeGuard([&cli] {
+        cli.kill();
+        cli.waitForFinished(5000);
+    });
     static const QRegularExpression hint(u"--connect 127\\.0\\.0\\.1:([1-9]\\d*)"_s);
     QTRY_VERIFY2_WITH_TIMEOUT(hint.match(errors).hasMatch() || cli.state() == QProcess::NotRunning, qPrintable(errors), 20000);
     QVERIFY2(hint.match(errors).hasMatch(), qPrintable(u"no port to give the workers: "_s + errors.trimmed()));

@@ -25,12 +25,12 @@ using reference::all;
 using reference::at;
 using reference::range;
 using Ref = reference::Array;
-using reference::Reduce;
-using seed::SeedCase;
-using seed::seedCases;
 using integration::evaluate;
 using integration::Evaluated;
 using integration::inconsistencies;
+using reference::Reduce;
+using seed::SeedCase;
+using seed::seedCases;
 
 Q_DECLARE_METATYPE(reference::Pick)
 
@@ -177,7 +177,8 @@ Setup *TestSeed::setupFor(const QString &name)
     setup->spec = *spec;
     LocalClusterOptions options;
     options.workers = spec->workers;
-    if (Status connected = integration::finishWithin(setup->session.connectToLocalCluster(&setup->cluster, options)); !connected.isOk()) {
+    if (Status connected = integration::finishWithin(setup->session.connectToLocalCluster(&setup->cluster, options));
+        !connected.isOk()) {
         m_setupError = connected.message();
         return nullptr;
     }
@@ -295,7 +296,10 @@ void TestSeed::reductionAcrossBlocksMovesOnlyPartials()
     int combines = 0;
     for (const TaskRecord &task : evaluated.report.tasks) {
         fetched += task.fetchedBytes;
-        const QString what = u"%1 task %2 on worker %3 fetched %4 bytes"_s.arg(taskKindName(task.kind)).arg(task.taskId).arg(task.worker).arg(task.fetchedBytes);
+        const QString what = u"%1 task %2 on worker %3 fetched %4 bytes"_s.arg(taskKindName(task.kind))
+                                 .arg(task.taskId)
+                                 .arg(task.worker)
+                                 .arg(task.fetchedBytes);
         if (task.kind == TaskKind::Combine) {
             ++combines;
             QVERIFY2(task.fetchedBytes % stateBytes == 0, qPrintable(what + u": not whole partial states"_s));
@@ -319,7 +323,8 @@ void TestSeed::anomalyMovesNoBlock()
     const Evaluated anomaly = evaluate(s->session, u"y = x - x.mean()"_s);
     QVERIFY2(anomaly.status.isOk(), qPrintable(anomaly.status.message()));
     QVERIFY2(anomaly.report.peerBytes < 1024,
-             qPrintable(u"%1 bytes moved between workers; only the scalar should travel to the blocks"_s.arg(anomaly.report.peerBytes)));
+             qPrintable(
+                 u"%1 bytes moved between workers; only the scalar should travel to the blocks"_s.arg(anomaly.report.peerBytes)));
     QCOMPARE(anomaly.result.arrayName, u"y"_s);
 
     // Each block of y lives where x's block was.
@@ -350,8 +355,11 @@ void TestSeed::alignedReductionMovesNothing()
     for (const QString &statement : {u"x.mean(axis=(1,2))"_s, u"x.mean(axis=[1, 2])"_s, u"x.std(axis=(1, 2))"_s}) {
         const Evaluated evaluated = evaluate(s->session, statement);
         QVERIFY2(evaluated.status.isOk(), qPrintable(evaluated.status.message()));
-        QVERIFY2(evaluated.report.peerBytes == 0,
-                 qPrintable(u"%1 moved %2 bytes between workers; a reduction aligned with the blocks needs no exchange"_s.arg(statement).arg(evaluated.report.peerBytes)));
+        QVERIFY2(
+            evaluated.report.peerBytes == 0,
+            qPrintable(
+                u"%1 moved %2 bytes between workers; a reduction aligned with the blocks needs no exchange"_s.arg(statement).arg(
+                    evaluated.report.peerBytes)));
         for (const TaskRecord &task : evaluated.report.tasks)
             QCOMPARE(task.fetchedBytes, std::int64_t(0));
     }
@@ -366,14 +374,16 @@ void TestSeed::smallResultsMoveLittle()
     const Evaluated point = evaluate(s->session, u"x[0,0,0]"_s);
     QVERIFY2(point.status.isOk(), qPrintable(point.status.message()));
     QCOMPARE(point.report.taskCount, 1);
-    QVERIFY2(point.report.clientBytes <= 1024, qPrintable(u"x[0,0,0] moved %1 bytes to the client"_s.arg(point.report.clientBytes)));
+    QVERIFY2(point.report.clientBytes <= 1024,
+             qPrintable(u"x[0,0,0] moved %1 bytes to the client"_s.arg(point.report.clientBytes)));
     QCOMPARE(point.report.peerBytes, std::int64_t(0));
     QVERIFY(point.report.wallSeconds > 0);
 
     const Evaluated plane = evaluate(s->session, u"x[13,:,:]"_s);
     QVERIFY2(plane.status.isOk(), qPrintable(plane.status.message()));
-    QVERIFY2(plane.report.clientBytes >= planeBytes && plane.report.clientBytes <= planeBytes + 1024,
-             qPrintable(u"x[13,:,:] moved %1 bytes to the client; the plane is %2"_s.arg(plane.report.clientBytes).arg(planeBytes)));
+    QVERIFY2(
+        plane.report.clientBytes >= planeBytes && plane.report.clientBytes <= planeBytes + 1024,
+        qPrintable(u"x[13,:,:] moved %1 bytes to the client; the plane is %2"_s.arg(plane.report.clientBytes).arg(planeBytes)));
     QCOMPARE(plane.report.peerBytes, std::int64_t(0));
     for (const TaskRecord &task : plane.report.tasks) {
         QVERIFY(task.worker >= 0 && task.worker < s->spec.workers);
@@ -390,8 +400,8 @@ void TestSeed::resultsKeepCoordinatesAndUnits_data()
     const reference::Pick whole = all();
     QTest::newRow("seed x.mean(axis=0)") << u"x.mean(axis=0)"_s << QStringList{u"latitude"_s, u"longitude"_s}
                                          << QList<reference::Pick>{at(0), whole, whole};
-    QTest::newRow("seed x.mean(axis=(1,2))") << u"x.mean(axis=(1,2))"_s << QStringList{u"time"_s}
-                                             << QList<reference::Pick>{whole, at(0), at(0)};
+    QTest::newRow("seed x.mean(axis=(1,2))")
+        << u"x.mean(axis=(1,2))"_s << QStringList{u"time"_s} << QList<reference::Pick>{whole, at(0), at(0)};
     QTest::newRow("seed x[13,:,:]") << u"x[13,:,:]"_s << QStringList{u"latitude"_s, u"longitude"_s}
                                     << QList<reference::Pick>{at(13), whole, whole};
     QTest::newRow("seed x.std(axis=0)") << u"x.std(axis=0)"_s << QStringList{u"latitude"_s, u"longitude"_s}
@@ -460,7 +470,8 @@ void TestSeed::largeResultsStayDistributed()
     const Evaluated gathered = evaluate(session, u"r2"_s);
     QVERIFY2(gathered.status.isOk(), qPrintable(gathered.status.message()));
     QVERIFY(gathered.result.gathered);
-    const Ref expected = reference::combine(reference::select(m_x, {at(3)}), meanOverTime, [](double a, double b) { return a - b; });
+    const Ref expected =
+        reference::combine(reference::select(m_x, {at(3)}), meanOverTime, [](double a, double b) { return a - b; });
     difference = reference::mismatch(gathered.result.value, expected, 1e-12, 300);
     QVERIFY2(difference.isEmpty(), qPrintable(difference));
 
@@ -501,8 +512,9 @@ void TestSeed::workersHoldOnlyNamedArrays()
     for (std::int64_t bytes : integration::memoryUsed(session))
         held += bytes;
     const std::vector<QString> names = session.arrayNames();
-    QVERIFY2(held == named, qPrintable(u"the workers hold %1 bytes, the named arrays (%2) %3"_s.arg(held).arg(
-                                            QStringList(names.begin(), names.end()).join(u", "_s)).arg(named)));
+    QVERIFY2(held == named, qPrintable(u"the workers hold %1 bytes, the named arrays (%2) %3"_s.arg(held)
+                                           .arg(QStringList(names.begin(), names.end()).join(u", "_s))
+                                           .arg(named)));
     QVERIFY(session.removeArray(u"z"_s).isOk());
 }
 
@@ -523,7 +535,8 @@ void TestSeed::twoSessionsOnTheSameWorkersKeepTheirArrays()
     const Evaluated sum = evaluate(s->session, u"x.sum()"_s);
     QVERIFY2(sum.status.isOk(), qPrintable(sum.status.message()));
     const QString difference = reference::mismatch(sum.result.value, reference::reduce(m_x, Reduce::Sum, {0, 1, 2}), 1e-12);
-    QVERIFY2(difference.isEmpty(), qPrintable(u"the first session's x changed when a second session loaded its own x: "_s + difference));
+    QVERIFY2(difference.isEmpty(),
+             qPrintable(u"the first session's x changed when a second session loaded its own x: "_s + difference));
 }
 
 QTEST_GUILESS_MAIN(TestSeed)

@@ -43,7 +43,8 @@ public:
         RawConnection *target = raw.get();
         QObject::connect(raw->frames.get(), &tessera::FrameSocket::frameReceived, raw->frames.get(),
                          [target](const Frame &frame) { target->received.append(frame); });
-        QObject::connect(raw->frames.get(), &tessera::FrameSocket::disconnected, raw->frames.get(), [target] { target->closed = true; });
+        QObject::connect(raw->frames.get(), &tessera::FrameSocket::disconnected, raw->frames.get(),
+                         [target] { target->closed = true; });
         raw->socket->connectToHost(hostPort->host, hostPort->port);
         (void)QTest::qWaitFor([target] { return !target->received.isEmpty() || target->closed; }, waitMillis);
         return raw;
@@ -139,8 +140,9 @@ inline QByteArray framePrefix(quint16 version, quint16 flags, quint32 headerByte
 inline NdArray patterned(const tessera::Shape &shape)
 {
     NdArray array(shape);
-    const double specials[] = {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
-                               -std::numeric_limits<double>::infinity(), -0.0, std::numeric_limits<double>::denorm_min(), 1e308};
+    const double specials[] = {std::numeric_limits<double>::quiet_NaN(),  std::numeric_limits<double>::infinity(),
+                               -std::numeric_limits<double>::infinity(),  -0.0,
+                               std::numeric_limits<double>::denorm_min(), 1e308};
     for (std::int64_t i = 0; i < array.size(); ++i)
         array.data()[i] = i < 42 && i % 7 < 6 ? specials[i % 6] : double(i) * 1.25 - 3;
     return array;

@@ -31,8 +31,8 @@ using namespace tessera;
 namespace {
 
 // A prefix with every field chosen by the test, for frames the encoder would never write.
-QByteArray prefix(std::uint32_t magic, std::uint16_t version, std::uint16_t flags,
-                  std::uint32_t headerBytes, std::uint64_t payloadBytes)
+QByteArray prefix(std::uint32_t magic, std::uint16_t version, std::uint16_t flags, std::uint32_t headerBytes,
+                  std::uint64_t payloadBytes)
 {
     QByteArray bytes(FramePrefixBytes, Qt::Uninitialized);
     qToBigEndian(magic, bytes.data());
@@ -79,8 +79,7 @@ void TestFrame::prefixLayout()
 {
     // Golden bytes: docs/PROTOCOL.md describes exactly this layout.
     const QByteArray head = encodeFrameHead(QCborMap{}, 256);
-    QCOMPARE(head.toHex(' '),
-             QByteArray("54 53 52 41 00 01 00 00 00 00 00 01 00 00 00 00 00 00 01 00 a0"));
+    QCOMPARE(head.toHex(' '), QByteArray("54 53 52 41 00 01 00 00 00 00 00 01 00 00 00 00 00 00 01 00 a0"));
 }
 
 void TestFrame::roundTrip_data()
@@ -91,22 +90,18 @@ void TestFrame::roundTrip_data()
     QTest::newRow("empty map, no payload") << QCborMap{} << qint64(0);
     QTest::newRow("type and id, 1 byte") << typical() << qint64(1);
     QTest::newRow("empty text and bytes fields")
-        << QCborMap{{u"type"_s, QString()}, {u"id"_s, 0}, {u"name"_s, QString()},
-                    {u"blob"_s, QByteArray()}}
-        << qint64(8);
-    QTest::newRow("nested maps and arrays")
-        << QCborMap{{u"type"_s, u"plan"_s},
-                    {u"id"_s, std::numeric_limits<qint64>::max()},
-                    {u"shape"_s, QCborArray{365, 721, 1440}},
-                    {u"meta"_s, QCborMap{{u"units"_s, u"K"_s},
-                                         {u"scale"_s, 0.01},
-                                         {u"fill"_s, std::nan("")},
-                                         {u"chunks"_s, QCborArray{QCborArray{0, 1}, QCborArray{}}}}},
-                    {u"ok"_s, true},
-                    {u"nothing"_s, QCborValue(nullptr)}}
-        << qint64(365) * 721 * 1440 * 8;
-    QTest::newRow("unicode text") << QCborMap{{u"type"_s, u"note"_s}, {u"id"_s, 7},
-                                              {u"text"_s, u"Temperatur Δt ≥ 2 °C ✓"_s}}
+        << QCborMap{{u"type"_s, QString()}, {u"id"_s, 0}, {u"name"_s, QString()}, {u"blob"_s, QByteArray()}} << qint64(8);
+    QTest::newRow("nested maps and arrays") << QCborMap{
+        {u"type"_s, u"plan"_s},
+        {u"id"_s, std::numeric_limits<qint64>::max()},
+        {u"shape"_s, QCborArray{365, 721, 1440}},
+        {u"meta"_s, QCborMap{{u"units"_s, u"K"_s},
+                             {u"scale"_s, 0.01},
+                             {u"fill"_s, std::nan("")},
+                             {u"chunks"_s, QCborArray{QCborArray{0, 1}, QCborArray{}}}}},
+        {u"ok"_s, true},
+        {u"nothing"_s, QCborValue(nullptr)}} << qint64(365) * 721 * 1440 * 8;
+    QTest::newRow("unicode text") << QCborMap{{u"type"_s, u"note"_s}, {u"id"_s, 7}, {u"text"_s, u"Temperatur Δt ≥ 2 °C ✓"_s}}
                                   << qint64(0);
     QTest::newRow("integer keys") << QCborMap{{1, u"one"_s}, {-2, 2.5}} << qint64(3);
     QTest::newRow("16 GiB declared, the default limit") << typical() << 16 * gib;
@@ -143,8 +138,7 @@ void TestFrame::incompleteAtEveryCut()
 
     for (qsizetype cut = 0; cut < head.size(); ++cut) {
         const FrameHead parsed = parseFrameHead(QByteArrayView(head).first(cut), FrameLimits{});
-        QVERIFY2(parsed.status == FrameStatus::Incomplete,
-                 qPrintable(u"cut at %1: %2"_s.arg(cut).arg(parsed.error)));
+        QVERIFY2(parsed.status == FrameStatus::Incomplete, qPrintable(u"cut at %1: %2"_s.arg(cut).arg(parsed.error)));
         // Past the prefix the parser says how big the head is, so a reader knows what to wait for.
         QCOMPARE(parsed.headBytes, cut < FramePrefixBytes ? 0 : head.size());
     }
@@ -169,27 +163,19 @@ void TestFrame::bad_data()
     QTest::newRow("version 2") << prefix(FrameMagic, 2, 0, 1, 0) << u"version 2"_s;
     QTest::newRow("flags set") << prefix(FrameMagic, 1, 0x8000, 1, 0) << u"flags"_s;
     QTest::newRow("zero header length") << prefix(FrameMagic, 1, 0, 0, 0) << u"empty frame header"_s;
-    QTest::newRow("header length over limit, prefix only")
-        << prefix(FrameMagic, 1, 0, (1 << 20) + 1, 0) << u"frame header of"_s;
+    QTest::newRow("header length over limit, prefix only") << prefix(FrameMagic, 1, 0, (1 << 20) + 1, 0) << u"frame header of"_s;
     QTest::newRow("payload length with top bit set, prefix only")
         << prefix(FrameMagic, 1, 0, 1, ~std::uint64_t(0)) << u"exceeds the limit"_s;
     QTest::newRow("lone break byte") << frameWithHeaderBytes("\xff") << u"not valid CBOR"_s;
     QTest::newRow("map cut short inside its length")
         << frameWithHeaderBytes(mapCbor.first(mapCbor.size() - 1)) << u"not valid CBOR"_s;
-    QTest::newRow("map missing its value")
-        << frameWithHeaderBytes("\xa1\x64type") << u"not valid CBOR"_s;
-    QTest::newRow("text length past the header")
-        << frameWithHeaderBytes("\xa1\x6ftype") << u"not valid CBOR"_s;
-    QTest::newRow("bytes after the map") << frameWithHeaderBytes(mapCbor + QByteArray(1, '\0'), 0)
-                                         << u"after its CBOR map"_s;
-    QTest::newRow("array header")
-        << frameWithHeaderBytes(QCborValue(QCborArray{u"type"_s, 1}).toCbor()) << u"array"_s;
+    QTest::newRow("map missing its value") << frameWithHeaderBytes("\xa1\x64type") << u"not valid CBOR"_s;
+    QTest::newRow("text length past the header") << frameWithHeaderBytes("\xa1\x6ftype") << u"not valid CBOR"_s;
+    QTest::newRow("bytes after the map") << frameWithHeaderBytes(mapCbor + QByteArray(1, '\0'), 0) << u"after its CBOR map"_s;
+    QTest::newRow("array header") << frameWithHeaderBytes(QCborValue(QCborArray{u"type"_s, 1}).toCbor()) << u"array"_s;
     QTest::newRow("integer header") << frameWithHeaderBytes(QCborValue(42).toCbor()) << u"not a map"_s;
-    QTest::newRow("text header") << frameWithHeaderBytes(QCborValue(u"hello"_s).toCbor())
-                                 << u"not a map"_s;
-    QTest::newRow("tagged map")
-        << frameWithHeaderBytes(QCborValue(QCborTag(1000), typical()).toCbor())
-        << u"tagged"_s;
+    QTest::newRow("text header") << frameWithHeaderBytes(QCborValue(u"hello"_s).toCbor()) << u"not a map"_s;
+    QTest::newRow("tagged map") << frameWithHeaderBytes(QCborValue(QCborTag(1000), typical()).toCbor()) << u"tagged"_s;
     QTest::newRow("good head behind one stray byte") << QByteArray(1, '\0') + good << u"bad magic"_s;
 }
 
@@ -226,9 +212,8 @@ void TestFrame::limits()
     QFETCH(FrameStatus, expected);
 
     const FrameLimits limits{64, 1000};
-    const FrameHead parsed = parseFrameHead(
-        prefix(FrameMagic, ProtocolVersion, 0, std::uint32_t(headerBytes), std::uint64_t(payloadBytes)),
-        limits);
+    const FrameHead parsed =
+        parseFrameHead(prefix(FrameMagic, ProtocolVersion, 0, std::uint32_t(headerBytes), std::uint64_t(payloadBytes)), limits);
     QCOMPARE(parsed.status, expected);
     if (expected == FrameStatus::Incomplete)
         QCOMPARE(parsed.headBytes, FramePrefixBytes + headerBytes);

@@ -113,13 +113,11 @@ QTcpSocket *TestFrameSocket::connectRaw(QObject *scope)
     auto *raw = new QTcpSocket(scope);
     raw->connectToHost(QHostAddress::LocalHost, m_server.serverPort());
     // Each test write should leave at once, not wait for the previous one to be acknowledged.
-    QObject::connect(raw, &QTcpSocket::connected, raw,
-                     [raw] { raw->setSocketOption(QAbstractSocket::LowDelayOption, 1); });
+    QObject::connect(raw, &QTcpSocket::connected, raw, [raw] { raw->setSocketOption(QAbstractSocket::LowDelayOption, 1); });
     return raw;
 }
 
-std::pair<FrameSocket *, FrameSocket *> TestFrameSocket::connectPair(QObject *scope,
-                                                                     const FrameLimits &serverLimits)
+std::pair<FrameSocket *, FrameSocket *> TestFrameSocket::connectPair(QObject *scope, const FrameLimits &serverLimits)
 {
     auto *clientSocket = new QTcpSocket;
     clientSocket->connectToHost(QHostAddress::LocalHost, m_server.serverPort());
@@ -274,8 +272,7 @@ void TestFrameSocket::oversizedPayloadRejectedBeforeItIsSent()
 
     QTRY_COMPARE(serverInbox.disconnects, 1);
     QCOMPARE(serverInbox.events, (QStringList{u"error"_s, u"disconnected"_s}));
-    QVERIFY2(serverInbox.errors.constFirst().contains(u"exceeds the limit"_s),
-             qPrintable(serverInbox.errors.constFirst()));
+    QVERIFY2(serverInbox.errors.constFirst().contains(u"exceeds the limit"_s), qPrintable(serverInbox.errors.constFirst()));
     QCOMPARE(server->payloadBytesReceived(), 0);
 
     // The sender learns the reason as a frame, then sees an orderly close.
@@ -347,8 +344,7 @@ void TestFrameSocket::truncatedFrameIsAnError()
 
     QTRY_COMPARE(inbox.disconnects, 1);
     QCOMPARE(inbox.events, (QStringList{u"error"_s, u"disconnected"_s}));
-    QVERIFY2(inbox.errors.constFirst().contains(u"10 of 100 payload bytes"_s),
-             qPrintable(inbox.errors.constFirst()));
+    QVERIFY2(inbox.errors.constFirst().contains(u"10 of 100 payload bytes"_s), qPrintable(inbox.errors.constFirst()));
 }
 
 void TestFrameSocket::refusedConnectReportsThenDisconnects()
@@ -367,8 +363,7 @@ void TestFrameSocket::refusedConnectReportsThenDisconnects()
 
     QTRY_COMPARE(inbox.disconnects, 1);
     QCOMPARE(inbox.events, (QStringList{u"error"_s, u"disconnected"_s}));
-    QVERIFY2(inbox.errors.constFirst().contains(u"refused"_s, Qt::CaseInsensitive),
-             qPrintable(inbox.errors.constFirst()));
+    QVERIFY2(inbox.errors.constFirst().contains(u"refused"_s, Qt::CaseInsensitive), qPrintable(inbox.errors.constFirst()));
 }
 
 void TestFrameSocket::receiverMayDeleteTheSocket()

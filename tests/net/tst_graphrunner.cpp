@@ -88,7 +88,10 @@ void TestGraphRunner::initTestCase()
     m_values = NdArray::fromVector({4, 3}, values);
     m_a = BlockLayout{Chunks({{2, 2}, {3}}), {u"a:0.0"_s, u"a:1.0"_s}, {0, 1}};
     for (int block = 0; block < 2; ++block) {
-        QVERIFY(m_services[std::size_t(block)]->store().insert(m_a.keys[std::size_t(block)], m_values.view(block * 6, {2, 3})).isOk());
+        QVERIFY(m_services[std::size_t(block)]
+                    ->store()
+                    .insert(m_a.keys[std::size_t(block)], m_values.view(block * 6, {2, 3}))
+                    .isOk());
     }
     QVERIFY(m_dir.isValid());
 }
@@ -102,7 +105,9 @@ Plan TestGraphRunner::plan(const QString &text, const QString &operationId)
     });
     Q_ASSERT(checked.isOk());
     PlannerContext context;
-    context.layoutOf = [this](const QString &name) { return name == u"a"_s ? &m_a : nullptr; };
+    context.layoutOf = [this](const QString &name) {
+        return name == u"a"_s ? &m_a : nullptr;
+    };
     context.threadsPerWorker = {2, 2};
     context.keyPrefix = operationId;
     Result<Plan> planned = planExpression(*statement->expr, context);

@@ -162,8 +162,7 @@ void TestHandshake::missingTokenFileSaysHowToCreateOne()
     QCOMPARE(token.status().code(), ErrorCode::NotFound);
     const QString message = token.status().message();
     QVERIFY2(message.startsWith(u"cannot read token file "_s + path + u": "_s), qPrintable(message));
-    QVERIFY2(message.endsWith(u"; create one with: head -c 32 /dev/urandom | base64 > "_s + path),
-             qPrintable(message));
+    QVERIFY2(message.endsWith(u"; create one with: head -c 32 /dev/urandom | base64 > "_s + path), qPrintable(message));
 }
 
 void TestHandshake::tokenPathIsADirectory()

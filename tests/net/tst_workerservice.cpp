@@ -69,9 +69,9 @@ private:
     void verifyOthersAreServed();
 
     QObject m_scope;
-    WorkerService *m_service = nullptr; // 64 MiB
-    WorkerService *m_small = nullptr;   // 1 MiB, for the memory limit
-    WorkerService *m_peer = nullptr;    // fetches from m_service
+    WorkerService *m_service = nullptr;  // 64 MiB
+    WorkerService *m_small = nullptr;    // 1 MiB, for the memory limit
+    WorkerService *m_peer = nullptr;     // fetches from m_service
     WorkerClient *m_bystander = nullptr; // stays connected through every bad frame
     QTemporaryDir m_dir;
 };
@@ -106,7 +106,8 @@ void TestWorkerService::verifyOthersAreServed()
 {
     QCOMPARE(m_bystander->state(), WorkerClient::State::Ready);
     QString type;
-    m_bystander->request(QCborMap{{u"type"_s, msg::Status}}, [&type](const Frame &reply) { type = reply.header.value(u"type"_s).toString(); });
+    m_bystander->request(QCborMap{{u"type"_s, msg::Status}},
+                         [&type](const Frame &reply) { type = reply.header.value(u"type"_s).toString(); });
     QTRY_COMPARE_WITH_TIMEOUT(type, msg::Ok, waitMillis);
 }
 
@@ -148,7 +149,8 @@ void TestWorkerService::refusedHandshakes()
     const auto raw = RawConnection::open(m_service->listenAddress());
     QVERIFY(!raw->received.isEmpty());
     const QByteArray nonce = raw->received.front().header.value(u"nonce"_s).toByteArray();
-    QCborMap auth{{u"type"_s, msg::Auth}, {u"version"_s, ProtocolVersion}, {u"mac"_s, authCode(token, nonce)}, {u"role"_s, u"client"_s}};
+    QCborMap auth{
+        {u"type"_s, msg::Auth}, {u"version"_s, ProtocolVersion}, {u"mac"_s, authCode(token, nonce)}, {u"role"_s, u"client"_s}};
     if (how == u"wrong token"_s)
         auth[u"mac"_s] = authCode("not-the-token", nonce);
     else if (how == u"no token"_s)
@@ -173,11 +175,12 @@ void TestWorkerService::badFramesCloseOnlyTheirConnection_data()
 {
     QTest::addColumn<bool>("authenticated");
     QTest::addColumn<QByteArray>("bytes");
-    QTest::addColumn<bool>("thenClose"); // the sender goes away after its bytes
+    QTest::addColumn<bool>("thenClose");   // the sender goes away after its bytes
     QTest::addColumn<QString>("mentions"); // in the error frame; empty: no frame expected
 
     const QByteArray status = encodeFrameHead(QCborMap{{u"type"_s, msg::Status}, {u"id"_s, 99}}, 0);
-    const QByteArray put = encodeFrameHead(QCborMap{{u"type"_s, msg::Put}, {u"id"_s, 98}, {u"key"_s, u"k"_s}, {u"shape"_s, QCborArray{1000}}}, 8000);
+    const QByteArray put =
+        encodeFrameHead(QCborMap{{u"type"_s, msg::Put}, {u"id"_s, 98}, {u"key"_s, u"k"_s}, {u"shape"_s, QCborArray{1000}}}, 8000);
     QTest::newRow("garbage") << false << QByteArray("GET / HTTP/1.1\r\nHost: worker\r\n\r\n") << false << u"magic"_s;
     QTest::newRow("garbage after auth") << true << QByteArray(64, '\xff') << false << u"magic"_s;
     QTest::newRow("other frame version") << true << framePrefix(2, 0, 1, 0) + QByteArray(1, '\xa0') << false << u"version"_s;
@@ -187,7 +190,8 @@ void TestWorkerService::badFramesCloseOnlyTheirConnection_data()
     QTest::newRow("header not CBOR") << true << framePrefix(1, 0, 3, 0) + QByteArray("\xff\xff\xff", 3) << false << u"CBOR"_s;
     QTest::newRow("oversized header") << true << framePrefix(1, 0, 64u << 20, 0) << false << u"limit"_s;
     QTest::newRow("payload before auth") << false << framePrefix(1, 0, 1, 8) + QByteArray(1, '\xa0') << false << u"limit"_s;
-    QTest::newRow("100 GB payload") << true << framePrefix(1, 0, 1, 100'000'000'000ull) + QByteArray(1, '\xa0') << false << u"limit"_s;
+    QTest::newRow("100 GB payload") << true << framePrefix(1, 0, 1, 100'000'000'000ull) + QByteArray(1, '\xa0') << false
+                                    << u"limit"_s;
     QTest::newRow("truncated prefix") << true << status.first(11) << true << QString();
     QTest::newRow("truncated header") << true << status.first(status.size() - 2) << true << QString();
     QTest::newRow("truncated payload") << true << put + QByteArray(100, '\0') << true << QString();
@@ -226,7 +230,8 @@ void TestWorkerService::halfAFrameDoesNotBlockOthers()
 {
     const auto raw = session(m_service->listenAddress());
     QVERIFY(!raw->closed);
-    const QByteArray put = encodeFrameHead(QCborMap{{u"type"_s, msg::Put}, {u"id"_s, 7}, {u"key"_s, u"slow"_s}, {u"shape"_s, QCborArray{100}}}, 800);
+    const QByteArray put =
+        encodeFrameHead(QCborMap{{u"type"_s, msg::Put}, {u"id"_s, 7}, {u"key"_s, u"slow"_s}, {u"shape"_s, QCborArray{100}}}, 800);
     raw->socket->write(put + QByteArray(400, '\0'));
     verifyOthersAreServed();
     QVERIFY(!raw->closed);
@@ -286,22 +291,28 @@ void TestWorkerService::typedErrors_data()
     QTest::addColumn<QByteArray>("payload");
     QTest::addColumn<QString>("code");
     QTest::addColumn<QString>("mentions");
-    QTest::newRow("get of a missing key") << QCborMap{{u"type"_s, msg::Get}, {u"key"_s, u"nothing-here"_s}} << QByteArray() << u"notfound"_s
-                                          << u"nothing-here"_s;
-    QTest::newRow("payload shorter than the shape") << QCborMap{{u"type"_s, msg::Put}, {u"key"_s, u"p"_s}, {u"shape"_s, QCborArray{4}}}
-                                                    << QByteArray(16, '\0') << u"format"_s << u"32 bytes"_s;
-    QTest::newRow("negative extent") << QCborMap{{u"type"_s, msg::Put}, {u"key"_s, u"p"_s}, {u"shape"_s, QCborArray{-1}}} << QByteArray()
-                                     << u"format"_s << u"negative"_s;
+    QTest::newRow("get of a missing key") << QCborMap{{u"type"_s, msg::Get}, {u"key"_s, u"nothing-here"_s}} << QByteArray()
+                                          << u"notfound"_s << u"nothing-here"_s;
+    QTest::newRow("payload shorter than the shape")
+        << QCborMap{{u"type"_s, msg::Put}, {u"key"_s, u"p"_s}, {u"shape"_s, QCborArray{4}}} << QByteArray(16, '\0') << u"format"_s
+        << u"32 bytes"_s;
+    QTest::newRow("negative extent") << QCborMap{{u"type"_s, msg::Put}, {u"key"_s, u"p"_s}, {u"shape"_s, QCborArray{-1}}}
+                                     << QByteArray() << u"format"_s << u"negative"_s;
     QTest::newRow("unknown request") << QCborMap{{u"type"_s, u"teleport"_s}} << QByteArray() << u"invalid"_s << u"teleport"_s;
-    QTest::newRow("load of a missing file") << QCborMap{{u"type"_s, msg::Load}, {u"key"_s, u"l"_s}, {u"path"_s, u"/nonexistent/day.nc"_s},
-                                                        {u"variable"_s, u"t2m"_s}, {u"start"_s, 0}, {u"count"_s, 4},
-                                                        {u"shape"_s, QCborArray{4, 19, 36}}}
-                                            << QByteArray() << u"notfound"_s << u"/nonexistent/day.nc"_s;
-    QTest::newRow("task on a missing block") << QCborMap{{u"type"_s, msg::Task}, {u"op"_s, u"opX"_s},
-                                                         {u"task"_s, QCborMap{{u"id"_s, 0}, {u"kind"_s, int(TaskKind::Unary)}, {u"out"_s, u"o"_s},
-                                                                              {u"shape"_s, QCborArray{2}}, {u"unary"_s, 0},
-                                                                              {u"inputs"_s, QCborArray{QCborMap{{u"key"_s, u"absent"_s}, {u"bytes"_s, 16}}}}}}}
-                                             << QByteArray() << u"notfound"_s << u"absent"_s;
+    QTest::newRow("load of a missing file")
+        << QCborMap{{u"type"_s, msg::Load}, {u"key"_s, u"l"_s}, {u"path"_s, u"/nonexistent/day.nc"_s}, {u"variable"_s, u"t2m"_s},
+                    {u"start"_s, 0},        {u"count"_s, 4},    {u"shape"_s, QCborArray{4, 19, 36}}}
+        << QByteArray() << u"notfound"_s << u"/nonexistent/day.nc"_s;
+    QTest::newRow("task on a missing block")
+        << QCborMap{{u"type"_s, msg::Task},
+                    {u"op"_s, u"opX"_s},
+                    {u"task"_s, QCborMap{{u"id"_s, 0},
+                                         {u"kind"_s, int(TaskKind::Unary)},
+                                         {u"out"_s, u"o"_s},
+                                         {u"shape"_s, QCborArray{2}},
+                                         {u"unary"_s, 0},
+                                         {u"inputs"_s, QCborArray{QCborMap{{u"key"_s, u"absent"_s}, {u"bytes"_s, 16}}}}}}}
+        << QByteArray() << u"notfound"_s << u"absent"_s;
 }
 
 void TestWorkerService::typedErrors()
@@ -346,9 +357,13 @@ void TestWorkerService::loadReadsAFileSlab()
     const auto files = writeSampleData(m_dir.path(), options);
     QVERIFY2(files.isOk(), qPrintable(files.status().message()));
     const auto raw = session(m_service->listenAddress());
-    const auto done = raw->request(QCborMap{{u"type"_s, msg::Load}, {u"key"_s, u"slab"_s}, {u"path"_s, files->front()},
-                                               {u"variable"_s, u"t2m"_s}, {u"start"_s, 1}, {u"count"_s, 2},
-                                               {u"shape"_s, QCborArray{2, 19, 36}}});
+    const auto done = raw->request(QCborMap{{u"type"_s, msg::Load},
+                                            {u"key"_s, u"slab"_s},
+                                            {u"path"_s, files->front()},
+                                            {u"variable"_s, u"t2m"_s},
+                                            {u"start"_s, 1},
+                                            {u"count"_s, 2},
+                                            {u"shape"_s, QCborArray{2, 19, 36}}});
     QVERIFY(done);
     QCOMPARE(done->header.value(u"type"_s).toString(), msg::Done);
     QCOMPARE(done->header.value(u"bytes"_s).toInteger(), 2 * 19 * 36 * 8);
@@ -374,8 +389,11 @@ void TestWorkerService::taskRunsEndToEnd()
     add.outputShape = {2, 3};
     add.worker = 0;
     const QStringList addresses{m_service->listenAddress()};
-    const auto done = raw->request(QCborMap{{u"type"_s, msg::Task}, {u"op"_s, u"op1"_s}, {u"task"_s, taskToCbor(add, addresses)},
-                                               {u"store"_s, true}, {u"return"_s, true}});
+    const auto done = raw->request(QCborMap{{u"type"_s, msg::Task},
+                                            {u"op"_s, u"op1"_s},
+                                            {u"task"_s, taskToCbor(add, addresses)},
+                                            {u"store"_s, true},
+                                            {u"return"_s, true}});
     QVERIFY(done);
     QCOMPARE(done->header.value(u"type"_s).toString(), msg::Done);
     const NdArray expected = NdArray::fromVector({2, 3}, {9, 18, 27, 36, 45, 54});
@@ -393,8 +411,11 @@ void TestWorkerService::taskRunsEndToEnd()
     mean.outputKey = u"m"_s;
     mean.outputShape = {3};
     mean.worker = 0;
-    const auto reduced = raw->request(QCborMap{{u"type"_s, msg::Task}, {u"op"_s, u"op1"_s}, {u"task"_s, taskToCbor(mean, addresses)},
-                                               {u"store"_s, false}, {u"return"_s, true}});
+    const auto reduced = raw->request(QCborMap{{u"type"_s, msg::Task},
+                                               {u"op"_s, u"op1"_s},
+                                               {u"task"_s, taskToCbor(mean, addresses)},
+                                               {u"store"_s, false},
+                                               {u"return"_s, true}});
     QVERIFY(reduced);
     QVERIFY(payloadOf(*reduced) == bytesOf(NdArray::fromVector({3}, {22.5, 31.5, 40.5})));
     const auto got = raw->request(QCborMap{{u"type"_s, msg::Get}, {u"key"_s, u"c"_s}});
@@ -419,8 +440,11 @@ void TestWorkerService::taskFetchesItsInputFromAPeer()
     negate.outputShape = {64, 64};
     negate.worker = 1; // the input lives on worker 0: the runner fetches it from there itself
     const QStringList addresses{m_service->listenAddress(), m_peer->listenAddress()};
-    const auto done = runner->request(QCborMap{{u"type"_s, msg::Task}, {u"op"_s, u"opPeer"_s}, {u"task"_s, taskToCbor(negate, addresses)},
-                                                  {u"store"_s, true}, {u"return"_s, false}});
+    const auto done = runner->request(QCborMap{{u"type"_s, msg::Task},
+                                               {u"op"_s, u"opPeer"_s},
+                                               {u"task"_s, taskToCbor(negate, addresses)},
+                                               {u"store"_s, true},
+                                               {u"return"_s, false}});
     QVERIFY(done);
     QCOMPARE(done->header.value(u"type"_s).toString(), msg::Done);
     QCOMPARE(done->header.value(u"fetched"_s).toInteger(), block.byteSize());

@@ -28,29 +28,28 @@ using namespace Qt::StringLiterals;
 using namespace tessera;
 using namespace tessera::ui;
 
-namespace
+namespace {
+constexpr int ConnectTimeoutMillis = 20000;
+
+template <typename T>
+T *child(const QWidget &parent, const QString &name)
 {
-    constexpr int ConnectTimeoutMillis = 20000;
-
-    template <typename T>
-    T *child(const QWidget &parent, const QString &name)
-    {
-        T *widget = parent.findChild<T *>(name);
-        if (!widget)
-            qWarning("no child %s", qPrintable(name));
-        return widget;
-    }
-
-    QString writeToken(const QTemporaryDir &dir, const QString &fileName, const QByteArray &token)
-    {
-        const QString path = dir.filePath(fileName);
-        QFile file(path);
-        if (!file.open(QIODevice::WriteOnly))
-            return {};
-        file.write(token + "\n");
-        return path;
-    }
+    T *widget = parent.findChild<T *>(name);
+    if (!widget)
+        qWarning("no child %s", qPrintable(name));
+    return widget;
 }
+
+QString writeToken(const QTemporaryDir &dir, const QString &fileName, const QByteArray &token)
+{
+    const QString path = dir.filePath(fileName);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    file.write(token + "\n");
+    return path;
+}
+} // namespace
 
 class TestConnectDialog : public QObject
 {
@@ -82,7 +81,8 @@ void TestConnectDialog::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(u"tessera-tests"_s);
     QCoreApplication::setApplicationName(u"tst_connectdialog"_s);
-    QVERIFY2(!LocalCluster::findWorkerProgram().isEmpty(), "tessera-worker not found: run through ctest, which sets TESSERA_WORKER");
+    QVERIFY2(!LocalCluster::findWorkerProgram().isEmpty(),
+             "tessera-worker not found: run through ctest, which sets TESSERA_WORKER");
     QVERIFY(m_dir.isValid());
 }
 
@@ -283,8 +283,7 @@ void TestConnectDialog::listenModeShowsTheAddressToDial()
     // A worker dials back with the token: the dialog closes.
     auto process = std::make_unique<QProcess>();
     process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    process->start(LocalCluster::findWorkerProgram(),
-                   {u"--connect"_s, listenAddress, u"--token-file"_s, token});
+    process->start(LocalCluster::findWorkerProgram(), {u"--connect"_s, listenAddress, u"--token-file"_s, token});
     m_workers.push_back(std::move(process));
     QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), ConnectTimeoutMillis);
     QCOMPARE(session.workers().size(), std::size_t(1));

@@ -2,14 +2,14 @@
 // the console (typed, and the seed's examples), results routed to the result, timings and
 // workspace views, files dropped on the window, experiments saved, opened and run again.
 
-#include "ui/models/clustermodel.h"
 #include "ui/console/consolewidget.h"
 #include "ui/console/expressionedit.h"
 #include "ui/mainwindow/mainwindow.h"
-#include "ui/views/resultview.h"
-#include "ui/scatter/scatterwizard.h"
-#include "ui/views/timingsview.h"
+#include "ui/models/clustermodel.h"
 #include "ui/models/workspacemodel.h"
+#include "ui/scatter/scatterwizard.h"
+#include "ui/views/resultview.h"
+#include "ui/views/timingsview.h"
 
 #include "core/io/sampledata.h"
 #include "net/session/clustersession.h"
@@ -38,15 +38,14 @@ using namespace Qt::StringLiterals;
 using namespace tessera;
 using namespace tessera::ui;
 
-namespace
-{
-    constexpr int TimeoutMillis = 60000;
+namespace {
+constexpr int TimeoutMillis = 60000;
 
-    bool isErrorEntry(const QTreeWidgetItem *item)
-    {
-        return item->foreground(ConsoleWidget::RESULT).color() == QColor(0xc0, 0x39, 0x2b);
-    }
+bool isErrorEntry(const QTreeWidgetItem *item)
+{
+    return item->foreground(ConsoleWidget::RESULT).color() == QColor(0xc0, 0x39, 0x2b);
 }
+} // namespace
 
 class TestMainWindow : public QObject
 {
@@ -85,7 +84,8 @@ void TestMainWindow::initTestCase()
     QCoreApplication::setOrganizationName(u"tessera-tests"_s);
     QCoreApplication::setApplicationName(u"tst_mainwindow"_s);
     QSettings().clear();
-    QVERIFY2(!LocalCluster::findWorkerProgram().isEmpty(), "tessera-worker not found: run through ctest, which sets TESSERA_WORKER");
+    QVERIFY2(!LocalCluster::findWorkerProgram().isEmpty(),
+             "tessera-worker not found: run through ctest, which sets TESSERA_WORKER");
 
     // 26 days at least, so the seed's x[100,:,:] is in range; a coarse grid keeps it small.
     SampleDataOptions options;

@@ -34,28 +34,27 @@ using namespace Qt::StringLiterals;
 using namespace tessera;
 using namespace tessera::ui;
 
-namespace
-{
-    constexpr int LoadTimeoutMillis = 60000;
+namespace {
+constexpr int LoadTimeoutMillis = 60000;
 
-    // What a file manager does when files are dropped on `target`.
-    bool dropPaths(QWidget *target, const QStringList &paths)
-    {
-        QList<QUrl> urls;
-        for (const QString &path : paths)
-            urls << QUrl::fromLocalFile(path);
-        QMimeData mime;
-        mime.setUrls(urls);
-        const QPoint position = target->rect().center();
-        QDragEnterEvent enter(position, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-        QCoreApplication::sendEvent(target, &enter);
-        if (!enter.isAccepted())
-            return false;
-        QDropEvent drop(QPointF(position), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-        QCoreApplication::sendEvent(target, &drop);
-        return drop.isAccepted();
-    }
+// What a file manager does when files are dropped on `target`.
+bool dropPaths(QWidget *target, const QStringList &paths)
+{
+    QList<QUrl> urls;
+    for (const QString &path : paths)
+        urls << QUrl::fromLocalFile(path);
+    QMimeData mime;
+    mime.setUrls(urls);
+    const QPoint position = target->rect().center();
+    QDragEnterEvent enter(position, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(target, &enter);
+    if (!enter.isAccepted())
+        return false;
+    QDropEvent drop(QPointF(position), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(target, &drop);
+    return drop.isAccepted();
 }
+} // namespace
 
 class TestScatterWizard : public QObject
 {
@@ -84,7 +83,8 @@ void TestScatterWizard::initTestCase()
     QCoreApplication::setOrganizationName(u"tessera-tests"_s);
     QCoreApplication::setApplicationName(u"tst_scatterwizard"_s);
     QSettings().clear();
-    QVERIFY2(!LocalCluster::findWorkerProgram().isEmpty(), "tessera-worker not found: run through ctest, which sets TESSERA_WORKER");
+    QVERIFY2(!LocalCluster::findWorkerProgram().isEmpty(),
+             "tessera-worker not found: run through ctest, which sets TESSERA_WORKER");
 
     SampleDataOptions options;
     options.days = 3;
@@ -167,8 +167,7 @@ void TestScatterWizard::dropScatterFinish()
     wizard.next();
     QCOMPARE(wizard.currentId(), int(ScatterWizard::ProgressPageId));
     QVERIFY(finishedSpy.wait(LoadTimeoutMillis) || !finishedSpy.isEmpty());
-    QVERIFY2(wizard.progressPage()->isComplete(),
-             qPrintable(wizard.findChild<QLabel *>(u"loadStatusLabel"_s)->text()));
+    QVERIFY2(wizard.progressPage()->isComplete(), qPrintable(wizard.findChild<QLabel *>(u"loadStatusLabel"_s)->text()));
     saveScreenshot(&wizard, u"scatter-4-progress"_s);
 
     const ArrayInfo *info = m_session.array(u"t"_s);
@@ -231,7 +230,8 @@ void TestScatterWizard::folderDropFollowsTheFileRule()
     ScatterWizard wizard(&m_session);
     wizard.show();
     QVERIFY(dropPaths(wizard.filesPage(), {tree.path(), u"/no/such/folder"_s}));
-    const QStringList expected{tree.filePath(u"2014/01/a.nc"_s), tree.filePath(u"2014/02/b.nc4"_s), tree.filePath(u"2015/c.cdf"_s)};
+    const QStringList expected{tree.filePath(u"2014/01/a.nc"_s), tree.filePath(u"2014/02/b.nc4"_s),
+                               tree.filePath(u"2015/c.cdf"_s)};
     QCOMPARE(wizard.files(), expected);
     QCOMPARE(*discoverFiles(tree.path()), expected);
     // A path that yields nothing is named, not silently dropped.

@@ -6,11 +6,11 @@
 
 #include "core/io/sampledata.h"
 #include "net/session/localcluster.h"
+#include "ui/models/timingsmodel.h"
 #include "ui/views/blockmapcanvas.h"
 #include "ui/views/blockmapview.h"
 #include "ui/views/resultview.h"
 #include "ui/views/taskstreamview.h"
-#include "ui/models/timingsmodel.h"
 #include "ui/views/timingsview.h"
 
 #include <QDateTime>
@@ -90,7 +90,9 @@ void TestViews::heatmapEqualsValues()
     QFETCH(tessera::Axis, columnAxis);
     const int rows = 5;
     const int columns = 4;
-    const auto coordinate = [](const tessera::Axis &a, int i) { return a.values.empty() ? double(i) : a.values[std::size_t(i)]; };
+    const auto coordinate = [](const tessera::Axis &a, int i) {
+        return a.values.empty() ? double(i) : a.values[std::size_t(i)];
+    };
     std::vector<double> values;
     for (int i = 0; i < rows; ++i) {
         for (int j = 0; j < columns; ++j)

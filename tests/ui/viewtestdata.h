@@ -23,8 +23,7 @@ inline std::vector<double> steps(double first, double step, int count)
     return values;
 }
 
-inline tessera::Axis axis(const QString &name, std::vector<double> values, const QString &units,
-                          const QString &longName = {})
+inline tessera::Axis axis(const QString &name, std::vector<double> values, const QString &units, const QString &longName = {})
 {
     tessera::Axis result;
     result.name = name;
@@ -50,9 +49,8 @@ inline tessera::Axis hoursSince1900(std::vector<double> values)
                 QStringLiteral("time"));
 }
 
-inline tessera::EvaluationResult gathered(const QString &name, const tessera::Shape &shape,
-                                          const std::vector<double> &values, std::vector<tessera::Axis> axes,
-                                          const QString &units = QStringLiteral("K"),
+inline tessera::EvaluationResult gathered(const QString &name, const tessera::Shape &shape, const std::vector<double> &values,
+                                          std::vector<tessera::Axis> axes, const QString &units = QStringLiteral("K"),
                                           const QString &longName = QStringLiteral("2 metre temperature"))
 {
     tessera::EvaluationResult result;
@@ -104,8 +102,8 @@ inline tessera::EvaluationResult globalMeanSeries(int days)
     return gathered(QStringLiteral("r2"), {4 * days}, values, {hoursSince1900(time)});
 }
 
-inline tessera::OperationReport report(const QString &text, double plan, double compute, double transfer,
-                                       double other, int tasks, std::int64_t clientBytes, std::int64_t peerBytes)
+inline tessera::OperationReport report(const QString &text, double plan, double compute, double transfer, double other, int tasks,
+                                       std::int64_t clientBytes, std::int64_t peerBytes)
 {
     tessera::OperationReport r;
     r.text = text;
@@ -154,8 +152,8 @@ inline tessera::OperationReport meanAxis0Report()
     tessera::OperationReport r;
     r.text = QStringLiteral("x.mean(axis=0)");
     r.planSeconds = 0.004;
-    const auto add = [&r](tessera::TaskKind kind, int worker, int thread, double startMs, double endMs,
-                          std::int64_t fetched, const QString &key) {
+    const auto add = [&r](tessera::TaskKind kind, int worker, int thread, double startMs, double endMs, std::int64_t fetched,
+                          const QString &key) {
         tessera::TaskRecord task;
         task.taskId = int(r.tasks.size());
         task.kind = kind;

@@ -1,8 +1,8 @@
 #include "ui/connect/connectdialog.h"
 
-#include "net/session/clustersession.h"
 #include "net/protocol/handshake.h"
 #include "net/protocol/hostport.h"
+#include "net/session/clustersession.h"
 #include "net/session/localcluster.h"
 
 #include <QComboBox>
@@ -96,8 +96,7 @@ ConnectDialog::ConnectDialog(ClusterSession *session, LocalCluster *localCluster
     m_tokenFile->setPlaceholderText(tr("File whose first line is the shared token"));
     auto *tokenButton = new QPushButton(tr("Browse..."), remotePage);
     tokenButton->setObjectName(u"tokenFileButton"_s);
-    connect(tokenButton, &QPushButton::clicked, this, [this]
-    {
+    connect(tokenButton, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Token file"), m_tokenFile->text());
         if (!path.isEmpty())
             m_tokenFile->setText(path);
@@ -267,13 +266,13 @@ void ConnectDialog::connectRemote()
             return;
         }
         setBusy(true);
-        Operation *operation = m_session->listenForWorkers(host, quint16(m_listenPort->value()), token,
-                                                           m_expectedWorkers->value());
-        m_listenInfo->setText(tr("Waiting for %1 workers. Start each with:\n"
-                                 "tessera-worker --connect %2 --token-file %3")
-                                  .arg(m_expectedWorkers->value())
-                                  .arg(m_session->listenAddress(),
-                                       m_tokenFile->text().isEmpty() ? tr("FILE") : m_tokenFile->text()));
+        Operation *operation =
+            m_session->listenForWorkers(host, quint16(m_listenPort->value()), token, m_expectedWorkers->value());
+        m_listenInfo->setText(
+            tr("Waiting for %1 workers. Start each with:\n"
+               "tessera-worker --connect %2 --token-file %3")
+                .arg(m_expectedWorkers->value())
+                .arg(m_session->listenAddress(), m_tokenFile->text().isEmpty() ? tr("FILE") : m_tokenFile->text()));
         watchOperation(operation);
         return;
     }
@@ -290,8 +289,7 @@ void ConnectDialog::connectRemote()
 void ConnectDialog::watchOperation(Operation *operation)
 {
     m_operation = operation;
-    connect(operation, &Operation::progress, this, [this](qint64 done, qint64 total, const QString &what)
-    {
+    connect(operation, &Operation::progress, this, [this](qint64 done, qint64 total, const QString &what) {
         if (total <= 0)
             return;
         m_progress->setRange(0, int(total));

@@ -15,11 +15,10 @@ class QPushButton;
 class QRadioButton;
 class QSpinBox;
 class QTabWidget;
-namespace tessera
-{
-    class ClusterSession;
-    class Operation;
-}
+namespace tessera {
+class ClusterSession;
+class Operation;
+} // namespace tessera
 
 namespace tessera::ui {
 
@@ -38,15 +37,10 @@ class ConnectDialog final : public QDialog
     Q_OBJECT
 
 public:
-    enum Tab
-    {
-        LocalTab,
-        RemoteTab
-    };
+    enum Tab { LocalTab, RemoteTab };
 
     // The local cluster belongs to the caller, so its workers outlive the dialog.
-    ConnectDialog(tessera::ClusterSession *session, tessera::LocalCluster *localCluster,
-                  QWidget *parent = nullptr);
+    ConnectDialog(tessera::ClusterSession *session, tessera::LocalCluster *localCluster, QWidget *parent = nullptr);
 
     void setCurrentTab(Tab tab);
     QString errorText() const;

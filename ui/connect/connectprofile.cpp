@@ -7,45 +7,44 @@ using namespace Qt::StringLiterals;
 
 namespace tessera::ui {
 
-namespace
+namespace {
+const QString ProfilesGroup = u"ConnectProfiles"_s;
+const QString LastUsedGroup = u"ConnectDialog/last"_s;
+const QString LastProfileKey = u"ConnectDialog/lastProfile"_s;
+constexpr double BytesPerGiB = 1024.0 * 1024.0 * 1024.0;
+
+void write(QSettings &settings, const ConnectProfile &profile)
 {
-    const QString ProfilesGroup = u"ConnectProfiles"_s;
-    const QString LastUsedGroup = u"ConnectDialog/last"_s;
-    const QString LastProfileKey = u"ConnectDialog/lastProfile"_s;
-    constexpr double BytesPerGiB = 1024.0 * 1024.0 * 1024.0;
-
-    void write(QSettings &settings, const ConnectProfile &profile)
-    {
-        settings.setValue(u"remote"_s, profile.remote);
-        settings.setValue(u"localWorkers"_s, profile.localWorkers);
-        settings.setValue(u"localThreads"_s, profile.localThreads);
-        settings.setValue(u"localMemoryGiB"_s, profile.localMemoryGiB);
-        settings.setValue(u"listen"_s, profile.listen);
-        settings.setValue(u"addresses"_s, profile.addresses);
-        settings.setValue(u"listenHost"_s, profile.listenHost);
-        settings.setValue(u"listenPort"_s, profile.listenPort);
-        settings.setValue(u"expectedWorkers"_s, profile.expectedWorkers);
-        settings.setValue(u"tokenFile"_s, profile.tokenFile);
-    }
-
-    std::optional<ConnectProfile> read(const QSettings &settings)
-    {
-        if (!settings.contains(u"remote"_s))
-            return std::nullopt;
-        ConnectProfile profile = ConnectProfile::defaults();
-        profile.remote = settings.value(u"remote"_s).toBool();
-        profile.localWorkers = settings.value(u"localWorkers"_s, profile.localWorkers).toInt();
-        profile.localThreads = settings.value(u"localThreads"_s, profile.localThreads).toInt();
-        profile.localMemoryGiB = settings.value(u"localMemoryGiB"_s, profile.localMemoryGiB).toDouble();
-        profile.listen = settings.value(u"listen"_s).toBool();
-        profile.addresses = settings.value(u"addresses"_s).toString();
-        profile.listenHost = settings.value(u"listenHost"_s, profile.listenHost).toString();
-        profile.listenPort = settings.value(u"listenPort"_s, profile.listenPort).toInt();
-        profile.expectedWorkers = settings.value(u"expectedWorkers"_s, profile.expectedWorkers).toInt();
-        profile.tokenFile = settings.value(u"tokenFile"_s).toString();
-        return profile;
-    }
+    settings.setValue(u"remote"_s, profile.remote);
+    settings.setValue(u"localWorkers"_s, profile.localWorkers);
+    settings.setValue(u"localThreads"_s, profile.localThreads);
+    settings.setValue(u"localMemoryGiB"_s, profile.localMemoryGiB);
+    settings.setValue(u"listen"_s, profile.listen);
+    settings.setValue(u"addresses"_s, profile.addresses);
+    settings.setValue(u"listenHost"_s, profile.listenHost);
+    settings.setValue(u"listenPort"_s, profile.listenPort);
+    settings.setValue(u"expectedWorkers"_s, profile.expectedWorkers);
+    settings.setValue(u"tokenFile"_s, profile.tokenFile);
 }
+
+std::optional<ConnectProfile> read(const QSettings &settings)
+{
+    if (!settings.contains(u"remote"_s))
+        return std::nullopt;
+    ConnectProfile profile = ConnectProfile::defaults();
+    profile.remote = settings.value(u"remote"_s).toBool();
+    profile.localWorkers = settings.value(u"localWorkers"_s, profile.localWorkers).toInt();
+    profile.localThreads = settings.value(u"localThreads"_s, profile.localThreads).toInt();
+    profile.localMemoryGiB = settings.value(u"localMemoryGiB"_s, profile.localMemoryGiB).toDouble();
+    profile.listen = settings.value(u"listen"_s).toBool();
+    profile.addresses = settings.value(u"addresses"_s).toString();
+    profile.listenHost = settings.value(u"listenHost"_s, profile.listenHost).toString();
+    profile.listenPort = settings.value(u"listenPort"_s, profile.listenPort).toInt();
+    profile.expectedWorkers = settings.value(u"expectedWorkers"_s, profile.expectedWorkers).toInt();
+    profile.tokenFile = settings.value(u"tokenFile"_s).toString();
+    return profile;
+}
+} // namespace
 
 ConnectProfile ConnectProfile::defaults()
 {

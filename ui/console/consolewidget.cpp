@@ -6,13 +6,13 @@
 
 #include <QAction>
 #include <QFontDatabase>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QTime>
-#include <QGridLayout>
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -57,8 +57,7 @@ ConsoleWidget::ConsoleWidget(QWidget *parent)
     m_results->header()->setSectionResizeMode(RESULT, QHeaderView::Stretch);
     m_results->setColumnWidth(STATEMENT, 220);
     // Double-clicking a past statement puts it back on the line to edit or run again.
-    connect(m_results, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem *item)
-    {
+    connect(m_results, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem *item) {
         setStatement(item->text(STATEMENT));
         m_edit->setFocus();
     });
@@ -98,12 +97,7 @@ ConsoleWidget::ConsoleWidget(QWidget *parent)
 
 QStringList ConsoleWidget::seedExamples()
 {
-    return {u"x[0,0,0]"_s,
-            u"x[100,:,:]"_s,
-            u"x.sum()"_s,
-            u"x.mean(axis=(1,2))"_s,
-            u"x.mean(axis=0)"_s,
-            u"y = x - x.mean()"_s};
+    return {u"x[0,0,0]"_s, u"x[100,:,:]"_s, u"x.sum()"_s, u"x.mean(axis=(1,2))"_s, u"x.mean(axis=0)"_s, u"y = x - x.mean()"_s};
 }
 
 void ConsoleWidget::setExamples(const QStringList &statements)
@@ -128,8 +122,7 @@ void ConsoleWidget::setExamples(const QStringList &statements)
         button->setFont(fixedFont);
         button->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
         m_exampleGrid->addWidget(button, int(i / Columns), 1 + int(i % Columns));
-        connect(action, &QAction::triggered, this, [this, statement]
-        {
+        connect(action, &QAction::triggered, this, [this, statement] {
             setStatement(statement);
             submit(statement);
         });

@@ -9,9 +9,8 @@ class QLabel;
 class QPushButton;
 class QGridLayout;
 class QTreeWidget;
-namespace tessera
-{
-    struct EvaluationResult;
+namespace tessera {
+struct EvaluationResult;
 }
 
 namespace tessera::ui {
@@ -26,8 +25,7 @@ class ConsoleWidget final : public QWidget
     Q_OBJECT
 
 public:
-    enum Column
-    {
+    enum Column {
         TIME,
         STATEMENT,
         RESULT,

@@ -23,8 +23,7 @@ ExpressionEdit::ExpressionEdit(QWidget *parent)
     m_completer->setWidget(this);
     m_completer->setCaseSensitivity(Qt::CaseSensitive);
     m_completer->setCompletionMode(QCompleter::PopupCompletion);
-    connect(m_completer, qOverload<const QString &>(&QCompleter::activated),
-            this, &ExpressionEdit::insertCompletion);
+    connect(m_completer, qOverload<const QString &>(&QCompleter::activated), this, &ExpressionEdit::insertCompletion);
     connect(this, &QLineEdit::textEdited, this, &ExpressionEdit::updateCompletion);
 }
 
@@ -69,11 +68,8 @@ void ExpressionEdit::keyPressEvent(QKeyEvent *event)
         case Qt::Key_Tab:
         case Qt::Key_Backtab:
         case Qt::Key_Up:
-        case Qt::Key_Down:
-            event->ignore();
-            return;
-        default:
-            break;
+        case Qt::Key_Down: event->ignore(); return;
+        default: break;
         }
     }
 
@@ -96,8 +92,7 @@ void ExpressionEdit::keyPressEvent(QKeyEvent *event)
             showHistoryEntry(m_historyPosition + 1);
         event->accept();
         return;
-    default:
-        QLineEdit::keyPressEvent(event);
+    default: QLineEdit::keyPressEvent(event);
     }
 }
 
@@ -141,8 +136,7 @@ void ExpressionEdit::updateCompletion()
     }
 
     QRect rect = cursorRect();
-    rect.setWidth(m_completer->popup()->sizeHintForColumn(0)
-                  + m_completer->popup()->verticalScrollBar()->sizeHint().width());
+    rect.setWidth(m_completer->popup()->sizeHintForColumn(0) + m_completer->popup()->verticalScrollBar()->sizeHint().width());
     m_completer->popup()->setCurrentIndex(m_completer->completionModel()->index(0, 0));
     m_completer->complete(rect);
 }

@@ -1,9 +1,9 @@
-#include "ui/style/viewstyle.h"
 #include "ui/mainwindow/clusterstatusbar.h"
+#include "ui/style/viewstyle.h"
 
+#include "core/bytesize.h"
 #include "net/session/clustersession.h"
 #include "net/session/operation.h"
-#include "core/bytesize.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -18,9 +18,8 @@ using namespace Qt::StringLiterals;
 
 namespace tessera::ui {
 
-namespace
-{
-    constexpr int ProgressSteps = 1000;
+namespace {
+constexpr int ProgressSteps = 1000;
 }
 
 ClusterStatusBar::ClusterStatusBar(ClusterSession *session, QWidget *parent)
@@ -66,8 +65,7 @@ void ClusterStatusBar::watch(Operation *operation)
             return;
     }
     m_operations.emplace_back(operation);
-    connect(operation, &Operation::progress, this, [this, operation](qint64 done, qint64 total, const QString &what)
-    {
+    connect(operation, &Operation::progress, this, [this, operation](qint64 done, qint64 total, const QString &what) {
         // Only the newest operation's numbers are shown; the others are counted in the label.
         if (m_externalProgress || (total <= 0) || m_operations.empty() || (m_operations.back() != operation))
             return;
@@ -112,10 +110,7 @@ void ClusterStatusBar::showProgress(qint64 done, qint64 total, const QString &te
 
 void ClusterStatusBar::updateProgress()
 {
-    std::erase_if(m_operations, [](const QPointer<Operation> &operation)
-    {
-        return !operation || operation->isFinished();
-    });
+    std::erase_if(m_operations, [](const QPointer<Operation> &operation) { return !operation || operation->isFinished(); });
     const bool running = !m_operations.empty();
     Q_EMIT runningChanged(running);
     updateSummary();

@@ -8,11 +8,10 @@
 class QLabel;
 class QProgressBar;
 class QToolButton;
-namespace tessera
-{
-    class ClusterSession;
-    class Operation;
-}
+namespace tessera {
+class ClusterSession;
+class Operation;
+} // namespace tessera
 
 namespace tessera::ui {
 

@@ -1,17 +1,17 @@
 #include "ui/mainwindow/mainwindow.h"
 
-#include "ui/scatter/backgroundjob.h"
-#include "ui/views/blockmapview.h"
-#include "ui/models/clustermodel.h"
-#include "ui/mainwindow/clusterstatusbar.h"
 #include "ui/connect/connectdialog.h"
 #include "ui/console/consolewidget.h"
-#include "ui/views/resultview.h"
+#include "ui/mainwindow/clusterstatusbar.h"
+#include "ui/models/clustermodel.h"
+#include "ui/models/workspacemodel.h"
+#include "ui/scatter/backgroundjob.h"
 #include "ui/scatter/scatterwizard.h"
 #include "ui/scatter/scatterwizardpages.h"
+#include "ui/views/blockmapview.h"
+#include "ui/views/resultview.h"
 #include "ui/views/taskstreamview.h"
 #include "ui/views/timingsview.h"
-#include "ui/models/workspacemodel.h"
 
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -30,43 +30,42 @@ using namespace Qt::StringLiterals;
 
 namespace tessera::ui {
 
-namespace
+namespace {
+const QString GeometryKey = u"MainWindow/geometry"_s;
+const QString StateKey = u"MainWindow/state"_s;
+// Bumped when the docks change, so an old saved layout is not applied to new docks.
+constexpr int LayoutVersion = 1;
+constexpr int MessageMillis = 10000;
+
+// Runs `done` when the operation has finished, at once if it already has.
+template <typename Done>
+void whenFinished(Operation *operation, QObject *context, Done done)
 {
-    const QString GeometryKey = u"MainWindow/geometry"_s;
-    const QString StateKey = u"MainWindow/state"_s;
-    // Bumped when the docks change, so an old saved layout is not applied to new docks.
-    constexpr int LayoutVersion = 1;
-    constexpr int MessageMillis = 10000;
-
-    // Runs `done` when the operation has finished, at once if it already has.
-    template <typename Done>
-    void whenFinished(Operation *operation, QObject *context, Done done)
-    {
-        if (operation->isFinished())
-            done();
-        else
-            QObject::connect(operation, &Operation::finished, context, done);
-    }
-
-    QTableView *makeTable(QAbstractItemModel *model, const QString &objectName, QWidget *parent)
-    {
-        auto *table = new QTableView(parent);
-        table->setObjectName(objectName);
-        table->setModel(model);
-        table->setSelectionBehavior(QAbstractItemView::SelectRows);
-        table->setSelectionMode(QAbstractItemView::SingleSelection);
-        table->setAlternatingRowColors(true);
-        table->setShowGrid(false);
-        table->setWordWrap(false);
-        table->verticalHeader()->hide();
-        table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8);
-        table->horizontalHeader()->setStretchLastSection(true);
-        // Short values (names, shapes, counts): as wide as they are, so the row fits the dock.
-        table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-        table->horizontalHeader()->setHighlightSections(false);
-        return table;
-    }
+    if (operation->isFinished())
+        done();
+    else
+        QObject::connect(operation, &Operation::finished, context, done);
 }
+
+QTableView *makeTable(QAbstractItemModel *model, const QString &objectName, QWidget *parent)
+{
+    auto *table = new QTableView(parent);
+    table->setObjectName(objectName);
+    table->setModel(model);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setSelectionMode(QAbstractItemView::SingleSelection);
+    table->setAlternatingRowColors(true);
+    table->setShowGrid(false);
+    table->setWordWrap(false);
+    table->verticalHeader()->hide();
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8);
+    table->horizontalHeader()->setStretchLastSection(true);
+    // Short values (names, shapes, counts): as wide as they are, so the row fits the dock.
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table->horizontalHeader()->setHighlightSections(false);
+    return table;
+}
+} // namespace
 
 MainWindow::MainWindow(ClusterSession *session, LocalCluster *localCluster, QWidget *parent)
     : QMainWindow(parent)
@@ -88,33 +87,25 @@ MainWindow::MainWindow(ClusterSession *session, LocalCluster *localCluster, QWid
     connect(m_console, &ConsoleWidget::runRequested, this, &MainWindow::runStatement);
     connect(m_session, &ClusterSession::arraysChanged, this, &MainWindow::arraysChanged);
     connect(m_session, &ClusterSession::workersChanged, this, &MainWindow::updateActions);
-    connect(m_session, &ClusterSession::workerLost, this, [this](int, const QString &message)
-    {
-        statusBar()->showMessage(message, MessageMillis);
-    });
-    connect(m_localCluster, &LocalCluster::workerExited, this, [this](int, const QString &message)
-    {
-        statusBar()->showMessage(message, MessageMillis);
-    });
+    connect(m_session, &ClusterSession::workerLost, this,
+            [this](int, const QString &message) { statusBar()->showMessage(message, MessageMillis); });
+    connect(m_localCluster, &LocalCluster::workerExited, this,
+            [this](int, const QString &message) { statusBar()->showMessage(message, MessageMillis); });
     connect(m_statusBar, &ClusterStatusBar::runningChanged, this, &MainWindow::updateActions);
 
-    connect(m_runner, &ExperimentRunner::stepStarted, this, [this](Operation *operation, const QString &statement)
-    {
+    connect(m_runner, &ExperimentRunner::stepStarted, this, [this](Operation *operation, const QString &statement) {
         m_statusBar->watch(operation);
         if (statement.isEmpty() && m_experiment.load)
             m_blockMapView->showArray(m_experiment.load->name);
     });
-    connect(m_runner, &ExperimentRunner::stepFinished, this, [this](Operation *operation, const QString &statement)
-    {
+    connect(m_runner, &ExperimentRunner::stepFinished, this, [this](Operation *operation, const QString &statement) {
         if (statement.isEmpty())
             loadFinished(operation, *m_experiment.load);
         else
             statementDone(operation, statement);
     });
-    connect(m_runner, &ExperimentRunner::finished, this, [this](const Status &status)
-    {
-        statusBar()->showMessage(status.isOk() ? tr("Run all finished: %1").arg(m_runLabel) : status.message(),
-                                 MessageMillis);
+    connect(m_runner, &ExperimentRunner::finished, this, [this](const Status &status) {
+        statusBar()->showMessage(status.isOk() ? tr("Run all finished: %1").arg(m_runLabel) : status.message(), MessageMillis);
         updateActions();
     });
 
@@ -125,8 +116,7 @@ MainWindow::MainWindow(ClusterSession *session, LocalCluster *localCluster, QWid
 
 MainWindow::~MainWindow() = default;
 
-QDockWidget *MainWindow::addDock(QWidget *widget, const QString &title, const QString &objectName,
-                                 Qt::DockWidgetArea area)
+QDockWidget *MainWindow::addDock(QWidget *widget, const QString &title, const QString &objectName, Qt::DockWidgetArea area)
 {
     auto *dock = new QDockWidget(title, this);
     dock->setObjectName(objectName); // saveState() finds docks by name
@@ -146,8 +136,7 @@ void MainWindow::createDocks()
     m_workspaceModel = new WorkspaceModel(m_session, this);
     m_workspaceTable = makeTable(m_workspaceModel, u"workspaceTable"_s, this);
     // Double-click an array to see where its blocks are.
-    connect(m_workspaceTable, &QTableView::doubleClicked, this, [this](const QModelIndex &index)
-    {
+    connect(m_workspaceTable, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
         m_blockMapView->showArray(m_workspaceModel->arrayNameAt(index.row()));
         findChild<QDockWidget *>(u"blockMapDock"_s)->raise();
     });
@@ -230,8 +219,7 @@ Operation *MainWindow::startLocalCluster(const LocalClusterOptions &options)
         m_session->disconnectAll();
     Operation *operation = m_session->connectToLocalCluster(m_localCluster, options);
     m_statusBar->watch(operation);
-    whenFinished(operation, this, [this, operation]
-    {
+    whenFinished(operation, this, [this, operation] {
         if (operation->status().isOk()) {
             statusBar()->showMessage(tr("Connected to %1 local workers").arg(m_session->workers().size()), MessageMillis);
         } else {
@@ -246,8 +234,7 @@ Operation *MainWindow::connectToWorkers(const QStringList &addresses, const QByt
 {
     Operation *operation = m_session->connectToWorkers(addresses, token);
     m_statusBar->watch(operation);
-    whenFinished(operation, this, [this, operation]
-    {
+    whenFinished(operation, this, [this, operation] {
         if (operation->status().isOk())
             statusBar()->showMessage(tr("Connected to %1 workers").arg(m_session->workers().size()), MessageMillis);
         else
@@ -337,26 +324,23 @@ void MainWindow::arraysChanged()
     updateActions();
 }
 
-void MainWindow::startDemo(const QString &directory, const SampleDataOptions &options, const QString &variable,
-                           LoadMode mode)
+void MainWindow::startDemo(const QString &directory, const SampleDataOptions &options, const QString &variable, LoadMode mode)
 {
     // The writer calls back from its own thread; the window polls the count instead of being called.
     auto filesDone = std::make_shared<std::atomic<int>>(0);
     auto *poll = new QTimer(this);
     const QString text = tr("Writing sample data");
-    connect(poll, &QTimer::timeout, this, [this, filesDone, options, text]
-    {
-        m_statusBar->showProgress(filesDone->load(), options.days, text);
-    });
+    connect(poll, &QTimer::timeout, this,
+            [this, filesDone, options, text] { m_statusBar->showProgress(filesDone->load(), options.days, text); });
     poll->start(200);
     m_statusBar->showProgress(0, options.days, text);
 
-    runInBackground(this, [directory, options, filesDone]
-    {
+    runInBackground(
+        this,
+        [directory, options, filesDone] {
         return writeSampleData(directory, options, [filesDone](int done, int) { filesDone->store(done); });
-    },
-                    [this, poll, variable, mode](Result<QStringList> files)
-    {
+        },
+        [this, poll, variable, mode](Result<QStringList> files) {
         poll->deleteLater();
         m_statusBar->showProgress(0, 0, QString());
         if (!files) {
@@ -369,8 +353,7 @@ void MainWindow::startDemo(const QString &directory, const SampleDataOptions &op
         request.variable = variable;
         request.mode = mode;
         Operation *operation = load(request);
-        whenFinished(operation, this, [this, operation, variable]
-        {
+        whenFinished(operation, this, [this, operation, variable] {
             if (!operation->status().isOk()) {
                 QMessageBox::critical(this, tr("Sample data"), operation->status().message());
                 return;
@@ -378,8 +361,7 @@ void MainWindow::startDemo(const QString &directory, const SampleDataOptions &op
             m_console->setExamples(ConsoleWidget::seedExamples());
             m_console->setFocus();
             // Kept until the next message: it is the first thing a new user should read.
-            statusBar()->showMessage(tr("x is %1 of the sample data: click an example in the console to run it.")
-                                         .arg(variable));
+            statusBar()->showMessage(tr("x is %1 of the sample data: click an example in the console to run it.").arg(variable));
             Q_EMIT demoReady();
         });
     });

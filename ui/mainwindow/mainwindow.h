@@ -51,8 +51,7 @@ public:
     // Workers read the files themselves unless `mode` says otherwise (remote workers that do
     // not see this computer's cache folder).
     void startDemo(const QString &directory, const tessera::SampleDataOptions &options,
-                   const QString &variable = QStringLiteral("t2m"),
-                   tessera::LoadMode mode = tessera::LoadMode::Workers);
+                   const QString &variable = QStringLiteral("t2m"), tessera::LoadMode mode = tessera::LoadMode::Workers);
 
     // Non-modal, deleted on close; pre-filled with `paths` (files or folders).
     ScatterWizard *openScatterWizard(const QStringList &paths = {});

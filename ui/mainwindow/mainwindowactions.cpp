@@ -3,11 +3,11 @@
 
 #include "ui/mainwindow/mainwindow.h"
 
-#include "ui/mainwindow/clusterstatusbar.h"
 #include "ui/connect/connectdialog.h"
 #include "ui/console/consolewidget.h"
-#include "ui/views/resultview.h"
+#include "ui/mainwindow/clusterstatusbar.h"
 #include "ui/scatter/scatterwizard.h"
+#include "ui/views/resultview.h"
 #include "ui/views/timingsview.h"
 
 #include <QApplication>
@@ -22,23 +22,20 @@ using namespace Qt::StringLiterals;
 
 namespace tessera::ui {
 
-namespace
+namespace {
+QString experimentFilter()
 {
-    QString experimentFilter()
-    {
-        return MainWindow::tr("Tessera experiments (*.tessera.json *.json)");
-    }
+    return MainWindow::tr("Tessera experiments (*.tessera.json *.json)");
 }
+} // namespace
 
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *connectAction = file->addAction(tr("&Connect..."), this, [this] { openConnectDialog(); });
     connectAction->setShortcut(Qt::CTRL | Qt::Key_K);
-    QAction *localAction = file->addAction(tr("Start &local cluster"), this, [this]
-    {
-        startLocalCluster(ConnectProfile::lastUsed().localOptions());
-    });
+    QAction *localAction = file->addAction(tr("Start &local cluster"), this,
+                                           [this] { startLocalCluster(ConnectProfile::lastUsed().localOptions()); });
     localAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_L);
     file->addAction(tr("&Disconnect"), this, [this] { m_session->disconnectAll(); });
     file->addSeparator();
@@ -60,18 +57,19 @@ void MainWindow::createMenus()
     m_runAllAction = run->addAction(tr("Run &all"), this, &MainWindow::runAll);
     m_runAllAction->setShortcut(Qt::CTRL | Qt::Key_R);
     m_runAllAction->setToolTip(tr("Scatter the experiment's files again and run its statements, as a new run"));
-    m_cancelAction = run->addAction(tr("&Cancel"), this, [this]
-    {
+    m_cancelAction = run->addAction(tr("&Cancel"), this, [this] {
         m_runner->cancel();
         m_statusBar->cancelAll();
     });
     m_cancelAction->setShortcut(Qt::Key_Escape);
     run->addSeparator();
-    run->addAction(tr("Focus the &console"), this, [this]
-    {
+    run->addAction(
+           tr("Focus the &console"), this,
+           [this] {
         findChild<QDockWidget *>(u"consoleDock"_s)->raise();
         m_console->setFocus();
-    })->setShortcut(Qt::CTRL | Qt::Key_L);
+           })
+        ->setShortcut(Qt::CTRL | Qt::Key_L);
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     int key = Qt::Key_1;
@@ -114,10 +112,8 @@ ConnectDialog *MainWindow::openConnectDialog()
     }
     auto *dialog = new ConnectDialog(m_session, m_localCluster, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this]
-    {
-        statusBar()->showMessage(tr("Connected to %1 workers").arg(m_session->workers().size()), 10000);
-    });
+    connect(dialog, &QDialog::accepted, this,
+            [this] { statusBar()->showMessage(tr("Connected to %1 workers").arg(m_session->workers().size()), 10000); });
     m_connectDialog = dialog;
     dialog->open();
     return dialog;
@@ -185,8 +181,9 @@ Status MainWindow::openExperimentFile(const QString &path)
     m_console->setExamples(m_experiment.statements.isEmpty() ? ConsoleWidget::seedExamples() : m_experiment.statements);
     updateTitle();
     updateActions();
-    statusBar()->showMessage(tr("Opened %1: Run all (Ctrl+R) scatters its files and runs its statements again.")
-                                 .arg(QFileInfo(path).fileName()), 10000);
+    statusBar()->showMessage(
+        tr("Opened %1: Run all (Ctrl+R) scatters its files and runs its statements again.").arg(QFileInfo(path).fileName()),
+        10000);
     return Status::ok();
 }
 
@@ -220,9 +217,9 @@ void MainWindow::chooseExperimentToSave()
 
 void MainWindow::exportResult(bool pdf)
 {
-    const QString path = QFileDialog::getSaveFileName(this, pdf ? tr("Export result as PDF") : tr("Export result as PNG"),
-                                                      pdf ? u"result.pdf"_s : u"result.png"_s,
-                                                      pdf ? tr("PDF (*.pdf)") : tr("PNG image (*.png)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, pdf ? tr("Export result as PDF") : tr("Export result as PNG"),
+                                     pdf ? u"result.pdf"_s : u"result.png"_s, pdf ? tr("PDF (*.pdf)") : tr("PNG image (*.png)"));
     if (path.isEmpty())
         return;
     const bool written = pdf ? m_resultView->exportPdf(path) : m_resultView->exportPng(path);
@@ -232,8 +229,7 @@ void MainWindow::exportResult(bool pdf)
 
 void MainWindow::exportTimings()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export timings as CSV"), u"timings.csv"_s,
-                                                      tr("CSV (*.csv)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export timings as CSV"), u"timings.csv"_s, tr("CSV (*.csv)"));
     if (path.isEmpty())
         return;
     if (!m_timingsView->exportCsv(path))

@@ -1,6 +1,6 @@
-#include "ui/style/viewstyle.h"
 #include "ui/models/clustermodel.h"
 #include "core/bytesize.h"
+#include "ui/style/viewstyle.h"
 
 #include <QApplication>
 #include <QLocale>
@@ -12,12 +12,11 @@
 
 namespace tessera::ui {
 
-namespace
-{
-    constexpr int RefreshIntervalMillis = 2000;
-    // Above this fraction of its limit a worker starts refusing large blocks.
-    constexpr double MemoryWarningFraction = 0.9;
-}
+namespace {
+constexpr int RefreshIntervalMillis = 2000;
+// Above this fraction of its limit a worker starts refusing large blocks.
+constexpr double MemoryWarningFraction = 0.9;
+} // namespace
 
 ClusterModel::ClusterModel(ClusterSession *session, QObject *parent)
     : QAbstractTableModel(parent)
@@ -56,8 +55,7 @@ QVariant ClusterModel::data(const QModelIndex &index, int role) const
         return {};
 
     switch (role) {
-    case Qt::DisplayRole:
-        return displayData(*worker, index.column());
+    case Qt::DisplayRole: return displayData(*worker, index.column());
     case MemoryFractionRole:
         if (worker->memoryLimitBytes <= 0)
             return -1.0;
@@ -66,10 +64,8 @@ QVariant ClusterModel::data(const QModelIndex &index, int role) const
         switch (index.column()) {
         case THREADS:
         case BLOCKS:
-        case LATENCY:
-            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
-        default:
-            return {};
+        case LATENCY: return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        default: return {};
         }
     case Qt::ForegroundRole:
         if ((index.column() == STATUS) && (worker->state == WorkerState::Lost))
@@ -79,35 +75,27 @@ QVariant ClusterModel::data(const QModelIndex &index, int role) const
         if (worker->state == WorkerState::Lost && !worker->error.isEmpty())
             return worker->error;
         return {};
-    default:
-        return {};
+    default: return {};
     }
 }
 
 QVariant ClusterModel::displayData(const WorkerInfo &worker, int column) const
 {
     switch (column) {
-    case NAME:
-        return worker.name;
-    case ADDRESS:
-        return worker.address;
-    case THREADS:
-        return worker.threads;
+    case NAME: return worker.name;
+    case ADDRESS: return worker.address;
+    case THREADS: return worker.threads;
     case MEMORY:
         if (worker.memoryLimitBytes <= 0)
             return formatBytes(worker.memoryUsedBytes);
-        return tr("%1 of %2").arg(formatBytes(worker.memoryUsedBytes),
-                                  formatBytes(worker.memoryLimitBytes));
-    case BLOCKS:
-        return worker.blockCount;
-    case STATUS:
-        return workerStateName(worker.state);
+        return tr("%1 of %2").arg(formatBytes(worker.memoryUsedBytes), formatBytes(worker.memoryLimitBytes));
+    case BLOCKS: return worker.blockCount;
+    case STATUS: return workerStateName(worker.state);
     case LATENCY:
         if (worker.state != WorkerState::Connected && worker.state != WorkerState::Busy)
             return {};
         return tr("%1 ms").arg(worker.latencyMillis, 0, 'f', 1);
-    default:
-        return {};
+    default: return {};
     }
 }
 
@@ -136,8 +124,7 @@ void ClusterModel::reload()
         m_workers = std::move(workers);
         if (!m_workers.empty())
             Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, NB_COLUMNS - 1));
-    }
-    else {
+    } else {
         beginResetModel();
         m_workers = std::move(workers);
         endResetModel();
@@ -146,14 +133,12 @@ void ClusterModel::reload()
     if (m_session->isConnected()) {
         if (!m_refreshTimer->isActive())
             m_refreshTimer->start();
-    }
-    else {
+    } else {
         m_refreshTimer->stop();
     }
 }
 
-void ClusterMemoryDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
-                                  const QModelIndex &index) const
+void ClusterMemoryDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     const double fraction = index.data(ClusterModel::MemoryFractionRole).toDouble();
     if (fraction < 0) {

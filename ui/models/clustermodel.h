@@ -19,8 +19,7 @@ class ClusterModel final : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column
-    {
+    enum Column {
         NAME,
         ADDRESS,
         THREADS,

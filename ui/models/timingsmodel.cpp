@@ -1,7 +1,7 @@
 #include "ui/models/timingsmodel.h"
 
-#include "ui/style/viewstyle.h"
 #include "core/bytesize.h"
+#include "ui/style/viewstyle.h"
 
 using namespace Qt::StringLiterals;
 

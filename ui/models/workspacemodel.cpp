@@ -1,8 +1,8 @@
-#include "ui/style/viewstyle.h"
 #include "ui/models/workspacemodel.h"
+#include "ui/style/viewstyle.h"
 
-#include "net/session/clustersession.h"
 #include "core/bytesize.h"
+#include "net/session/clustersession.h"
 
 #include <QLocale>
 
@@ -16,8 +16,7 @@ WorkspaceModel::WorkspaceModel(ClusterSession *session, QObject *parent)
 {
     connect(m_session, &ClusterSession::arraysChanged, this, &WorkspaceModel::reload);
     // Block counts per worker change as a load proceeds.
-    connect(m_session, &ClusterSession::workersChanged, this, [this]
-    {
+    connect(m_session, &ClusterSession::workersChanged, this, [this] {
         if (!m_names.empty())
             Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, NB_COLUMNS - 1));
     });
@@ -68,12 +67,9 @@ QVariant WorkspaceModel::data(const QModelIndex &index, int role) const
             if (!info->storageType.isEmpty() && (info->storageType != u"float64"))
                 return tr("Stored as %1 in the files, decoded to float64 in memory").arg(info->storageType);
             return {};
-        case CHUNK_SHAPE:
-            return info->layout.chunks.describe();
-        case SOURCE:
-            return info->meta.source;
-        default:
-            return {};
+        case CHUNK_SHAPE: return info->layout.chunks.describe();
+        case SOURCE: return info->meta.source;
+        default: return {};
         }
     }
 
@@ -81,25 +77,18 @@ QVariant WorkspaceModel::data(const QModelIndex &index, int role) const
         return {};
 
     switch (index.column()) {
-    case NAME:
-        return info->meta.name.isEmpty() ? arrayNameAt(index.row()) : info->meta.name;
-    case SHAPE:
-        return shapeToString(info->meta.shape);
-    case DTYPE:
-        return QStringLiteral("float64");
-    case SIZE:
-        return formatBytes(info->meta.byteSize());
+    case NAME: return info->meta.name.isEmpty() ? arrayNameAt(index.row()) : info->meta.name;
+    case SHAPE: return shapeToString(info->meta.shape);
+    case DTYPE: return QStringLiteral("float64");
+    case SIZE: return formatBytes(info->meta.byteSize());
     case CHUNK_SHAPE:
         if (info->layout.chunks.blockCount() == 0)
             return {};
         // Block (0, 0, ...) is the largest: chunks only get shorter at the end of an axis.
         return shapeToString(info->layout.chunks.blockShape(BlockIndex(std::size_t(info->layout.chunks.rank()), 0)));
-    case BLOCKS:
-        return qlonglong(info->layout.chunks.blockCount());
-    case SOURCE:
-        return info->meta.source;
-    default:
-        return {};
+    case BLOCKS: return qlonglong(info->layout.chunks.blockCount());
+    case SOURCE: return info->meta.source;
+    default: return {};
     }
 }
 

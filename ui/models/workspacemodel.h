@@ -5,9 +5,8 @@
 
 #include <vector>
 
-namespace tessera
-{
-    class ClusterSession;
+namespace tessera {
+class ClusterSession;
 }
 
 namespace tessera::ui {
@@ -18,8 +17,7 @@ class WorkspaceModel final : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column
-    {
+    enum Column {
         NAME,
         SHAPE,
         DTYPE,

@@ -1,7 +1,7 @@
-#include "ui/style/viewstyle.h"
 #include "ui/scatter/scatterfilespage.h"
 #include "core/bytesize.h"
 #include "core/io/filediscovery.h"
+#include "ui/style/viewstyle.h"
 
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -40,7 +40,8 @@ ScatterFilesPage::ScatterFilesPage(QWidget *parent)
     setObjectName(u"filesPage"_s);
     setTitle(tr("Files"));
     setSubTitle(tr("Drop NetCDF files or folders here from the file manager, or add them. They are stacked "
-                   "along their first dimension in the order listed.") + u' ' + fileDiscoveryRule());
+                   "along their first dimension in the order listed.")
+                + u' ' + fileDiscoveryRule());
     setAcceptDrops(true);
     m_summary->setObjectName(u"filesSummaryLabel"_s);
 
@@ -62,19 +63,16 @@ ScatterFilesPage::ScatterFilesPage(QWidget *parent)
     auto *clear = new QPushButton(tr("&Clear"), this);
     clear->setObjectName(u"clearFilesButton"_s);
 
-    connect(addFiles, &QPushButton::clicked, this, [this]
-    {
+    connect(addFiles, &QPushButton::clicked, this, [this] {
         addPaths(QFileDialog::getOpenFileNames(this, tr("Add NetCDF files"), QString(),
                                                tr("NetCDF files (*.nc *.nc4 *.cdf *.netcdf);;All files (*)")));
     });
-    connect(addFolder, &QPushButton::clicked, this, [this]
-    {
+    connect(addFolder, &QPushButton::clicked, this, [this] {
         const QString folder = QFileDialog::getExistingDirectory(this, tr("Add a folder of NetCDF files"));
         if (!folder.isEmpty())
             addPaths({folder});
     });
-    connect(remove, &QPushButton::clicked, this, [this]
-    {
+    connect(remove, &QPushButton::clicked, this, [this] {
         QStringList kept = m_files;
         for (const QTreeWidgetItem *item : m_list->selectedItems())
             kept.removeAll(item->data(0, Qt::UserRole).toString());
@@ -130,9 +128,8 @@ void ScatterFilesPage::setFiles(QStringList files)
         item->setToolTip(0, file);
         item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
     }
-    m_summary->setText(m_files.isEmpty()
-                           ? tr("No files yet.")
-                           : tr("%1 files, %2 on disk").arg(m_files.size()).arg(formatBytes(totalBytes)));
+    m_summary->setText(m_files.isEmpty() ? tr("No files yet.")
+                                         : tr("%1 files, %2 on disk").arg(m_files.size()).arg(formatBytes(totalBytes)));
     Q_EMIT completeChanged();
 }
 

@@ -1,8 +1,8 @@
-#include "ui/style/viewstyle.h"
 #include "ui/scatter/scatterprogresspage.h"
+#include "ui/style/viewstyle.h"
 
-#include "ui/scatter/scatterwizardpages.h"
 #include "core/bytesize.h"
+#include "ui/scatter/scatterwizardpages.h"
 
 #include <QFormLayout>
 #include <QLabel>
@@ -14,19 +14,17 @@ using namespace Qt::StringLiterals;
 
 namespace tessera::ui {
 
-namespace
-{
-    // Bars count in thousandths: byte counts overflow an int.
-    constexpr int BarSteps = 1000;
+namespace {
+// Bars count in thousandths: byte counts overflow an int.
+constexpr int BarSteps = 1000;
 
-    void setBarBytes(QProgressBar *bar, std::int64_t bytes, std::int64_t expectedBytes)
-    {
-        const double fraction = (expectedBytes > 0) ? std::min(1.0, double(bytes) / double(expectedBytes)) : 0.0;
-        bar->setValue(int(fraction * BarSteps));
-        bar->setFormat(ScatterProgressPage::tr("%1 of %2").arg(formatBytes(bytes),
-                                                               formatBytes(expectedBytes)));
-    }
+void setBarBytes(QProgressBar *bar, std::int64_t bytes, std::int64_t expectedBytes)
+{
+    const double fraction = (expectedBytes > 0) ? std::min(1.0, double(bytes) / double(expectedBytes)) : 0.0;
+    bar->setValue(int(fraction * BarSteps));
+    bar->setFormat(ScatterProgressPage::tr("%1 of %2").arg(formatBytes(bytes), formatBytes(expectedBytes)));
 }
+} // namespace
 
 ScatterProgressPage::ScatterProgressPage(ClusterSession *session, const ScatterLayoutPage *layoutPage, QWidget *parent)
     : QWizardPage(parent)
@@ -92,8 +90,7 @@ void ScatterProgressPage::initializePage()
     m_clock.start();
     Operation *operation = m_session->load(m_request);
     m_operation = operation;
-    connect(operation, &Operation::progress, this, [this](qint64 done, qint64 total, const QString &what)
-    {
+    connect(operation, &Operation::progress, this, [this](qint64 done, qint64 total, const QString &what) {
         if (total <= 0)
             return;
         m_overall->setRange(0, BarSteps);
@@ -133,8 +130,7 @@ void ScatterProgressPage::onBlockStored(const QString &array, qint64 flatIndex, 
     // The layout, once the session has it, gives the exact size of each block and each worker's share.
     std::int64_t blockBytes = m_averageBlockBytes;
     std::int64_t expectedBytes = m_totalBytes / std::int64_t(m_workerBars.size());
-    if (const ArrayInfo *info = m_session->array(array);
-        info && (flatIndex < std::int64_t(info->layout.workers.size()))) {
+    if (const ArrayInfo *info = m_session->array(array); info && (flatIndex < std::int64_t(info->layout.workers.size()))) {
         blockBytes = info->layout.blockBytes(flatIndex);
         expectedBytes = 0;
         for (std::size_t flat = 0; flat < info->layout.workers.size(); ++flat) {
@@ -152,8 +148,8 @@ void ScatterProgressPage::updateRate()
 {
     const double seconds = std::max(1e-3, double(m_clock.elapsed()) / 1000.0);
     m_rate->setText(tr("%1/s: %2 of %3 in %4 s")
-                        .arg(formatBytes(std::int64_t(double(m_storedBytes) / seconds)),
-                             formatBytes(m_storedBytes), formatBytes(m_totalBytes))
+                        .arg(formatBytes(std::int64_t(double(m_storedBytes) / seconds)), formatBytes(m_storedBytes),
+                             formatBytes(m_totalBytes))
                         .arg(seconds, 0, 'f', 1));
 }
 
@@ -186,8 +182,7 @@ void ScatterProgressPage::onFinished()
         m_status->setText(tr("%1 is in the workers' memory: %2, in %3 s. Finish to look at it.")
                               .arg(m_request.name, info ? shapeToString(info->meta.shape) : QString())
                               .arg(operation->report().wallSeconds, 0, 'f', 2));
-    }
-    else {
+    } else {
         m_overall->setValue(0);
         m_status->setStyleSheet(u"color: #c0392b;"_s);
         m_status->setText(status.code() == ErrorCode::Cancelled

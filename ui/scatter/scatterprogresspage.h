@@ -23,8 +23,7 @@ class ScatterProgressPage final : public QWizardPage
     Q_OBJECT
 
 public:
-    ScatterProgressPage(tessera::ClusterSession *session, const ScatterLayoutPage *layoutPage,
-                        QWidget *parent = nullptr);
+    ScatterProgressPage(tessera::ClusterSession *session, const ScatterLayoutPage *layoutPage, QWidget *parent = nullptr);
 
     void initializePage() override;
     void cleanupPage() override;

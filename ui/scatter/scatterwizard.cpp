@@ -29,8 +29,7 @@ ScatterWizard::ScatterWizard(ClusterSession *session, QWidget *parent)
     m_layoutPage->setButtonText(QWizard::NextButton, tr("&Scatter"));
 
     connect(m_progressPage, &ScatterProgressPage::loadStarted, this, &ScatterWizard::loadStarted);
-    connect(m_progressPage, &ScatterProgressPage::loadFinished, this, [this](Operation *operation)
-    {
+    connect(m_progressPage, &ScatterProgressPage::loadFinished, this, [this](Operation *operation) {
         Q_EMIT loadFinished(operation);
         if (m_closeWhenCancelled) {
             m_closeWhenCancelled = false;

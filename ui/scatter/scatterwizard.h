@@ -4,9 +4,8 @@
 
 #include <QWizard>
 
-namespace tessera
-{
-    class Operation;
+namespace tessera {
+class Operation;
 }
 
 namespace tessera::ui {
@@ -23,13 +22,7 @@ class ScatterWizard final : public QWizard
     Q_OBJECT
 
 public:
-    enum PageId
-    {
-        FilesPageId,
-        VariablePageId,
-        LayoutPageId,
-        ProgressPageId
-    };
+    enum PageId { FilesPageId, VariablePageId, LayoutPageId, ProgressPageId };
 
     explicit ScatterWizard(tessera::ClusterSession *session, QWidget *parent = nullptr);
 

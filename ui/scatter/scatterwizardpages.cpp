@@ -1,5 +1,5 @@
-#include "ui/style/viewstyle.h"
 #include "ui/scatter/scatterwizardpages.h"
+#include "ui/style/viewstyle.h"
 
 #include <QButtonGroup>
 #include <QComboBox>
@@ -14,26 +14,25 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
-#include "ui/scatter/backgroundjob.h"
 #include "core/bytesize.h"
+#include "ui/scatter/backgroundjob.h"
 
 using namespace Qt::StringLiterals;
 
 namespace tessera::ui {
 
-namespace
-{
-    const QString ErrorStyle = u"color: #c0392b;"_s;
+namespace {
+const QString ErrorStyle = u"color: #c0392b;"_s;
 
-    QLabel *makeLabel(QWidget *parent, const QString &objectName)
-    {
-        auto *label = new QLabel(parent);
-        label->setObjectName(objectName);
-        label->setWordWrap(true);
-        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        return label;
-    }
+QLabel *makeLabel(QWidget *parent, const QString &objectName)
+{
+    auto *label = new QLabel(parent);
+    label->setObjectName(objectName);
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return label;
 }
+} // namespace
 
 // 2. Variable
 
@@ -51,8 +50,8 @@ ScatterVariablePage::ScatterVariablePage(const ScatterFilesPage *filesPage, QWid
 
     m_variables->setObjectName(u"variableList"_s);
     m_variables->setColumnCount(6);
-    m_variables->setHeaderLabels({tr("Variable"), tr("Dimensions"), tr("Shape (first file)"),
-                                  tr("Stored as"), tr("Units"), tr("Description")});
+    m_variables->setHeaderLabels(
+        {tr("Variable"), tr("Dimensions"), tr("Shape (first file)"), tr("Stored as"), tr("Units"), tr("Description")});
     m_variables->setRootIsDecorated(false);
     m_variables->setUniformRowHeights(true);
     m_error->setStyleSheet(ErrorStyle);
@@ -128,9 +127,9 @@ void ScatterVariablePage::planStack()
     const QStringList files = m_filesPage->files();
     m_summary->setText(tr("Checking %1 in %2 files...").arg(name).arg(files.size()));
     const int generation = ++m_planGeneration;
-    runInBackground(this, [files, name] { return planFileStack(files, name); },
-                    [this, generation](Result<FileStack> stack)
-    {
+    runInBackground(
+        this, [files, name] { return planFileStack(files, name); },
+        [this, generation](Result<FileStack> stack) {
         if (generation != m_planGeneration)
             return;
         if (!stack) {
@@ -144,7 +143,7 @@ void ScatterVariablePage::planStack()
                                .arg(formatBytes(stack->meta.byteSize())));
         m_stack = std::move(*stack);
         Q_EMIT completeChanged();
-    });
+        });
 }
 
 // 3. Layout

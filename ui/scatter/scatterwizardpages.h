@@ -53,8 +53,7 @@ class ScatterLayoutPage final : public QWizardPage
     Q_OBJECT
 
 public:
-    ScatterLayoutPage(tessera::ClusterSession *session, const ScatterVariablePage *variablePage,
-                      QWidget *parent = nullptr);
+    ScatterLayoutPage(tessera::ClusterSession *session, const ScatterVariablePage *variablePage, QWidget *parent = nullptr);
 
     void initializePage() override;
     bool isComplete() const override;

@@ -1,7 +1,7 @@
 #include "ui/views/blockmapcanvas.h"
 
-#include "ui/style/viewstyle.h"
 #include "core/bytesize.h"
+#include "ui/style/viewstyle.h"
 
 #include <QHelpEvent>
 #include <QMouseEvent>
@@ -192,8 +192,8 @@ double BlockMapCanvas::layoutGrid(double y)
     for (std::size_t flat = 0; flat < blockCount; ++flat) {
         const auto [row, column] = gridCell(std::int64_t(flat), columns);
         const int worker = m_content.blockWorker[flat];
-        m_cells[flat].rect = QRectF(margin + double(column) * cellWidth, y + double(row) * cellHeight,
-                                    cellWidth - gap, cellHeight - gap);
+        m_cells[flat].rect =
+            QRectF(margin + double(column) * cellWidth, y + double(row) * cellHeight, cellWidth - gap, cellHeight - gap);
         m_cells[flat].color = worker >= 0 ? viewstyle::workerColor(worker) : pendingColor;
     }
     y += double(rows) * cellHeight + 16;
@@ -210,8 +210,8 @@ double BlockMapCanvas::layoutLanes(double y)
     const std::size_t blockCount = m_content.blockWorker.size();
     m_laneTitlePos = QPointF(margin, y + metrics.ascent());
     y += lineHeight + 6;
-    const bool knownBytes = std::any_of(m_content.blockBytes.begin(), m_content.blockBytes.end(),
-                                        [](std::int64_t bytes) { return bytes > 0; });
+    const bool knownBytes =
+        std::any_of(m_content.blockBytes.begin(), m_content.blockBytes.end(), [](std::int64_t bytes) { return bytes > 0; });
     const auto bytesOf = [&](std::size_t flat) {
         return knownBytes && flat < m_content.blockBytes.size() ? double(m_content.blockBytes[flat]) : 1.0;
     };
@@ -230,8 +230,8 @@ double BlockMapCanvas::layoutLanes(double y)
         QString caption = viewstyle::countText(counts[worker], tr("block"), tr("blocks"));
         if (knownBytes)
             caption += u" · "_s + formatBytes(std::int64_t(totals[worker]));
-        labelWidth = std::max({labelWidth, metrics.horizontalAdvance(m_content.lanes[worker].label),
-                               metrics.horizontalAdvance(caption)});
+        labelWidth =
+            std::max({labelWidth, metrics.horizontalAdvance(m_content.lanes[worker].label), metrics.horizontalAdvance(caption)});
         captions.push_back(caption);
     }
     labelWidth = std::min(labelWidth + 14, width / 3);
@@ -350,9 +350,8 @@ bool BlockMapCanvas::event(QEvent *event)
             QToolTip::hideText();
         } else {
             const int worker = m_content.blockWorker[std::size_t(flat)];
-            const QString who = worker >= 0 && worker < int(m_content.lanes.size())
-                                    ? m_content.lanes[std::size_t(worker)].label
-                                    : tr("not stored yet");
+            const QString who = worker >= 0 && worker < int(m_content.lanes.size()) ? m_content.lanes[std::size_t(worker)].label
+                                                                                    : tr("not stored yet");
             QToolTip::showText(help->globalPos(), tr("block %1 · %2 — click for details").arg(flat).arg(who), this);
         }
         return true;

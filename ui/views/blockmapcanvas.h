@@ -21,11 +21,11 @@ struct BlockMapContent
         bool lost = false;
     };
 
-    tessera::Chunks chunks;         // the chunk grid; a 1-D strip of blocks while it is unknown
-    QString axisNote;               // "90 blocks along time"
-    std::vector<int> blockWorker;   // per flat block: the worker holding it, -1 while not stored
+    tessera::Chunks chunks;       // the chunk grid; a 1-D strip of blocks while it is unknown
+    QString axisNote;             // "90 blocks along time"
+    std::vector<int> blockWorker; // per flat block: the worker holding it, -1 while not stored
     std::vector<std::int64_t> blockBytes;
-    std::vector<Lane> lanes;        // one per worker index
+    std::vector<Lane> lanes; // one per worker index
 };
 
 // Paints (a) the chunk grid coloured by the worker holding each block, with a legend, and

@@ -1,9 +1,9 @@
 #include "ui/views/blockmapview.h"
 
+#include "core/bytesize.h"
+#include "ui/style/viewstyle.h"
 #include "ui/views/blockmapcanvas.h"
 #include "ui/views/plotlabels.h"
-#include "ui/style/viewstyle.h"
-#include "core/bytesize.h"
 
 #include <QDateTime>
 #include <QLabel>
@@ -173,18 +173,17 @@ void BlockMapView::rebuild()
             if (grid[axis] < 2)
                 continue;
             counts << QString::number(grid[axis]);
-            splitAxes << (axis < m_info.meta.axes.size() && !m_info.meta.axes[axis].name.isEmpty()
-                              ? m_info.meta.axes[axis].name
-                              : tr("axis %1").arg(axis));
+            splitAxes << (axis < m_info.meta.axes.size() && !m_info.meta.axes[axis].name.isEmpty() ? m_info.meta.axes[axis].name
+                                                                                                   : tr("axis %1").arg(axis));
         }
         if (splitAxes.isEmpty())
             content.axisNote = tr("one block");
         else if (splitAxes.size() == 1)
             content.axisNote = tr("%1 blocks along %2").arg(counts.front(), splitAxes.front());
         else // the canvas draws the last split axis across and the others down
-            content.axisNote = tr("%1 blocks: %2 down, %3 across")
-                                   .arg(counts.join(u" × "), splitAxes.mid(0, splitAxes.size() - 1).join(u" × "),
-                                        splitAxes.last());
+            content.axisNote =
+                tr("%1 blocks: %2 down, %3 across")
+                    .arg(counts.join(u" × "), splitAxes.mid(0, splitAxes.size() - 1).join(u" × "), splitAxes.last());
     } else if (m_loading) {
         // The layout is not known until the load registers the array: a strip of what arrived.
         content.chunks = tessera::Chunks({std::vector<std::int64_t>(m_storedWorker.size(), 1)});
@@ -202,8 +201,8 @@ void BlockMapView::rebuild()
                                        [worker](const tessera::WorkerInfo &w) { return w.index == worker; });
         content.lanes.push_back({workerLabel(worker), info != m_workers.end() && info->state == tessera::WorkerState::Lost});
     }
-    const std::size_t stored = std::size_t(std::count_if(content.blockWorker.begin(), content.blockWorker.end(),
-                                                         [](int worker) { return worker >= 0; }));
+    const std::size_t stored = std::size_t(
+        std::count_if(content.blockWorker.begin(), content.blockWorker.end(), [](int worker) { return worker >= 0; }));
     m_canvas->setContent(std::move(content));
     m_canvas->setSelectedBlock(m_selected);
 
@@ -302,15 +301,15 @@ QString BlockMapView::describeBlock(qint64 flatIndex) const
             const bool dates = plotlabels::dateUnits(*meta).has_value();
             const QString units = dates ? QString() : plotlabels::prettyUnits(meta->units);
             covers << u"%1 %2 … %3%4"_s.arg(name, coordinateText(*meta, meta->values[std::size_t(offset[axis])]),
-                                             coordinateText(*meta, meta->values[std::size_t(end - 1)]),
-                                             units.isEmpty() ? QString() : u" "_s + units);
+                                            coordinateText(*meta, meta->values[std::size_t(end - 1)]),
+                                            units.isEmpty() ? QString() : u" "_s + units);
         }
     }
-    QString text = tr("Block %1 (#%2) on %3\nIndex range: %4\nShape %5 · %6")
-                       .arg(blockKeyOf(flatIndex))
-                       .arg(flatIndex)
-                       .arg(where, ranges.join(u", "), tessera::shapeToString(shape),
-                            formatBytes(m_info.layout.blockBytes(flatIndex)));
+    QString text =
+        tr("Block %1 (#%2) on %3\nIndex range: %4\nShape %5 · %6")
+            .arg(blockKeyOf(flatIndex))
+            .arg(flatIndex)
+            .arg(where, ranges.join(u", "), tessera::shapeToString(shape), formatBytes(m_info.layout.blockBytes(flatIndex)));
     if (!covers.isEmpty())
         text += u'\n' + tr("Covers: %1").arg(covers.join(u"; "));
     return text;

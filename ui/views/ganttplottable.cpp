@@ -71,8 +71,8 @@ QCPRange GanttPlottable::getValueRange(bool &foundRange, QCP::SignDomain, const 
     foundRange = !m_bars.empty();
     if (!foundRange)
         return {};
-    const auto [lowest, highest] = std::minmax_element(m_bars.begin(), m_bars.end(),
-                                                       [](const Bar &a, const Bar &b) { return a.row < b.row; });
+    const auto [lowest, highest] =
+        std::minmax_element(m_bars.begin(), m_bars.end(), [](const Bar &a, const Bar &b) { return a.row < b.row; });
     return QCPRange(lowest->row - halfBarHeight, highest->row + halfBarHeight);
 }
 

@@ -78,8 +78,8 @@ QString firstSliceText(const QString &name, int rank)
 AxisExtent axisExtent(const tessera::Axis &axis, std::int64_t cells)
 {
     AxisExtent extent;
-    const bool coordinates = axis.values.size() == std::size_t(cells) && cells > 0
-                             && std::isfinite(axis.values.front()) && std::isfinite(axis.values.back());
+    const bool coordinates = axis.values.size() == std::size_t(cells) && cells > 0 && std::isfinite(axis.values.front())
+                             && std::isfinite(axis.values.back());
     const double first = coordinates ? axis.values.front() : 0;
     const double last = coordinates ? axis.values.back() : double(std::max<std::int64_t>(cells - 1, 0));
     extent.descending = last < first;

@@ -41,8 +41,7 @@ QCPColorGradient makeGradient(QCPColorGradient::GradientPreset preset)
 
 QString dateText(double epochSeconds)
 {
-    return QDateTime::fromMSecsSinceEpoch(std::llround(epochSeconds * 1000), QTimeZone::utc())
-        .toString(u"yyyy-MM-dd hh:mm"_s);
+    return QDateTime::fromMSecsSinceEpoch(std::llround(epochSeconds * 1000), QTimeZone::utc()).toString(u"yyyy-MM-dd hh:mm"_s);
 }
 
 QString coordinateText(const tessera::Axis &axis, double value)

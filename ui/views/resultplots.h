@@ -28,7 +28,7 @@ extern const std::array<GradientChoice, 12> gradientChoices;
 // The preset, with missing values (_FillValue cells) in light grey rather than the lowest colour.
 QCPColorGradient makeGradient(QCPColorGradient::GradientPreset preset);
 
-QString dateText(double epochSeconds); // "2014-01-02 06:00" (UTC)
+QString dateText(double epochSeconds);                           // "2014-01-02 06:00" (UTC)
 QString coordinateText(const tessera::Axis &axis, double value); // "latitude 45°N"
 
 // The array's metadata with its length-1 dimensions dropped, so a (1, 144) result plots as a

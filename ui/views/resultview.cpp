@@ -1,9 +1,9 @@
 #include "ui/views/resultview.h"
 
+#include "core/bytesize.h"
+#include "ui/style/viewstyle.h"
 #include "ui/views/plotlabels.h"
 #include "ui/views/resultplots.h"
-#include "ui/style/viewstyle.h"
-#include "core/bytesize.h"
 
 #include <QComboBox>
 #include <QFileDialog>
@@ -89,9 +89,8 @@ ResultView::ResultView(QWidget *parent)
     layout->addWidget(m_stack, 1);
     layout->addWidget(m_readout);
 
-    connect(m_gradientBox, &QComboBox::activated, this, [this](int index) {
-        setGradient(QCPColorGradient::GradientPreset(m_gradientBox->itemData(index).toInt()));
-    });
+    connect(m_gradientBox, &QComboBox::activated, this,
+            [this](int index) { setGradient(QCPColorGradient::GradientPreset(m_gradientBox->itemData(index).toInt())); });
     connect(pngButton, &QToolButton::clicked, this, [this] { exportWithDialog(false); });
     connect(pdfButton, &QToolButton::clicked, this, [this] { exportWithDialog(true); });
     connect(m_plot, &QCustomPlot::mouseMove, this, &ResultView::onMouseMove);
@@ -244,9 +243,8 @@ void ResultView::showSummary(const tessera::EvaluationResult &result)
     const QString units = prettyUnits(result.meta.units);
     const QString unitSuffix = units.isEmpty() ? QString() : u" "_s + units;
     m_note->setText(tr("Shape %1 · min %2 · max %3 · mean %4%5. The heatmap shows %6.")
-                        .arg(tessera::shapeToString(result.value.shape()), formatValue(stats.min),
-                             formatValue(stats.max), formatValue(stats.mean), unitSuffix,
-                             firstSliceText(result.meta.name, int(m_meta.shape.size()))));
+                        .arg(tessera::shapeToString(result.value.shape()), formatValue(stats.min), formatValue(stats.max),
+                             formatValue(stats.mean), unitSuffix, firstSliceText(result.meta.name, int(m_meta.shape.size()))));
     m_note->show();
     // Row-major order puts the first 2-D slice at the start of the buffer.
     showHeatmap(result.value.data(), m_meta);
@@ -256,10 +254,9 @@ void ResultView::showDistributed(const tessera::EvaluationResult &result)
 {
     const QString name = result.arrayName.isEmpty() ? result.meta.name : result.arrayName;
     m_bigValue->setText(name);
-    m_message->setText(
-        tr("Shape %1, %2, stays on the workers.\nReduce it (%3.mean(axis=0)) or slice it (%3[0]) to "
-           "bring a view of it here; the block map shows where its blocks are.")
-            .arg(tessera::shapeToString(result.meta.shape), formatBytes(result.meta.byteSize()), name));
+    m_message->setText(tr("Shape %1, %2, stays on the workers.\nReduce it (%3.mean(axis=0)) or slice it (%3[0]) to "
+                          "bring a view of it here; the block map shows where its blocks are.")
+                           .arg(tessera::shapeToString(result.meta.shape), formatBytes(result.meta.byteSize()), name));
     m_note->setText(tr("Distributed result %1 %2").arg(name, tessera::shapeToString(result.meta.shape)));
     m_note->show();
     m_stack->setCurrentWidget(m_messagePage);
@@ -335,9 +332,8 @@ void ResultView::onMouseMove(QMouseEvent *event)
         double cellValue = 0;
         cells->cellToCoord(column, row, &cellKey, &cellValue);
         const std::size_t rank = m_meta.axes.size();
-        setReadout(coordinateText(m_meta.axes[rank - 1], cellKey) + u"  ·  "_s
-                   + coordinateText(m_meta.axes[rank - 2], cellValue) + u"  ·  "_s
-                   + formatValue(cells->cell(column, row)) + u' ' + prettyUnits(m_meta.units));
+        setReadout(coordinateText(m_meta.axes[rank - 1], cellKey) + u"  ·  "_s + coordinateText(m_meta.axes[rank - 2], cellValue)
+                   + u"  ·  "_s + formatValue(cells->cell(column, row)) + u' ' + prettyUnits(m_meta.units));
         return;
     }
     if (m_graph && m_tracer && !m_graph->data()->isEmpty()) {

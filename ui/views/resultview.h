@@ -85,10 +85,10 @@ private:
     QCPRange m_homeKeyRange;
     QCPRange m_homeValueRange;
 
-    tessera::ArrayMeta m_meta;                // of what is plotted, for readout labels
-    std::optional<tessera::CfTimeUnits> m_timeUnits;   // when the line plot's x axis is dates
+    tessera::ArrayMeta m_meta;                       // of what is plotted, for readout labels
+    std::optional<tessera::CfTimeUnits> m_timeUnits; // when the line plot's x axis is dates
     QCPColorGradient::GradientPreset m_gradient = QCPColorGradient::gpThermal;
-    bool m_gradientChosen = false;            // by the user: then no automatic diverging choice
+    bool m_gradientChosen = false; // by the user: then no automatic diverging choice
     bool m_scalarShown = false;
 };
 

@@ -1,8 +1,8 @@
 #include "ui/views/taskstreamview.h"
 
-#include "ui/views/ganttplottable.h"
-#include "ui/style/viewstyle.h"
 #include "core/bytesize.h"
+#include "ui/style/viewstyle.h"
+#include "ui/views/ganttplottable.h"
 
 #include <QLabel>
 #include <QToolTip>
@@ -93,8 +93,7 @@ void TaskStreamView::clear()
     m_title->setText(tr("No operation yet: run one to see its tasks"));
 }
 
-void TaskStreamView::showReport(const tessera::OperationReport &report,
-                                const std::vector<tessera::WorkerInfo> &workers)
+void TaskStreamView::showReport(const tessera::OperationReport &report, const std::vector<tessera::WorkerInfo> &workers)
 {
     m_report = report;
     m_workers = workers;
@@ -122,9 +121,7 @@ void TaskStreamView::showReport(const tessera::OperationReport &report,
         const tessera::TaskRecord &task = report.tasks[std::size_t(i)];
         const GanttPlottable::Bar bar{double(task.startMicros) / 1000, double(task.endMicros) / 1000,
                                       rowOf[{rowSortWorker(task.worker), task.thread}], i};
-        const std::size_t family = task.kind == tessera::TaskKind::Load      ? 0
-                                   : task.kind == tessera::TaskKind::Combine ? 2
-                                                                             : 1;
+        const std::size_t family = task.kind == tessera::TaskKind::Load ? 0 : task.kind == tessera::TaskKind::Combine ? 2 : 1;
         kindBars[family].push_back(bar);
         if (task.fetchedBytes > 0)
             fetchBars.push_back(bar);
@@ -188,13 +185,12 @@ QString TaskStreamView::describeTask(const tessera::TaskRecord &task) const
 {
     const double startMillis = double(task.startMicros) / 1000;
     const double endMillis = double(task.endMicros) / 1000;
-    QString text = tr("%1 %2 · %3 thread %4 · %5–%6 ms (%7) · output %8")
-                       .arg(tessera::taskKindName(task.kind), task.outputKey,
-                            task.worker < 0 ? tr("workbench") : workerName(task.worker))
-                       .arg(task.thread)
-                       .arg(QString::number(startMillis, 'f', 2), QString::number(endMillis, 'f', 2),
-                            viewstyle::formatSeconds((endMillis - startMillis) / 1000),
-                            formatBytes(task.outputBytes));
+    QString text =
+        tr("%1 %2 · %3 thread %4 · %5–%6 ms (%7) · output %8")
+            .arg(tessera::taskKindName(task.kind), task.outputKey, task.worker < 0 ? tr("workbench") : workerName(task.worker))
+            .arg(task.thread)
+            .arg(QString::number(startMillis, 'f', 2), QString::number(endMillis, 'f', 2),
+                 viewstyle::formatSeconds((endMillis - startMillis) / 1000), formatBytes(task.outputBytes));
     if (task.fetchedBytes > 0)
         text += tr(" · fetched %1 from peers").arg(formatBytes(task.fetchedBytes));
     return text;

@@ -1,8 +1,8 @@
 #include "ui/views/timingsview.h"
 
+#include "core/bytesize.h"
 #include "ui/models/timingsmodel.h"
 #include "ui/style/viewstyle.h"
-#include "core/bytesize.h"
 
 #include <QFile>
 #include <QFileDialog>
@@ -47,13 +47,19 @@ const std::array<Phase, 4> &phases()
 {
     static const std::array<Phase, 4> list = {{
         {QT_TRANSLATE_NOOP("TimingsView", "plan"), viewstyle::planColor(),
-         [](const tessera::OperationReport &r) { return r.planSeconds; }},
+         [](const tessera::OperationReport &r) {
+        return r.planSeconds;
+         }},
         {QT_TRANSLATE_NOOP("TimingsView", "compute"), viewstyle::computeColor(),
-         [](const tessera::OperationReport &r) { return r.computeSeconds; }},
-        {QT_TRANSLATE_NOOP("TimingsView", "transfer"), viewstyle::transferColor(),
-         [](const tessera::OperationReport &r) { return r.transferSeconds; }},
-        {QT_TRANSLATE_NOOP("TimingsView", "other"), viewstyle::otherColor(), &unaccountedSeconds},
-    }};
+         [](const tessera::OperationReport &r) {
+        return r.computeSeconds;
+         }},
+                                              {QT_TRANSLATE_NOOP("TimingsView", "transfer"), viewstyle::transferColor(),
+                                               [](const tessera::OperationReport &r) {
+        return r.transferSeconds;
+                                               }},
+                                      {QT_TRANSLATE_NOOP("TimingsView", "other"), viewstyle::otherColor(), &unaccountedSeconds},
+                                      }};
     return list;
 }
 
@@ -274,8 +280,7 @@ void TimingsView::rebuildChart()
     m_chart->xAxis->setRange(0.4, std::max<qsizetype>(operations.size(), 1) + 0.6);
     m_chart->yAxis->setRange(0, tallestSeconds > 0 ? tallestSeconds * 1.06 : 1);
     m_chart->legend->setVisible(!operations.isEmpty() && runCount > 0);
-    m_runNote->setText(runCount > 1 ? tr("bars left to right: %1 (paler: older)").arg(runs.join(u", "))
-                                    : runs.value(0));
+    m_runNote->setText(runCount > 1 ? tr("bars left to right: %1 (paler: older)").arg(runs.join(u", ")) : runs.value(0));
     m_chart->replot();
 }
 
@@ -304,8 +309,7 @@ void TimingsView::onChartHover(QMouseEvent *event)
 
 void TimingsView::exportWithDialog()
 {
-    const QString fileName = QFileDialog::getSaveFileName(this, tr("Export timings"), u"timings.csv"_s,
-                                                          tr("CSV file (*.csv)"));
+    const QString fileName = QFileDialog::getSaveFileName(this, tr("Export timings"), u"timings.csv"_s, tr("CSV file (*.csv)"));
     if (!fileName.isEmpty() && !exportCsv(fileName))
         QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1.").arg(fileName));
 }
