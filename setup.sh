@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The Tessera developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Tessera's two set-up commands for a fresh Debian 12 machine:
 #   ./setup.sh run    install what is missing, build, and run the main job
 #   ./setup.sh test   install what is missing, build, and run every test

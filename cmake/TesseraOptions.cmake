@@ -1,3 +1,6 @@
+# SPDX-FileCopyrightText: 2026 The Tessera developers
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 # One interface target carries the language standard, warnings and Qt strictness;
 # every Tessera target links it.
 add_library(tessera_options INTERFACE)

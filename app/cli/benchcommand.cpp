@@ -1,5 +1,9 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #include "app/cli/benchcommand.h"
 
+#include "app/cli/commandline.h"
 #include "app/cli/machinelimits.h"
 #include "app/cli/steprunner.h"
 #include "app/common/unixsignals.h"
@@ -70,7 +74,7 @@ Result<BenchSettings> parseBench(const QStringList &arguments)
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Also write the figures as JSON."),
                                   QStringLiteral("FILE"));
     parser.addOptions({local, threads, days, grid, repeat, data, json});
-    parser.process(arguments);
+    processCommandLine(parser, arguments);
 
     BenchSettings settings;
     settings.sample.days = parser.value(days).toInt();

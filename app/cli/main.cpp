@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #include "app/cli/benchcommand.h"
 #include "app/cli/runcommand.h"
 #include "app/cli/sampledatacommand.h"
@@ -41,7 +44,8 @@ int main(int argc, char *argv[])
         return 0;
     }
     const QString command = arguments.takeAt(1);
-    arguments[0] += QLatin1Char(' ') + command; // so --help shows "tessera-cli run [options]"
+    // So that --help shows "tessera-cli run [options]", wherever the program was started from.
+    arguments[0] = QStringLiteral("tessera-cli ") + command;
     if (command == QLatin1String("run"))
         return tessera::cli::runCommand(arguments);
     if (command == QLatin1String("bench"))

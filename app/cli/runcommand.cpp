@@ -1,6 +1,10 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #include "app/cli/runcommand.h"
 
 #include "app/cli/clustersetup.h"
+#include "app/cli/commandline.h"
 #include "app/cli/steprunner.h"
 #include "app/common/unixsignals.h"
 #include "core/bytesize.h"
@@ -200,7 +204,7 @@ int runCommand(const QStringList &arguments)
     clusterOptions.addTo(parser);
     RunOptions options;
     options.addTo(parser);
-    parser.process(arguments);
+    processCommandLine(parser, arguments);
 
     bool ok = true;
     const int repeats = parser.value(options.repeat).toInt(&ok);

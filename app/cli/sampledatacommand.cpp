@@ -1,4 +1,9 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #include "app/cli/sampledatacommand.h"
+
+#include "app/cli/commandline.h"
 
 #include "core/io/sampledata.h"
 
@@ -24,7 +29,7 @@ int sampleDataCommand(const QStringList &arguments)
     QCommandLineOption grid(QStringLiteral("grid"), QStringLiteral("Grid spacing in degrees (default 0.25: 721 x 1440)."),
                             QStringLiteral("DEG"), QStringLiteral("0.25"));
     parser.addOptions({days, start, grid});
-    parser.process(arguments);
+    processCommandLine(parser, arguments);
 
     if (parser.positionalArguments().size() != 1) {
         std::fprintf(stderr, "tessera-cli: sample-data needs one folder, e.g. tessera-cli sample-data ./era --days 30\n");

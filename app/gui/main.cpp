@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // tessera: the workbench. Only the command line lives here; the window is in ui/.
 
 #include "ui/connect/connectprofile.h"

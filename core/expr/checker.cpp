@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // checkExpression and broadcastShapes: numpy's rules for names, broadcasting, reductions and
 // basic indexing, resolved once so the planner only ever sees in-range, non-negative values.
 #include "core/expr/checker.h"

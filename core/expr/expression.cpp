@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Names of operators and Expr::toString: the text that parseStatement reads back into the same
 // tree; a checked tree prints resolved indices that check again to the same values.
 #include "core/expr/expression.h"

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Recursive-descent parser for statements like `y = x - x.mean(axis=0)`, spelled as in numpy:
 //   statement := [NAME '='] expr END
 //   expr      := term (('+' | '-') term)*

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The parts of parseStatement's grammar inside brackets after an operand:
 //   x[0, 1:10:2, ...]                 index items: integer, slice or one ellipsis
 //   x.std(axis=(1, 2), ddof=1)        method arguments: the axis (or positional), ddof

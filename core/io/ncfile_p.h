@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 // Internal to core: a thin RAII handle and lookups over the netCDF-C API, shared by the reader

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 // The planner's working state, shared by planner.cpp (index, elementwise, driver) and

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Micro-benchmark of the kernels on the seed experiment's per-worker share: 45 blocks of
 // (4, 721, 1440) float64 (33 MB each, 1.5 GB), one thread. Prints seconds (median of the runs)
 // and GB/s of input read, next to a STREAM-like copy and read bandwidth measured in the same

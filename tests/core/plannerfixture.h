@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 // Test support for tst_planner and tst_planexecution: block layouts built by hand, expressions

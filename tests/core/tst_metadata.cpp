@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #include "core/expr/checker.h"
 #include "core/expr/parser.h"
 #include "core/kernels/slice.h"

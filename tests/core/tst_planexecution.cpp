@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Planned graphs compute numpy's answers: each graph runs here in-process with the real kernels,
 // block by block as the workers would, and the assembled result is compared element by element
 // with the same expression evaluated on the whole array by plain loops.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The shape of planned task graphs: how many tasks of each kind, where they run, which regions
 // they read. tst_planexecution runs the same kind of graphs and checks the numbers they compute.
 #include "plannerfixture.h"

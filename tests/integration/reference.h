@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 // Reference values for the integration tests, computed straight from the files with netcdf-cxx4 and

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Every user error of issue 2 section 9 against real tessera-worker processes: a clear message that
 // names the thing and the fix, and a session that keeps working afterwards (a good expression is
 // run after each bad one). Exit codes of tessera-cli are in tst_cli.

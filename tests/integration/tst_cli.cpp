@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The real tessera-cli binary: run on sample data with --json and --out read back and compared with
 // a reference computed here from the files, sample-data, --help of every command, exit codes, and
 // that no tessera-worker it started outlives it (normal exit, error, Ctrl-C, SIGTERM, SIGKILL).

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The seed experiment end to end with real tessera-worker processes on loopback: sample data loaded
 // both ways onto 2 and 3 workers, every seed expression (and more) compared element-wise with a
 // reference computed here straight from the files, and the bytes each operation moved.

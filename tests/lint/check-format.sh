@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: 2026 The Tessera developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Fails, naming the files, when a C++ file of the tree is not formatted as .clang-format says.
 # Fix with: clang-format -i $(git ls-files '*.cpp' '*.h')
 set -eu

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: 2026 The Tessera developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Fails when an include points up the layers (app -> ui -> net -> core) or across modules the
 # architecture keeps apart (docs/ARCHITECTURE.md), or when a private header (_p.h) is included
 # from outside its own folder.

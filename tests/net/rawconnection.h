@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 // A connection to a worker whose every byte a test controls: the handshake done by hand, requests

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Frame encoding and the pure head parser: round trips, every truncation, every way to be wrong.
 
 #include "net/protocol/frame.h"

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // FrameSocket over real loopback connections: payload integrity, bursts, byte-by-byte arrival,
 // bad peers, limits, byte accounting and the order of protocolError() and disconnected().
 

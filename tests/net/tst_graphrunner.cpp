@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The graph runner against two real worker services on loopback: results, task records, what
 // is left in the workers' memory after success, failure and cancel, and both kinds of load.
 

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The handshake's primitives: HMAC against RFC 4231, verification, nonces, token files.
 
 #include "net/protocol/handshake.h"

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Local workers as real processes: starting is an operation like any other (the caller's event
 // loop keeps running), and every way a start can go wrong ends it with a message.
 

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // A WorkerService on loopback port 0, spoken to over raw connections: the handshake and its refusals,
 // bad frames that close only their own connection while another keeps getting answers, and every
 // data request (put, get, load, task with a peer fetch, release, status) with its typed errors.

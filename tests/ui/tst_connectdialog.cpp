@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The connect dialog driven with clicks against real tessera-worker processes: a local cluster
 // in one click, remote workers by address, and the errors a user meets (wrong token,
 // unreachable worker, missing token file) shown in the dialog, which stays open for a fix.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The workbench's command line as a cluster's login node sees it: no display at all.
 
 #include <QProcess>

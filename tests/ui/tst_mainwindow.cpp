@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The main window against a real local cluster: sample files scattered, statements run from
 // the console (typed, and the seed's examples), results routed to the result, timings and
 // workspace views, files dropped on the window, experiments saved, opened and run again.

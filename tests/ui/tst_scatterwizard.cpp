@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The scatter wizard driven as a user would: sample files dropped from a file manager, the
 // variable checked across them, a layout chosen, and the load into a real local cluster.
 

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The result, timings, block-map and task-stream views on hand-built data, and the block map
 // and result view against a real local cluster when one can be started. With
 // TESSERA_SCREENSHOTS=DIR each view is saved as DIR/<name>.png for a person to look at.

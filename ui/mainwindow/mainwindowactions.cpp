@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The main window's menus and the commands behind them (dialogs, experiments, exports);
 // mainwindow.cpp holds the docks and the routing of operations.
 
