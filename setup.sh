@@ -8,7 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(g++ cmake ninja-build pkg-config qt6-base-dev libqcustomplot-dev libnetcdf-c++4-dev fonts-dejavu-core)
+PACKAGES=(g++ cmake ninja-build pkg-config qt6-base-dev libqcustomplot-dev libnetcdf-c++4-dev help2man fonts-dejavu-core)
+# Only the tests need these: the formatting check, and netCDF4-python as the reference reader.
+TEST_PACKAGES=(clang-format python3-netcdf4)
 BUILD_DIR=${TESSERA_BUILD_DIR:-build}
 
 usage() {
@@ -18,7 +20,7 @@ usage() {
 
 install_packages() {
     local missing=()
-    for package in "${PACKAGES[@]}"; do
+    for package in "$@"; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -50,7 +52,7 @@ bench_days() {
 
 case "${1:-}" in
 run)
-    install_packages
+    install_packages "${PACKAGES[@]}"
     build
     if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x "$BUILD_DIR/app/tessera" ]; then
         exec "$BUILD_DIR/app/tessera" --local 2 --demo
@@ -59,7 +61,7 @@ run)
     exec "$BUILD_DIR/app/tessera-cli" bench --local 2 --days "$(bench_days)"
     ;;
 test)
-    install_packages
+    install_packages "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     build
     # The engine must build without Qt Widgets: worker and CLI alone, as a cluster node would.
     cmake -S . -B "$BUILD_DIR-headless" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTESSERA_GUI=OFF
