@@ -155,7 +155,7 @@ void GraphRunner::sendTask(const Task &task)
                     {u"store"_s, !isResult || m_settings.storeResult},
                     {u"return"_s, isResult && m_settings.gatherResult}};
     ++m_outstanding;
-    m_clients[task.worker]->request(header, [this, id = task.id](const Frame &reply) { onReply(id, reply, 0); });
+    send(task.worker, header, {}, [this, id = task.id](const Frame &reply) { onReply(id, reply, 0); });
 }
 
 void GraphRunner::sendWorkerLoad(const Task &task)
@@ -168,7 +168,7 @@ void GraphRunner::sendWorkerLoad(const Task &task)
                     {u"count"_s, qint64(task.load.count)},
                     {u"shape"_s, shapeToCbor(task.outputShape)}};
     ++m_outstanding;
-    m_clients[task.worker]->request(header, [this, id = task.id](const Frame &reply) {
+    send(task.worker, header, {}, [this, id = task.id](const Frame &reply) {
         if (isError(reply)) {
             --m_outstanding;
             fail(workerReadError(statusFromErrorReply(reply.header)));
@@ -210,8 +210,8 @@ void GraphRunner::putBlock(const Task &task, Result<NdArray> block, qint64 clien
     QCborMap header = blockHeader(*block);
     header[field::Type] = msg::Put;
     header[u"key"_s] = task.outputKey;
-    m_clients[task.worker]->request(header, QByteArrayView(block->bytes(), block->byteSize()),
-                                    [this, id = task.id, clientStartMicros](const Frame &reply) {
+    send(task.worker, header, QByteArrayView(block->bytes(), block->byteSize()),
+         [this, id = task.id, clientStartMicros](const Frame &reply) {
         --m_headInFlight;
         onReply(id, reply, clientStartMicros);
         pumpHeadReads();
@@ -270,8 +270,8 @@ void GraphRunner::gatherStoredResults()
             continue;
         ++m_outstanding;
         const qint64 askedAt = epochMicros();
-        m_clients[m_graph.result.workers[i]]->request(QCborMap{{field::Type, msg::Get}, {u"key"_s, m_graph.result.keys[i]}},
-                                                      [this, i, askedAt](const Frame &reply) { onGathered(i, reply, askedAt); });
+        send(m_graph.result.workers[i], QCborMap{{field::Type, msg::Get}, {u"key"_s, m_graph.result.keys[i]}}, {},
+             [this, i, askedAt](const Frame &reply) { onGathered(i, reply, askedAt); });
     }
 }
 
@@ -288,6 +288,23 @@ void GraphRunner::onGathered(std::size_t index, const Frame &reply, qint64 asked
         fail(block.status());
     }
     finishIfIdle();
+}
+
+void GraphRunner::send(int worker, const QCborMap &header, QByteArrayView payload, std::function<void(const Frame &)> handler)
+{
+    WorkerClient *client = worker >= 0 && worker < int(m_clients.size()) ? m_clients[std::size_t(worker)].data() : nullptr;
+    if (client) {
+        client->request(header, payload, std::move(handler));
+        return;
+    }
+    // Every request gets its answer, as WorkerClient promises, and after this call returns.
+    const QString where = worker >= 0 && worker < m_addresses.size() ? m_addresses[worker] : QString::number(worker);
+    QMetaObject::invokeMethod(
+        this,
+        [handler = std::move(handler), where] {
+        handler(Frame{errorReply(0, Status(ErrorCode::Network, u"the worker at %1 is not connected"_s.arg(where))), {}});
+        },
+        Qt::QueuedConnection);
 }
 
 void GraphRunner::fail(const Status &status)

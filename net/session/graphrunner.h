@@ -8,12 +8,14 @@
 #include "core/status.h"
 #include "net/session/operation.h"
 
+#include <QCborMap>
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
 #include <QThreadPool>
 
 #include <deque>
+#include <functional>
 #include <vector>
 
 namespace tessera {
@@ -84,6 +86,8 @@ private:
     void keepReturnedBlock(const Task &task, const Frame &reply);
     void gatherStoredResults();
     void onGathered(std::size_t index, const Frame &reply, qint64 askedMicros);
+    // To worker `worker`, or an error reply when it is gone.
+    void send(int worker, const QCborMap &header, QByteArrayView payload, std::function<void(const Frame &)> handler);
     void fail(const Status &status);
     void finishIfIdle();
     void releaseAfterRun(bool failed);

@@ -50,6 +50,7 @@ private Q_SLOTS:
     void keepsAnAssignedResult();
     void failureReleasesWhatItMade();
     void cancelReleasesWhatItMade();
+    void aWorkerThatIsGoneFailsTheRun();
     void loads_data();
     void loads();
 
@@ -209,6 +210,20 @@ void TestGraphRunner::cancelReleasesWhatItMade()
     QCOMPARE(finished.size(), 1);
     QVERIFY(int(runner.stats().records.size()) < int(runner.graph().tasks.size()));
     QVERIFY(runner.takeResultBlocks().empty());
+    QTRY_VERIFY_WITH_TIMEOUT(onlyArrayBlocksRemain(), waitMillis);
+}
+
+void TestGraphRunner::aWorkerThatIsGoneFailsTheRun()
+{
+    Plan planned = plan(u"a + 1"_s, u"t.op6"_s);
+    GraphRunner::Settings settings;
+    settings.operationId = u"t.op6"_s;
+    std::vector<QPointer<WorkerClient>> clients{m_clients[0], nullptr};
+    GraphRunner runner(std::move(planned.graph), settings, clients, m_addresses);
+    const Status status = run(runner);
+    QCOMPARE(status.code(), ErrorCode::Network);
+    QVERIFY2(status.message().contains(m_addresses[1]) && status.message().contains(u"not connected"_s),
+             qPrintable(status.message()));
     QTRY_VERIFY_WITH_TIMEOUT(onlyArrayBlocksRemain(), waitMillis);
 }
 
