@@ -20,6 +20,22 @@ std::int64_t elementCount(const Shape &shape)
     return count;
 }
 
+std::optional<std::int64_t> checkedByteSize(const Shape &shape)
+{
+    if (shape.size() > std::size_t(MaxRank))
+        return std::nullopt;
+    std::int64_t bytes = std::int64_t(sizeof(double));
+    bool empty = false;
+    for (std::int64_t extent : shape) {
+        if (extent < 0)
+            return std::nullopt;
+        empty = empty || extent == 0;
+        if (!empty && (extent > MaxBlockBytes || __builtin_mul_overflow(bytes, extent, &bytes) || bytes > MaxBlockBytes))
+            return std::nullopt;
+    }
+    return empty ? 0 : bytes;
+}
+
 QString shapeToString(const Shape &shape)
 {
     QStringList parts;

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace tessera {
@@ -17,6 +18,12 @@ namespace tessera {
 using Shape = std::vector<std::int64_t>;
 
 std::int64_t elementCount(const Shape &shape);
+// The largest block Tessera accepts from anywhere (1 PiB), and the most dimensions.
+inline constexpr std::int64_t MaxBlockBytes = std::int64_t(1) << 50;
+inline constexpr int MaxRank = 32;
+// Bytes of a float64 array of `shape`, or nullopt when an extent is negative, the rank passes
+// MaxRank or the size passes MaxBlockBytes: computed without overflow, for shapes from the wire.
+std::optional<std::int64_t> checkedByteSize(const Shape &shape);
 // "(1460, 721, 1440)", numpy's spelling; "()" for a scalar.
 QString shapeToString(const Shape &shape);
 // Row-major strides in elements.

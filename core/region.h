@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/ndarray.h"
+#include "core/status.h"
 
 #include <cstdint>
 #include <vector>
@@ -25,6 +26,10 @@ struct AxisSlice
 using Region = std::vector<AxisSlice>; // one per axis of the array it applies to
 
 bool isWhole(const Region &region, const Shape &shape);
+// Whether `region` reads only elements of an array of `shape`: one slice per axis, counts not
+// negative, every selected index inside its axis (computed without overflow), a dropped axis
+// selecting exactly one. The message names the axis and the fix.
+Status checkRegion(const Region &region, const Shape &shape);
 Shape regionShape(const Region &region); // dropped axes removed
 
 } // namespace tessera

@@ -3,9 +3,18 @@
 
 #include "net/protocol/messages.h"
 
+#include "net/protocol/cborfields.h"
+#include "net/protocol/frame.h"
+#include "net/protocol/hostport.h"
+
 #include <array>
+#include <limits>
+#include <optional>
+
+using namespace Qt::StringLiterals;
 
 namespace tessera {
+
 namespace {
 
 const std::array<std::pair<ErrorCode, const char *>, 12> errorKeys{{
@@ -23,6 +32,21 @@ const std::array<std::pair<ErrorCode, const char *>, 12> errorKeys{{
     {ErrorCode::Internal, "internal"},
 }};
 
+std::optional<ErrorCode> errorCodeFromKey(const QString &key)
+{
+    if (key == u"version"_s) // the handshake's refusal of another protocol version
+        return ErrorCode::InvalidArgument;
+    for (const auto &[code, candidate] : errorKeys) {
+        if (key == QLatin1StringView(candidate))
+            return code;
+    }
+    return std::nullopt;
+}
+
+constexpr qint64 maxMicros = qint64(1) << 62;
+constexpr qint64 maxCount = qint64(1) << 62;
+constexpr qint64 maxInt = std::numeric_limits<int>::max();
+
 } // namespace
 
 QCborArray shapeToCbor(const Shape &shape)
@@ -33,14 +57,6 @@ QCborArray shapeToCbor(const Shape &shape)
     return array;
 }
 
-Shape shapeFromCbor(const QCborArray &array)
-{
-    Shape shape;
-    for (const QCborValue &value : array)
-        shape.push_back(value.toInteger());
-    return shape;
-}
-
 QCborArray regionToCbor(const Region &region)
 {
     QCborArray array;
@@ -49,134 +65,74 @@ QCborArray regionToCbor(const Region &region)
     return array;
 }
 
-Region regionFromCbor(const QCborArray &array)
-{
-    Region region;
-    for (const QCborValue &value : array) {
-        const QCborArray slice = value.toArray();
-        region.push_back({slice.at(0).toInteger(), slice.at(1).toInteger(), slice.at(2).toInteger(1), slice.at(3).toBool()});
-    }
-    return region;
-}
-
-QCborMap taskToCbor(const Task &task, const QStringList &workerAddresses)
-{
-    QCborMap map;
-    map[QStringLiteral("id")] = task.id;
-    map[QStringLiteral("kind")] = int(task.kind);
-    map[QStringLiteral("out")] = task.outputKey;
-    map[QStringLiteral("shape")] = shapeToCbor(task.outputShape);
-    switch (task.kind) {
-    case TaskKind::Unary: map[QStringLiteral("unary")] = int(task.unaryOp); break;
-    case TaskKind::Binary:
-        map[QStringLiteral("binary")] = int(task.binaryOp);
-        if (task.constant) {
-            map[QStringLiteral("constant")] = *task.constant;
-            map[QStringLiteral("constantLeft")] = task.constantOnLeft;
-        }
-        break;
-    case TaskKind::Partial:
-    case TaskKind::Combine: {
-        map[QStringLiteral("reduce")] = int(task.reduceOp);
-        QCborArray axes;
-        for (int axis : task.axes)
-            axes.append(axis);
-        map[QStringLiteral("axes")] = axes;
-        map[QStringLiteral("ddof")] = task.ddof;
-        map[QStringLiteral("finalize")] = task.finalize;
-        break;
-    }
-    case TaskKind::Load:
-    case TaskKind::Slice: break;
-    }
-    QCborArray inputs;
-    for (const TaskInput &input : task.inputs) {
-        QCborMap entry;
-        entry[QStringLiteral("key")] = input.key;
-        if (!input.region.empty())
-            entry[QStringLiteral("region")] = regionToCbor(input.region);
-        entry[QStringLiteral("bytes")] = qint64(input.bytes);
-        if (input.worker != task.worker && input.worker >= 0 && input.worker < workerAddresses.size())
-            entry[QStringLiteral("from")] = workerAddresses[input.worker];
-        inputs.append(entry);
-    }
-    map[QStringLiteral("inputs")] = inputs;
-    return map;
-}
-
-WireTask taskFromCbor(const QCborMap &map)
-{
-    WireTask wire;
-    Task &task = wire.task;
-    task.id = int(map.value(QStringLiteral("id")).toInteger());
-    task.kind = TaskKind(map.value(QStringLiteral("kind")).toInteger());
-    task.outputKey = map.value(QStringLiteral("out")).toString();
-    task.outputShape = shapeFromCbor(map.value(QStringLiteral("shape")).toArray());
-    task.unaryOp = UnaryOp(map.value(QStringLiteral("unary")).toInteger());
-    task.binaryOp = BinaryOp(map.value(QStringLiteral("binary")).toInteger());
-    if (map.contains(QStringLiteral("constant"))) {
-        task.constant = map.value(QStringLiteral("constant")).toDouble();
-        task.constantOnLeft = map.value(QStringLiteral("constantLeft")).toBool();
-    }
-    task.reduceOp = ReduceOp(map.value(QStringLiteral("reduce")).toInteger());
-    for (const QCborValue &axis : map.value(QStringLiteral("axes")).toArray())
-        task.axes.push_back(int(axis.toInteger()));
-    task.ddof = int(map.value(QStringLiteral("ddof")).toInteger());
-    task.finalize = map.value(QStringLiteral("finalize")).toBool();
-    for (const QCborValue &value : map.value(QStringLiteral("inputs")).toArray()) {
-        const QCborMap entry = value.toMap();
-        TaskInput input;
-        input.key = entry.value(QStringLiteral("key")).toString();
-        input.region = regionFromCbor(entry.value(QStringLiteral("region")).toArray());
-        input.bytes = entry.value(QStringLiteral("bytes")).toInteger();
-        task.inputs.push_back(std::move(input));
-        wire.sources.push_back(entry.value(QStringLiteral("from")).toString());
-    }
-    return wire;
-}
-
-Result<NdArray> blockFromFrame(const QCborMap &header, const ByteBuffer &payload)
-{
-    const Shape shape = shapeFromCbor(header.value(QStringLiteral("shape")).toArray());
-    for (std::int64_t extent : shape) {
-        if (extent < 0)
-            return makeError(ErrorCode::Format, QStringLiteral("block shape %1 has a negative extent").arg(shapeToString(shape)));
-    }
-    if (elementCount(shape) * std::int64_t(sizeof(double)) != payload.size()) {
-        return makeError(ErrorCode::Format, QStringLiteral("block of shape %1 needs %2 bytes but %3 arrived")
-                                                .arg(shapeToString(shape))
-                                                .arg(elementCount(shape) * std::int64_t(sizeof(double)))
-                                                .arg(payload.size()));
-    }
-    NdArray block = payload.isEmpty() ? NdArray(shape) : NdArray::fromBuffer(shape, payload);
-    block.setMayHaveNan(header.value(QStringLiteral("nan")).toBool(true));
-    return block;
-}
-
-QCborMap blockHeader(const NdArray &block)
-{
-    return QCborMap{{QStringLiteral("shape"), shapeToCbor(block.shape())}, {QStringLiteral("nan"), block.mayHaveNan()}};
-}
-
 QString errorCodeKey(ErrorCode code)
 {
     for (const auto &[candidate, key] : errorKeys) {
         if (candidate == code)
             return QString::fromLatin1(key);
     }
-    return QStringLiteral("internal");
+    return u"internal"_s;
 }
 
-ErrorCode errorCodeFromKey(const QString &key)
+namespace wire {
+
+Result<Envelope> Envelope::fromCbor(const QCborMap &map)
 {
-    for (const auto &[code, candidate] : errorKeys) {
-        if (key == QLatin1String(candidate))
-            return code;
-    }
-    return ErrorCode::Internal;
+    CborFields fields(map, u"frame header"_s);
+    Envelope envelope;
+    envelope.type = fields.text("type", MaxNameLength);
+    envelope.id = fields.integer("id", 0, std::numeric_limits<qint64>::max(), 0);
+    return fields.finish(envelope);
 }
 
-QCborMap errorReply(qint64 id, const Status &status)
+qint64 Envelope::idOf(const QCborMap &map)
+{
+    const QCborValue id = map.value(field::Id);
+    return id.isInteger() && id.toInteger() >= 0 ? id.toInteger() : 0;
+}
+
+QCborMap Hello::toCbor() const
+{
+    return QCborMap{{field::Type, msg::Hello}, {u"version"_s, version}, {u"nonce"_s, nonce},
+                    {u"name"_s, name},         {u"threads"_s, threads}, {u"memoryLimit"_s, qint64(memoryLimitBytes)},
+                    {u"listen"_s, listen}};
+}
+
+Result<Hello> Hello::fromCbor(const QCborMap &map)
+{
+    CborFields fields(map, msg::Hello);
+    Hello hello;
+    fields.head(msg::Hello, false);
+    hello.version = fields.integer("version", 0, 0xffff);
+    hello.nonce = fields.bytes("nonce", 64);
+    hello.name = fields.text("name", MaxNameLength);
+    hello.threads = int(fields.integer("threads", 1, 4096));
+    hello.memoryLimitBytes = fields.integer("memoryLimit", 0, maxCount);
+    hello.listen = fields.text("listen", MaxPathLength, QString());
+    if (fields.isOk() && !hello.listen.isEmpty() && !parseHostPort(hello.listen).isOk())
+        fields.fail("listen", u"is not HOST:PORT"_s);
+    return fields.finish(hello);
+}
+
+QCborMap Auth::toCbor() const
+{
+    return QCborMap{{field::Type, msg::Auth}, {u"version"_s, version}, {u"mac"_s, mac}, {u"role"_s, role}};
+}
+
+Result<Auth> Auth::fromCbor(const QCborMap &map)
+{
+    CborFields fields(map, msg::Auth);
+    Auth auth;
+    fields.head(msg::Auth, false);
+    auth.version = fields.integer("version", 0, 0xffff);
+    auth.mac = fields.bytes("mac", 64);
+    auth.role = fields.text("role", MaxNameLength);
+    if (fields.isOk() && auth.role != u"client"_s && auth.role != u"peer"_s)
+        fields.fail("role", u"is '%1'; it must be 'client' or 'peer'"_s.arg(auth.role));
+    return fields.finish(auth);
+}
+
+QCborMap Error::toCbor() const
 {
     return QCborMap{{field::Type, msg::Error},
                     {field::Id, id},
@@ -184,9 +140,168 @@ QCborMap errorReply(qint64 id, const Status &status)
                     {field::Message, status.message()}};
 }
 
+Result<Error> Error::fromCbor(const QCborMap &map)
+{
+    CborFields fields(map, msg::Error);
+    Error error;
+    error.id = fields.head(msg::Error, false);
+    const QString code = fields.text("code", MaxNameLength);
+    const QString message = fields.text("message", MaxTextLength);
+    const std::optional<ErrorCode> known = fields.isOk() ? errorCodeFromKey(code) : std::nullopt;
+    if (fields.isOk() && (!known || *known == ErrorCode::Ok))
+        fields.fail("code", u"is '%1', not an error code this build knows"_s.arg(code));
+    if (fields.isOk())
+        error.status = Status(*known, message);
+    return fields.finish(error);
+}
+
+QCborMap StatusReply::toCbor() const
+{
+    return QCborMap{{field::Type, msg::Ok},
+                    {field::Id, id},
+                    {u"name"_s, name},
+                    {u"threads"_s, threads},
+                    {u"memoryLimit"_s, qint64(memoryLimitBytes)},
+                    {u"memoryUsed"_s, qint64(memoryUsedBytes)},
+                    {u"blocks"_s, blocks},
+                    {u"busy"_s, busy},
+                    {u"listen"_s, listen}};
+}
+
+Result<StatusReply> StatusReply::fromCbor(const QCborMap &map)
+{
+    CborFields fields(map, u"status reply"_s);
+    StatusReply reply;
+    reply.id = fields.head(msg::Ok);
+    reply.name = fields.text("name", MaxNameLength);
+    reply.threads = int(fields.integer("threads", 1, 4096));
+    reply.memoryLimitBytes = fields.integer("memoryLimit", 0, maxCount);
+    reply.memoryUsedBytes = fields.integer("memoryUsed", 0, maxCount);
+    reply.blocks = int(fields.integer("blocks", 0, maxInt));
+    reply.busy = int(fields.integer("busy", 0, maxInt));
+    reply.listen = fields.text("listen", MaxPathLength, QString());
+    return fields.finish(reply);
+}
+
+QCborMap Put::toCbor() const
+{
+    return QCborMap{
+        {field::Type, msg::Put}, {field::Id, id}, {u"key"_s, key}, {u"shape"_s, shapeToCbor(shape)}, {u"nan"_s, mayHaveNan}};
+}
+
+Result<Put> Put::fromCbor(const QCborMap &map)
+{
+    CborFields fields(map, msg::Put);
+    Put put;
+    put.id = fields.head(msg::Put);
+    put.key = fields.key();
+    put.shape = fields.shape("shape");
+    put.mayHaveNan = fields.boolean("nan", true);
+    return fields.finish(put);
+}
+
+QCborMap Get::toCbor() const
+{
+    QCborMap map{{field::Type, msg::Get}, {field::Id, id}, {u"key"_s, key}};
+    if (!region.empty())
+        map[u"region"_s] = regionToCbor(region);
+    return map;
+}
+
+Result<Get> Get::fromCbor(const QCborMap &map)
+{
+    CborFields fields(map, msg::Get);
+    Get get;
+    get.id = fields.head(msg::Get);
+    get.key = fields.key();
+    get.region = fields.region("region");
+    return fields.finish(get);
+}
+
+QCborMap Block::toCbor() const
+{
+    return QCborMap{{field::Type, msg::Block}, {field::Id, id}, {u"shape"_s, shapeToCbor(shape)}, {u"nan"_s, mayHaveNan}};
+}
+
+Result<Block> Block::fromCbor(const QCborMap &map)
+{
+    CborFields fields(map, msg::Block);
+    Block block;
+    block.id = fields.head(msg::Block);
+    block.shape = fields.shape("shape");
+    block.mayHaveNan = fields.boolean("nan", true);
+    return fields.finish(block);
+}
+
+QCborMap Load::toCbor() const
+{
+    return QCborMap{{field::Type, msg::Load},
+                    {field::Id, id},
+                    {u"key"_s, key},
+                    {u"path"_s, source.path},
+                    {u"variable"_s, source.variable},
+                    {u"start"_s, qint64(source.start)},
+                    {u"count"_s, qint64(source.count)},
+                    {u"shape"_s, shapeToCbor(shape)}};
+}
+
+Result<Load> Load::fromCbor(const QCborMap &map)
+{
+    CborFields fields(map, msg::Load);
+    Load load;
+    load.id = fields.head(msg::Load);
+    load.key = fields.key();
+    load.source.path = fields.text("path", MaxPathLength);
+    load.source.variable = fields.text("variable", MaxPathLength);
+    load.source.start = fields.integer("start", 0, maxCount);
+    load.source.count = fields.integer("count", -1, maxCount, -1);
+    load.shape = fields.shape("shape");
+    if (fields.isOk() && (load.source.path.isEmpty() || load.source.variable.isEmpty()))
+        fields.fail(load.source.path.isEmpty() ? "path" : "variable", u"is empty"_s);
+    return fields.finish(load);
+}
+
+} // namespace wire
+
+Result<NdArray> arrayFromPayload(const Shape &shape, bool mayHaveNan, const ByteBuffer &payload)
+{
+    const std::optional<std::int64_t> bytes = checkedByteSize(shape);
+    if (!bytes)
+        return makeError(ErrorCode::Format, u"block shape %1 is not a shape Tessera accepts"_s.arg(shapeToString(shape)));
+    if (*bytes != payload.size()) {
+        return makeError(
+            ErrorCode::Format,
+            u"block of shape %1 needs %2 bytes but %3 arrived"_s.arg(shapeToString(shape)).arg(*bytes).arg(payload.size()));
+    }
+    NdArray block = payload.isEmpty() ? NdArray(shape) : NdArray::fromBuffer(shape, payload);
+    block.setMayHaveNan(mayHaveNan);
+    return block;
+}
+
+bool isErrorReply(const QCborMap &header)
+{
+    return header.value(field::Type).toString() == msg::Error;
+}
+
+Result<NdArray> blockFromReply(const QCborMap &header, const ByteBuffer &payload)
+{
+    if (isErrorReply(header))
+        return statusFromErrorReply(header);
+    const Result<wire::Block> block = wire::Block::fromCbor(header);
+    if (!block.isOk())
+        return block.status();
+    return arrayFromPayload(block->shape, block->mayHaveNan, payload);
+}
+
+QCborMap errorReply(qint64 id, const Status &status)
+{
+    return wire::Error{id, status}.toCbor();
+}
+
 Status statusFromErrorReply(const QCborMap &header)
 {
-    return Status(errorCodeFromKey(header.value(field::Code).toString()), header.value(field::Message).toString());
+    const Result<wire::Error> error = wire::Error::fromCbor(header);
+    return error.isOk() ? error->status : error.status();
 }
 
 } // namespace tessera

@@ -3,16 +3,20 @@
 
 #pragma once
 
+#include "core/bytebuffer.h"
 #include "core/ndarray.h"
 #include "core/plan/taskgraph.h"
 #include "core/region.h"
 #include "core/status.h"
 
+#include <QByteArray>
 #include <QCborArray>
 #include <QCborMap>
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+#include <utility>
 #include <vector>
 
 namespace tessera {
@@ -24,15 +28,15 @@ inline const QString Auth = QStringLiteral("auth");
 inline const QString Welcome = QStringLiteral("welcome");
 inline const QString Error = QStringLiteral("error");
 inline const QString Ok = QStringLiteral("ok");
-inline const QString Status = QStringLiteral("status"); // -> ok {name, threads, memoryLimit, memoryUsed, blocks}
-inline const QString Put = QStringLiteral("put");       // {key, shape, nan} + payload -> ok
-inline const QString Get = QStringLiteral("get");       // {key, region?} -> block {shape, nan} + payload
+inline const QString Status = QStringLiteral("status");
+inline const QString Put = QStringLiteral("put");
+inline const QString Get = QStringLiteral("get");
 inline const QString Block = QStringLiteral("block");
-inline const QString Load = QStringLiteral("load"); // {key, path, variable, start, count} -> done
-inline const QString Task = QStringLiteral("task"); // {op, task, inputs, store, return} -> done (+ payload)
+inline const QString Load = QStringLiteral("load");
+inline const QString Task = QStringLiteral("task");
 inline const QString Done = QStringLiteral("done");
-inline const QString Release = QStringLiteral("release"); // {keys, op?} -> ok {freed}
-inline const QString Blocks = QStringLiteral("blocks");   // -> ok {keys: [[key, bytes]...]}
+inline const QString Release = QStringLiteral("release");
+inline const QString Blocks = QStringLiteral("blocks");
 inline const QString Shutdown = QStringLiteral("shutdown");
 } // namespace msg
 
@@ -45,30 +49,121 @@ inline const QString Message = QStringLiteral("message");
 } // namespace field
 
 QCborArray shapeToCbor(const Shape &shape);
-Shape shapeFromCbor(const QCborArray &array);
 QCborArray regionToCbor(const Region &region);
-Region regionFromCbor(const QCborArray &array);
-
-// A task as a worker receives it: the kernel and its parameters, and for each input the block
-// key, the region read and the address of the peer holding it ("" when the worker has it).
-// workerAddresses[i] is where worker i serves its blocks to peers.
-QCborMap taskToCbor(const Task &task, const QStringList &workerAddresses);
-struct WireTask
-{
-    tessera::Task task;
-    std::vector<QString> sources; // per input: peer address, or empty when local
-};
-WireTask taskFromCbor(const QCborMap &map);
-
-// The array in a "block" or "put" frame: {shape, nan} and payload; refuses a payload whose size
-// does not match the shape.
-Result<NdArray> blockFromFrame(const QCborMap &header, const ByteBuffer &payload);
-QCborMap blockHeader(const NdArray &block);
-
-// Typed errors travel as {type: "error", code, message}.
-QCborMap errorReply(qint64 id, const tessera::Status &status);
-tessera::Status statusFromErrorReply(const QCborMap &header);
 QString errorCodeKey(ErrorCode code);
-ErrorCode errorCodeFromKey(const QString &key);
+
+// One struct per message. toCbor() writes its wire form; fromCbor() checks every field (types,
+// ranges, lengths, shapes whose byte size is computed without overflow, enum values, fields that
+// must be there) and returns ErrorCode::Format naming the message and the field. Nothing from a
+// frame is used before it has passed fromCbor(). Fields as in docs/PROTOCOL.md.
+namespace wire {
+
+// What every frame header starts with: its type, and the request id (0 in the handshake).
+struct Envelope
+{
+    QString type;
+    qint64 id = 0;
+    static Result<Envelope> fromCbor(const QCborMap &map);
+    // The id alone, so that a header whose type is broken is still answered as its request;
+    // 0 when the id itself cannot be read.
+    static qint64 idOf(const QCborMap &map);
+};
+
+struct Hello
+{
+    qint64 version = 0;
+    QByteArray nonce;
+    QString name;
+    int threads = 1;
+    std::int64_t memoryLimitBytes = 0;
+    QString listen;
+    QCborMap toCbor() const;
+    static Result<Hello> fromCbor(const QCborMap &map);
+};
+
+struct Auth
+{
+    qint64 version = 0;
+    QByteArray mac;
+    QString role; // "client" or "peer"
+    QCborMap toCbor() const;
+    static Result<Auth> fromCbor(const QCborMap &map);
+};
+
+// A typed error reply: {type: "error", id, code, message}.
+struct Error
+{
+    qint64 id = 0;
+    Status status;
+    QCborMap toCbor() const;
+    static Result<Error> fromCbor(const QCborMap &map);
+};
+
+struct StatusReply
+{
+    qint64 id = 0;
+    QString name;
+    int threads = 1;
+    std::int64_t memoryLimitBytes = 0;
+    std::int64_t memoryUsedBytes = 0;
+    int blocks = 0;
+    int busy = 0;
+    QString listen;
+    QCborMap toCbor() const;
+    static Result<StatusReply> fromCbor(const QCborMap &map);
+};
+
+// put, with the block as payload.
+struct Put
+{
+    qint64 id = 0;
+    QString key;
+    Shape shape;
+    bool mayHaveNan = true;
+    QCborMap toCbor() const;
+    static Result<Put> fromCbor(const QCborMap &map);
+};
+
+struct Get
+{
+    qint64 id = 0;
+    QString key;
+    Region region; // empty: the whole block
+    QCborMap toCbor() const;
+    static Result<Get> fromCbor(const QCborMap &map);
+};
+
+// The reply to get: the block (or its region) as payload.
+struct Block
+{
+    qint64 id = 0;
+    Shape shape;
+    bool mayHaveNan = true;
+    QCborMap toCbor() const;
+    static Result<Block> fromCbor(const QCborMap &map);
+};
+
+struct Load
+{
+    qint64 id = 0;
+    QString key;
+    LoadSource source;
+    Shape shape; // what the slab must be
+    QCborMap toCbor() const;
+    static Result<Load> fromCbor(const QCborMap &map);
+};
+
+} // namespace wire
+
+// The array of a put or block frame, once the header passed fromCbor(): refuses a payload whose
+// size does not match the shape.
+Result<NdArray> arrayFromPayload(const Shape &shape, bool mayHaveNan, const ByteBuffer &payload);
+
+// A block reply or an error reply, read and checked: the block, or the error it carries.
+Result<NdArray> blockFromReply(const QCborMap &header, const ByteBuffer &payload);
+// An error reply's status; a reply that is not a valid error becomes a Format error.
+tessera::Status statusFromErrorReply(const QCborMap &header);
+QCborMap errorReply(qint64 id, const tessera::Status &status);
+bool isErrorReply(const QCborMap &header);
 
 } // namespace tessera

@@ -32,8 +32,7 @@ WorkerClient::~WorkerClient()
 
 QString WorkerClient::workerName() const
 {
-    const QString name = m_hello.value(QStringLiteral("name")).toString();
-    return name.isEmpty() ? m_address : name;
+    return m_hello.name.isEmpty() ? m_address : m_hello.name;
 }
 
 void WorkerClient::connectTo(const QString &address, int timeoutMillis)
@@ -91,56 +90,71 @@ void WorkerClient::attach(QTcpSocket *socket)
 
 void WorkerClient::onFrame(const Frame &frame)
 {
-    const QString type = frame.header.value(field::Type).toString();
     if (m_state == State::Connecting || m_state == State::Handshaking) {
-        if (type == msg::Hello) {
-            const qint64 version = frame.header.value(QStringLiteral("version")).toInteger();
-            if (version != ProtocolVersion) {
-                fail(QStringLiteral("worker at %1 speaks protocol version %2 and this program version %3; "
-                                    "install the same Tessera release on both")
-                         .arg(m_address)
-                         .arg(version)
-                         .arg(ProtocolVersion),
-                     ErrorCode::InvalidArgument);
-                return;
-            }
-            m_hello = frame.header;
-            const QByteArray nonce = frame.header.value(QStringLiteral("nonce")).toByteArray();
-            m_frames->send(QCborMap{{field::Type, msg::Auth},
-                                    {QStringLiteral("version"), ProtocolVersion},
-                                    {QStringLiteral("mac"), authCode(m_token, nonce)},
-                                    {QStringLiteral("role"), m_role}});
-        } else if (type == msg::Welcome) {
-            m_connectTimer.stop();
-            m_address = peerAddress(m_address, m_hello.value(QStringLiteral("listen")).toString());
-            m_state = State::Ready;
-            Q_EMIT ready();
-        } else if (type == msg::Error) {
-            const bool auth = frame.header.value(field::Code).toString() == QLatin1String("auth");
-            fail(QStringLiteral("worker at %1 refused the connection: %2%3")
-                     .arg(m_address, frame.header.value(field::Message).toString(),
-                          auth && m_token.isEmpty()
-                              ? QStringLiteral(" (no token was given here: pass --token-file with the worker's token)")
-                              : QString()),
-                 auth ? ErrorCode::Auth : ErrorCode::InvalidArgument);
-        } else {
-            fail(QStringLiteral("worker at %1 sent '%2' before the handshake finished; is that a Tessera worker?")
-                     .arg(m_address, type));
-        }
+        onHandshakeFrame(frame);
         return;
     }
-    const qint64 id = frame.header.value(field::Id).toInteger();
-    if (id == 0 && type == msg::Error) {
+    const Result<wire::Envelope> envelope = wire::Envelope::fromCbor(frame.header);
+    if (!envelope.isOk()) {
+        // Closing a ready connection reports it as lost, with this reason.
+        m_lastError = QStringLiteral("it sent a reply this program cannot read (%1)").arg(envelope.status().message());
+        m_frames->close();
+        return;
+    }
+    if (envelope->id == 0 && envelope->type == msg::Error) {
         // The worker refused a frame of ours and is closing the connection; say why when it goes.
-        m_lastError = frame.header.value(field::Message).toString();
+        m_lastError = statusFromErrorReply(frame.header).message();
         return;
     }
-    auto it = m_pending.find(id);
+    auto it = m_pending.find(envelope->id);
     if (it == m_pending.end())
         return; // a reply to a request whose handler was already failed
     ReplyHandler handler = std::move(it->second);
     m_pending.erase(it);
     handler(frame);
+}
+
+void WorkerClient::onHandshakeFrame(const Frame &frame)
+{
+    const QString type = frame.header.value(field::Type).toString();
+    if (type == msg::Hello) {
+        Result<wire::Hello> hello = wire::Hello::fromCbor(frame.header);
+        if (hello.isOk() && hello->version != ProtocolVersion) {
+            fail(QStringLiteral("worker at %1 speaks protocol version %2 and this program version %3; "
+                                "install the same Tessera release on both")
+                     .arg(m_address)
+                     .arg(hello->version)
+                     .arg(ProtocolVersion),
+                 ErrorCode::InvalidArgument);
+            return;
+        }
+        if (!hello.isOk()) {
+            fail(QStringLiteral(
+                     "worker at %1 sent a hello this program cannot read (%2); is that a Tessera worker of this release?")
+                     .arg(m_address, hello.status().message()),
+                 ErrorCode::Format);
+            return;
+        }
+        m_hello = std::move(*hello);
+        m_frames->send(wire::Auth{ProtocolVersion, authCode(m_token, m_hello.nonce), m_role}.toCbor());
+    } else if (type == msg::Welcome) {
+        m_connectTimer.stop();
+        m_address = peerAddress(m_address, m_hello.listen);
+        m_state = State::Ready;
+        Q_EMIT ready();
+    } else if (type == msg::Error) {
+        const Status refusal = statusFromErrorReply(frame.header);
+        const bool auth = refusal.code() == ErrorCode::Auth;
+        fail(QStringLiteral("worker at %1 refused the connection: %2%3")
+                 .arg(m_address, refusal.message(),
+                      auth && m_token.isEmpty()
+                          ? QStringLiteral(" (no token was given here: pass --token-file with the worker's token)")
+                          : QString()),
+             auth ? ErrorCode::Auth : ErrorCode::InvalidArgument);
+    } else {
+        fail(QStringLiteral("worker at %1 sent '%2' before the handshake finished; is that a Tessera worker?")
+                 .arg(m_address, type.left(64)));
+    }
 }
 
 void WorkerClient::request(QCborMap header, QByteArrayView payload, ReplyHandler handler)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "net/protocol/framesocket.h"
+#include "net/protocol/messages.h"
 
 #include "core/status.h"
 
@@ -44,7 +45,7 @@ public:
     State state() const { return m_state; }
     // Where the worker listens for peers, from its hello; the dialed address until then.
     QString address() const { return m_address; }
-    const QCborMap &hello() const { return m_hello; }
+    const wire::Hello &hello() const { return m_hello; }
     QString workerName() const;
     // Why the connection failed: Auth for a refused token, Network otherwise.
     ErrorCode failureCode() const { return m_failureCode; }
@@ -69,6 +70,7 @@ Q_SIGNALS:
 private:
     void attach(QTcpSocket *socket);
     void onFrame(const Frame &frame);
+    void onHandshakeFrame(const Frame &frame);
     void fail(const QString &message, ErrorCode code = ErrorCode::Network);
     void failPending(const QString &message);
 
@@ -77,7 +79,7 @@ private:
     QString m_address;
     State m_state = State::Idle;
     QPointer<FrameSocket> m_frames;
-    QCborMap m_hello;
+    wire::Hello m_hello;
     QTimer m_connectTimer;
     qint64 m_nextId = 1;
     std::map<qint64, ReplyHandler> m_pending;

@@ -80,8 +80,8 @@ void ClusterSession::Private::addWorker(WorkerClient *client)
     worker.info.index = int(workers.size());
     worker.info.name = client->workerName();
     worker.info.address = client->address();
-    worker.info.threads = int(client->hello().value(QStringLiteral("threads")).toInteger(1));
-    worker.info.memoryLimitBytes = client->hello().value(QStringLiteral("memoryLimit")).toInteger();
+    worker.info.threads = client->hello().threads;
+    worker.info.memoryLimitBytes = client->hello().memoryLimitBytes;
     worker.info.state = WorkerState::Connected;
     const int index = worker.info.index;
     QObject::connect(client, &WorkerClient::lost, q, [this, index](const QString &message) {
@@ -324,16 +324,16 @@ void ClusterSession::refreshWorkerStatus()
         auto timer = std::make_shared<QElapsedTimer>();
         timer->start();
         worker.client->request(QCborMap{{field::Type, msg::Status}}, [this, index, timer](const Frame &reply) {
-            if (index >= int(d->workers.size()) || reply.header.value(field::Type).toString() != msg::Ok)
+            const Result<wire::StatusReply> status = wire::StatusReply::fromCbor(reply.header);
+            if (index >= int(d->workers.size()) || !status.isOk())
                 return;
             WorkerInfo &info = d->workers[index].info;
             info.latencyMillis = double(timer->nsecsElapsed()) / 1e6;
-            info.memoryUsedBytes = reply.header.value(QStringLiteral("memoryUsed")).toInteger();
-            info.memoryLimitBytes = reply.header.value(QStringLiteral("memoryLimit")).toInteger();
-            info.blockCount = int(reply.header.value(QStringLiteral("blocks")).toInteger());
+            info.memoryUsedBytes = status->memoryUsedBytes;
+            info.memoryLimitBytes = status->memoryLimitBytes;
+            info.blockCount = status->blocks;
             if (info.state != WorkerState::Lost)
-                info.state =
-                    reply.header.value(QStringLiteral("busy")).toInteger() > 0 ? WorkerState::Busy : WorkerState::Connected;
+                info.state = status->busy > 0 ? WorkerState::Busy : WorkerState::Connected;
             Q_EMIT workersChanged();
         });
     }

@@ -6,6 +6,7 @@
 #include "core/io/netcdfreader.h"
 #include "net/protocol/clock.h"
 #include "net/protocol/messages.h"
+#include "net/protocol/taskmessages.h"
 #include "net/protocol/workerclient.h"
 
 #include <QCborArray>
@@ -24,29 +25,33 @@ constexpr int headReadsAhead = 4;
 
 bool isError(const Frame &reply)
 {
-    return reply.header.value(field::Type).toString() == msg::Error;
+    return isErrorReply(reply.header);
 }
 
-qint64 replyInteger(const Frame &reply, const char *name)
-{
-    return reply.header.value(QString::fromLatin1(name)).toInteger();
-}
-
-// What a task cost, from its worker's reply; times from the client's clock when it did the
-// work itself (a head read).
-TaskRecord recordOf(const Task &task, const Frame &reply, qint64 originMicros, qint64 clientStartMicros)
+// What a task cost: from its worker's done reply, or from the client's clock when the client did
+// the work itself (a head read, answered by a plain ok).
+Result<TaskRecord> recordOf(const Task &task, const Frame &reply, qint64 originMicros, qint64 clientStartMicros, wire::Done &done)
 {
     TaskRecord record;
     record.taskId = task.id;
     record.kind = task.kind;
     record.worker = task.worker;
-    record.thread = int(replyInteger(reply, "thread"));
-    record.startMicros = (clientStartMicros ? clientStartMicros : replyInteger(reply, "start")) - originMicros;
-    record.endMicros = (clientStartMicros ? epochMicros() : replyInteger(reply, "end")) - originMicros;
-    record.fetchedBytes = replyInteger(reply, "fetched");
-    record.outputBytes = reply.header.contains(u"bytes"_s) ? replyInteger(reply, "bytes")
-                                                           : elementCount(task.outputShape) * std::int64_t(sizeof(double));
     record.outputKey = task.outputKey;
+    if (clientStartMicros) {
+        TESSERA_RETURN_IF_ERROR(wire::Ok::fromCbor(reply.header));
+        record.startMicros = clientStartMicros - originMicros;
+        record.endMicros = epochMicros() - originMicros;
+        record.outputBytes = *checkedByteSize(task.outputShape);
+        return record;
+    }
+    Result<wire::Done> parsed = wire::Done::fromCbor(reply.header);
+    TESSERA_RETURN_IF_ERROR(parsed);
+    done = *parsed;
+    record.thread = done.thread;
+    record.startMicros = done.startMicros - originMicros;
+    record.endMicros = done.endMicros - originMicros;
+    record.fetchedBytes = done.fetchedBytes;
+    record.outputBytes = done.outputBytes;
     return record;
 }
 
@@ -149,24 +154,18 @@ void GraphRunner::pumpHeadReads()
 void GraphRunner::sendTask(const Task &task)
 {
     const bool isResult = m_isResult[task.id];
-    QCborMap header{{field::Type, msg::Task},
-                    {u"op"_s, m_settings.operationId},
-                    {u"task"_s, taskToCbor(task, m_addresses)},
-                    {u"store"_s, !isResult || m_settings.storeResult},
-                    {u"return"_s, isResult && m_settings.gatherResult}};
+    wire::TaskRequest request = wire::TaskRequest::forTask(task, m_addresses);
+    request.operation = m_settings.operationId;
+    request.store = !isResult || m_settings.storeResult;
+    request.returnOutput = isResult && m_settings.gatherResult;
+    const QCborMap header = request.toCbor();
     ++m_outstanding;
     send(task.worker, header, {}, [this, id = task.id](const Frame &reply) { onReply(id, reply, 0); });
 }
 
 void GraphRunner::sendWorkerLoad(const Task &task)
 {
-    QCborMap header{{field::Type, msg::Load},
-                    {u"key"_s, task.outputKey},
-                    {u"path"_s, task.load.path},
-                    {u"variable"_s, task.load.variable},
-                    {u"start"_s, qint64(task.load.start)},
-                    {u"count"_s, qint64(task.load.count)},
-                    {u"shape"_s, shapeToCbor(task.outputShape)}};
+    const QCborMap header = wire::Load{0, task.outputKey, task.load, task.outputShape}.toCbor();
     ++m_outstanding;
     send(task.worker, header, {}, [this, id = task.id](const Frame &reply) {
         if (isError(reply)) {
@@ -207,9 +206,7 @@ void GraphRunner::putBlock(const Task &task, Result<NdArray> block, qint64 clien
         finishIfIdle();
         return;
     }
-    QCborMap header = blockHeader(*block);
-    header[field::Type] = msg::Put;
-    header[u"key"_s] = task.outputKey;
+    const QCborMap header = wire::Put{0, task.outputKey, block->shape(), block->mayHaveNan()}.toCbor();
     send(task.worker, header, QByteArrayView(block->bytes(), block->byteSize()),
          [this, id = task.id, clientStartMicros](const Frame &reply) {
         --m_headInFlight;
@@ -227,14 +224,19 @@ void GraphRunner::onReply(int taskId, const Frame &reply, qint64 clientStartMicr
         finishIfIdle();
         return;
     }
-    TaskRecord record = recordOf(task, reply, m_settings.originMicros, clientStartMicros);
-    m_stats.peerBytes += record.fetchedBytes;
-    if (record.fetchedBytes > 0)
-        m_stats.longestFetchWaitMicros =
-            std::max(m_stats.longestFetchWaitMicros, replyInteger(reply, "ready") - replyInteger(reply, "received"));
-    m_stats.records.push_back(std::move(record));
+    wire::Done done;
+    Result<TaskRecord> record = recordOf(task, reply, m_settings.originMicros, clientStartMicros, done);
+    if (!record.isOk()) {
+        fail(record.status().withContext(QStringLiteral("worker %1").arg(m_addresses.value(task.worker))));
+        finishIfIdle();
+        return;
+    }
+    m_stats.peerBytes += record->fetchedBytes;
+    if (record->fetchedBytes > 0)
+        m_stats.longestFetchWaitMicros = std::max(m_stats.longestFetchWaitMicros, done.readyMicros - done.receivedMicros);
+    m_stats.records.push_back(std::move(*record));
     if (m_isResult[taskId] && m_settings.gatherResult && task.kind != TaskKind::Load)
-        keepReturnedBlock(task, reply);
+        keepReturnedBlock(task, done, reply.payload);
     ++m_finishedTasks;
     Q_EMIT taskFinished(taskId, m_finishedTasks, int(m_graph.tasks.size()));
     if (!stopping()) {
@@ -248,10 +250,16 @@ void GraphRunner::onReply(int taskId, const Frame &reply, qint64 clientStartMicr
     finishIfIdle();
 }
 
-void GraphRunner::keepReturnedBlock(const Task &task, const Frame &reply)
+void GraphRunner::keepReturnedBlock(const Task &task, const wire::Done &done, const ByteBuffer &payload)
 {
-    m_stats.longestReturnMicros = std::max(m_stats.longestReturnMicros, epochMicros() - replyInteger(reply, "end"));
-    Result<NdArray> block = blockFromFrame(reply.header, reply.payload);
+    m_stats.longestReturnMicros = std::max(m_stats.longestReturnMicros, epochMicros() - done.endMicros);
+    Result<NdArray> block = done.shape
+                                ? arrayFromPayload(*done.shape, done.mayHaveNan, payload)
+                                : Result<NdArray>(makeError(ErrorCode::Format, QStringLiteral("done: field 'shape' is missing")));
+    if (block.isOk() && block->shape() != task.outputShape)
+        block = makeError(ErrorCode::Format,
+                          QStringLiteral("task %1 came back with shape %2, not %3")
+                              .arg(task.outputKey, shapeToString(block->shape()), shapeToString(task.outputShape)));
     if (!block.isOk()) {
         fail(block.status());
         return;
@@ -270,7 +278,7 @@ void GraphRunner::gatherStoredResults()
             continue;
         ++m_outstanding;
         const qint64 askedAt = epochMicros();
-        send(m_graph.result.workers[i], QCborMap{{field::Type, msg::Get}, {u"key"_s, m_graph.result.keys[i]}}, {},
+        send(m_graph.result.workers[i], wire::Get{0, m_graph.result.keys[i]}.toCbor(), {},
              [this, i, askedAt](const Frame &reply) { onGathered(i, reply, askedAt); });
     }
 }
@@ -279,8 +287,11 @@ void GraphRunner::onGathered(std::size_t index, const Frame &reply, qint64 asked
 {
     --m_outstanding;
     m_stats.gatherMicros = std::max(m_stats.gatherMicros, epochMicros() - askedMicros);
-    Result<NdArray> block =
-        isError(reply) ? Result<NdArray>(statusFromErrorReply(reply.header)) : blockFromFrame(reply.header, reply.payload);
+    Result<NdArray> block = blockFromReply(reply.header, reply.payload);
+    if (block.isOk() && block->shape() != m_graph.result.chunks.blockShape(m_graph.result.chunks.unflatten(std::int64_t(index))))
+        block = makeError(
+            ErrorCode::Format,
+            QStringLiteral("block %1 came back with shape %2").arg(m_graph.result.keys[index], shapeToString(block->shape())));
     if (block.isOk()) {
         m_resultBlocks[index] = std::move(*block);
         m_resultArrived[index] = true;

@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include "core/bytebuffer.h"
 #include "core/ndarray.h"
 #include "core/plan/taskgraph.h"
 #include "core/status.h"
@@ -22,6 +23,9 @@ namespace tessera {
 
 class WorkerClient;
 struct Frame;
+namespace wire {
+struct Done;
+}
 
 // Runs one placed task graph (a load's Load tasks, or a statement's slices, kernels and
 // reductions) on the session's workers. It dispatches each task once its dependencies are done,
@@ -83,7 +87,7 @@ private:
     void startHeadRead(const Task &task);
     void putBlock(const Task &task, Result<NdArray> block, qint64 clientStartMicros);
     void onReply(int taskId, const Frame &reply, qint64 clientStartMicros);
-    void keepReturnedBlock(const Task &task, const Frame &reply);
+    void keepReturnedBlock(const Task &task, const wire::Done &done, const ByteBuffer &payload);
     void gatherStoredResults();
     void onGathered(std::size_t index, const Frame &reply, qint64 askedMicros);
     // To worker `worker`, or an error reply when it is gone.

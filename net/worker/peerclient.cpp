@@ -59,16 +59,8 @@ void PeerClient::fetch(const QString &address, const QString &key, const Region 
 
 void PeerClient::send(WorkerClient *client, const QString &key, const Region &region, FetchHandler handler)
 {
-    QCborMap header{{field::Type, msg::Get}, {QStringLiteral("key"), key}};
-    if (!region.empty())
-        header[QStringLiteral("region")] = regionToCbor(region);
-    client->request(header, [handler = std::move(handler)](const Frame &reply) {
-        if (reply.header.value(field::Type).toString() == msg::Error) {
-            handler(statusFromErrorReply(reply.header));
-            return;
-        }
-        handler(blockFromFrame(reply.header, reply.payload));
-    });
+    client->request(wire::Get{0, key, region}.toCbor(),
+                    [handler = std::move(handler)](const Frame &reply) { handler(blockFromReply(reply.header, reply.payload)); });
 }
 
 } // namespace tessera

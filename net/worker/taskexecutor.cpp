@@ -5,7 +5,9 @@
 
 #include "net/protocol/clock.h"
 #include "net/protocol/messages.h"
+#include "net/protocol/taskmessages.h"
 #include "net/worker/peerclient.h"
+#include "net/worker/taskcheck.h"
 
 #include "core/blockallocator.h"
 #include "core/io/netcdfreader.h"
@@ -150,127 +152,132 @@ TaskExecutor::~TaskExecutor()
 
 void TaskExecutor::handle(const QString &type, qint64 id, const Frame &frame, const ReplyFunction &reply)
 {
-    if (type == msg::Get)
-        handleGet(id, frame.header, reply);
-    else if (type == msg::Put)
-        handlePut(id, frame, reply);
-    else if (type == msg::Load)
-        handleLoad(id, frame.header, reply);
-    else if (type == msg::Task)
-        handleTask(id, frame.header, reply);
-    else if (type == msg::Release)
-        handleRelease(id, frame.header, reply);
+    const auto refuse = [&](const Status &status) {
+        reply(errorReply(id, status), {});
+    };
+    if (type == msg::Get) {
+        if (Result<wire::Get> get = wire::Get::fromCbor(frame.header); get.isOk())
+            handleGet(*get, reply);
+        else
+            refuse(get.status());
+    } else if (type == msg::Put) {
+        if (Result<wire::Put> put = wire::Put::fromCbor(frame.header); put.isOk())
+            handlePut(*put, frame.payload, reply);
+        else
+            refuse(put.status());
+    } else if (type == msg::Load) {
+        if (Result<wire::Load> load = wire::Load::fromCbor(frame.header); load.isOk())
+            handleLoad(*load, reply);
+        else
+            refuse(load.status());
+    } else if (type == msg::Task) {
+        if (Result<wire::TaskRequest> task = wire::TaskRequest::fromCbor(frame.header); task.isOk())
+            handleTask(std::move(*task), reply);
+        else
+            refuse(task.status());
+    } else if (type == msg::Release) {
+        if (Result<wire::Release> release = wire::Release::fromCbor(frame.header); release.isOk())
+            handleRelease(*release, reply);
+        else
+            refuse(release.status());
+    }
 }
 
-void TaskExecutor::handleGet(qint64 id, const QCborMap &header, const ReplyFunction &reply)
+void TaskExecutor::handleGet(const wire::Get &get, const ReplyFunction &reply)
 {
-    const QString key = header.value(QStringLiteral("key")).toString();
-    const std::optional<NdArray> block = m_store.find(key);
+    const std::optional<NdArray> block = m_store.find(get.key);
     if (!block) {
-        reply(errorReply(id, makeError(ErrorCode::NotFound, QStringLiteral("worker %1 has no block %2").arg(m_workerName, key))),
+        reply(errorReply(get.id,
+                         makeError(ErrorCode::NotFound, QStringLiteral("worker %1 has no block %2").arg(m_workerName, get.key))),
               {});
         return;
     }
-    const NdArray value = applyRegion(*block, regionFromCbor(header.value(QStringLiteral("region")).toArray()));
-    QCborMap answer = blockHeader(value);
-    answer[field::Type] = msg::Block;
-    answer[field::Id] = id;
-    reply(answer, QByteArrayView(value.bytes(), value.byteSize()));
+    if (!get.region.empty()) {
+        if (Status inside = checkRegion(get.region, block->shape()); !inside.isOk()) {
+            reply(errorReply(get.id, inside.withContext(QStringLiteral("get %1").arg(get.key))), {});
+            return;
+        }
+    }
+    const NdArray value = applyRegion(*block, get.region);
+    reply(wire::Block{get.id, value.shape(), value.mayHaveNan()}.toCbor(), QByteArrayView(value.bytes(), value.byteSize()));
 }
 
-void TaskExecutor::handlePut(qint64 id, const Frame &frame, const ReplyFunction &reply)
+void TaskExecutor::handlePut(const wire::Put &put, const ByteBuffer &payload, const ReplyFunction &reply)
 {
-    const QString key = frame.header.value(QStringLiteral("key")).toString();
-    auto block = blockFromFrame(frame.header, frame.payload);
-    Status status = block.isOk() ? m_store.insert(key, std::move(*block)) : block.status();
+    Result<NdArray> block = arrayFromPayload(put.shape, put.mayHaveNan, payload);
+    Status status = block.isOk() ? m_store.insert(put.key, std::move(*block)) : block.status();
     if (!status.isOk()) {
-        reply(errorReply(id, status), {});
+        reply(errorReply(put.id, status), {});
         return;
     }
-    reply(QCborMap{{field::Type, msg::Ok}, {field::Id, id}}, {});
+    reply(wire::Ok{put.id}.toCbor(), {});
 }
 
-void TaskExecutor::handleLoad(qint64 id, const QCborMap &header, const ReplyFunction &reply)
+void TaskExecutor::handleLoad(const wire::Load &load, const ReplyFunction &reply)
 {
-    const QString key = header.value(QStringLiteral("key")).toString();
-    const QString path = header.value(QStringLiteral("path")).toString();
-    const QString variable = header.value(QStringLiteral("variable")).toString();
-    const qint64 start = header.value(QStringLiteral("start")).toInteger();
-    const qint64 count = header.value(QStringLiteral("count")).toInteger(-1);
-    const Shape shape = shapeFromCbor(header.value(QStringLiteral("shape")).toArray());
-    const std::int64_t bytes = elementCount(shape) * std::int64_t(sizeof(double));
-    if (Status reserved = m_store.reserve(bytes, key); !reserved.isOk()) {
-        reply(errorReply(id, reserved), {});
+    const std::int64_t bytes = *checkedByteSize(load.shape); // fromCbor checked it
+    if (Status reserved = m_store.reserve(bytes, load.key); !reserved.isOk()) {
+        reply(errorReply(load.id, reserved), {});
         return;
     }
     ++m_activeTasks;
     const qint64 received = epochMicros();
-    m_pool.start([this, id, reply, key, path, variable, start, count, shape, bytes, received] {
-        const qint64 begin = epochMicros();
-        const int thread = currentThreadIndex();
-        Result<NdArray> block = readVariable(path, variable, start, count);
-        if (block.isOk() && block->shape() != shape) {
-            block = makeError(ErrorCode::ShapeMismatch,
-                              QStringLiteral("%1: variable %2 has shape %3 here, but the client planned %4; "
-                                             "did the file change since it was inspected?")
-                                  .arg(path, variable, shapeToString(block->shape()), shapeToString(shape)));
+    m_pool.start([this, load, reply, bytes, received] {
+        wire::Done done{load.id, received};
+        done.startMicros = epochMicros();
+        done.thread = currentThreadIndex();
+        Result<NdArray> block = readVariable(load.source.path, load.source.variable, load.source.start, load.source.count);
+        if (block.isOk() && block->shape() != load.shape) {
+            block = makeError(
+                ErrorCode::ShapeMismatch,
+                QStringLiteral("%1: variable %2 has shape %3 here, but the client planned %4; "
+                               "did the file change since it was inspected?")
+                    .arg(load.source.path, load.source.variable, shapeToString(block->shape()), shapeToString(load.shape)));
         }
-        const qint64 end = epochMicros();
+        done.endMicros = epochMicros();
         QMetaObject::invokeMethod(
             this,
-            [=, this, block = std::move(block)]() mutable {
+            [this, load, reply, bytes, done, block = std::move(block)]() mutable {
             --m_activeTasks;
             if (!block.isOk()) {
                 m_store.unreserve(bytes);
-                reply(errorReply(id, block.status().withContext(QStringLiteral("worker ") + m_workerName)), {});
+                reply(errorReply(load.id, block.status().withContext(QStringLiteral("worker ") + m_workerName)), {});
                 return;
             }
-            const bool mayHaveNan = block->mayHaveNan();
-            m_store.insertReserved(key, std::move(*block), bytes);
-            reply(QCborMap{{field::Type, msg::Done},
-                           {field::Id, id},
-                           {QStringLiteral("received"), received},
-                           {QStringLiteral("start"), begin},
-                           {QStringLiteral("end"), end},
-                           {QStringLiteral("thread"), thread},
-                           {QStringLiteral("bytes"), qint64(bytes)},
-                           {QStringLiteral("nan"), mayHaveNan}},
-                  {});
+            done.outputBytes = bytes;
+            done.mayHaveNan = block->mayHaveNan();
+            m_store.insertReserved(load.key, std::move(*block), bytes);
+            reply(done.toCbor(), {});
             },
             Qt::QueuedConnection);
     });
 }
 
-void TaskExecutor::handleTask(qint64 id, const QCborMap &header, const ReplyFunction &reply)
+void TaskExecutor::handleTask(wire::TaskRequest request, const ReplyFunction &reply)
 {
-    WireTask wire = taskFromCbor(header.value(QStringLiteral("task")).toMap());
     auto job = std::make_shared<Job>();
-    job->requestId = id;
+    job->requestId = request.id;
     job->reply = reply;
-    job->task = std::move(wire.task);
-    job->operation = header.value(QStringLiteral("op")).toString();
-    job->store = header.value(QStringLiteral("store")).toBool(true);
-    job->returnOutput = header.value(QStringLiteral("return")).toBool(false);
+    job->task = std::move(request.task);
+    job->operation = request.operation;
+    job->store = request.store;
+    job->returnOutput = request.returnOutput;
     job->receivedMicros = epochMicros();
     job->inputs.resize(job->task.inputs.size());
     job->regions.resize(job->task.inputs.size());
     job->remaining = job->task.inputs.size();
 
     if (job->store) {
-        const std::int64_t bytes = elementCount(job->task.outputShape) * std::int64_t(sizeof(double));
+        const std::int64_t bytes = *checkedByteSize(job->task.outputShape); // fromCbor checked it
         if (Status reserved = m_store.reserve(bytes, job->task.outputKey); !reserved.isOk()) {
-            reply(errorReply(id, reserved), {});
+            reply(errorReply(request.id, reserved), {});
             return;
         }
         job->reservedBytes = bytes;
     }
     ++m_activeTasks;
-    if (job->remaining == 0) {
-        startJob(job);
-        return;
-    }
     for (std::size_t i = 0; i < job->task.inputs.size(); ++i)
-        resolveInput(job, i, wire.sources[i]);
+        resolveInput(job, i, request.sources[i]);
 }
 
 void TaskExecutor::resolveInput(const std::shared_ptr<Job> &job, std::size_t index, const QString &source)
@@ -345,6 +352,10 @@ void TaskExecutor::startJob(const std::shared_ptr<Job> &job)
 {
     if (job->inputsReadyMicros == 0)
         job->inputsReadyMicros = epochMicros();
+    if (Status fits = checkTaskInputs(job->task, job->inputs, job->regions); !fits.isOk()) {
+        inputFailed(job, fits);
+        return;
+    }
     m_pool.start([this, job] {
         const qint64 begin = epochMicros();
         const int thread = currentThreadIndex();
@@ -375,36 +386,29 @@ void TaskExecutor::finishJob(const std::shared_ptr<Job> &job, Result<NdArray> ou
         return;
     }
     const NdArray value = std::move(*output);
-    QCborMap header = blockHeader(value);
-    header[field::Type] = msg::Done;
-    header[field::Id] = job->requestId;
-    header[QStringLiteral("received")] = job->receivedMicros;
-    header[QStringLiteral("ready")] = job->inputsReadyMicros;
-    header[QStringLiteral("start")] = startMicros;
-    header[QStringLiteral("end")] = endMicros;
-    header[QStringLiteral("thread")] = thread;
-    header[QStringLiteral("fetched")] = qint64(job->fetchedBytes);
-    header[QStringLiteral("bytes")] = qint64(value.byteSize());
+    wire::Done done{job->requestId, job->receivedMicros, job->inputsReadyMicros, startMicros, endMicros, thread};
+    done.fetchedBytes = job->fetchedBytes;
+    done.outputBytes = value.byteSize();
+    done.shape = value.shape();
+    done.mayHaveNan = value.mayHaveNan();
+    const QCborMap header = done.toCbor();
     if (job->store)
         m_store.insertReserved(job->task.outputKey, value, job->reservedBytes);
     job->reply(header, job->returnOutput ? QByteArrayView(value.bytes(), value.byteSize()) : QByteArrayView());
 }
 
-void TaskExecutor::handleRelease(qint64 id, const QCborMap &header, const ReplyFunction &reply)
+void TaskExecutor::handleRelease(const wire::Release &release, const ReplyFunction &reply)
 {
-    std::vector<QString> keys;
-    for (const QCborValue &key : header.value(QStringLiteral("keys")).toArray())
-        keys.push_back(key.toString());
-    const QString operation = header.value(QStringLiteral("op")).toString();
-    if (!operation.isEmpty()) {
-        if (auto it = m_replicasByOperation.find(operation); it != m_replicasByOperation.end()) {
+    std::vector<QString> keys = release.keys;
+    if (!release.operation.isEmpty()) {
+        if (auto it = m_replicasByOperation.find(release.operation); it != m_replicasByOperation.end()) {
             keys.insert(keys.end(), it->second.begin(), it->second.end());
             m_replicasByOperation.erase(it);
         }
     }
     const std::int64_t freed = m_store.remove(keys);
     m_trimTimer.start();
-    reply(QCborMap{{field::Type, msg::Ok}, {field::Id, id}, {QStringLiteral("freed"), qint64(freed)}}, {});
+    reply(wire::Ok{release.id, freed}.toCbor(), {});
 }
 
 } // namespace tessera

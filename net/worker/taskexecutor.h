@@ -8,6 +8,8 @@
 #include "net/worker/workerservice.h"
 
 #include "core/plan/taskgraph.h"
+#include "net/protocol/messages.h"
+#include "net/protocol/taskmessages.h"
 
 #include <QObject>
 #include <QThreadPool>
@@ -43,11 +45,11 @@ public:
 private:
     struct Job;
 
-    void handleGet(qint64 id, const QCborMap &header, const ReplyFunction &reply);
-    void handlePut(qint64 id, const Frame &frame, const ReplyFunction &reply);
-    void handleLoad(qint64 id, const QCborMap &header, const ReplyFunction &reply);
-    void handleTask(qint64 id, const QCborMap &header, const ReplyFunction &reply);
-    void handleRelease(qint64 id, const QCborMap &header, const ReplyFunction &reply);
+    void handleGet(const wire::Get &get, const ReplyFunction &reply);
+    void handlePut(const wire::Put &put, const ByteBuffer &payload, const ReplyFunction &reply);
+    void handleLoad(const wire::Load &load, const ReplyFunction &reply);
+    void handleTask(wire::TaskRequest request, const ReplyFunction &reply);
+    void handleRelease(const wire::Release &release, const ReplyFunction &reply);
 
     void resolveInput(const std::shared_ptr<Job> &job, std::size_t index, const QString &source);
     void inputFailed(const std::shared_ptr<Job> &job, const Status &status);

@@ -6,6 +6,7 @@
 #include "net/protocol/handshake.h"
 #include "net/protocol/hostport.h"
 #include "net/protocol/messages.h"
+#include "net/protocol/taskmessages.h"
 #include "net/worker/taskexecutor.h"
 
 #include <QCborArray>
@@ -108,13 +109,9 @@ void WorkerService::accept(QTcpSocket *socket, bool dialBack)
         if (wasDialBack) // the workbench we dialed is gone; a worker started for it has no one to serve
             Q_EMIT shutdownRequested(0);
     });
-    frames->send(QCborMap{{field::Type, msg::Hello},
-                          {QStringLiteral("version"), ProtocolVersion},
-                          {QStringLiteral("nonce"), connection.nonce},
-                          {QStringLiteral("name"), m_options.name},
-                          {QStringLiteral("threads"), m_options.threads},
-                          {QStringLiteral("memoryLimit"), qint64(m_options.memoryLimitBytes)},
-                          {QStringLiteral("listen"), listenAddress()}});
+    frames->send(wire::Hello{ProtocolVersion, connection.nonce, m_options.name, m_options.threads, m_options.memoryLimitBytes,
+                             listenAddress()}
+                     .toCbor());
 }
 
 void WorkerService::onFrame(FrameSocket *socket, const Frame &frame)
@@ -139,7 +136,12 @@ void WorkerService::handleAuth(FrameSocket *socket, Connection &connection, cons
         refuse(QStringLiteral("auth"), QStringLiteral("the first message must be 'auth'"));
         return;
     }
-    const qint64 version = frame.header.value(QStringLiteral("version")).toInteger();
+    const Result<wire::Auth> auth = wire::Auth::fromCbor(frame.header);
+    if (!auth.isOk()) {
+        refuse(QStringLiteral("auth"), auth.status().message());
+        return;
+    }
+    const qint64 version = auth->version;
     if (version != ProtocolVersion) {
         refuse(QStringLiteral("version"), QStringLiteral("this worker speaks protocol version %1, the caller %2; "
                                                          "install the same Tessera release on both")
@@ -147,7 +149,7 @@ void WorkerService::handleAuth(FrameSocket *socket, Connection &connection, cons
                                               .arg(version));
         return;
     }
-    if (!verifyAuthCode(m_options.token, connection.nonce, frame.header.value(QStringLiteral("mac")).toByteArray())) {
+    if (!verifyAuthCode(m_options.token, connection.nonce, auth->mac)) {
         qWarning("tessera-worker: refused %s: wrong token", qPrintable(socket->peerName()));
         refuse(
             QStringLiteral("auth"),
@@ -166,8 +168,6 @@ void WorkerService::handleAuth(FrameSocket *socket, Connection &connection, cons
 
 void WorkerService::handleRequest(FrameSocket *socket, const Frame &frame)
 {
-    const QString type = frame.header.value(field::Type).toString();
-    const qint64 id = frame.header.value(field::Id).toInteger();
     QPointer<FrameSocket> target(socket);
     auto replyTo = [target](const QCborMap &header, QByteArrayView payload) {
         if (!target)
@@ -178,24 +178,23 @@ void WorkerService::handleRequest(FrameSocket *socket, const Frame &frame)
             target->send(header, payload);
     };
 
+    // A header whose type or id cannot be read is answered as request 0; the connection stays.
+    const Result<wire::Envelope> envelope = wire::Envelope::fromCbor(frame.header);
+    if (!envelope.isOk()) {
+        replyTo(errorReply(wire::Envelope::idOf(frame.header), envelope.status()), {});
+        return;
+    }
+    const QString &type = envelope->type;
+    const qint64 id = envelope->id;
     if (type == msg::Status) {
-        replyTo(QCborMap{{field::Type, msg::Ok},
-                         {field::Id, id},
-                         {QStringLiteral("name"), m_options.name},
-                         {QStringLiteral("threads"), m_options.threads},
-                         {QStringLiteral("memoryLimit"), qint64(m_store->limitBytes())},
-                         {QStringLiteral("memoryUsed"), qint64(m_store->usedBytes())},
-                         {QStringLiteral("blocks"), m_store->blockCount()},
-                         {QStringLiteral("busy"), m_executor->activeTasks()},
-                         {QStringLiteral("listen"), listenAddress()}},
+        replyTo(wire::StatusReply{id, m_options.name, m_options.threads, m_store->limitBytes(), m_store->usedBytes(),
+                                  m_store->blockCount(), m_executor->activeTasks(), listenAddress()}
+                    .toCbor(),
                 {});
     } else if (type == msg::Blocks) {
-        QCborArray keys;
-        for (const auto &[key, bytes] : m_store->list())
-            keys.append(QCborArray{key, qint64(bytes)});
-        replyTo(QCborMap{{field::Type, msg::Ok}, {field::Id, id}, {QStringLiteral("keys"), keys}}, {});
+        replyTo(wire::BlocksReply{id, m_store->list()}.toCbor(), {});
     } else if (type == msg::Shutdown) {
-        replyTo(QCborMap{{field::Type, msg::Ok}, {field::Id, id}}, {});
+        replyTo(wire::Ok{id}.toCbor(), {});
         if (target)
             target->socket()->flush();
         Q_EMIT shutdownRequested(0);

@@ -11,6 +11,7 @@
 #include "net/protocol/handshake.h"
 #include "net/protocol/hostport.h"
 #include "net/protocol/messages.h"
+#include "net/protocol/taskmessages.h"
 #include "net/protocol/workerclient.h"
 
 #include <QCborArray>
@@ -83,10 +84,8 @@ public:
 
     std::optional<Frame> put(const QString &key, const NdArray &block)
     {
-        QCborMap header = tessera::blockHeader(block);
-        header[QStringLiteral("type")] = tessera::msg::Put;
-        header[QStringLiteral("key")] = key;
-        return request(header, QByteArrayView(block.bytes(), block.byteSize()));
+        return request(tessera::wire::Put{0, key, block.shape(), block.mayHaveNan()}.toCbor(),
+                       QByteArrayView(block.bytes(), block.byteSize()));
     }
 
     std::optional<Frame> release(const QStringList &keys, const QString &operation = {})
@@ -154,6 +153,17 @@ inline NdArray patterned(const tessera::Shape &shape)
 inline QByteArray bytesOf(const NdArray &array)
 {
     return QByteArray(array.bytes(), array.byteSize());
+}
+
+// A task request as the session sends it.
+inline QCborMap taskFrame(const tessera::Task &task, const QStringList &addresses, const QString &operation, bool store,
+                          bool returnOutput)
+{
+    tessera::wire::TaskRequest request = tessera::wire::TaskRequest::forTask(task, addresses);
+    request.operation = operation;
+    request.store = store;
+    request.returnOutput = returnOutput;
+    return request.toCbor();
 }
 
 inline QByteArray payloadOf(const Frame &frame)

@@ -265,7 +265,7 @@ void TestWorkerService::putGetRoundTrip()
     const auto got = raw->request(QCborMap{{u"type"_s, msg::Get}, {u"key"_s, u"roundtrip"_s}});
     QVERIFY(got);
     QCOMPARE(got->header.value(u"type"_s).toString(), msg::Block);
-    QCOMPARE(shapeFromCbor(got->header.value(u"shape"_s).toArray()), shape);
+    QCOMPARE(wire::Block::fromCbor(got->header)->shape, shape);
     QCOMPARE(std::int64_t(got->payload.size()), block.byteSize());
     QVERIFY2(payloadOf(*got) == bytesOf(block), "payload bytes changed on the way");
     QVERIFY(raw->release({u"roundtrip"_s}));
@@ -280,7 +280,7 @@ void TestWorkerService::getOfARegion()
     const Region region{AxisSlice{5, 3, -2, false}, AxisSlice{2, 1, 1, true}};
     const auto got = raw->request(QCborMap{{u"type"_s, msg::Get}, {u"key"_s, u"region"_s}, {u"region"_s, regionToCbor(region)}});
     QVERIFY(got);
-    QCOMPARE(shapeFromCbor(got->header.value(u"shape"_s).toArray()), (Shape{3}));
+    QCOMPARE(wire::Block::fromCbor(got->header)->shape, (Shape{3}));
     const auto *values = reinterpret_cast<const double *>(got->payload.data());
     QCOMPARE(std::int64_t(got->payload.size()), std::int64_t(3 * sizeof(double)));
     for (int i = 0; i < 3; ++i)
@@ -392,11 +392,7 @@ void TestWorkerService::taskRunsEndToEnd()
     add.outputShape = {2, 3};
     add.worker = 0;
     const QStringList addresses{m_service->listenAddress()};
-    const auto done = raw->request(QCborMap{{u"type"_s, msg::Task},
-                                            {u"op"_s, u"op1"_s},
-                                            {u"task"_s, taskToCbor(add, addresses)},
-                                            {u"store"_s, true},
-                                            {u"return"_s, true}});
+    const auto done = raw->request(rawconnection::taskFrame(add, addresses, u"op1"_s, true, true));
     QVERIFY(done);
     QCOMPARE(done->header.value(u"type"_s).toString(), msg::Done);
     const NdArray expected = NdArray::fromVector({2, 3}, {9, 18, 27, 36, 45, 54});
@@ -414,11 +410,7 @@ void TestWorkerService::taskRunsEndToEnd()
     mean.outputKey = u"m"_s;
     mean.outputShape = {3};
     mean.worker = 0;
-    const auto reduced = raw->request(QCborMap{{u"type"_s, msg::Task},
-                                               {u"op"_s, u"op1"_s},
-                                               {u"task"_s, taskToCbor(mean, addresses)},
-                                               {u"store"_s, false},
-                                               {u"return"_s, true}});
+    const auto reduced = raw->request(rawconnection::taskFrame(mean, addresses, u"op1"_s, false, true));
     QVERIFY(reduced);
     QVERIFY(payloadOf(*reduced) == bytesOf(NdArray::fromVector({3}, {22.5, 31.5, 40.5})));
     const auto got = raw->request(QCborMap{{u"type"_s, msg::Get}, {u"key"_s, u"c"_s}});
@@ -443,11 +435,7 @@ void TestWorkerService::taskFetchesItsInputFromAPeer()
     negate.outputShape = {64, 64};
     negate.worker = 1; // the input lives on worker 0: the runner fetches it from there itself
     const QStringList addresses{m_service->listenAddress(), m_peer->listenAddress()};
-    const auto done = runner->request(QCborMap{{u"type"_s, msg::Task},
-                                               {u"op"_s, u"opPeer"_s},
-                                               {u"task"_s, taskToCbor(negate, addresses)},
-                                               {u"store"_s, true},
-                                               {u"return"_s, false}});
+    const auto done = runner->request(rawconnection::taskFrame(negate, addresses, u"opPeer"_s, true, false));
     QVERIFY(done);
     QCOMPARE(done->header.value(u"type"_s).toString(), msg::Done);
     QCOMPARE(done->header.value(u"fetched"_s).toInteger(), block.byteSize());

@@ -1,0 +1,298 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "net/protocol/taskmessages.h"
+
+#include "net/protocol/cborfields.h"
+#include "net/protocol/hostport.h"
+
+#include <limits>
+
+using namespace Qt::StringLiterals;
+
+namespace tessera::wire {
+
+namespace {
+
+constexpr qint64 maxMicros = qint64(1) << 62;
+constexpr qint64 maxCount = qint64(1) << 62;
+constexpr int maxInputs = 1 << 16;
+
+QCborMap taskToCbor(const Task &task, const std::vector<QString> &sources)
+{
+    QCborMap map;
+    map[u"id"_s] = task.id;
+    map[u"kind"_s] = int(task.kind);
+    map[u"out"_s] = task.outputKey;
+    map[u"shape"_s] = shapeToCbor(task.outputShape);
+    switch (task.kind) {
+    case TaskKind::Unary: map[u"unary"_s] = int(task.unaryOp); break;
+    case TaskKind::Binary:
+        map[u"binary"_s] = int(task.binaryOp);
+        if (task.constant) {
+            map[u"constant"_s] = *task.constant;
+            map[u"constantLeft"_s] = task.constantOnLeft;
+        }
+        break;
+    case TaskKind::Partial:
+    case TaskKind::Combine: {
+        map[u"reduce"_s] = int(task.reduceOp);
+        QCborArray axes;
+        for (int axis : task.axes)
+            axes.append(axis);
+        map[u"axes"_s] = axes;
+        map[u"ddof"_s] = task.ddof;
+        map[u"finalize"_s] = task.finalize;
+        break;
+    }
+    case TaskKind::Load:
+    case TaskKind::Slice: break;
+    }
+    QCborArray inputs;
+    for (std::size_t i = 0; i < task.inputs.size(); ++i) {
+        const TaskInput &input = task.inputs[i];
+        QCborMap entry;
+        entry[u"key"_s] = input.key;
+        if (!input.region.empty())
+            entry[u"region"_s] = regionToCbor(input.region);
+        entry[u"bytes"_s] = qint64(input.bytes);
+        if (i < sources.size() && !sources[i].isEmpty())
+            entry[u"from"_s] = sources[i];
+        inputs.append(entry);
+    }
+    map[u"inputs"_s] = inputs;
+    return map;
+}
+
+// The kernel's parameters, each in range for its kind; a binary task with a constant has one
+// input, without one two.
+void readKernel(CborFields &fields, Task &task)
+{
+    switch (task.kind) {
+    case TaskKind::Unary: task.unaryOp = UnaryOp(fields.integer("unary", 0, int(UnaryOp::Abs))); break;
+    case TaskKind::Binary:
+        task.binaryOp = BinaryOp(fields.integer("binary", 0, int(BinaryOp::Divide)));
+        if (fields.has("constant")) {
+            task.constant = fields.number("constant");
+            task.constantOnLeft = fields.boolean("constantLeft", false);
+        }
+        break;
+    case TaskKind::Partial:
+    case TaskKind::Combine: {
+        task.reduceOp = ReduceOp(fields.integer("reduce", 0, int(ReduceOp::Var)));
+        for (const QCborValue &axis : fields.array("axes", MaxRank, QCborArray())) {
+            if (!axis.isInteger() || axis.toInteger() < 0 || axis.toInteger() >= MaxRank
+                || (!task.axes.empty() && axis.toInteger() <= task.axes.back())) {
+                fields.fail("axes", u"must be increasing axis numbers from 0 to %1"_s.arg(MaxRank - 1));
+                break;
+            }
+            task.axes.push_back(int(axis.toInteger()));
+        }
+        task.ddof = int(fields.integer("ddof", 0, 1 << 30, 0));
+        task.finalize = fields.boolean("finalize", false);
+        break;
+    }
+    case TaskKind::Load:
+    case TaskKind::Slice: break;
+    }
+}
+
+void readInputs(CborFields &fields, Task &task, std::vector<QString> &sources)
+{
+    const QCborArray inputs = fields.array("inputs", maxInputs);
+    for (qsizetype i = 0; i < inputs.size() && fields.isOk(); ++i) {
+        if (!inputs.at(i).isMap()) {
+            fields.fail("inputs", u"must hold maps"_s);
+            return;
+        }
+        CborFields entry(inputs.at(i).toMap(), u"task input %1"_s.arg(i));
+        TaskInput input;
+        input.key = entry.key();
+        input.region = entry.region("region");
+        input.bytes = entry.integer("bytes", 0, maxCount, 0);
+        const QString from = entry.text("from", MaxPathLength, QString());
+        if (entry.isOk() && !from.isEmpty() && !parseHostPort(from).isOk())
+            entry.fail("from", u"is not HOST:PORT"_s);
+        if (!entry.isOk()) {
+            fields.fail("inputs", entry.status().message());
+            return;
+        }
+        task.inputs.push_back(std::move(input));
+        sources.push_back(from);
+    }
+}
+
+void checkInputCount(CborFields &fields, const Task &task)
+{
+    const std::size_t count = task.inputs.size();
+    std::size_t expected = 0; // 0: one or more
+    if (task.kind == TaskKind::Slice || task.kind == TaskKind::Unary)
+        expected = 1;
+    else if (task.kind == TaskKind::Binary)
+        expected = task.constant ? 1 : 2;
+    if ((expected == 0 && count == 0) || (expected > 0 && count != expected)) {
+        fields.fail("inputs", u"has %1 entries; a %2 task takes %3"_s.arg(count).arg(
+                                  taskKindName(task.kind), expected ? QString::number(expected) : u"one or more"_s));
+    }
+}
+
+Result<std::pair<Task, std::vector<QString>>> taskFromCbor(const QCborMap &map)
+{
+    CborFields fields(map, u"task"_s);
+    Task task;
+    std::vector<QString> sources;
+    task.id = int(fields.integer("id", 0, std::numeric_limits<int>::max()));
+    task.kind = TaskKind(fields.integer("kind", int(TaskKind::Slice), int(TaskKind::Combine)));
+    task.outputKey = fields.key("out");
+    task.outputShape = fields.shape("shape");
+    if (fields.isOk())
+        readKernel(fields, task);
+    if (fields.isOk())
+        readInputs(fields, task, sources);
+    if (fields.isOk())
+        checkInputCount(fields, task);
+    if (!fields.isOk())
+        return fields.status();
+    return std::pair{std::move(task), std::move(sources)};
+}
+
+} // namespace
+
+TaskRequest TaskRequest::forTask(const Task &task, const QStringList &workerAddresses)
+{
+    TaskRequest request;
+    request.task = task;
+    for (const TaskInput &input : task.inputs) {
+        const bool remote = input.worker != task.worker && input.worker >= 0 && input.worker < workerAddresses.size();
+        request.sources.push_back(remote ? workerAddresses[input.worker] : QString());
+    }
+    return request;
+}
+
+QCborMap TaskRequest::toCbor() const
+{
+    return QCborMap{{field::Type, msg::Task}, {field::Id, id},
+                    {u"op"_s, operation},     {u"task"_s, taskToCbor(task, sources)},
+                    {u"store"_s, store},      {u"return"_s, returnOutput}};
+}
+
+Result<TaskRequest> TaskRequest::fromCbor(const QCborMap &map)
+{
+    CborFields fields(map, msg::Task);
+    TaskRequest request;
+    request.id = fields.head(msg::Task);
+    request.operation = fields.text("op", MaxNameLength, QString());
+    const QCborMap task = fields.map("task");
+    request.store = fields.boolean("store", true);
+    request.returnOutput = fields.boolean("return", false);
+    if (!fields.isOk())
+        return fields.status();
+    Result<std::pair<Task, std::vector<QString>>> parsed = taskFromCbor(task);
+    if (!parsed.isOk())
+        return parsed.status();
+    request.task = std::move(parsed->first);
+    request.sources = std::move(parsed->second);
+    return request;
+}
+
+QCborMap Done::toCbor() const
+{
+    QCborMap map{{field::Type, msg::Done}, {field::Id, id},       {u"received"_s, receivedMicros},   {u"start"_s, startMicros},
+                 {u"end"_s, endMicros},    {u"thread"_s, thread}, {u"bytes"_s, qint64(outputBytes)}, {u"nan"_s, mayHaveNan}};
+    if (readyMicros)
+        map[u"ready"_s] = readyMicros;
+    if (fetchedBytes)
+        map[u"fetched"_s] = qint64(fetchedBytes);
+    if (shape)
+        map[u"shape"_s] = shapeToCbor(*shape);
+    return map;
+}
+
+Result<Done> Done::fromCbor(const QCborMap &map)
+{
+    CborFields fields(map, msg::Done);
+    Done done;
+    done.id = fields.head(msg::Done);
+    done.receivedMicros = fields.integer("received", 0, maxMicros, 0);
+    done.readyMicros = fields.integer("ready", 0, maxMicros, 0);
+    done.startMicros = fields.integer("start", 0, maxMicros);
+    done.endMicros = fields.integer("end", 0, maxMicros);
+    done.thread = int(fields.integer("thread", 0, std::numeric_limits<int>::max(), 0));
+    done.fetchedBytes = fields.integer("fetched", 0, maxCount, 0);
+    done.outputBytes = fields.integer("bytes", 0, maxCount, 0);
+    if (fields.has("shape"))
+        done.shape = fields.shape("shape");
+    done.mayHaveNan = fields.boolean("nan", true);
+    return fields.finish(done);
+}
+
+QCborMap Release::toCbor() const
+{
+    QCborArray array;
+    for (const QString &key : keys)
+        array.append(key);
+    QCborMap map{{field::Type, msg::Release}, {field::Id, id}, {u"keys"_s, array}};
+    if (!operation.isEmpty())
+        map[u"op"_s] = operation;
+    return map;
+}
+
+Result<Release> Release::fromCbor(const QCborMap &map)
+{
+    CborFields fields(map, msg::Release);
+    Release release;
+    release.id = fields.head(msg::Release);
+    for (const QCborValue &key : fields.array("keys", MaxListLength, QCborArray())) {
+        if (!key.isString() || key.toString().size() > MaxKeyLength) {
+            fields.fail("keys", u"must hold block keys (text of at most %1 characters)"_s.arg(MaxKeyLength));
+            break;
+        }
+        release.keys.push_back(key.toString());
+    }
+    release.operation = fields.text("op", MaxNameLength, QString());
+    return fields.finish(release);
+}
+
+QCborMap Ok::toCbor() const
+{
+    QCborMap map{{field::Type, msg::Ok}, {field::Id, id}};
+    if (freedBytes)
+        map[u"freed"_s] = qint64(freedBytes);
+    return map;
+}
+
+Result<Ok> Ok::fromCbor(const QCborMap &map)
+{
+    CborFields fields(map, msg::Ok);
+    Ok ok;
+    ok.id = fields.head(msg::Ok);
+    ok.freedBytes = fields.integer("freed", 0, maxCount, 0);
+    return fields.finish(ok);
+}
+
+QCborMap BlocksReply::toCbor() const
+{
+    QCborArray keys;
+    for (const auto &[key, bytes] : blocks)
+        keys.append(QCborArray{key, qint64(bytes)});
+    return QCborMap{{field::Type, msg::Ok}, {field::Id, id}, {u"keys"_s, keys}};
+}
+
+Result<BlocksReply> BlocksReply::fromCbor(const QCborMap &map)
+{
+    CborFields fields(map, u"blocks reply"_s);
+    BlocksReply reply;
+    reply.id = fields.head(msg::Ok);
+    for (const QCborValue &entry : fields.array("keys", MaxListLength)) {
+        const QCborArray pair = entry.toArray();
+        if (!entry.isArray() || pair.size() != 2 || !pair.at(0).isString() || !pair.at(1).isInteger()
+            || pair.at(1).toInteger() < 0) {
+            fields.fail("keys", u"must hold [key, bytes] pairs"_s);
+            break;
+        }
+        reply.blocks.emplace_back(pair.at(0).toString(), pair.at(1).toInteger());
+    }
+    return fields.finish(reply);
+}
+
+} // namespace tessera::wire

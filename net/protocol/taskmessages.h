@@ -1,0 +1,82 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#pragma once
+
+#include "net/protocol/messages.h"
+
+#include "core/plan/taskgraph.h"
+
+#include <QCborMap>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace tessera::wire {
+
+// The messages that move work: tasks and their replies, releases, block lists. As in
+// messages.h, fromCbor() checks every field before anything is used.
+
+// A task as a worker receives it: the kernel and its parameters, and for each input the block
+// key, the region read and the address of the peer holding it ("" when the worker has it).
+struct TaskRequest
+{
+    qint64 id = 0;
+    QString operation;
+    tessera::Task task;
+    std::vector<QString> sources; // per input
+    bool store = true;
+    bool returnOutput = false;
+    // workerAddresses[i] is where worker i serves its blocks to peers.
+    static TaskRequest forTask(const tessera::Task &task, const QStringList &workerAddresses);
+    QCborMap toCbor() const;
+    static Result<TaskRequest> fromCbor(const QCborMap &map);
+};
+
+// The reply to load and task: when the work ran, on which thread, what it moved; with the output
+// as payload when the task was asked to return it.
+struct Done
+{
+    qint64 id = 0;
+    qint64 receivedMicros = 0;
+    qint64 readyMicros = 0; // inputs in place (tasks)
+    qint64 startMicros = 0;
+    qint64 endMicros = 0;
+    int thread = 0;
+    std::int64_t fetchedBytes = 0;
+    std::int64_t outputBytes = 0;
+    std::optional<Shape> shape; // of the returned output
+    bool mayHaveNan = true;
+    QCborMap toCbor() const;
+    static Result<Done> fromCbor(const QCborMap &map);
+};
+
+struct Release
+{
+    qint64 id = 0;
+    std::vector<QString> keys;
+    QString operation; // also drop what was fetched from peers for it
+    QCborMap toCbor() const;
+    static Result<Release> fromCbor(const QCborMap &map);
+};
+
+struct Ok
+{
+    qint64 id = 0;
+    std::int64_t freedBytes = 0;
+    QCborMap toCbor() const;
+    static Result<Ok> fromCbor(const QCborMap &map);
+};
+
+struct BlocksReply
+{
+    qint64 id = 0;
+    std::vector<std::pair<QString, std::int64_t>> blocks;
+    QCborMap toCbor() const;
+    static Result<BlocksReply> fromCbor(const QCborMap &map);
+};
+
+} // namespace tessera::wire

@@ -1,0 +1,106 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "net/worker/taskcheck.h"
+
+#include "core/expr/checker.h"
+#include "core/kernels/reduce.h"
+
+using namespace Qt::StringLiterals;
+
+namespace tessera {
+
+namespace {
+
+Status unfit(const Task &task, const QString &why)
+{
+    return makeError(ErrorCode::InvalidArgument, u"task %1 (%2): %3"_s.arg(task.outputKey, taskKindName(task.kind), why));
+}
+
+Result<Shape> partialShape(const Task &task, const std::vector<Shape> &shapes)
+{
+    const std::size_t rank = shapes.front().size();
+    for (int axis : task.axes) {
+        if (axis >= int(rank))
+            return unfit(task, u"reduces axis %1 of inputs of rank %2"_s.arg(axis).arg(rank));
+    }
+    Shape kept;
+    for (std::size_t axis = 0; axis < rank; ++axis) {
+        if (std::find(task.axes.begin(), task.axes.end(), int(axis)) == task.axes.end())
+            kept.push_back(shapes.front()[axis]);
+    }
+    for (const Shape &shape : shapes) {
+        if (shape.size() != rank)
+            return unfit(task, u"inputs of ranks %1 and %2"_s.arg(rank).arg(shape.size()));
+        for (std::size_t axis = 0, k = 0; axis < rank; ++axis) {
+            if (std::find(task.axes.begin(), task.axes.end(), int(axis)) != task.axes.end())
+                continue;
+            if (shape[axis] != kept[k++])
+                return unfit(
+                    task, u"inputs %1 and %2 differ along kept axis %3"_s.arg(shapeToString(shapes.front()), shapeToString(shape))
+                              .arg(axis));
+        }
+    }
+    if (!task.finalize)
+        kept.insert(kept.begin(), partialComponents(task.reduceOp));
+    return kept;
+}
+
+Result<Shape> combineShape(const Task &task, const std::vector<Shape> &shapes)
+{
+    const Shape &state = shapes.front();
+    if (state.empty() || state.front() != partialComponents(task.reduceOp))
+        return unfit(task,
+                     u"partial state %1 is not one of %2 (%3 components)"_s.arg(shapeToString(state), reduceOpName(task.reduceOp))
+                         .arg(partialComponents(task.reduceOp)));
+    for (const Shape &shape : shapes) {
+        if (shape != state)
+            return unfit(task, u"partial states %1 and %2 differ"_s.arg(shapeToString(state), shapeToString(shape)));
+    }
+    return task.finalize ? Shape(state.begin() + 1, state.end()) : state;
+}
+
+// The shape the kernel makes from inputs of these shapes, or why it cannot run on them.
+Result<Shape> outputShape(const Task &task, const std::vector<Shape> &shapes)
+{
+    switch (task.kind) {
+    case TaskKind::Slice:
+    case TaskKind::Unary: return shapes.at(0);
+    case TaskKind::Binary: {
+        Result<Shape> broadcast = broadcastShapes(shapes.at(0), task.constant ? Shape{} : shapes.at(1));
+        if (!broadcast.isOk())
+            return unfit(task, broadcast.status().message());
+        return broadcast;
+    }
+    case TaskKind::Partial: return partialShape(task, shapes);
+    case TaskKind::Combine: return combineShape(task, shapes);
+    case TaskKind::Load: break;
+    }
+    return unfit(task, u"a load is not a task"_s);
+}
+
+} // namespace
+
+Status checkTaskInputs(const Task &task, const std::vector<NdArray> &inputs, const std::vector<Region> &regions)
+{
+    if (inputs.empty() || inputs.size() != regions.size())
+        return unfit(task, u"no inputs"_s);
+    std::vector<Shape> shapes;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        if (regions[i].empty()) {
+            shapes.push_back(inputs[i].shape());
+            continue;
+        }
+        if (Status inside = checkRegion(regions[i], inputs[i].shape()); !inside.isOk())
+            return unfit(task, u"input %1: %2"_s.arg(task.inputs[i].key, inside.message()));
+        shapes.push_back(regionShape(regions[i]));
+    }
+    Result<Shape> made = outputShape(task, shapes);
+    TESSERA_RETURN_IF_ERROR(made);
+    if (*made != task.outputShape)
+        return unfit(task, u"its inputs make shape %1, not the %2 it declares"_s.arg(shapeToString(*made),
+                                                                                     shapeToString(task.outputShape)));
+    return Status::ok();
+}
+
+} // namespace tessera
