@@ -48,6 +48,8 @@ public:
     // Same code, with "context: " in front of the message.
     Status withContext(const QString &context) const;
 
+    bool operator==(const Status &) const = default;
+
 private:
     ErrorCode m_code = ErrorCode::Ok;
     QString m_message;

@@ -32,6 +32,8 @@ struct TaskInput
     Region region; // empty: the whole block
     std::int64_t bytes = 0;
     int worker = -1; // where the block lives (or will be produced)
+
+    bool operator==(const TaskInput &) const = default;
 };
 
 // Where a Load task reads its block: entries [start, start + count) of the first dimension of
@@ -42,6 +44,8 @@ struct LoadSource
     QString variable;
     std::int64_t start = 0;
     std::int64_t count = 0;
+
+    bool operator==(const LoadSource &) const = default;
 };
 
 struct Task
@@ -65,6 +69,8 @@ struct Task
     LoadSource load;       // Load
 
     std::vector<int> dependsOn; // ids of tasks producing this task's inputs
+
+    bool operator==(const Task &) const = default;
 };
 
 // Where the blocks of a distributed array are: chunk grid, block keys and workers, in the

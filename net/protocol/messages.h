@@ -79,6 +79,7 @@ struct Hello
     QString listen;
     QCborMap toCbor() const;
     static Result<Hello> fromCbor(const QCborMap &map);
+    bool operator==(const Hello &) const = default;
 };
 
 struct Auth
@@ -88,6 +89,7 @@ struct Auth
     QString role; // "client" or "peer"
     QCborMap toCbor() const;
     static Result<Auth> fromCbor(const QCborMap &map);
+    bool operator==(const Auth &) const = default;
 };
 
 // A typed error reply: {type: "error", id, code, message}.
@@ -97,6 +99,7 @@ struct Error
     Status status;
     QCborMap toCbor() const;
     static Result<Error> fromCbor(const QCborMap &map);
+    bool operator==(const Error &) const = default;
 };
 
 struct StatusReply
@@ -111,6 +114,7 @@ struct StatusReply
     QString listen;
     QCborMap toCbor() const;
     static Result<StatusReply> fromCbor(const QCborMap &map);
+    bool operator==(const StatusReply &) const = default;
 };
 
 // put, with the block as payload.
@@ -122,6 +126,7 @@ struct Put
     bool mayHaveNan = true;
     QCborMap toCbor() const;
     static Result<Put> fromCbor(const QCborMap &map);
+    bool operator==(const Put &) const = default;
 };
 
 struct Get
@@ -131,6 +136,7 @@ struct Get
     Region region; // empty: the whole block
     QCborMap toCbor() const;
     static Result<Get> fromCbor(const QCborMap &map);
+    bool operator==(const Get &) const = default;
 };
 
 // The reply to get: the block (or its region) as payload.
@@ -141,6 +147,7 @@ struct Block
     bool mayHaveNan = true;
     QCborMap toCbor() const;
     static Result<Block> fromCbor(const QCborMap &map);
+    bool operator==(const Block &) const = default;
 };
 
 struct Load
@@ -151,6 +158,7 @@ struct Load
     Shape shape; // what the slab must be
     QCborMap toCbor() const;
     static Result<Load> fromCbor(const QCborMap &map);
+    bool operator==(const Load &) const = default;
 };
 
 } // namespace wire

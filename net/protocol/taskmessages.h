@@ -34,6 +34,7 @@ struct TaskRequest
     static TaskRequest forTask(const tessera::Task &task, const QStringList &workerAddresses);
     QCborMap toCbor() const;
     static Result<TaskRequest> fromCbor(const QCborMap &map);
+    bool operator==(const TaskRequest &) const = default;
 };
 
 // The reply to load and task: when the work ran, on which thread, what it moved; with the output
@@ -52,6 +53,7 @@ struct Done
     bool mayHaveNan = true;
     QCborMap toCbor() const;
     static Result<Done> fromCbor(const QCborMap &map);
+    bool operator==(const Done &) const = default;
 };
 
 struct Release
@@ -61,6 +63,7 @@ struct Release
     QString operation; // also drop what was fetched from peers for it
     QCborMap toCbor() const;
     static Result<Release> fromCbor(const QCborMap &map);
+    bool operator==(const Release &) const = default;
 };
 
 struct Ok
@@ -69,6 +72,7 @@ struct Ok
     std::int64_t freedBytes = 0;
     QCborMap toCbor() const;
     static Result<Ok> fromCbor(const QCborMap &map);
+    bool operator==(const Ok &) const = default;
 };
 
 struct BlocksReply
@@ -77,6 +81,7 @@ struct BlocksReply
     std::vector<std::pair<QString, std::int64_t>> blocks;
     QCborMap toCbor() const;
     static Result<BlocksReply> fromCbor(const QCborMap &map);
+    bool operator==(const BlocksReply &) const = default;
 };
 
 } // namespace tessera::wire

@@ -1,0 +1,202 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// Every message's wire form, pinned byte for byte (so a change to the protocol is a change to
+// this file and to docs/PROTOCOL.md), and every field through toCbor() and fromCbor() unchanged.
+
+#include "net/protocol/frame.h"
+#include "net/protocol/messages.h"
+#include "net/protocol/taskmessages.h"
+
+#include <QCborValue>
+#include <QTest>
+
+using namespace tessera;
+using namespace tessera::wire;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+Task sampleTask()
+{
+    Task task;
+    task.id = 7;
+    task.kind = TaskKind::Partial;
+    task.reduceOp = ReduceOp::Std;
+    task.axes = {0, 2};
+    task.ddof = 1;
+    task.finalize = true;
+    task.outputKey = u"s.op3.n2:0.0"_s;
+    task.outputShape = {721};
+    task.worker = 1;
+    task.inputs = {TaskInput{u"x@s.op1:0.0.0"_s, {}, 800, 1},
+                   TaskInput{u"x@s.op1:1.0.0"_s,
+                             Region{AxisSlice{0, 2, 1, false}, AxisSlice{3, 1, 1, true}, AxisSlice{9, 4, -2, false}}, 64, 0}};
+    return task;
+}
+
+TaskRequest sampleTaskRequest()
+{
+    TaskRequest request = TaskRequest::forTask(sampleTask(), {u"10.0.0.1:7070"_s, u"[fd00::2]:7070"_s});
+    request.id = 42;
+    request.operation = u"s.op3"_s;
+    request.store = false;
+    request.returnOutput = true;
+    // What the worker reads back: the worker is not on the wire, nor input holders.
+    request.task.worker = -1;
+    for (TaskInput &input : request.task.inputs)
+        input.worker = -1;
+    return request;
+}
+
+Task binaryTask()
+{
+    Task task;
+    task.kind = TaskKind::Binary;
+    task.binaryOp = BinaryOp::Subtract;
+    task.constant = 277.25;
+    task.constantOnLeft = true;
+    task.outputKey = u"y:3.0.0"_s;
+    task.outputShape = {4, 721, 1440};
+    task.inputs = {TaskInput{u"x:3.0.0"_s, {}, 33223680, -1}};
+    return task;
+}
+
+QString hexOf(const QCborMap &map)
+{
+    return QString::fromLatin1(map.toCborValue().toCbor().toHex());
+}
+
+template <typename T>
+void roundTrip(const T &message)
+{
+    const QCborMap wire = message.toCbor();
+    const Result<T> back = T::fromCbor(wire);
+    QVERIFY2(back.isOk(), qPrintable(back.status().message()));
+    QVERIFY2(*back == message, qPrintable(wire.toCborValue().toDiagnosticNotation()));
+    // The bytes themselves survive framing.
+    const QByteArray head = encodeFrameHead(wire, 0);
+    const FrameHead parsed = parseFrameHead(head, FrameLimits{});
+    QCOMPARE(parsed.status, FrameStatus::Ok);
+    QCOMPARE(parsed.header, wire);
+}
+
+} // namespace
+
+class TestMessages : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void golden_data();
+    void golden();
+    void roundTrips();
+    void typeMustMatch();
+};
+
+void TestMessages::golden_data()
+{
+    QTest::addColumn<QCborMap>("message");
+    QTest::addColumn<QString>("hex");
+    const QByteArray nonce(32, '\x5a');
+    QTest::newRow("hello")
+        << Hello{1, nonce, u"w1"_s, 4, std::int64_t(8) << 30, u"127.0.0.1:7070"_s}.toCbor()
+        << u"a764747970656568656c6c6f6776657273696f6e01656e6f6e636558205a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a646e616d656277316774687265616473046b6d656d6f72794c696d69741b0000000200000000666c697374656e6e3132372e302e302e313a37303730"_s;
+    QTest::newRow("auth")
+        << Auth{1, QByteArray(32, '\x11'), u"client"_s}.toCbor()
+        << u"a4647479706564617574686776657273696f6e01636d61635820111111111111111111111111111111111111111111111111111111111111111164726f6c6566636c69656e74"_s;
+    QTest::newRow("error")
+        << Error{9, Status(ErrorCode::Memory, u"worker w1 is at its memory limit"_s)}.toCbor()
+        << u"a46474797065656572726f726269640964636f6465666d656d6f7279676d6573736167657820776f726b657220773120697320617420697473206d656d6f7279206c696d6974"_s;
+    QTest::newRow("status reply")
+        << StatusReply{3, u"w2"_s, 2, 1000000000, 250000000, 12, 1, u"10.0.0.2:7070"_s}.toCbor()
+        << u"a96474797065626f6b62696403646e616d656277326774687265616473026b6d656d6f72794c696d69741a3b9aca006a6d656d6f7279557365641a0ee6b28066626c6f636b730c646275737901666c697374656e6d31302e302e302e323a37303730"_s;
+    QTest::newRow("put")
+        << Put{4, u"x@s.op1:0.0.0"_s, {4, 721, 1440}, false}.toCbor()
+        << u"a564747970656370757462696404636b65796d7840732e6f70313a302e302e3065736861706583041902d11905a0636e616ef4"_s;
+    QTest::newRow("get, whole") << Get{5, u"x:1.0.0"_s, {}}.toCbor() << u"a364747970656367657462696405636b657967783a312e302e30"_s;
+    QTest::newRow("get, region")
+        << Get{6, u"x:1.0.0"_s, {AxisSlice{100, 1, 1, true}, AxisSlice{0, 721, 1, false}}}.toCbor()
+        << u"a464747970656367657462696406636b657967783a312e302e3066726567696f6e828418640101f584001902d101f4"_s;
+    QTest::newRow("block") << Block{6, {721, 1440}, true}.toCbor()
+                           << u"a4647479706565626c6f636b62696406657368617065821902d11905a0636e616ef5"_s;
+    QTest::newRow("load")
+        << Load{7, u"x:2.0.0"_s, LoadSource{u"/data/era-2014-01-03.nc"_s, u"t2m"_s, 0, 4}, {4, 721, 1440}}.toCbor()
+        << u"a86474797065646c6f616462696407636b657967783a322e302e306470617468772f646174612f6572612d323031342d30312d30332e6e63687661726961626c656374326d6573746172740065636f756e740465736861706583041902d11905a0"_s;
+    QTest::newRow("task, reduction")
+        << sampleTaskRequest().toCbor()
+        << u"a66474797065647461736b626964182a626f7065732e6f7033647461736ba962696407646b696e6404636f75746c732e6f70332e6e323a302e30657368617065811902d1667265647563650464617865738200026464646f66016866696e616c697a65f566696e7075747382a2636b65796d7840732e6f70313a302e302e30656279746573190320a4636b65796d7840732e6f70313a312e302e3066726567696f6e8384000201f484030101f584090421f465627974657318406466726f6d6d31302e302e302e313a373037306573746f7265f46672657475726ef5"_s;
+    TaskRequest binary = TaskRequest::forTask(binaryTask(), {});
+    binary.id = 8;
+    binary.operation = u"s.op4"_s;
+    QTest::newRow("task, binary with a constant")
+        << binary.toCbor()
+        << u"a66474797065647461736b62696408626f7065732e6f7034647461736ba862696400646b696e6403636f757467793a332e302e3065736861706583041902d11905a06662696e6172790168636f6e7374616e74fb40715400000000006c636f6e7374616e744c656674f566696e7075747381a2636b657967783a332e302e306562797465731a01faf4006573746f7265f56672657475726ef4"_s;
+    QTest::newRow("done, load")
+        << Done{10, 1700000000000000, 0, 1700000000000100, 1700000000016100, 1, 0, 33223680, std::nullopt, false}.toCbor()
+        << u"a8647479706564646f6e656269640a6872656365697665641b00060a24181e40006573746172741b00060a24181e406463656e641b00060a24181e7ee466746872656164016562797465731a01faf400636e616ef4"_s;
+    QTest::newRow("done, task returned")
+        << Done{11, 1700000000000000, 1700000000000300, 1700000000000400, 1700000000000900, 0, 16588800, 5767, Shape{721}, true}
+               .toCbor()
+        << u"ab647479706564646f6e656269640b6872656365697665641b00060a24181e40006573746172741b00060a24181e419063656e641b00060a24181e43846674687265616400656279746573191687636e616ef56572656164791b00060a24181e412c67666574636865641a00fd2000657368617065811902d1"_s;
+    QTest::newRow("release") << Release{12, {u"a:0"_s, u"a:1"_s}, u"s.op4"_s}.toCbor()
+                             << u"a464747970656772656c656173656269640c646b6579738263613a3063613a31626f7065732e6f7034"_s;
+    QTest::newRow("ok") << Ok{13, 0}.toCbor() << u"a26474797065626f6b6269640d"_s;
+    QTest::newRow("ok, freed") << Ok{14, 66447360}.toCbor() << u"a36474797065626f6b6269640e6566726565641a03f5e800"_s;
+    QTest::newRow("blocks reply") << BlocksReply{15, {{u"a:0"_s, 48}, {u"b:0"_s, 64}}}.toCbor()
+                                  << u"a36474797065626f6b6269640f646b657973828263613a3018308263623a301840"_s;
+}
+
+void TestMessages::golden()
+{
+    QFETCH(QCborMap, message);
+    QFETCH(QString, hex);
+    QVERIFY2(hexOf(message) == hex, qPrintable(u"\n  diagnostic %1\n  hex        %2"_s.arg(
+                                        message.toCborValue().toDiagnosticNotation(), hexOf(message))));
+}
+
+void TestMessages::roundTrips()
+{
+    roundTrip(Hello{1, QByteArray(32, '\x07'), u"node-17"_s, 64, std::int64_t(200) << 30, u"[fd00::5]:7070"_s});
+    roundTrip(Auth{1, QByteArray(32, '\x42'), u"peer"_s});
+    for (ErrorCode code :
+         {ErrorCode::InvalidArgument, ErrorCode::NotFound, ErrorCode::Io, ErrorCode::Format, ErrorCode::ShapeMismatch,
+          ErrorCode::Syntax, ErrorCode::Network, ErrorCode::Auth, ErrorCode::Memory, ErrorCode::Cancelled, ErrorCode::Internal})
+        roundTrip(Error{77, Status(code, u"what went wrong, and the fix"_s)});
+    roundTrip(StatusReply{5, u"w9"_s, 16, 123456789012, 2345678901, 400, 3, u"10.1.2.3:7070"_s});
+    roundTrip(Put{6, u"k"_s, {}, true});
+    roundTrip(Put{6, u"k"_s, {0, 5}, false});
+    roundTrip(Get{7, u"k"_s, {AxisSlice{5, 3, -2, false}, AxisSlice{2, 1, 1, true}}});
+    roundTrip(Block{8, {1, 2, 3, 4, 5}, false});
+    roundTrip(Load{9, u"x:0.0.0"_s, LoadSource{u"/a b/ü.nc"_s, u"group/sub/var"_s, 12, -1}, {3, 4}});
+    roundTrip(sampleTaskRequest());
+    TaskRequest binary = TaskRequest::forTask(binaryTask(), {});
+    binary.task.inputs[0].worker = -1;
+    roundTrip(binary);
+    for (TaskKind kind : {TaskKind::Slice, TaskKind::Unary, TaskKind::Combine}) {
+        TaskRequest request;
+        request.task.kind = kind;
+        request.task.unaryOp = kind == TaskKind::Unary ? UnaryOp::Sqrt : UnaryOp::Negate;
+        request.task.reduceOp = kind == TaskKind::Combine ? ReduceOp::Var : ReduceOp::Sum;
+        request.task.outputKey = u"o"_s;
+        request.task.inputs = {TaskInput{u"i"_s, {}, 8, -1}};
+        request.sources = {QString()};
+        roundTrip(request);
+    }
+    roundTrip(Done{1, 1, 2, 3, 4, 5, 6, 7, Shape{}, false});
+    roundTrip(Release{2, {}, {}});
+    roundTrip(Release{2, {u"a"_s, u"b"_s, u"c"_s}, u"op"_s});
+    roundTrip(Ok{3, 12345});
+    roundTrip(BlocksReply{4, {{u"a"_s, 1}, {u"b"_s, 0}}});
+}
+
+void TestMessages::typeMustMatch()
+{
+    const Result<Get> notAGet = Get::fromCbor(Put{1, u"k"_s, {1}, true}.toCbor());
+    QVERIFY(!notAGet.isOk());
+    QVERIFY2(notAGet.status().message().contains(u"is 'put', not 'get'"_s), qPrintable(notAGet.status().message()));
+    QCOMPARE(notAGet.status().code(), ErrorCode::Format);
+}
+
+QTEST_APPLESS_MAIN(TestMessages)
+#include "tst_messages.moc"
