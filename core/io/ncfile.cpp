@@ -3,6 +3,8 @@
 
 #include "core/io/ncfile_p.h"
 
+#include "core/io/classicheader.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QStringList>
@@ -96,6 +98,7 @@ Result<File> File::open(const QString &path)
             return makeError(ErrorCode::NotFound, u"no such file: %1"_s.arg(path));
         if (info.isDir())
             return makeError(ErrorCode::InvalidArgument, u"%1 is a directory, not a NetCDF file"_s.arg(path));
+        TESSERA_RETURN_IF_ERROR(checkClassicHeader(path));
     }
     quietHdf5ForThisThread();
     int id = -1;

@@ -43,7 +43,6 @@ std::optional<ErrorCode> errorCodeFromKey(const QString &key)
     return std::nullopt;
 }
 
-constexpr qint64 maxMicros = qint64(1) << 62;
 constexpr qint64 maxCount = qint64(1) << 62;
 constexpr qint64 maxInt = std::numeric_limits<int>::max();
 

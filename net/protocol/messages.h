@@ -55,13 +55,14 @@ QString errorCodeKey(ErrorCode code);
 // One struct per message. toCbor() writes its wire form; fromCbor() checks every field (types,
 // ranges, lengths, shapes whose byte size is computed without overflow, enum values, fields that
 // must be there) and returns ErrorCode::Format naming the message and the field. Nothing from a
-// frame is used before it has passed fromCbor(). Fields as in docs/PROTOCOL.md.
+// frame is used before it has passed fromCbor(). Fields as in docs/PROTOCOL.md. Members start
+// empty ({}), so a short aggregate initializer such as Get{id, key} sets every field.
 namespace wire {
 
 // What every frame header starts with: its type, and the request id (0 in the handshake).
 struct Envelope
 {
-    QString type;
+    QString type{};
     qint64 id = 0;
     static Result<Envelope> fromCbor(const QCborMap &map);
     // The id alone, so that a header whose type is broken is still answered as its request;
@@ -72,11 +73,11 @@ struct Envelope
 struct Hello
 {
     qint64 version = 0;
-    QByteArray nonce;
-    QString name;
+    QByteArray nonce{};
+    QString name{};
     int threads = 1;
     std::int64_t memoryLimitBytes = 0;
-    QString listen;
+    QString listen{};
     QCborMap toCbor() const;
     static Result<Hello> fromCbor(const QCborMap &map);
     bool operator==(const Hello &) const = default;
@@ -85,8 +86,8 @@ struct Hello
 struct Auth
 {
     qint64 version = 0;
-    QByteArray mac;
-    QString role; // "client" or "peer"
+    QByteArray mac{};
+    QString role{}; // "client" or "peer"
     QCborMap toCbor() const;
     static Result<Auth> fromCbor(const QCborMap &map);
     bool operator==(const Auth &) const = default;
@@ -96,7 +97,7 @@ struct Auth
 struct Error
 {
     qint64 id = 0;
-    Status status;
+    Status status{};
     QCborMap toCbor() const;
     static Result<Error> fromCbor(const QCborMap &map);
     bool operator==(const Error &) const = default;
@@ -105,13 +106,13 @@ struct Error
 struct StatusReply
 {
     qint64 id = 0;
-    QString name;
+    QString name{};
     int threads = 1;
     std::int64_t memoryLimitBytes = 0;
     std::int64_t memoryUsedBytes = 0;
     int blocks = 0;
     int busy = 0;
-    QString listen;
+    QString listen{};
     QCborMap toCbor() const;
     static Result<StatusReply> fromCbor(const QCborMap &map);
     bool operator==(const StatusReply &) const = default;
@@ -121,8 +122,8 @@ struct StatusReply
 struct Put
 {
     qint64 id = 0;
-    QString key;
-    Shape shape;
+    QString key{};
+    Shape shape{};
     bool mayHaveNan = true;
     QCborMap toCbor() const;
     static Result<Put> fromCbor(const QCborMap &map);
@@ -132,8 +133,8 @@ struct Put
 struct Get
 {
     qint64 id = 0;
-    QString key;
-    Region region; // empty: the whole block
+    QString key{};
+    Region region{}; // empty: the whole block
     QCborMap toCbor() const;
     static Result<Get> fromCbor(const QCborMap &map);
     bool operator==(const Get &) const = default;
@@ -143,7 +144,7 @@ struct Get
 struct Block
 {
     qint64 id = 0;
-    Shape shape;
+    Shape shape{};
     bool mayHaveNan = true;
     QCborMap toCbor() const;
     static Result<Block> fromCbor(const QCborMap &map);
@@ -153,9 +154,9 @@ struct Block
 struct Load
 {
     qint64 id = 0;
-    QString key;
-    LoadSource source;
-    Shape shape; // what the slab must be
+    QString key{};
+    LoadSource source{};
+    Shape shape{}; // what the slab must be
     QCborMap toCbor() const;
     static Result<Load> fromCbor(const QCborMap &map);
     bool operator==(const Load &) const = default;

@@ -25,9 +25,9 @@ namespace tessera::wire {
 struct TaskRequest
 {
     qint64 id = 0;
-    QString operation;
-    tessera::Task task;
-    std::vector<QString> sources; // per input
+    QString operation{};
+    tessera::Task task{};
+    std::vector<QString> sources{}; // per input
     bool store = true;
     bool returnOutput = false;
     // workerAddresses[i] is where worker i serves its blocks to peers.
@@ -49,7 +49,7 @@ struct Done
     int thread = 0;
     std::int64_t fetchedBytes = 0;
     std::int64_t outputBytes = 0;
-    std::optional<Shape> shape; // of the returned output
+    std::optional<Shape> shape = std::nullopt; // of the returned output
     bool mayHaveNan = true;
     QCborMap toCbor() const;
     static Result<Done> fromCbor(const QCborMap &map);
@@ -59,8 +59,8 @@ struct Done
 struct Release
 {
     qint64 id = 0;
-    std::vector<QString> keys;
-    QString operation; // also drop what was fetched from peers for it
+    std::vector<QString> keys{};
+    QString operation{}; // also drop what was fetched from peers for it
     QCborMap toCbor() const;
     static Result<Release> fromCbor(const QCborMap &map);
     bool operator==(const Release &) const = default;
@@ -78,7 +78,7 @@ struct Ok
 struct BlocksReply
 {
     qint64 id = 0;
-    std::vector<std::pair<QString, std::int64_t>> blocks;
+    std::vector<std::pair<QString, std::int64_t>> blocks{};
     QCborMap toCbor() const;
     static Result<BlocksReply> fromCbor(const QCborMap &map);
     bool operator==(const BlocksReply &) const = default;

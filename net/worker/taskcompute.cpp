@@ -1,0 +1,83 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "net/worker/taskcompute.h"
+
+#include "core/kernels/elementwise.h"
+#include "core/kernels/reduce.h"
+#include "core/kernels/slice.h"
+
+namespace tessera {
+
+NdArray applyRegion(const NdArray &block, const Region &region)
+{
+    return region.empty() ? block : sliceArray(block, region);
+}
+
+namespace {
+
+// A region that is one contiguous run of the block (x[100,:,:] of a (4,721,1440) block) can be
+// read in place: returns its flat offset, or -1.
+std::int64_t contiguousOffset(const NdArray &block, const Region &region)
+{
+    const Shape &shape = block.shape();
+    const std::vector<std::int64_t> strides = rowMajorStrides(shape);
+    int axis = 0;
+    std::int64_t offset = 0;
+    while (axis < int(region.size()) && region[axis].count == 1) {
+        offset += region[axis].start * strides[axis];
+        ++axis;
+    }
+    if (axis < int(region.size())) {
+        if (region[axis].step != 1)
+            return -1;
+        offset += region[axis].start * strides[axis];
+        ++axis;
+    }
+    for (; axis < int(region.size()); ++axis) {
+        if (region[axis].start != 0 || region[axis].step != 1 || region[axis].count != shape[axis])
+            return -1;
+    }
+    return offset;
+}
+
+} // namespace
+
+Result<NdArray> computeTask(const Task &task, const std::vector<NdArray> &inputs, const std::vector<Region> &regions,
+                            bool outputIsTransient)
+{
+    // A transient slice (returned, not stored) can be a view: nothing outlives the reply.
+    if (task.kind == TaskKind::Slice && outputIsTransient && !regions[0].empty()) {
+        const std::int64_t offset = contiguousOffset(inputs[0], regions[0]);
+        if (offset >= 0)
+            return inputs[0].view(offset, regionShape(regions[0]));
+    }
+    std::vector<NdArray> views;
+    views.reserve(inputs.size());
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+        views.push_back(applyRegion(inputs[i], regions[i]));
+
+    switch (task.kind) {
+    case TaskKind::Slice: return views.at(0);
+    case TaskKind::Unary: return unaryKernel(task.unaryOp, views.at(0));
+    case TaskKind::Binary:
+        if (task.constant) {
+            const NdArray constant = NdArray::scalar(*task.constant);
+            return task.constantOnLeft ? binaryKernel(task.binaryOp, constant, views.at(0))
+                                       : binaryKernel(task.binaryOp, views.at(0), constant);
+        }
+        return binaryKernel(task.binaryOp, views.at(0), views.at(1));
+    case TaskKind::Partial: {
+        NdArray state = partialReduce(task.reduceOp, views, task.axes);
+        return task.finalize ? finalizeReduce(task.reduceOp, state, task.ddof) : state;
+    }
+    case TaskKind::Combine: {
+        NdArray state = combinePartials(task.reduceOp, views);
+        return task.finalize ? finalizeReduce(task.reduceOp, state, task.ddof) : state;
+    }
+    case TaskKind::Load: break;
+    }
+    return makeError(ErrorCode::InvalidArgument, QStringLiteral("task kind %1 cannot run as a task").arg(int(task.kind)));
+}
+
+} // namespace tessera
