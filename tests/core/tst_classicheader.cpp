@@ -178,6 +178,5 @@ void TestClassicHeader::refused()
     QVERIFY(!readVariable(path, u"t"_s).isOk());
 }
 
-
 QTEST_APPLESS_MAIN(TestClassicHeader)
 #include "tst_classicheader.moc"
