@@ -9,8 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(g++ cmake ninja-build pkg-config qt6-base-dev libqcustomplot-dev libnetcdf-c++4-dev help2man fonts-dejavu-core)
-# Only the tests need these: the formatting check, and netCDF4-python as the reference reader.
-TEST_PACKAGES=(clang-format python3-netcdf4)
+# Only the tests need these: the formatting check, netCDF4-python as the reference reader, and
+# clang with its runtime for the fuzz targets.
+TEST_PACKAGES=(clang-format python3-netcdf4 clang libclang-rt-14-dev)
 BUILD_DIR=${TESSERA_BUILD_DIR:-build}
 
 usage() {
@@ -50,6 +51,36 @@ bench_days() {
     echo "$days"
 }
 
+# The whole suite again, built with AddressSanitizer and UndefinedBehaviorSanitizer. Every
+# process (tests, workers, the CLI) writes its reports into one folder; any report fails.
+run_sanitized_tests() {
+    local dir="$BUILD_DIR-asan" root="$PWD" reports
+    cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTESSERA_SANITIZE=address,undefined -DTESSERA_MAN_PAGES=OFF
+    cmake --build "$dir" --parallel "$(nproc)"
+    reports="$(cd "$dir" && pwd)/sanitizer-reports"
+    rm -rf "$reports" && mkdir -p "$reports"
+    (cd "$dir" && ASAN_OPTIONS="log_path=$reports/asan:log_exe_name=1" \
+        LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0" \
+        UBSAN_OPTIONS="log_path=$reports/ubsan:log_exe_name=1:print_stacktrace=1" \
+        QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 900)
+    if [ -n "$(ls -A "$reports")" ]; then
+        cat "$reports"/* >&2
+        echo "sanitizer reports above (kept in $reports)" >&2
+        return 1
+    fi
+    echo "sanitized suite: no reports"
+}
+
+# Each libFuzzer target for TESSERA_FUZZ_SECONDS (30 by default) from its seed corpus.
+run_fuzzers() {
+    local dir="$BUILD_DIR-fuzz"
+    cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DCMAKE_CXX_COMPILER=clang++ \
+        -DTESSERA_GUI=OFF -DTESSERA_FUZZ=ON -DTESSERA_SANITIZE=address,undefined -DTESSERA_MAN_PAGES=OFF \
+        -DTESSERA_FUZZ_SECONDS="${TESSERA_FUZZ_SECONDS:-30}"
+    cmake --build "$dir" --parallel "$(nproc)" --target fuzz_all
+    (cd "$dir" && ctest -L fuzz --output-on-failure --timeout 900)
+}
+
 case "${1:-}" in
 run)
     install_packages "${PACKAGES[@]}"
@@ -64,10 +95,11 @@ test)
     install_packages "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     build
     # The engine must build without Qt Widgets: worker and CLI alone, as a cluster node would.
-    cmake -S . -B "$BUILD_DIR-headless" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTESSERA_GUI=OFF
+    cmake -S . -B "$BUILD_DIR-headless" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTESSERA_GUI=OFF -DTESSERA_MAN_PAGES=OFF
     cmake --build "$BUILD_DIR-headless" --parallel "$(nproc)" --target tessera-worker tessera-cli
-    cd "$BUILD_DIR"
-    QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 600
+    (cd "$BUILD_DIR" && QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 600)
+    run_sanitized_tests
+    run_fuzzers
     ;;
 *)
     usage

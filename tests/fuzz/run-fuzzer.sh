@@ -7,7 +7,7 @@ set -eu
 fuzzer=$1 seeds=$2 work=$3 seconds=$4
 name=$(basename "$fuzzer")
 mkdir -p "$work/corpus" "$work/artifacts"
-export LSAN_OPTIONS="suppressions=$(cd "$(dirname "$0")" && pwd)/lsan.supp:print_suppressions=0"
+export LSAN_OPTIONS="suppressions=$(cd "$(dirname "$0")/.." && pwd)/lsan.supp:print_suppressions=0"
 "$seeds" "$name" "$work/corpus"
 cd "$work"
 # -fork=1 would survive a crash; a crash must fail the run instead.
