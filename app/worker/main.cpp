@@ -4,6 +4,7 @@
 #include "app/common/unixsignals.h"
 #include "core/blockallocator.h"
 #include "core/bytesize.h"
+#include "core/memorybudget.h"
 #include "net/protocol/handshake.h"
 #include "net/protocol/hostport.h"
 #include "net/worker/workerservice.h"
@@ -44,9 +45,12 @@ int main(int argc, char *argv[])
                               QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:0"));
     QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Kernel threads (default 1)."), QStringLiteral("N"),
                                QStringLiteral("1"));
-    QCommandLineOption memory(QStringLiteral("memory-limit"),
-                              QStringLiteral("Most bytes of blocks to hold, e.g. 12G (default 80% of physical memory)."),
-                              QStringLiteral("SIZE"));
+    QCommandLineOption memory(
+        QStringLiteral("memory-limit"),
+        QStringLiteral("Most bytes of blocks to hold, e.g. 12G (default: 80% of the least of physical memory, "
+                       "the cgroup's limit and Slurm's allocation; here %1).")
+            .arg(currentMemoryLimits().describe()),
+        QStringLiteral("SIZE"));
     QCommandLineOption tokenFile(QStringLiteral("token-file"), QStringLiteral("File whose first line is the shared token."),
                                  QStringLiteral("F"));
     QCommandLineOption dial(QStringLiteral("connect"),

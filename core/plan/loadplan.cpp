@@ -3,7 +3,6 @@
 
 #include "core/plan/loadplan.h"
 
-#include "core/bytesize.h"
 #include "core/plan/placement.h"
 
 #include <algorithm>
@@ -69,21 +68,6 @@ std::vector<int> distribute(const std::vector<std::int64_t> &blockBytes, Distrib
     return {};
 }
 
-Status checkRoom(const std::vector<std::int64_t> &plannedBytes, const LoadLayout &layout,
-                 const std::vector<WorkerCapacity> &workers)
-{
-    for (std::size_t i = 0; i < workers.size(); ++i) {
-        const WorkerCapacity &worker = workers[i];
-        if (plannedBytes[i] <= worker.freeBytes)
-            continue;
-        return makeError(ErrorCode::Memory, u"%1 needs %2 on worker %3, which has %4 free of %5; add workers, free arrays, "
-                                            "load fewer files or start workers with a larger --memory-limit"_s.arg(
-                                                layout.arrayName, formatBytes(plannedBytes[i]), worker.name,
-                                                formatBytes(worker.freeBytes), formatBytes(worker.limitBytes)));
-    }
-    return Status::ok();
-}
-
 } // namespace
 
 Result<TaskGraph> planLoad(const FileStack &stack, const LoadLayout &layout, const std::vector<WorkerCapacity> &workers)
@@ -103,7 +87,6 @@ Result<TaskGraph> planLoad(const FileStack &stack, const LoadLayout &layout, con
         blockBytes.push_back(graph.result.blockBytes(std::int64_t(i)));
 
     const std::vector<int> choice = distribute(blockBytes, layout.distribution, workers);
-    std::vector<std::int64_t> plannedBytes(workers.size(), 0);
     for (std::size_t i = 0; i < pieces.size(); ++i) {
         const BlockIndex index = graph.result.chunks.unflatten(std::int64_t(i));
         Task task;
@@ -113,12 +96,13 @@ Result<TaskGraph> planLoad(const FileStack &stack, const LoadLayout &layout, con
         task.outputKey = blockKey(layout.keyPrefix, index);
         task.outputShape = graph.result.chunks.blockShape(index);
         task.load = {stack.files[pieces[i].file], stack.variable, pieces[i].start, pieces[i].count};
-        plannedBytes[std::size_t(choice[i])] += blockBytes[i];
         graph.result.keys.push_back(task.outputKey);
         graph.result.workers.push_back(task.worker);
         graph.tasks.push_back(std::move(task));
     }
-    TESSERA_RETURN_IF_ERROR(checkRoom(plannedBytes, layout, workers));
+    TESSERA_RETURN_IF_ERROR(
+        checkRoom(plannedBytesPerWorker(graph, true), workers, layout.arrayName,
+                  u"add workers, free arrays, load fewer files or start workers with a larger --memory-limit"_s));
     return graph;
 }
 

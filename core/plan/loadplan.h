@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/io/filestack.h"
+#include "core/plan/room.h"
 #include "core/plan/taskgraph.h"
 #include "core/status.h"
 
@@ -27,15 +28,6 @@ struct LoadLayout
     QString keyPrefix; // block keys are blockKey(keyPrefix, index); unique per load
     Distribution distribution = Distribution::Contiguous;
     int blocksPerFile = 1; // each file split into this many blocks along the first dimension
-};
-
-// A worker that can take blocks: its index in the session, and how much room it has.
-struct WorkerCapacity
-{
-    int worker = 0;
-    QString name;
-    std::int64_t freeBytes = 0;
-    std::int64_t limitBytes = 0;
 };
 
 // The placed Load tasks of one stacked variable: one task per block, in the blocks' flat order,

@@ -345,6 +345,13 @@ void ClusterSession::Private::registerArray(ArrayInfo info)
     std::optional<BlockLayout> replaced;
     if (auto it = arrays.find(name); it != arrays.end())
         replaced = it->second.layout;
+    // Count new blocks against their workers, and released ones off them, so plans see what the
+    // session placed without asking; a status reply (refreshWorkerStatus) corrects the figures
+    // when other sessions share the workers.
+    for (std::size_t i = 0; i < info.layout.keys.size(); ++i) {
+        if (!isReferenced(info.layout.keys[i]))
+            adjustUsedBytes(info.layout, i, +1);
+    }
     arrays[name] = std::move(info);
     if (replaced)
         releaseUnreferenced(*replaced);
@@ -368,9 +375,19 @@ void ClusterSession::Private::releaseUnreferenced(const BlockLayout &layout)
         if (!isReferenced(layout.keys[i])) {
             keys.push_back(layout.keys[i]);
             owners.push_back(layout.workers[i]);
+            adjustUsedBytes(layout, i, -1);
         }
     }
     releaseKeys(keys, owners);
+}
+
+void ClusterSession::Private::adjustUsedBytes(const BlockLayout &layout, std::size_t block, int sign)
+{
+    const int worker = layout.workers[block];
+    if (worker < 0 || worker >= int(workers.size()))
+        return;
+    WorkerInfo &info = workers[std::size_t(worker)].info;
+    info.memoryUsedBytes = std::max<std::int64_t>(0, info.memoryUsedBytes + sign * layout.blockBytes(std::int64_t(block)));
 }
 
 void ClusterSession::Private::releaseKeys(const std::vector<QString> &keys, const std::vector<int> &owners)

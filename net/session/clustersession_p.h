@@ -88,6 +88,8 @@ public:
     // Sends release for keys no array references any more.
     void releaseUnreferenced(const BlockLayout &layout);
     bool isReferenced(const QString &key) const;
+    // The session's own count of a worker's bytes, between status replies.
+    void adjustUsedBytes(const BlockLayout &layout, std::size_t block, int sign);
 
     std::vector<QPointer<WorkerClient>> clients() const;
     QStringList workerAddresses() const;

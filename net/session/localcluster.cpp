@@ -3,6 +3,8 @@
 
 #include "net/session/localcluster.h"
 
+#include "core/memorybudget.h"
+
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QStandardPaths>
@@ -92,8 +94,10 @@ Status LocalCluster::launch(const LocalClusterOptions &options)
     for (int index = 0; index < options.workers; ++index) {
         auto process = std::make_unique<QProcess>();
         QStringList arguments{u"--threads"_s, QString::number(options.threadsPerWorker), u"--name"_s, u"w%1"_s.arg(index + 1)};
-        if (options.memoryLimitBytes > 0)
-            arguments << u"--memory-limit"_s << QString::number(options.memoryLimitBytes);
+        // Workers on one machine share its budget: each gets its part, unless told otherwise.
+        const std::int64_t limit =
+            options.memoryLimitBytes > 0 ? options.memoryLimitBytes : memoryBudgetBytes() / options.workers;
+        arguments << u"--memory-limit"_s << QString::number(limit);
         process->setProcessChannelMode(QProcess::SeparateChannels);
         // Local workers must not outlive the program that started them, even if it is killed.
         process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });

@@ -22,7 +22,7 @@ struct LocalClusterOptions
 {
     int workers = 2;
     int threadsPerWorker = 1;
-    std::int64_t memoryLimitBytes = 0; // per worker; 0: the worker's default (80% of RAM / workers)
+    std::int64_t memoryLimitBytes = 0; // per worker; 0: memoryBudgetBytes() shared equally among them
     QString workerProgram;             // empty: $TESSERA_WORKER, else tessera-worker beside this program, else PATH
 };
 

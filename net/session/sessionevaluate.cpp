@@ -8,6 +8,7 @@
 #include "core/kernels/slice.h"
 #include "core/plan/metadata.h"
 #include "core/plan/planner.h"
+#include "core/plan/room.h"
 
 #include <QStringList>
 
@@ -49,6 +50,14 @@ void ClusterSession::Private::startEvaluate(Operation *operation, const QString 
     }
     if (Status reachable = checkInputsReachable(prepared->plan.graph); !reachable.isOk()) {
         operationDone(operation, reachable);
+        return;
+    }
+    const QString fixes = QStringLiteral("free arrays you no longer need (the workspace lists them), add workers, start workers "
+                                         "with a larger --memory-limit, or work on a smaller selection of the array");
+    if (Status room = checkRoom(plannedBytesPerWorker(prepared->plan.graph, !prepared->target.isEmpty()), capacities(),
+                                QStringLiteral("'%1'").arg(text.trimmed()), fixes);
+        !room.isOk()) {
+        operationDone(operation, room);
         return;
     }
     report.taskCount = int(prepared->plan.graph.tasks.size());

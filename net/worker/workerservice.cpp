@@ -3,6 +3,7 @@
 
 #include "net/worker/workerservice.h"
 
+#include "core/memorybudget.h"
 #include "net/protocol/handshake.h"
 #include "net/protocol/hostport.h"
 #include "net/protocol/messages.h"
@@ -17,17 +18,12 @@
 
 namespace tessera {
 
-std::int64_t physicalMemoryBytes()
-{
-    return std::int64_t(sysconf(_SC_PHYS_PAGES)) * std::int64_t(sysconf(_SC_PAGE_SIZE));
-}
-
 WorkerService::WorkerService(WorkerOptions options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
 {
     if (m_options.memoryLimitBytes <= 0)
-        m_options.memoryLimitBytes = physicalMemoryBytes() / 10 * 8;
+        m_options.memoryLimitBytes = memoryBudgetBytes();
     if (m_options.threads <= 0)
         m_options.threads = 1;
     connect(&m_server, &QTcpServer::newConnection, this, [this] {

@@ -24,12 +24,10 @@ struct WorkerOptions
     QHostAddress listenAddress = QHostAddress::LocalHost;
     quint16 port = 0; // 0: a free port
     int threads = 1;
-    std::int64_t memoryLimitBytes = 0; // 0: 80% of physical memory
+    std::int64_t memoryLimitBytes = 0; // 0: memoryBudgetBytes() (physical memory, cgroup, Slurm)
     QByteArray token;
     QString dialBack; // "host:port" of a client listening for workers (--connect)
 };
-
-std::int64_t physicalMemoryBytes();
 
 // The worker daemon: listens for clients and peers, authenticates them, and serves requests
 // (status, put, get, load, task, release, blocks, shutdown) from its block store. Kernels run on

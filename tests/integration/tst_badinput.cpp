@@ -463,31 +463,37 @@ void TestBadInput::memoryLimitReached()
     QVERIFY(integration::finishWithin(session.connectToLocalCluster(&cluster, options)).isOk());
     for (const WorkerInfo &worker : session.workers())
         QCOMPARE(worker.memoryLimitBytes, std::int64_t(1) << 20);
+    // A second session on the same workers, which learns nothing of the first one's arrays.
+    ClusterSession other;
+    QVERIFY(integration::finishWithin(other.connectToWorkers(cluster.addresses(), {})).isOk());
 
     // 0.84 MB per worker fits.
     Status status = load(session, u"x"_s, m_fineFiles, u"t2m"_s, mode);
     QVERIFY2(status.isOk(), qPrintable(status.message()));
-
-    // The same again does not; in small blocks, some would fit: none may stay behind. The session
-    // has not asked the workers since the first load, so here the workers themselves refuse.
-    status = load(session, u"x2"_s, m_fineFiles, u"u10"_s, mode, 4);
-    QString problem = unmet(status, ErrorCode::Memory, {u"memory-limit"_s});
-    QVERIFY2(problem.isEmpty(), qPrintable(problem));
-    QVERIFY2(!status.message().contains(u"same path"_s), qPrintable(u"a fix that does not fit the error: "_s + status.message()));
-    QVERIFY(!session.array(u"x2"_s));
     const std::vector<std::int64_t> holding = memoryUsed(session);
     QCOMPARE(holding.size(), std::size_t(2));
     QCOMPARE(holding[0] + holding[1], std::int64_t(20 * 73 * 144 * 8));
 
-    // Now that the session knows what the workers hold, it refuses before sending anything.
+    // The same again does not. The session counts what it placed, so it refuses before a byte
+    // moves, naming the sizes and the fixes.
     status = load(session, u"x2"_s, m_fineFiles, u"u10"_s, mode, 4);
-    problem = unmet(status, ErrorCode::Memory, {u"memory-limit"_s});
+    QString problem = unmet(status, ErrorCode::Memory, {u"x2 needs"_s, u"free of 1.0 MB"_s, u"add workers"_s, u"memory-limit"_s});
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QVERIFY2(!status.message().contains(u"same path"_s), qPrintable(u"a fix that does not fit the error: "_s + status.message()));
+    QVERIFY(!session.array(u"x2"_s));
+    QCOMPARE(memoryUsed(session), holding);
+
+    // The other session still thinks the workers are empty; in small blocks some would fit, so the
+    // workers themselves refuse, and none of its blocks may stay behind.
+    status = load(other, u"x2"_s, m_fineFiles, u"u10"_s, mode, 4);
+    problem = unmet(status, ErrorCode::Memory, {u"memory limit"_s, u"memory-limit"_s});
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QVERIFY(!other.array(u"x2"_s));
     QCOMPARE(memoryUsed(session), holding);
 
     // A result that must be stored does not fit either.
     status = evaluateStatus(session, u"z = x * 2"_s);
-    problem = unmet(status, ErrorCode::Memory, {u"memory limit"_s, u"--memory-limit"_s});
+    problem = unmet(status, ErrorCode::Memory, {u"'z = x * 2' needs 672.8 kB on worker"_s, u"--memory-limit"_s});
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     QVERIFY(!session.array(u"z"_s));
     QCOMPARE(memoryUsed(session), holding);

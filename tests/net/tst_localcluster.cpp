@@ -4,6 +4,8 @@
 // Local workers as real processes: starting is an operation like any other (the caller's event
 // loop keeps running), and every way a start can go wrong ends it with a message.
 
+#include "core/memorybudget.h"
+#include "net/session/clustersession.h"
 #include "net/session/localcluster.h"
 
 #include <QFile>
@@ -40,6 +42,7 @@ private Q_SLOTS:
     void failures();
     void cancelStops();
     void reportsAWorkerThatDies();
+    void workersShareTheMachinesBudget();
 
 private:
     QString script(const QString &name, const QByteArray &body);
@@ -133,6 +136,19 @@ void TestLocalCluster::reportsAWorkerThatDies()
     QVERIFY(exited.wait(waitMillis));
     QCOMPARE(exited.front().at(0).toInt(), 1);
     QVERIFY2(exited.front().at(1).toString().contains(u"local worker w2 exited"_s), qPrintable(exited.front().at(1).toString()));
+}
+
+void TestLocalCluster::workersShareTheMachinesBudget()
+{
+    // Without a limit, three local workers split the budget instead of each taking all of it.
+    LocalCluster cluster;
+    LocalClusterOptions options;
+    options.workers = 3;
+    ClusterSession session;
+    QCOMPARE(finish(session.connectToLocalCluster(&cluster, options)).code(), ErrorCode::Ok);
+    QCOMPARE(session.workers().size(), std::size_t(3));
+    for (const WorkerInfo &worker : session.workers())
+        QCOMPARE(worker.memoryLimitBytes, memoryBudgetBytes() / 3);
 }
 
 QTEST_GUILESS_MAIN(TestLocalCluster)
