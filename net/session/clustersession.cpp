@@ -55,6 +55,8 @@ void ClusterSession::Private::startNext()
         if (operation->isCancelRequested()) {
             operation->finish(makeError(ErrorCode::Cancelled, QStringLiteral("cancelled before it started")));
             Q_EMIT q->operationFinished(operation);
+            if (q->autoDeleteOperations())
+                operation->deleteLater();
             continue;
         }
         running = operation;
@@ -69,6 +71,8 @@ void ClusterSession::Private::operationDone(Operation *operation, Status status)
     if (running == operation)
         running = nullptr;
     Q_EMIT q->operationFinished(operation);
+    if (q->autoDeleteOperations())
+        operation->deleteLater();
     QMetaObject::invokeMethod(
         q, [this] { startNext(); }, Qt::QueuedConnection);
 }

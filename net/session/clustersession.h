@@ -67,6 +67,12 @@ struct LoadRequest
 // The workbench's view of a cluster: workers, the arrays in their memory, and operations on them.
 // The GUI and tessera-cli both drive this; neither touches sockets. Every operation is
 // asynchronous and returns an Operation that reports progress and finishes exactly once.
+//
+// Who deletes an Operation: the caller, once it has finished (delete it, or deleteLater() from a
+// slot of its finished() signal), as with QNetworkReply. With setAutoDeleteOperations(true) the
+// session does it instead, deleteLater() right after finished() and operationFinished() have
+// been emitted, so read what you need in those slots or hold a QPointer. Operations still alive
+// when the session goes are deleted with it.
 class ClusterSession : public QObject
 {
     Q_OBJECT
@@ -98,6 +104,10 @@ public:
     std::int64_t resultLimitBytes() const { return m_resultLimitBytes; }
     void setResultLimitBytes(std::int64_t bytes) { m_resultLimitBytes = bytes; }
 
+    // See the class comment. Off by default.
+    bool autoDeleteOperations() const { return m_autoDeleteOperations; }
+    void setAutoDeleteOperations(bool autoDelete) { m_autoDeleteOperations = autoDelete; }
+
     std::vector<WorkerInfo> workers() const;
     std::vector<QString> arrayNames() const;
     const ArrayInfo *array(const QString &name) const; // nullptr when there is none
@@ -122,6 +132,7 @@ private:
     class Private;
     std::unique_ptr<Private> d;
     std::int64_t m_resultLimitBytes = std::int64_t(64) << 20;
+    bool m_autoDeleteOperations = false;
 };
 
 } // namespace tessera

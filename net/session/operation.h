@@ -54,8 +54,9 @@ struct EvaluationResult
     QString arrayName; // when stored on the workers (assignment or a large result)
 };
 
-// One asynchronous piece of work of a ClusterSession. Owned by the session; finished() fires
-// exactly once, after which status(), report() and result() are final.
+// One asynchronous piece of work of a ClusterSession (or of a LocalCluster starting its
+// workers). finished() fires exactly once, after which status(), report() and result() are
+// final. Who deletes it is said where it is made (ClusterSession, LocalCluster::start).
 class Operation : public QObject
 {
     Q_OBJECT

@@ -46,6 +46,7 @@ QString regionText(const Region &region)
 struct TaskExecutor::Job
 {
     qint64 requestId = 0;
+    quint64 owner = 0;
     ReplyFunction reply;
     Task task;
     QString operation;
@@ -84,7 +85,7 @@ TaskExecutor::~TaskExecutor()
     m_pool.waitForDone();
 }
 
-void TaskExecutor::handle(const QString &type, qint64 id, const Frame &frame, const ReplyFunction &reply)
+void TaskExecutor::handle(const QString &type, qint64 id, const Frame &frame, const ReplyFunction &reply, quint64 owner)
 {
     const auto refuse = [&](const Status &status) {
         reply(errorReply(id, status), {});
@@ -96,22 +97,22 @@ void TaskExecutor::handle(const QString &type, qint64 id, const Frame &frame, co
             refuse(get.status());
     } else if (type == msg::Put) {
         if (Result<wire::Put> put = wire::Put::fromCbor(frame.header); put.isOk())
-            handlePut(*put, frame.payload, reply);
+            handlePut(*put, frame.payload, reply, owner);
         else
             refuse(put.status());
     } else if (type == msg::Load) {
         if (Result<wire::Load> load = wire::Load::fromCbor(frame.header); load.isOk())
-            handleLoad(*load, reply);
+            handleLoad(*load, reply, owner);
         else
             refuse(load.status());
     } else if (type == msg::Task) {
         if (Result<wire::TaskRequest> task = wire::TaskRequest::fromCbor(frame.header); task.isOk())
-            handleTask(std::move(*task), reply);
+            handleTask(std::move(*task), reply, owner);
         else
             refuse(task.status());
     } else if (type == msg::Release) {
         if (Result<wire::Release> release = wire::Release::fromCbor(frame.header); release.isOk())
-            handleRelease(*release, reply);
+            handleRelease(*release, reply, owner);
         else
             refuse(release.status());
     }
@@ -136,10 +137,13 @@ void TaskExecutor::handleGet(const wire::Get &get, const ReplyFunction &reply)
     reply(wire::Block{get.id, value.shape(), value.mayHaveNan()}.toCbor(), QByteArrayView(value.bytes(), value.byteSize()));
 }
 
-void TaskExecutor::handlePut(const wire::Put &put, const ByteBuffer &payload, const ReplyFunction &reply)
+void TaskExecutor::handlePut(const wire::Put &put, const ByteBuffer &payload, const ReplyFunction &reply, quint64 owner)
 {
     Result<NdArray> block = arrayFromPayload(put.shape, put.mayHaveNan, payload);
-    Status status = block.isOk() ? m_store.insert(put.key, std::move(*block)) : block.status();
+    const std::int64_t bytes = block.isOk() ? block->byteSize() : 0;
+    Status status = block.isOk() ? m_store.reserve(bytes, put.key) : block.status();
+    if (status.isOk())
+        storeFor(owner, put.key, std::move(*block), bytes);
     if (!status.isOk()) {
         reply(errorReply(put.id, status), {});
         return;
@@ -147,7 +151,7 @@ void TaskExecutor::handlePut(const wire::Put &put, const ByteBuffer &payload, co
     reply(wire::Ok{put.id}.toCbor(), {});
 }
 
-void TaskExecutor::handleLoad(const wire::Load &load, const ReplyFunction &reply)
+void TaskExecutor::handleLoad(const wire::Load &load, const ReplyFunction &reply, quint64 owner)
 {
     const std::int64_t bytes = *checkedByteSize(load.shape); // fromCbor checked it
     if (Status reserved = m_store.reserve(bytes, load.key); !reserved.isOk()) {
@@ -156,7 +160,7 @@ void TaskExecutor::handleLoad(const wire::Load &load, const ReplyFunction &reply
     }
     ++m_activeTasks;
     const qint64 received = epochMicros();
-    m_pool.start([this, load, reply, bytes, received] {
+    m_pool.start([this, load, reply, bytes, received, owner] {
         wire::Done done{load.id, received};
         done.startMicros = epochMicros();
         done.thread = currentThreadIndex();
@@ -171,7 +175,7 @@ void TaskExecutor::handleLoad(const wire::Load &load, const ReplyFunction &reply
         done.endMicros = epochMicros();
         QMetaObject::invokeMethod(
             this,
-            [this, load, reply, bytes, done, block = std::move(block)]() mutable {
+            [this, load, reply, bytes, done, owner, block = std::move(block)]() mutable {
             --m_activeTasks;
             if (!block.isOk()) {
                 m_store.unreserve(bytes);
@@ -180,17 +184,20 @@ void TaskExecutor::handleLoad(const wire::Load &load, const ReplyFunction &reply
             }
             done.outputBytes = bytes;
             done.mayHaveNan = block->mayHaveNan();
-            m_store.insertReserved(load.key, std::move(*block), bytes);
-            reply(done.toCbor(), {});
+            if (storeFor(owner, load.key, std::move(*block), bytes))
+                reply(done.toCbor(), {});
             },
             Qt::QueuedConnection);
     });
 }
 
-void TaskExecutor::handleTask(wire::TaskRequest request, const ReplyFunction &reply)
+void TaskExecutor::handleTask(wire::TaskRequest request, const ReplyFunction &reply, quint64 owner)
 {
     auto job = std::make_shared<Job>();
     job->requestId = request.id;
+    job->owner = owner;
+    if (!request.operation.isEmpty())
+        m_operationsByOwner[owner].insert(request.operation);
     job->reply = reply;
     job->task = std::move(request.task);
     job->operation = request.operation;
@@ -326,23 +333,68 @@ void TaskExecutor::finishJob(const std::shared_ptr<Job> &job, Result<NdArray> ou
     done.shape = value.shape();
     done.mayHaveNan = value.mayHaveNan();
     const QCborMap header = done.toCbor();
-    if (job->store)
-        m_store.insertReserved(job->task.outputKey, value, job->reservedBytes);
+    if (job->store && !storeFor(job->owner, job->task.outputKey, value, job->reservedBytes))
+        return; // its connection is gone: nobody to keep it for, nobody to answer
     job->reply(header, job->returnOutput ? QByteArrayView(value.bytes(), value.byteSize()) : QByteArrayView());
 }
 
-void TaskExecutor::handleRelease(const wire::Release &release, const ReplyFunction &reply)
+void TaskExecutor::handleRelease(const wire::Release &release, const ReplyFunction &reply, quint64 owner)
 {
     std::vector<QString> keys = release.keys;
+    if (auto owned = m_keysByOwner.find(owner); owned != m_keysByOwner.end()) {
+        for (const QString &key : release.keys)
+            owned->second.erase(key);
+    }
     if (!release.operation.isEmpty()) {
         if (auto it = m_replicasByOperation.find(release.operation); it != m_replicasByOperation.end()) {
             keys.insert(keys.end(), it->second.begin(), it->second.end());
             m_replicasByOperation.erase(it);
         }
+        if (auto ops = m_operationsByOwner.find(owner); ops != m_operationsByOwner.end())
+            ops->second.erase(release.operation);
     }
     const std::int64_t freed = m_store.remove(keys);
     m_trimTimer.start();
     reply(wire::Ok{release.id, freed}.toCbor(), {});
+}
+
+bool TaskExecutor::storeFor(quint64 owner, const QString &key, NdArray block, std::int64_t reservedBytes)
+{
+    const auto owned = m_keysByOwner.find(owner);
+    if (owned == m_keysByOwner.end()) {
+        m_store.unreserve(reservedBytes);
+        return false;
+    }
+    m_store.insertReserved(key, std::move(block), reservedBytes);
+    owned->second.insert(key);
+    return true;
+}
+
+void TaskExecutor::connectionOpened(quint64 owner)
+{
+    m_keysByOwner[owner];
+}
+
+std::int64_t TaskExecutor::connectionClosed(quint64 owner)
+{
+    std::vector<QString> keys;
+    if (auto owned = m_keysByOwner.find(owner); owned != m_keysByOwner.end()) {
+        keys.assign(owned->second.begin(), owned->second.end());
+        m_keysByOwner.erase(owned);
+    }
+    if (auto ops = m_operationsByOwner.find(owner); ops != m_operationsByOwner.end()) {
+        for (const QString &operation : ops->second) {
+            if (auto replicas = m_replicasByOperation.find(operation); replicas != m_replicasByOperation.end()) {
+                keys.insert(keys.end(), replicas->second.begin(), replicas->second.end());
+                m_replicasByOperation.erase(replicas);
+            }
+        }
+        m_operationsByOwner.erase(ops);
+    }
+    const std::int64_t freed = m_store.remove(keys);
+    if (freed > 0)
+        m_trimTimer.start();
+    return freed;
 }
 
 } // namespace tessera

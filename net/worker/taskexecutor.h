@@ -39,17 +39,25 @@ public:
     TaskExecutor(BlockStore &store, const WorkerOptions &options, QObject *parent = nullptr);
     ~TaskExecutor() override;
 
-    void handle(const QString &type, qint64 id, const Frame &frame, const ReplyFunction &reply);
+    // `owner` is the connection the request came on: what it stores lives as long as the
+    // connection (see connectionOpened / connectionClosed).
+    void handle(const QString &type, qint64 id, const Frame &frame, const ReplyFunction &reply, quint64 owner);
+    void connectionOpened(quint64 owner);
+    // Frees every block the connection stored and the peer replicas of its operations; returns
+    // the bytes freed. Work of that connection still running is dropped when it finishes.
+    std::int64_t connectionClosed(quint64 owner);
     int activeTasks() const { return m_activeTasks; }
 
 private:
     struct Job;
 
     void handleGet(const wire::Get &get, const ReplyFunction &reply);
-    void handlePut(const wire::Put &put, const ByteBuffer &payload, const ReplyFunction &reply);
-    void handleLoad(const wire::Load &load, const ReplyFunction &reply);
-    void handleTask(wire::TaskRequest request, const ReplyFunction &reply);
-    void handleRelease(const wire::Release &release, const ReplyFunction &reply);
+    void handlePut(const wire::Put &put, const ByteBuffer &payload, const ReplyFunction &reply, quint64 owner);
+    void handleLoad(const wire::Load &load, const ReplyFunction &reply, quint64 owner);
+    void handleTask(wire::TaskRequest request, const ReplyFunction &reply, quint64 owner);
+    void handleRelease(const wire::Release &release, const ReplyFunction &reply, quint64 owner);
+    // Stores a block for `owner`, or drops it (false) when that connection has gone meanwhile.
+    bool storeFor(quint64 owner, const QString &key, NdArray block, std::int64_t reservedBytes);
 
     void resolveInput(const std::shared_ptr<Job> &job, std::size_t index, const QString &source);
     void inputFailed(const std::shared_ptr<Job> &job, const Status &status);
@@ -65,6 +73,9 @@ private:
     // Blocks fetched from peers, per operation, dropped when the operation's temporaries are released.
     std::map<QString, std::set<QString>> m_replicasByOperation;
     std::map<QString, std::vector<std::function<void(const Status &)>>> m_inflightFetches;
+    // Per open connection: the blocks it stored, and its operations (whose replicas go with it).
+    std::map<quint64, std::set<QString>> m_keysByOwner;
+    std::map<quint64, std::set<QString>> m_operationsByOwner;
 };
 
 } // namespace tessera

@@ -3,6 +3,7 @@
 
 #include "net/worker/workerservice.h"
 
+#include "core/bytesize.h"
 #include "core/memorybudget.h"
 #include "net/protocol/handshake.h"
 #include "net/protocol/hostport.h"
@@ -94,13 +95,21 @@ void WorkerService::accept(QTcpSocket *socket, bool dialBack)
     Connection &connection = m_connections[frames];
     connection.nonce = makeNonce();
     connection.dialBack = dialBack;
+    connection.owner = m_nextOwner++;
+    m_executor->connectionOpened(connection.owner);
     connect(frames, &FrameSocket::frameReceived, this, [this, frames](const Frame &frame) { onFrame(frames, frame); });
     connect(frames, &FrameSocket::protocolError, this, [frames](const QString &message) {
         qWarning("tessera-worker: closing connection from %s: %s", qPrintable(frames->peerName()), qPrintable(message));
     });
     connect(frames, &FrameSocket::disconnected, this, [this, frames] {
-        const bool wasDialBack = m_connections[frames].dialBack;
+        const Connection gone = m_connections[frames];
+        const bool wasDialBack = gone.dialBack;
         m_connections.erase(frames);
+        // A session's blocks die with its connection: nobody else can name them, and a workbench
+        // that comes back starts a new session (there is no reattaching).
+        if (const std::int64_t freed = m_executor->connectionClosed(gone.owner); freed > 0)
+            qInfo("tessera-worker: %s left; freed %s of its blocks", qPrintable(frames->peerName()),
+                  qPrintable(formatBytes(freed)));
         frames->deleteLater();
         if (wasDialBack) // the workbench we dialed is gone; a worker started for it has no one to serve
             Q_EMIT shutdownRequested(0);
@@ -119,7 +128,7 @@ void WorkerService::onFrame(FrameSocket *socket, const Frame &frame)
         handleAuth(socket, it->second, frame);
         return;
     }
-    handleRequest(socket, frame);
+    handleRequest(socket, it->second.owner, frame);
 }
 
 void WorkerService::handleAuth(FrameSocket *socket, Connection &connection, const Frame &frame)
@@ -162,7 +171,7 @@ void WorkerService::handleAuth(FrameSocket *socket, Connection &connection, cons
     socket->send(QCborMap{{field::Type, msg::Welcome}});
 }
 
-void WorkerService::handleRequest(FrameSocket *socket, const Frame &frame)
+void WorkerService::handleRequest(FrameSocket *socket, quint64 owner, const Frame &frame)
 {
     QPointer<FrameSocket> target(socket);
     auto replyTo = [target](const QCborMap &header, QByteArrayView payload) {
@@ -195,7 +204,7 @@ void WorkerService::handleRequest(FrameSocket *socket, const Frame &frame)
             target->socket()->flush();
         Q_EMIT shutdownRequested(0);
     } else if (type == msg::Get || type == msg::Put || type == msg::Load || type == msg::Task || type == msg::Release) {
-        m_executor->handle(type, id, frame, replyTo);
+        m_executor->handle(type, id, frame, replyTo, owner);
     } else {
         replyTo(
             errorReply(id, makeError(ErrorCode::InvalidArgument,

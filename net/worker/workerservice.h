@@ -54,6 +54,7 @@ private:
     struct Connection
     {
         QByteArray nonce;
+        quint64 owner = 0; // names what this connection stores, in the executor
         bool authenticated = false;
         bool dialBack = false;
     };
@@ -61,7 +62,7 @@ private:
     void accept(QTcpSocket *socket, bool dialBack);
     void onFrame(FrameSocket *socket, const Frame &frame);
     void handleAuth(FrameSocket *socket, Connection &connection, const Frame &frame);
-    void handleRequest(FrameSocket *socket, const Frame &frame);
+    void handleRequest(FrameSocket *socket, quint64 owner, const Frame &frame);
     void dialBack();
 
     WorkerOptions m_options;
@@ -69,6 +70,7 @@ private:
     std::unique_ptr<BlockStore> m_store;
     TaskExecutor *m_executor = nullptr;
     std::map<FrameSocket *, Connection> m_connections;
+    quint64 m_nextOwner = 1;
 };
 
 } // namespace tessera

@@ -66,6 +66,7 @@ private Q_SLOTS:
     void taskRunsEndToEnd();
     void taskFetchesItsInputFromAPeer();
     void releaseFreesMemory();
+    void blocksGoWithTheirConnection();
     void everyPipelinedRequestGetsOneReply();
 
 private:
@@ -454,6 +455,39 @@ void TestWorkerService::taskFetchesItsInputFromAPeer()
     QCOMPARE(released->header.value(u"freed"_s).toInteger(), 2 * block.byteSize());
     QCOMPARE(runner->memoryUsed(), std::int64_t(0));
     QVERIFY(holder->release({u"remote"_s}));
+}
+
+void TestWorkerService::blocksGoWithTheirConnection()
+{
+    const auto keeper = session(m_service->listenAddress());
+    QVERIFY(keeper->put(u"kept"_s, patterned({100})));
+    const std::int64_t before = keeper->memoryUsed();
+    {
+        // A client that stores blocks, a task output and a block fetched from a peer, then goes.
+        const auto leaving = session(m_peer->listenAddress());
+        QVERIFY(leaving->put(u"gone-a"_s, patterned({2000})));
+        const auto holder = session(m_service->listenAddress());
+        QVERIFY(holder->put(u"gone-remote"_s, patterned({500})));
+        Task copy;
+        copy.kind = TaskKind::Unary;
+        copy.unaryOp = UnaryOp::Negate;
+        copy.inputs = {TaskInput{u"gone-remote"_s, {}, 4000, 0}};
+        copy.outputKey = u"gone-out"_s;
+        copy.outputShape = {500};
+        copy.worker = 1;
+        const auto done = leaving->request(
+            rawconnection::taskFrame(copy, {m_service->listenAddress(), m_peer->listenAddress()}, u"leaving-op"_s, true, false));
+        QVERIFY(done && done->header.value(u"type"_s).toString() == msg::Done);
+        QCOMPARE(m_peer->store().blockCount(), 3); // its block, the task's output, the replica
+        QVERIFY(holder->release({u"gone-remote"_s}));
+    }
+    // Closed without releasing anything: the worker frees what that connection stored.
+    QTRY_COMPARE_WITH_TIMEOUT(m_peer->store().blockCount(), 0, waitMillis);
+    QCOMPARE(m_peer->store().usedBytes(), 0);
+    // Another client's blocks stay.
+    QCOMPARE(keeper->memoryUsed(), before);
+    QVERIFY(m_service->store().contains(u"kept"_s));
+    QVERIFY(keeper->release({u"kept"_s}));
 }
 
 void TestWorkerService::releaseFreesMemory()

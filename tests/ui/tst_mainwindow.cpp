@@ -72,7 +72,7 @@ private Q_SLOTS:
 
 private:
     // Runs a statement as typed into the console and waits until the window has routed it.
-    Operation *runFromConsole(const QString &statement);
+    std::optional<Status> runFromConsole(const QString &statement);
 
     QTemporaryDir m_dir;
     QStringList m_files;
@@ -120,16 +120,20 @@ void TestMainWindow::cleanupTestCase()
     delete m_window;
 }
 
-Operation *TestMainWindow::runFromConsole(const QString &statement)
+std::optional<Status> TestMainWindow::runFromConsole(const QString &statement)
 {
-    QSignalSpy routed(m_window, &MainWindow::statementFinished);
+    // The window lets the session delete operations once finished: read the status as it is announced.
+    std::optional<Status> status;
+    const QMetaObject::Connection reading =
+        connect(m_window, &MainWindow::statementFinished, this,
+                [&status](Operation *operation, const QString &) { status = operation->status(); });
     ExpressionEdit *edit = m_window->consoleWidget()->expressionEdit();
     edit->setFocus();
     edit->setText(statement);
     QTest::keyClick(edit, Qt::Key_Return, Qt::ControlModifier);
-    if (routed.isEmpty() && !routed.wait(TimeoutMillis))
-        return nullptr;
-    return routed.constFirst().constFirst().value<Operation *>();
+    (void)QTest::qWaitFor([&status] { return status.has_value(); }, TimeoutMillis);
+    disconnect(reading);
+    return status;
 }
 
 void TestMainWindow::clusterDockListsWorkers()
@@ -175,9 +179,9 @@ void TestMainWindow::typedStatementRunsAndIsTimed()
     QTreeWidget *results = m_window->consoleWidget()->resultList();
     const int resultRows = results->topLevelItemCount();
 
-    Operation *operation = runFromConsole(u"x.mean(axis=0)"_s);
-    QVERIFY(operation);
-    QVERIFY2(operation->status().isOk(), qPrintable(operation->status().message()));
+    const std::optional<Status> status = runFromConsole(u"x.mean(axis=0)"_s);
+    QVERIFY(status);
+    QVERIFY2(status->isOk(), qPrintable(status->message()));
     QCOMPARE(m_window->timingsView()->rowCount(), timingRows + 1);
     QCOMPARE(results->topLevelItemCount(), resultRows + 1);
     const QTreeWidgetItem *entry = results->topLevelItem(resultRows);
@@ -204,36 +208,42 @@ void TestMainWindow::seedExamplesRunInOneClick()
     auto *action = m_window->consoleWidget()->findChild<QAction *>(u"example%1"_s.arg(example));
     QVERIFY(action);
     const int timingRows = m_window->timingsView()->rowCount();
-    QSignalSpy routed(m_window, &MainWindow::statementFinished);
+    std::optional<Status> status;
+    QString statement;
+    const QMetaObject::Connection reading =
+        connect(m_window, &MainWindow::statementFinished, this, [&](Operation *operation, const QString &text) {
+            status = operation->status();
+            statement = text;
+        });
     action->trigger();
-    QVERIFY(!routed.isEmpty() || routed.wait(TimeoutMillis));
-    auto *operation = routed.constFirst().constFirst().value<Operation *>();
-    QVERIFY2(operation->status().isOk(), qPrintable(operation->status().message()));
-    QCOMPARE(routed.constFirst().at(1).toString(), ConsoleWidget::seedExamples().at(example));
+    QVERIFY(QTest::qWaitFor([&status] { return status.has_value(); }, TimeoutMillis));
+    disconnect(reading);
+    QVERIFY2(status->isOk(), qPrintable(status->message()));
+    QCOMPARE(statement, ConsoleWidget::seedExamples().at(example));
     QCOMPARE(m_window->timingsView()->rowCount(), timingRows + 1);
 }
 
 void TestMainWindow::errorIsInlineAndConsoleKeepsWorking()
 {
     QTreeWidget *results = m_window->consoleWidget()->resultList();
-    Operation *failed = runFromConsole(u"x.mean(axis=7)"_s);
+    const std::optional<Status> failed = runFromConsole(u"x.mean(axis=7)"_s);
     QVERIFY(failed);
-    QVERIFY(!failed->status().isOk());
+    QVERIFY(!failed->isOk());
     const QTreeWidgetItem *entry = results->topLevelItem(results->topLevelItemCount() - 1);
     QVERIFY(isErrorEntry(entry));
-    QCOMPARE(entry->text(ConsoleWidget::RESULT), failed->status().message());
+    QCOMPARE(entry->text(ConsoleWidget::RESULT), failed->message());
     auto *errorLabel = m_window->consoleWidget()->findChild<QLabel *>(u"consoleErrorLabel"_s);
-    QCOMPARE(errorLabel->text(), failed->status().message());
+    QCOMPARE(errorLabel->text(), failed->message());
     // The failed statement stays on the line to be fixed, the cursor where the error is.
     QCOMPARE(m_window->consoleWidget()->statement(), u"x.mean(axis=7)"_s);
-    const QRegularExpressionMatch column = QRegularExpression(u"^column (\\d+):"_s).match(failed->status().message());
+    const QRegularExpressionMatch column = QRegularExpression(u"^column (\\d+):"_s).match(failed->message());
     if (column.hasMatch())
         QCOMPARE(m_window->consoleWidget()->expressionEdit()->cursorPosition(), column.captured(1).toInt() - 1);
     saveScreenshot(m_window->consoleWidget(), u"console-error"_s);
 
-    Operation *worked = runFromConsole(u"x.max()"_s);
+    const std::optional<Status> worked = runFromConsole(u"x.max()"_s);
     QVERIFY(worked);
-    QVERIFY2(worked->status().isOk(), qPrintable(worked->status().message()));
+    QVERIFY2(worked->isOk(), qPrintable(worked->message()));
     QVERIFY(!m_window->resultView()->scalarText().isEmpty());
 }
 
@@ -301,15 +311,18 @@ void TestMainWindow::experimentSavedOpenedAndRunAgain()
     QCOMPARE(m_window->timingsView()->rowCount(), pastRows);
 
     // Run all: the load and every statement again, as a second run in the history.
-    QSignalSpy routed(m_window, &MainWindow::statementFinished);
+    // Operations are deleted once finished: their status is read while they are announced.
+    std::vector<Status> routed;
+    const QMetaObject::Connection collecting =
+        connect(m_window, &MainWindow::statementFinished, this,
+                [&routed](Operation *operation, const QString &) { routed.push_back(operation->status()); });
     m_window->runAll();
     const int steps = 1 + int(before.statements.size());
     QTRY_COMPARE_WITH_TIMEOUT(m_window->timingsView()->rowCount(), pastRows + steps, TimeoutMillis);
-    QCOMPARE(routed.size(), steps - 1);
-    for (const QList<QVariant> &arguments : std::as_const(routed)) {
-        const auto *operation = arguments.constFirst().value<Operation *>();
-        QVERIFY2(operation->status().isOk(), qPrintable(operation->status().message()));
-    }
+    disconnect(collecting);
+    QCOMPARE(int(routed.size()), steps - 1);
+    for (const Status &status : routed)
+        QVERIFY2(status.isOk(), qPrintable(status.message()));
     QCOMPARE(m_window->experiment().runs.size(), before.runs.size() + 1);
     QVERIFY(m_window->timingsView()->toCsv().contains(m_window->experiment().runs.back().label));
 }

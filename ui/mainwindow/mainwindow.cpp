@@ -77,6 +77,9 @@ MainWindow::MainWindow(ClusterSession *session, LocalCluster *localCluster, QWid
     , m_runner(new ExperimentRunner(session, this))
     , m_runLabel(tr("run 1"))
 {
+    // Every part of the window reads an operation in its finished() slots or through a QPointer,
+    // so the session may delete operations (and their results) as soon as they have finished.
+    m_session->setAutoDeleteOperations(true);
     setObjectName(u"mainWindow"_s);
     setWindowIcon(QIcon::fromTheme(u"org.tessera.Tessera"_s, QIcon(u":/tessera.svg"_s)));
     setAcceptDrops(true);
