@@ -99,18 +99,10 @@ void trimPool(std::size_t keepBytes)
     }
 }
 
-void tuneMalloc(MallocProfile profile)
+void tuneMalloc()
 {
-    switch (profile) {
-    case MallocProfile::ArrayTraffic:
-        ::mallopt(M_MMAP_THRESHOLD, 32 << 20);
-        ::mallopt(M_TRIM_THRESHOLD, 128 << 20);
-        break;
-    case MallocProfile::Views:
-        // Setting the threshold also turns glibc's moving threshold off.
-        ::mallopt(M_MMAP_THRESHOLD, int(LargeBytes));
-        break;
-    }
+    ::mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    ::mallopt(M_TRIM_THRESHOLD, 128 << 20);
 }
 
 } // namespace tessera::blockallocator

@@ -23,19 +23,9 @@ void release(void *pointer, std::size_t bytes);
 
 // Returns pooled buffers to the system until at most `keepBytes` remain pooled.
 void trimPool(std::size_t keepBytes);
-// How malloc treats large allocations in this process; every program says which first thing in
-// main().
-enum class MallocProfile {
-    // Workers and the CLI: socket buffers of up to 32 MiB stay in malloc's heap for reuse instead
-    // of mapping fresh pages for each message.
-    ArrayTraffic,
-    // The workbench: plot data and images of 1 MiB or more are mapped, and unmapped with their
-    // owner. With glibc's default the threshold moves up to the largest block freed so far, after
-    // which each new heatmap lands in the heap, and whether a long session's heap keeps their
-    // fragments depends on timing (CI once saw 110 MB kept over 480 heatmaps).
-    Views,
-};
-void tuneMalloc(MallocProfile profile);
+// Lets malloc keep socket buffers of up to 32 MiB in its heap for reuse instead of mapping fresh
+// pages for each message; every program calls this first thing in main().
+void tuneMalloc();
 
 } // namespace blockallocator
 } // namespace tessera

@@ -28,7 +28,7 @@ void printUsage()
 
 int main(int argc, char *argv[])
 {
-    tessera::blockallocator::tuneMalloc(tessera::blockallocator::MallocProfile::ArrayTraffic);
+    tessera::blockallocator::tuneMalloc();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("tessera-cli"));
     QCoreApplication::setOrganizationName(QStringLiteral("tessera"));

@@ -6,7 +6,6 @@
 #include "ui/connect/connectprofile.h"
 #include "ui/mainwindow/mainwindow.h"
 
-#include "core/blockallocator.h"
 #include "core/io/filediscovery.h"
 #include "core/io/sampledata.h"
 #include "net/protocol/handshake.h"
@@ -170,7 +169,6 @@ void startUp(MainWindow &window, const Startup &startup)
 
 int main(int argc, char *argv[])
 {
-    blockallocator::tuneMalloc(blockallocator::MallocProfile::Views);
     QCoreApplication::setApplicationName(u"tessera"_s);
     QCoreApplication::setOrganizationName(u"Tessera"_s);
     QCoreApplication::setOrganizationDomain(u"tessera.org"_s);

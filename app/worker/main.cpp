@@ -29,7 +29,7 @@ int fail(const QString &message)
 
 int main(int argc, char *argv[])
 {
-    tessera::blockallocator::tuneMalloc(tessera::blockallocator::MallocProfile::ArrayTraffic);
+    tessera::blockallocator::tuneMalloc();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("tessera-worker"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TESSERA_VERSION));

@@ -9,7 +9,6 @@
 #include "ui/console/expressionedit.h"
 #include "ui/mainwindow/mainwindow.h"
 
-#include "core/blockallocator.h"
 #include "core/io/sampledata.h"
 #include "net/session/clustersession.h"
 #include "net/session/localcluster.h"
@@ -37,7 +36,6 @@ private Q_SLOTS:
 
 void TestConsoleMemory::fiveHundredStatements()
 {
-    blockallocator::tuneMalloc(blockallocator::MallocProfile::Views); // as tessera's main() does
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(u"tessera-tests"_s);
     QCoreApplication::setApplicationName(u"tst_consolememory"_s);
