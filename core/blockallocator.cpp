@@ -3,6 +3,7 @@
 
 #include "core/blockallocator.h"
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <new>
@@ -33,6 +34,8 @@ Pool &pool()
     return instance;
 }
 
+std::atomic<std::size_t> mapped{0};
+
 void *mapAligned(std::size_t size)
 {
     // Over-map by one huge page and cut the ends off, so the buffer starts on a 2 MiB boundary.
@@ -48,6 +51,7 @@ void *mapAligned(std::size_t size)
     if (end > aligned + size)
         ::munmap(reinterpret_cast<void *>(aligned + size), end - (aligned + size));
     ::madvise(reinterpret_cast<void *>(aligned), size, MADV_HUGEPAGE);
+    mapped += size;
     return reinterpret_cast<void *>(aligned);
 }
 
@@ -94,9 +98,15 @@ void trimPool(std::size_t keepBytes)
     while (p.pooled > keepBytes && !p.free.empty()) {
         auto last = std::prev(p.free.end());
         ::munmap(last->second, last->first);
+        mapped -= last->first;
         p.pooled -= last->first;
         p.free.erase(last);
     }
+}
+
+std::size_t mappedBytes()
+{
+    return mapped;
 }
 
 void tuneMalloc()

@@ -23,6 +23,8 @@ void release(void *pointer, std::size_t bytes);
 
 // Returns pooled buffers to the system until at most `keepBytes` remain pooled.
 void trimPool(std::size_t keepBytes);
+// Bytes mapped for large buffers, in use or pooled: what this allocator holds beside malloc's heap.
+std::size_t mappedBytes();
 // Lets malloc keep socket buffers of up to 32 MiB in its heap for reuse instead of mapping fresh
 // pages for each message; every program calls this first thing in main().
 void tuneMalloc();

@@ -13,7 +13,7 @@ namespace tessera::cli {
 
 void ClusterOptions::addTo(QCommandLineParser &parser) const
 {
-    parser.addOptions({local, threads, memoryLimit, connect, listen, expect, tokenFile});
+    parser.addOptions({local, threads, memoryLimit, connect, listen, expect, tokenFile, heartbeat});
 }
 
 Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &options, int defaultLocal, LocalCluster &local,
@@ -25,6 +25,13 @@ Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &opti
         TESSERA_RETURN_IF_ERROR(read);
         token = *read;
     }
+    bool heartbeatOk = false;
+    const double heartbeatSeconds = parser.value(options.heartbeat).toDouble(&heartbeatOk);
+    if (!heartbeatOk || heartbeatSeconds < 0)
+        return makeError(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("--heartbeat-timeout %1 is not a number of seconds").arg(parser.value(options.heartbeat)));
+    session.setHeartbeatTimeout(int(heartbeatSeconds * 1000));
     const int modes = int(parser.isSet(options.local)) + int(parser.isSet(options.connect)) + int(parser.isSet(options.listen));
     if (modes > 1)
         return makeError(ErrorCode::InvalidArgument, QStringLiteral("choose one of --local, --connect and --listen"));
@@ -53,6 +60,7 @@ Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &opti
     }
 
     LocalClusterOptions localOptions;
+    localOptions.heartbeatMillis = session.heartbeatTimeout();
     bool ok = true;
     localOptions.workers = parser.isSet(options.local) ? parser.value(options.local).toInt(&ok) : defaultLocal;
     if (!ok || localOptions.workers < 1)

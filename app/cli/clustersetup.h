@@ -29,6 +29,10 @@ struct ClusterOptions
                               QStringLiteral("N"), QStringLiteral("1")};
     QCommandLineOption tokenFile{QStringLiteral("token-file"),
                                  QStringLiteral("File holding the token the workers were started with."), QStringLiteral("F")};
+    QCommandLineOption heartbeat{QStringLiteral("heartbeat-timeout"),
+                                 QStringLiteral("A worker that shows no sign of life this long is lost and its blocks are "
+                                                "rebuilt on the others (default 5; a closed connection is lost at once)."),
+                                 QStringLiteral("SECONDS"), QStringLiteral("5")};
 
     void addTo(QCommandLineParser &parser) const;
 };

@@ -58,7 +58,11 @@ int main(int argc, char *argv[])
                             QStringLiteral("HOST:PORT"));
     QCommandLineOption name(QStringLiteral("name"), QStringLiteral("Name shown in the cluster view (default host:port)."),
                             QStringLiteral("NAME"));
-    parser.addOptions({listen, threads, memory, tokenFile, dial, name});
+    QCommandLineOption heartbeat(QStringLiteral("heartbeat-timeout"),
+                                 QStringLiteral("A peer worker that shows no sign of life this long is lost, and the fetches "
+                                                "waiting on it fail (default 5; 0: never)."),
+                                 QStringLiteral("SECONDS"), QStringLiteral("5"));
+    parser.addOptions({listen, threads, memory, tokenFile, dial, name, heartbeat});
     parser.process(app);
 
     WorkerOptions options;
@@ -84,6 +88,11 @@ int main(int argc, char *argv[])
         options.token = *token;
     }
     options.dialBack = parser.value(dial);
+    bool heartbeatOk = false;
+    const double heartbeatSeconds = parser.value(heartbeat).toDouble(&heartbeatOk);
+    if (!heartbeatOk || heartbeatSeconds < 0)
+        return fail(QStringLiteral("--heartbeat-timeout %1 is not a number of seconds").arg(parser.value(heartbeat)));
+    options.heartbeatMillis = int(heartbeatSeconds * 1000);
 
     WorkerService service(options);
     QObject::connect(&service, &WorkerService::shutdownRequested, &app, [](int code) { QCoreApplication::exit(code); });

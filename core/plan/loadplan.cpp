@@ -96,6 +96,7 @@ Result<TaskGraph> planLoad(const FileStack &stack, const LoadLayout &layout, con
         task.outputKey = blockKey(layout.keyPrefix, index);
         task.outputShape = graph.result.chunks.blockShape(index);
         task.load = {stack.files[pieces[i].file], stack.variable, pieces[i].start, pieces[i].count};
+        task.headRead = layout.headReads;
         graph.result.keys.push_back(task.outputKey);
         graph.result.workers.push_back(task.worker);
         graph.tasks.push_back(std::move(task));

@@ -27,7 +27,8 @@ struct LoadLayout
     QString arrayName; // for messages
     QString keyPrefix; // block keys are blockKey(keyPrefix, index); unique per load
     Distribution distribution = Distribution::Contiguous;
-    int blocksPerFile = 1; // each file split into this many blocks along the first dimension
+    int blocksPerFile = 1;  // each file split into this many blocks along the first dimension
+    bool headReads = false; // the client reads every slab and sends the block; else each worker reads its own
 };
 
 // The placed Load tasks of one stacked variable: one task per block, in the blocks' flat order,

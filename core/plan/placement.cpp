@@ -44,6 +44,43 @@ std::vector<int> assignContiguous(const std::vector<std::int64_t> &itemBytes, in
     return workers;
 }
 
+std::vector<int> assignContiguousByRoom(const std::vector<std::int64_t> &itemBytes, const std::vector<std::int64_t> &freeBytes)
+{
+    std::vector<int> workers(itemBytes.size(), -1);
+    double room = 0;
+    for (std::int64_t bytes : freeBytes)
+        room += double(std::max<std::int64_t>(bytes, 0));
+    if (room <= 0)
+        return workers;
+    std::int64_t total = 0;
+    for (std::int64_t bytes : itemBytes)
+        total += bytes;
+    // Worker w's share of the items' bytes ends where its share of the room ends.
+    std::vector<double> shareEnds;
+    double cumulative = 0;
+    for (std::int64_t bytes : freeBytes) {
+        cumulative += double(std::max<std::int64_t>(bytes, 0));
+        shareEnds.push_back(cumulative / room * double(total));
+    }
+    std::vector<std::int64_t> left = freeBytes;
+    std::int64_t before = 0;
+    for (std::size_t i = 0; i < itemBytes.size(); ++i) {
+        const double midpoint = double(before) + double(itemBytes[i]) / 2.0;
+        before += itemBytes[i];
+        int worker = int(std::upper_bound(shareEnds.begin(), shareEnds.end(), midpoint) - shareEnds.begin());
+        worker = std::min(worker, int(freeBytes.size()) - 1);
+        if (left[std::size_t(worker)] < itemBytes[i]) {
+            const auto roomiest = std::max_element(left.begin(), left.end());
+            if (*roomiest < itemBytes[i])
+                continue;
+            worker = int(roomiest - left.begin());
+        }
+        left[std::size_t(worker)] -= itemBytes[i];
+        workers[i] = worker;
+    }
+    return workers;
+}
+
 std::vector<int> assignRoundRobin(std::size_t itemCount, int workerCount)
 {
     assert(workerCount > 0);

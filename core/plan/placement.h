@@ -25,6 +25,10 @@ int placeTask(const std::vector<InputLocation> &inputs, const std::vector<std::i
 // contiguous runs of neighbouring items, each worker receiving about the same number of bytes.
 std::vector<int> assignContiguous(const std::vector<std::int64_t> &itemBytes, int workerCount);
 std::vector<int> assignRoundRobin(std::size_t itemCount, int workerCount);
+// Contiguous runs again, but each worker's share in proportion to its free bytes (workers with
+// none get nothing); an item that then fits nowhere goes to the worker with the most room left
+// that can take it, or nowhere (-1).
+std::vector<int> assignContiguousByRoom(const std::vector<std::int64_t> &itemBytes, const std::vector<std::int64_t> &freeBytes);
 // Each item to the worker with the most free bytes left after the items before it; an item goes
 // nowhere (-1) when no worker has room for it.
 std::vector<int> assignByFreeMemory(const std::vector<std::int64_t> &itemBytes, const std::vector<std::int64_t> &freeBytes);

@@ -67,6 +67,7 @@ struct Task
     int ddof = 0;
     bool finalize = false; // Partial/Combine: turn the state into the reduction's result
     LoadSource load;       // Load
+    bool headRead = false; // Load: the client reads the slab and sends the block (a put)
 
     std::vector<int> dependsOn; // ids of tasks producing this task's inputs
 

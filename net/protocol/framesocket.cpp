@@ -138,6 +138,17 @@ void FrameSocket::close()
         QTimer::singleShot(closeGraceMilliseconds, m_socket.data(), &QTcpSocket::abort);
 }
 
+void FrameSocket::abort()
+{
+    if (!m_socket)
+        return;
+    m_closing = true;
+    m_inPayload = false;
+    m_pending = {};
+    m_headBuffer.clear();
+    m_socket->abort();
+}
+
 void FrameSocket::readAvailable()
 {
     const QPointer<FrameSocket> self(this);

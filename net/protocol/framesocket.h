@@ -46,6 +46,7 @@ public:
     bool isConnected() const;
     QString peerName() const; // "127.0.0.1:40123"
     void close();             // once queued frames are written (aborts after 5 s); reads no further frames
+    void abort();             // at once, dropping what is queued: for a peer that stopped answering
 
     // Bytes of payload sent and received so far, for "bytes moved" accounting.
     std::int64_t payloadBytesSent() const { return m_payloadBytesSent; }

@@ -133,10 +133,13 @@ Result<Auth> Auth::fromCbor(const QCborMap &map)
 
 QCborMap Error::toCbor() const
 {
-    return QCborMap{{field::Type, msg::Error},
-                    {field::Id, id},
-                    {field::Code, errorCodeKey(status.code())},
-                    {field::Message, status.message()}};
+    QCborMap map{{field::Type, msg::Error},
+                 {field::Id, id},
+                 {field::Code, errorCodeKey(status.code())},
+                 {field::Message, status.message()}};
+    if (!peer.isEmpty())
+        map[u"peer"_s] = peer;
+    return map;
 }
 
 Result<Error> Error::fromCbor(const QCborMap &map)
@@ -146,6 +149,7 @@ Result<Error> Error::fromCbor(const QCborMap &map)
     error.id = fields.head(msg::Error, false);
     const QString code = fields.text("code", MaxNameLength);
     const QString message = fields.text("message", MaxTextLength);
+    error.peer = fields.text("peer", MaxPathLength, QString());
     const std::optional<ErrorCode> known = fields.isOk() ? errorCodeFromKey(code) : std::nullopt;
     if (fields.isOk() && (!known || *known == ErrorCode::Ok))
         fields.fail("code", u"is '%1', not an error code this build knows"_s.arg(code));
@@ -292,9 +296,15 @@ Result<NdArray> blockFromReply(const QCborMap &header, const ByteBuffer &payload
     return arrayFromPayload(block->shape, block->mayHaveNan, payload);
 }
 
-QCborMap errorReply(qint64 id, const Status &status)
+QCborMap errorReply(qint64 id, const Status &status, const QString &unreachablePeer)
 {
-    return wire::Error{id, status}.toCbor();
+    return wire::Error{id, status, unreachablePeer}.toCbor();
+}
+
+QString unreachablePeerOf(const QCborMap &header)
+{
+    const Result<wire::Error> error = wire::Error::fromCbor(header);
+    return error.isOk() ? error->peer : QString();
 }
 
 Status statusFromErrorReply(const QCborMap &header)

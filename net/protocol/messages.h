@@ -38,6 +38,7 @@ inline const QString Done = QStringLiteral("done");
 inline const QString Release = QStringLiteral("release");
 inline const QString Blocks = QStringLiteral("blocks");
 inline const QString Shutdown = QStringLiteral("shutdown");
+inline const QString Ping = QStringLiteral("ping");
 } // namespace msg
 
 // Field names used in several messages.
@@ -93,11 +94,13 @@ struct Auth
     bool operator==(const Auth &) const = default;
 };
 
-// A typed error reply: {type: "error", id, code, message}.
+// A typed error reply: {type: "error", id, code, message}, and `peer` when the request failed
+// because the worker could not reach that peer.
 struct Error
 {
     qint64 id = 0;
     Status status{};
+    QString peer{};
     QCborMap toCbor() const;
     static Result<Error> fromCbor(const QCborMap &map);
     bool operator==(const Error &) const = default;
@@ -172,7 +175,9 @@ Result<NdArray> arrayFromPayload(const Shape &shape, bool mayHaveNan, const Byte
 Result<NdArray> blockFromReply(const QCborMap &header, const ByteBuffer &payload);
 // An error reply's status; a reply that is not a valid error becomes a Format error.
 tessera::Status statusFromErrorReply(const QCborMap &header);
-QCborMap errorReply(qint64 id, const tessera::Status &status);
+QCborMap errorReply(qint64 id, const tessera::Status &status, const QString &unreachablePeer = {});
+// The peer an error reply says could not be reached ("host:port"), or empty.
+QString unreachablePeerOf(const QCborMap &header);
 bool isErrorReply(const QCborMap &header);
 
 } // namespace tessera

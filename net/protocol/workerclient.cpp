@@ -23,6 +23,7 @@ WorkerClient::WorkerClient(QByteArray token, QString role, QObject *parent)
                  .arg(m_address)
                  .arg(m_connectTimer.interval() / 1000));
     });
+    connect(&m_heartbeat, &QTimer::timeout, this, &WorkerClient::checkHeartbeat);
 }
 
 WorkerClient::~WorkerClient()
@@ -63,6 +64,13 @@ void WorkerClient::adopt(QTcpSocket *socket)
 void WorkerClient::attach(QTcpSocket *socket)
 {
     m_frames = new FrameSocket(socket, FrameLimits{}, this);
+    // Signs of life: bytes from the worker, or a large write of ours that its side took in (a
+    // small one, a ping included, fits in the kernel's buffers even when the worker is hung).
+    connect(socket, &QTcpSocket::readyRead, this, [this] { m_quiet.restart(); });
+    connect(socket, &QTcpSocket::bytesWritten, this, [this](qint64 bytes) {
+        if (bytes > 65536)
+            m_quiet.restart();
+    });
     connect(socket, &QTcpSocket::connected, this, [this] { m_state = State::Handshaking; });
     connect(m_frames, &FrameSocket::frameReceived, this, &WorkerClient::onFrame);
     connect(m_frames, &FrameSocket::protocolError, this, [this](const QString &message) {
@@ -75,11 +83,14 @@ void WorkerClient::attach(QTcpSocket *socket)
     connect(m_frames, &FrameSocket::disconnected, this, [this] {
         if (m_state == State::Ready) {
             m_state = State::Closed;
+            m_heartbeat.stop();
             const QString message =
                 QStringLiteral("lost connection to worker %1 (%2)%3")
                     .arg(workerName(), m_address, m_lastError.isEmpty() ? QString() : QStringLiteral(": ") + m_lastError);
-            failPending(message);
+            // lost() first: whoever recovers from it then knows, when the pending requests fail
+            // just after, that those failures are part of the loss.
             Q_EMIT lost(message);
+            failPending(message);
         } else if (m_state != State::Closed) {
             QString reason = m_lastError.isEmpty() ? QStringLiteral("the connection was closed") : m_lastError;
             fail(QStringLiteral("cannot reach worker at %1: %2; is tessera-worker running there and listening on that port?")
@@ -141,6 +152,7 @@ void WorkerClient::onHandshakeFrame(const Frame &frame)
         m_connectTimer.stop();
         m_address = peerAddress(m_address, m_hello.listen);
         m_state = State::Ready;
+        startHeartbeat();
         Q_EMIT ready();
     } else if (type == msg::Error) {
         const Status refusal = statusFromErrorReply(frame.header);
@@ -194,12 +206,54 @@ void WorkerClient::flush()
         m_frames->socket()->flush();
 }
 
+void WorkerClient::setHeartbeatTimeout(int millis)
+{
+    m_heartbeatTimeoutMillis = std::max(0, millis);
+    if (m_state == State::Ready)
+        startHeartbeat();
+}
+
+void WorkerClient::startHeartbeat()
+{
+    m_quiet.start();
+    m_pingOutstanding = false;
+    if (m_heartbeatTimeoutMillis <= 0) {
+        m_heartbeat.stop();
+        return;
+    }
+    m_heartbeat.start(std::max(10, m_heartbeatTimeoutMillis / 5));
+}
+
+void WorkerClient::checkHeartbeat()
+{
+    if (m_state != State::Ready || !m_frames || !m_frames->socket()) {
+        m_heartbeat.stop();
+        return;
+    }
+    // Bytes waiting unread mean the worker spoke while this thread was busy elsewhere.
+    if (m_frames->socket()->bytesAvailable() > 0)
+        m_quiet.restart();
+    if (m_quiet.elapsed() >= m_heartbeatTimeoutMillis) {
+        m_heartbeat.stop();
+        m_lastError = QStringLiteral("no sign of life for %1 s (heartbeat); the worker is hung, its host is down or the "
+                                     "network between is cut")
+                          .arg(m_heartbeatTimeoutMillis / 1000.0);
+        m_frames->abort(); // reported as lost() by the disconnected handler, with m_lastError
+        return;
+    }
+    if (m_pingOutstanding || m_quiet.elapsed() < m_heartbeatTimeoutMillis / 5)
+        return;
+    m_pingOutstanding = true;
+    request(QCborMap{{field::Type, msg::Ping}}, [this](const Frame &) { m_pingOutstanding = false; });
+}
+
 void WorkerClient::close()
 {
     if (m_state == State::Closed)
         return;
     m_state = State::Closed;
     m_connectTimer.stop();
+    m_heartbeat.stop();
     failPending(QStringLiteral("connection to worker %1 closed").arg(workerName()));
     if (m_frames)
         m_frames->close();
@@ -212,6 +266,7 @@ void WorkerClient::fail(const QString &message, ErrorCode code)
     m_state = State::Closed;
     m_failureCode = code;
     m_connectTimer.stop();
+    m_heartbeat.stop();
     failPending(message);
     if (m_frames)
         m_frames->close();

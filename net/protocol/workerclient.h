@@ -9,6 +9,7 @@
 #include "core/status.h"
 
 #include <QCborMap>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -60,11 +61,19 @@ public:
     void flush();
     void close();
 
+    // A ready connection that shows no sign of life for this long (nothing read from it, no
+    // large write of ours taken) is aborted and reported lost(); when it has been quiet for a
+    // fifth of that, a ping goes out. A hung worker is found this way; a worker busy in a long
+    // kernel still answers, since its sockets are served off the kernel threads. 0: off.
+    void setHeartbeatTimeout(int millis);
+    int heartbeatTimeout() const { return m_heartbeatTimeoutMillis; }
+    static constexpr int DefaultHeartbeatMillis = 5000;
+
 Q_SIGNALS:
     void ready();
     // The connection could not be set up (handshake included); the message says why and what to do.
     void failed(const QString &message);
-    // A ready connection was lost.
+    // A ready connection was lost. Emitted before the pending requests are failed.
     void lost(const QString &message);
 
 private:
@@ -73,6 +82,8 @@ private:
     void onHandshakeFrame(const Frame &frame);
     void fail(const QString &message, ErrorCode code = ErrorCode::Network);
     void failPending(const QString &message);
+    void checkHeartbeat();
+    void startHeartbeat();
 
     QByteArray m_token;
     QString m_role;
@@ -85,6 +96,10 @@ private:
     std::map<qint64, ReplyHandler> m_pending;
     QString m_lastError;
     ErrorCode m_failureCode = ErrorCode::Network;
+    int m_heartbeatTimeoutMillis = DefaultHeartbeatMillis;
+    QTimer m_heartbeat;
+    QElapsedTimer m_quiet; // since the last sign of life
+    bool m_pingOutstanding = false;
 };
 
 } // namespace tessera

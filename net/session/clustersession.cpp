@@ -12,8 +12,10 @@
 
 #include <QCborArray>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTcpSocket>
 
+#include <algorithm>
 #include <set>
 
 namespace tessera {
@@ -88,13 +90,15 @@ void ClusterSession::Private::addWorker(WorkerClient *client)
     worker.info.memoryLimitBytes = client->hello().memoryLimitBytes;
     worker.info.state = WorkerState::Connected;
     const int index = worker.info.index;
-    QObject::connect(client, &WorkerClient::lost, q, [this, index](const QString &message) {
-        workers[index].info.state = WorkerState::Lost;
-        workers[index].info.error = message;
-        Q_EMIT q->workerLost(index, message);
-        Q_EMIT q->workersChanged();
-    });
+    QObject::connect(client, &WorkerClient::lost, q, [this, index](const QString &message) { onWorkerLost(index, message); });
     workers.push_back(std::move(worker));
+}
+
+WorkerClient *ClusterSession::Private::newClient()
+{
+    auto *client = new WorkerClient(token, QStringLiteral("client"), q);
+    client->setHeartbeatTimeout(heartbeatMillis);
+    return client;
 }
 
 void ClusterSession::Private::startConnect(Operation *operation, const QStringList &addresses)
@@ -107,7 +111,7 @@ void ClusterSession::Private::startConnect(Operation *operation, const QStringLi
     };
     auto pending = std::make_shared<Pending>();
     for (const QString &address : addresses) {
-        auto *client = new WorkerClient(token, QStringLiteral("client"), q);
+        WorkerClient *client = newClient();
         pending->clients.push_back(client);
         QObject::connect(client, &WorkerClient::ready, q, [this, operation, pending] {
             if (pending->failed || ++pending->ready < int(pending->clients.size()))
@@ -156,11 +160,13 @@ void ClusterSession::Private::releaseAllArrays()
 {
     std::vector<QString> keys;
     std::vector<int> owners;
-    for (const auto &[name, info] : arrays) {
-        keys.insert(keys.end(), info.layout.keys.begin(), info.layout.keys.end());
-        owners.insert(owners.end(), info.layout.workers.begin(), info.layout.workers.end());
-    }
+    directory.forEach([&](const QString &key, const BlockDirectory::Entry &entry) {
+        keys.push_back(key);
+        owners.push_back(entry.worker);
+    });
     arrays.clear();
+    directory.clear();
+    lineage.keepOnly({});
     releaseKeys(keys, owners);
     for (auto &worker : workers) {
         if (worker.client)
@@ -193,6 +199,22 @@ Operation *ClusterSession::connectToLocalCluster(LocalCluster *cluster, const Lo
     });
 }
 
+Operation *ClusterSession::addLocalWorker(LocalCluster *cluster)
+{
+    return d->enqueue(Operation::Kind::Connect, QStringLiteral("start and connect to one more local worker"),
+                      [this, cluster](Operation *operation) {
+        Operation *starting = cluster->addWorker();
+        connect(starting, &Operation::finished, operation, [this, operation, starting, cluster] {
+            if (operation->isFinished())
+                return;
+            if (!starting->status().isOk())
+                d->operationDone(operation, starting->status());
+            else
+                d->startConnect(operation, {cluster->addresses().constLast()});
+        });
+    });
+}
+
 Operation *ClusterSession::listenForWorkers(const QHostAddress &address, quint16 port, const QByteArray &token, int expected)
 {
     d->token = token;
@@ -213,7 +235,7 @@ Operation *ClusterSession::listenForWorkers(const QHostAddress &address, quint16
         auto dialed = std::make_shared<int>(0);
         connect(d->listener, &QTcpServer::newConnection, this, [this, dialed] {
             while (QTcpSocket *socket = d->listener->nextPendingConnection()) {
-                auto *client = new WorkerClient(d->token, QStringLiteral("client"), this);
+                WorkerClient *client = d->newClient();
                 connect(client, &WorkerClient::ready, this, [this, client, dialed] {
                     d->addWorker(client);
                     Q_EMIT workersChanged();
@@ -252,7 +274,6 @@ void ClusterSession::disconnectAll()
         }
     }
     d->workers.clear();
-    d->arrays.clear();
     Q_EMIT workersChanged();
     Q_EMIT arraysChanged();
 }
@@ -267,6 +288,10 @@ Operation *ClusterSession::load(const LoadRequest &request)
 
 Operation *ClusterSession::evaluate(const QString &statement)
 {
+    // The one command of the console: so the CLI's -e and saved experiments can ask for it too.
+    static const QRegularExpression rebalanceCommand(QStringLiteral("^\\s*rebalance\\s*\\(\\s*\\)\\s*$"));
+    if (rebalanceCommand.match(statement).hasMatch())
+        return rebalance();
     return d->enqueue(Operation::Kind::Evaluate, statement.trimmed(),
                       [this, statement](Operation *operation) { d->startEvaluate(operation, statement); });
 }
@@ -278,9 +303,51 @@ Status ClusterSession::removeArray(const QString &name)
         return makeError(ErrorCode::NotFound, QStringLiteral("no array named '%1'").arg(name));
     const BlockLayout layout = it->second.layout;
     d->arrays.erase(it);
-    d->releaseUnreferenced(layout);
+    d->forgetArray(name, layout);
+    d->trimLineage();
     Q_EMIT arraysChanged();
     return Status::ok();
+}
+
+Operation *ClusterSession::rebalance()
+{
+    return d->enqueue(Operation::Kind::Rebalance, QStringLiteral("rebalance the blocks over the workers"),
+                      [this](Operation *operation) { d->startRebalance(operation); });
+}
+
+Status ClusterSession::stopWorker(int index)
+{
+    if (index < 0 || index >= int(d->workers.size()) || !d->workers[std::size_t(index)].client
+        || d->workers[std::size_t(index)].info.state == WorkerState::Lost)
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("there is no connected worker %1").arg(index));
+    // The worker exits; its connection closing makes it lost, and its blocks are rebuilt.
+    d->workers[std::size_t(index)].client->request(QCborMap{{field::Type, msg::Shutdown}}, [](const Frame &) {});
+    return Status::ok();
+}
+
+void ClusterSession::setHeartbeatTimeout(int millis)
+{
+    d->heartbeatMillis = std::max(0, millis);
+    for (auto &worker : d->workers) {
+        if (worker.client)
+            worker.client->setHeartbeatTimeout(d->heartbeatMillis);
+    }
+}
+
+int ClusterSession::heartbeatTimeout() const
+{
+    return d->heartbeatMillis;
+}
+
+bool ClusterSession::isRecovering() const
+{
+    return std::any_of(d->recoveries.begin(), d->recoveries.end(),
+                       [](const QPointer<Operation> &operation) { return operation && !operation->isFinished(); });
+}
+
+const BlockDirectory &ClusterSession::blocks() const
+{
+    return d->directory;
 }
 
 std::vector<WorkerInfo> ClusterSession::workers() const
@@ -352,46 +419,48 @@ void ClusterSession::Private::registerArray(ArrayInfo info)
     // Count new blocks against their workers, and released ones off them, so plans see what the
     // session placed without asking; a status reply (refreshWorkerStatus) corrects the figures
     // when other sessions share the workers.
-    for (std::size_t i = 0; i < info.layout.keys.size(); ++i) {
-        if (!isReferenced(info.layout.keys[i]))
-            adjustUsedBytes(info.layout, i, +1);
+    const BlockLayout &layout = info.layout;
+    for (std::size_t i = 0; i < layout.keys.size(); ++i) {
+        const std::int64_t bytes = layout.blockBytes(std::int64_t(i));
+        if (directory.addUse(layout.keys[i], {name, std::int64_t(i)}, layout.workers[i], bytes))
+            adjustUsedBytes(layout.workers[i], bytes);
     }
     arrays[name] = std::move(info);
     if (replaced)
-        releaseUnreferenced(*replaced);
+        forgetArray(name, *replaced);
+    trimLineage();
     Q_EMIT q->arraysChanged();
 }
 
-bool ClusterSession::Private::isReferenced(const QString &key) const
-{
-    for (const auto &[name, info] : arrays) {
-        if (std::find(info.layout.keys.begin(), info.layout.keys.end(), key) != info.layout.keys.end())
-            return true;
-    }
-    return false;
-}
-
-void ClusterSession::Private::releaseUnreferenced(const BlockLayout &layout)
+void ClusterSession::Private::forgetArray(const QString &name, const BlockLayout &layout)
 {
     std::vector<QString> keys;
     std::vector<int> owners;
     for (std::size_t i = 0; i < layout.keys.size(); ++i) {
-        if (!isReferenced(layout.keys[i])) {
-            keys.push_back(layout.keys[i]);
-            owners.push_back(layout.workers[i]);
-            adjustUsedBytes(layout, i, -1);
-        }
+        const int worker = directory.workerOf(layout.keys[i]);
+        if (!directory.removeUse(layout.keys[i], {name, std::int64_t(i)}))
+            continue;
+        keys.push_back(layout.keys[i]);
+        owners.push_back(worker);
+        adjustUsedBytes(worker, -layout.blockBytes(std::int64_t(i)));
     }
     releaseKeys(keys, owners);
 }
 
-void ClusterSession::Private::adjustUsedBytes(const BlockLayout &layout, std::size_t block, int sign)
+// The lineage keeps what the blocks in memory were made from, and nothing else.
+void ClusterSession::Private::trimLineage()
 {
-    const int worker = layout.workers[block];
+    std::set<QString> live;
+    directory.forEach([&live](const QString &key, const BlockDirectory::Entry &) { live.insert(key); });
+    lineage.keepOnly(live);
+}
+
+void ClusterSession::Private::adjustUsedBytes(int worker, std::int64_t bytes)
+{
     if (worker < 0 || worker >= int(workers.size()))
         return;
     WorkerInfo &info = workers[std::size_t(worker)].info;
-    info.memoryUsedBytes = std::max<std::int64_t>(0, info.memoryUsedBytes + sign * layout.blockBytes(std::int64_t(block)));
+    info.memoryUsedBytes = std::max<std::int64_t>(0, info.memoryUsedBytes + bytes);
 }
 
 void ClusterSession::Private::releaseKeys(const std::vector<QString> &keys, const std::vector<int> &owners)
@@ -427,11 +496,27 @@ OperationClock ClusterSession::Private::startClock() const
     return clock;
 }
 
+GraphRunner *ClusterSession::Private::makeRunner(TaskGraph graph, GraphRunner::Settings settings, QObject *parent)
+{
+    settings.verdictMillis = heartbeatMillis + 2000;
+    auto *runner = new GraphRunner(std::move(graph), std::move(settings), clients(), workerAddresses(), &directory, parent);
+    runners.emplace_back(runner);
+    std::erase_if(runners, [](const QPointer<GraphRunner> &each) { return !each; });
+    QObject::connect(runner, &GraphRunner::taskSent, q, [this, runner](int taskId) {
+        const Task &task = runner->graph().tasks[std::size_t(taskId)];
+        QList<int> inputWorkers;
+        for (const TaskInput &input : task.inputs)
+            inputWorkers << input.worker;
+        Q_EMIT q->taskSent(task.kind, task.worker, inputWorkers);
+    });
+    return runner;
+}
+
 void ClusterSession::Private::runGraph(Operation *operation, TaskGraph graph, GraphRunner::Settings settings,
                                        std::function<void(GraphRunner &runner)> onSuccess, const QString &progressUnit,
                                        const QString &loadingArray)
 {
-    auto *runner = new GraphRunner(std::move(graph), std::move(settings), clients(), workerAddresses(), operation);
+    GraphRunner *runner = makeRunner(std::move(graph), std::move(settings), operation);
     QObject::connect(runner, &GraphRunner::taskFinished, operation,
                      [this, operation, runner, loadingArray, progressUnit](int taskId, int done, int total) {
         // A load's tasks are its blocks, in flat order: the block map fills as they arrive.

@@ -20,6 +20,7 @@
 
 namespace tessera {
 
+class BlockDirectory;
 class LocalCluster;
 struct LocalClusterOptions;
 class WorkerClient;
@@ -47,6 +48,10 @@ struct ArrayInfo
     ArrayMeta meta;
     BlockLayout layout;  // chunks, block keys and the worker holding each block
     QString storageType; // of the source files ("int16"), or "float64"
+    // Set when blocks of it were lost with a worker and cannot be made again (their file is gone,
+    // or the survivors have no room): which blocks, why, and the fix. The array can only be
+    // dropped or loaded again; everything else keeps working.
+    QString damage;
 };
 
 enum class LoadMode {
@@ -87,6 +92,9 @@ public:
     // Starts `cluster`'s workers (stopping any it ran before) and connects to them; the operation
     // finishes when they are connected. The cluster must outlive the session's use of it.
     Operation *connectToLocalCluster(LocalCluster *cluster, const LocalClusterOptions &options);
+    // Starts one more worker of `cluster` (see LocalCluster::addWorker) and connects to it; it
+    // joins the running session and takes part in later work (rebalance() gives it blocks).
+    Operation *addLocalWorker(LocalCluster *cluster);
     // Listens for workers started with --connect; the operation finishes when `expected` have
     // dialed in and passed the handshake. Returns the address to give them via listenAddress().
     Operation *listenForWorkers(const QHostAddress &address, quint16 port, const QByteArray &token, int expected);
@@ -100,6 +108,17 @@ public:
     Operation *evaluate(const QString &statement);
     // Frees the array's blocks on the workers.
     Status removeArray(const QString &name);
+    // Spreads the arrays' blocks over the live workers so each holds about the same bytes,
+    // moving as few as it can (workers fetch them from each other). For workers that joined.
+    Operation *rebalance();
+    // Asks worker `index` to exit. Its blocks are rebuilt on the others, as for any lost worker.
+    Status stopWorker(int index);
+
+    // A worker that shows no sign of life for this long is lost (a closed connection is lost at
+    // once); its blocks are rebuilt on the others. Applies to connections made afterwards too.
+    // Default 5 s.
+    void setHeartbeatTimeout(int millis);
+    int heartbeatTimeout() const;
 
     std::int64_t resultLimitBytes() const { return m_resultLimitBytes; }
     void setResultLimitBytes(std::int64_t bytes) { m_resultLimitBytes = bytes; }
@@ -113,6 +132,10 @@ public:
     const ArrayInfo *array(const QString &name) const; // nullptr when there is none
     bool isConnected() const;
     bool isBusy() const;
+    // True while blocks of lost workers are being made again.
+    bool isRecovering() const;
+    // Where each block of the arrays is, and which are being rebuilt or are damaged.
+    const BlockDirectory &blocks() const;
 
     // Asks every worker for its memory use, block count and round-trip time; workersChanged()
     // follows as the answers arrive.
@@ -125,8 +148,14 @@ Q_SIGNALS:
     void blockStored(const QString &array, qint64 flatIndex, int worker);
     void operationStarted(tessera::Operation *operation);
     void operationFinished(tessera::Operation *operation);
-    // A worker connection failed or closed: the message names the worker.
+    // A worker connection failed, closed or fell silent: the message names the worker and why.
+    // Its blocks are being rebuilt (recoveryStarted) or the arrays holding them are damaged.
     void workerLost(int worker, const QString &message);
+    // Making the blocks of a lost worker again runs as its own operation, beside any other;
+    // operationStarted() also reports it, so progress shows like any operation's.
+    void recoveryStarted(tessera::Operation *operation);
+    // A task of any operation was sent to `worker`; it reads blocks held by `inputWorkers`.
+    void taskSent(tessera::TaskKind kind, int worker, const QList<int> &inputWorkers);
 
 private:
     class Private;

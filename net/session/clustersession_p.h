@@ -3,12 +3,15 @@
 
 #pragma once
 
+#include "core/plan/lineage.h"
 #include "core/plan/loadplan.h"
 #include "core/plan/planner.h"
 #include "net/protocol/workerclient.h"
+#include "net/session/blockdirectory.h"
 #include "net/session/clustersession.h"
 #include "net/session/graphrunner.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QPointer>
 #include <QTcpServer>
@@ -59,6 +62,7 @@ public:
 
     void startConnect(Operation *operation, const QStringList &addresses);
     void addWorker(WorkerClient *client);
+    WorkerClient *newClient();
 
     // sessionload.cpp
     void startLoad(Operation *operation, const LoadRequest &request);
@@ -68,7 +72,7 @@ public:
     // sessionevaluate.cpp
     void startEvaluate(Operation *operation, const QString &statement);
     Result<PreparedStatement> prepareStatement(const QString &text, const QString &operationId);
-    Status checkInputsReachable(const TaskGraph &graph) const;
+    Status checkNotDamaged(const Expr &expr) const;
     void finishEvaluation(Operation *operation, const PreparedStatement &statement, GraphRunner &runner,
                           const OperationClock &clock);
 
@@ -78,18 +82,34 @@ public:
     void runGraph(Operation *operation, TaskGraph graph, GraphRunner::Settings settings,
                   std::function<void(GraphRunner &runner)> onSuccess, const QString &progressUnit,
                   const QString &loadingArray = {});
+    GraphRunner *makeRunner(TaskGraph graph, GraphRunner::Settings settings, QObject *parent);
+
+    // sessionrecovery.cpp
+    void onWorkerLost(int index, const QString &message);
+    std::vector<RebuildTarget> placeLostBlocks(int lostWorker, std::vector<std::pair<QString, Status>> &unplaced);
+    void retarget(const QString &key, int worker);
+    void startRecovery(std::vector<RebuildTarget> targets, const QString &lostName);
+    std::vector<std::pair<QString, Status>> unreadableTargets(const TaskGraph &graph) const;
+    void recoveryTaskFinished(GraphRunner &runner, int taskId);
+    void finishRecovery(Operation *operation, GraphRunner &runner, const Status &status);
+    void damage(const std::vector<std::pair<QString, Status>> &keys);
+    void loseEverything(const Status &why);
+
+    // sessionrebalance.cpp
+    void startRebalance(Operation *operation);
     OperationClock startClock() const;
 
-    // Registers `info` under its name, releasing the blocks of an array it replaces.
+    // Registers `info` under its name, releasing the blocks of an array it replaces, and keeps
+    // the lineage of what is in memory.
     void registerArray(ArrayInfo info);
     void releaseKeys(const std::vector<QString> &keys, const std::vector<int> &workers);
     // Releases every array's blocks and forgets the arrays (session end, disconnect).
     void releaseAllArrays();
-    // Sends release for keys no array references any more.
-    void releaseUnreferenced(const BlockLayout &layout);
-    bool isReferenced(const QString &key) const;
+    // Drops `name`'s uses of its blocks and sends release for keys no array holds any more.
+    void forgetArray(const QString &name, const BlockLayout &layout);
+    void trimLineage();
     // The session's own count of a worker's bytes, between status replies.
-    void adjustUsedBytes(const BlockLayout &layout, std::size_t block, int sign);
+    void adjustUsedBytes(int worker, std::int64_t bytes);
 
     std::vector<QPointer<WorkerClient>> clients() const;
     QStringList workerAddresses() const;
@@ -105,6 +125,12 @@ public:
     QByteArray token;
     std::vector<Worker> workers;
     std::map<QString, ArrayInfo> arrays;
+    BlockDirectory directory;
+    Lineage lineage;
+    std::vector<QPointer<GraphRunner>> runners; // running now, told when a worker is lost
+    std::vector<QPointer<Operation>> recoveries;
+    std::map<QString, std::pair<qint64, QDateTime>> fileStamps; // size and time of each file loaded
+    int heartbeatMillis = WorkerClient::DefaultHeartbeatMillis;
     QTcpServer *listener = nullptr;
     int expectedDialIns = 0;
     QPointer<Operation> listenOperation;

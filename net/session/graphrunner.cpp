@@ -8,9 +8,11 @@
 #include "net/protocol/messages.h"
 #include "net/protocol/taskmessages.h"
 #include "net/protocol/workerclient.h"
+#include "net/session/blockdirectory.h"
 
 #include <QCborArray>
 
+#include <limits>
 #include <map>
 
 using namespace Qt::StringLiterals;
@@ -70,22 +72,33 @@ Status workerReadError(const Status &status)
 } // namespace
 
 GraphRunner::GraphRunner(TaskGraph graph, Settings settings, std::vector<QPointer<WorkerClient>> clients, QStringList addresses,
-                         QObject *parent)
+                         const BlockDirectory *directory, QObject *parent)
     : QObject(parent)
     , m_graph(std::move(graph))
     , m_settings(std::move(settings))
     , m_clients(std::move(clients))
     , m_addresses(std::move(addresses))
+    , m_directory(directory)
 {
     const std::size_t taskCount = m_graph.tasks.size();
+    m_state.assign(taskCount, State::Waiting);
+    m_attempt.assign(taskCount, 0);
+    m_rerun.assign(taskCount, false);
     m_waitingFor.resize(taskCount);
     m_dependents.resize(taskCount);
     m_isResult.assign(taskCount, false);
     m_resultIndex.assign(taskCount, 0);
+    m_loads.assign(m_clients.size(), 0);
+    // A worker lost before this run began has no connection: nothing may be placed on it again.
+    for (std::size_t worker = 0; worker < m_clients.size(); ++worker) {
+        if (!m_clients[worker])
+            m_lostWorkers.insert(int(worker));
+    }
     std::map<QString, std::size_t> resultIndex;
     for (std::size_t i = 0; i < m_graph.result.keys.size(); ++i)
         resultIndex[m_graph.result.keys[i]] = i;
     for (const Task &task : m_graph.tasks) {
+        m_producer[task.outputKey] = task.id;
         m_waitingFor[task.id] = int(task.dependsOn.size());
         for (int dependency : task.dependsOn)
             m_dependents[dependency].push_back(task.id);
@@ -93,10 +106,20 @@ GraphRunner::GraphRunner(TaskGraph graph, Settings settings, std::vector<QPointe
             m_isResult[task.id] = true;
             m_resultIndex[task.id] = it->second;
         }
+        if (task.worker >= 0 && task.worker < int(m_loads.size()))
+            m_loads[std::size_t(task.worker)] += checkedByteSize(task.outputShape).value_or(0);
     }
+    for (int worker : m_lostWorkers)
+        m_loads[std::size_t(worker)] = std::numeric_limits<std::int64_t>::max() / 2;
     m_resultBlocks.resize(m_graph.result.keys.size());
     m_resultArrived.assign(m_graph.result.keys.size(), false);
     m_readers.setMaxThreadCount(headReadsAhead);
+    m_verdictTimer.setInterval(100);
+    connect(&m_verdictTimer, &QTimer::timeout, this, &GraphRunner::checkVerdicts);
+    if (m_directory) {
+        connect(m_directory, &BlockDirectory::blockReady, this, &GraphRunner::onBlockReady);
+        connect(m_directory, &BlockDirectory::blockDamaged, this, &GraphRunner::onBlockDamaged);
+    }
 }
 
 GraphRunner::~GraphRunner()
@@ -123,6 +146,12 @@ void GraphRunner::cancel()
     finishIfIdle();
 }
 
+void GraphRunner::abandon(const Status &status)
+{
+    fail(status);
+    finishIfIdle();
+}
+
 std::vector<NdArray> GraphRunner::takeResultBlocks()
 {
     return std::exchange(m_resultBlocks, {});
@@ -130,24 +159,83 @@ std::vector<NdArray> GraphRunner::takeResultBlocks()
 
 void GraphRunner::dispatchReady(const std::vector<int> &ready)
 {
-    for (int taskId : ready) {
-        const Task &task = m_graph.tasks[taskId];
-        if (task.kind != TaskKind::Load)
-            sendTask(task);
-        else if (m_settings.headReads)
-            m_headQueue.push_back(taskId);
-        else
-            sendWorkerLoad(task);
-    }
+    for (int taskId : ready)
+        dispatch(taskId);
     pumpHeadReads();
+}
+
+void GraphRunner::dispatch(int taskId)
+{
+    if (stopping() || m_state[taskId] != State::Waiting || m_waitingFor[taskId] > 0 || m_awaitingVerdict.count(taskId)
+        || waitsForBlocks(taskId))
+        return;
+    Task &task = m_graph.tasks[taskId];
+    if (m_lostWorkers.count(task.worker))
+        placeAgain(taskId);
+    if (m_state[taskId] != State::Waiting)
+        return; // nowhere left to run it
+    refreshInputWorkers(task);
+    m_state[taskId] = State::Sent;
+    Q_EMIT taskSent(taskId);
+    if (task.kind != TaskKind::Load)
+        sendTask(task);
+    else if (task.headRead)
+        m_headQueue.emplace_back(taskId, m_attempt[taskId]);
+    else
+        sendWorkerLoad(task);
+}
+
+// Inputs from outside the graph that are being rebuilt hold the task back until they are in
+// memory; one that cannot be rebuilt fails it.
+bool GraphRunner::waitsForBlocks(int taskId)
+{
+    if (!m_directory)
+        return false;
+    for (const TaskInput &input : m_graph.tasks[taskId].inputs) {
+        if (producerOf(input.key, taskId) >= 0)
+            continue;
+        const BlockDirectory::Entry *entry = m_directory->find(input.key);
+        if (!entry || entry->state == BlockDirectory::State::Ready)
+            continue;
+        if (entry->state == BlockDirectory::State::Damaged) {
+            taskFailed(taskId, entry->damage);
+            return true;
+        }
+        m_blockedTasks[input.key].push_back(taskId);
+        return true;
+    }
+    return false;
+}
+
+// Inputs are read where they are now: a producer may have run again elsewhere, an array's block
+// may have been rebuilt on another worker.
+void GraphRunner::refreshInputWorkers(Task &task) const
+{
+    for (TaskInput &input : task.inputs) {
+        if (const int producer = producerOf(input.key, task.id); producer >= 0) {
+            input.worker = m_graph.tasks[std::size_t(producer)].worker;
+        } else if (m_directory) {
+            if (const int worker = m_directory->workerOf(input.key); worker >= 0)
+                input.worker = worker;
+        }
+    }
+}
+
+// The task of this graph making `key`; -1 for a block from outside, or a block a task moves to
+// another worker under its own key (a rebalance).
+int GraphRunner::producerOf(const QString &key, int consumer) const
+{
+    const auto producer = m_producer.find(key);
+    return producer == m_producer.end() || producer->second == consumer ? -1 : producer->second;
 }
 
 void GraphRunner::pumpHeadReads()
 {
     while (!stopping() && m_headInFlight < headReadsAhead && !m_headQueue.empty()) {
-        const int taskId = m_headQueue.front();
+        const auto [taskId, attempt] = m_headQueue.front();
         m_headQueue.pop_front();
-        startHeadRead(m_graph.tasks[taskId]);
+        if (attempt == m_attempt[taskId] && m_state[taskId] == State::Sent)
+            startHeadRead(m_graph.tasks[taskId]);
     }
 }
 
@@ -160,22 +248,16 @@ void GraphRunner::sendTask(const Task &task)
     request.returnOutput = isResult && m_settings.gatherResult;
     const QCborMap header = request.toCbor();
     ++m_outstanding;
-    send(task.worker, header, {}, [this, id = task.id](const Frame &reply) { onReply(id, reply, 0); });
+    send(task.worker, header, {},
+         [this, id = task.id, attempt = m_attempt[task.id]](const Frame &reply) { onReply(id, attempt, reply, 0); });
 }
 
 void GraphRunner::sendWorkerLoad(const Task &task)
 {
     const QCborMap header = wire::Load{0, task.outputKey, task.load, task.outputShape}.toCbor();
     ++m_outstanding;
-    send(task.worker, header, {}, [this, id = task.id](const Frame &reply) {
-        if (isError(reply)) {
-            --m_outstanding;
-            fail(workerReadError(statusFromErrorReply(reply.header)));
-            finishIfIdle();
-            return;
-        }
-        onReply(id, reply, 0);
-    });
+    send(task.worker, header, {},
+         [this, id = task.id, attempt = m_attempt[task.id]](const Frame &reply) { onReply(id, attempt, reply, 0); });
 }
 
 void GraphRunner::startHeadRead(const Task &task)
@@ -185,69 +267,88 @@ void GraphRunner::startHeadRead(const Task &task)
     const qint64 clientStart = epochMicros();
     const LoadSource source = task.load;
     const int taskId = task.id;
-    m_readers.start([this, source, taskId, clientStart] {
+    const int attempt = m_attempt[taskId];
+    m_readers.start([this, source, taskId, attempt, clientStart] {
         Result<NdArray> block = readVariable(source.path, source.variable, source.start, source.count);
         QMetaObject::invokeMethod(
             this,
-            [this, taskId, clientStart, block = std::move(block)]() mutable {
-            putBlock(m_graph.tasks[taskId], std::move(block), clientStart);
+            [this, taskId, attempt, clientStart, block = std::move(block)]() mutable {
+            putBlock(taskId, attempt, std::move(block), clientStart);
             },
             Qt::QueuedConnection);
     });
 }
 
-void GraphRunner::putBlock(const Task &task, Result<NdArray> block, qint64 clientStartMicros)
+void GraphRunner::putBlock(int taskId, int attempt, Result<NdArray> block, qint64 clientStartMicros)
 {
-    if (!block.isOk() || stopping()) {
+    const Task &task = m_graph.tasks[taskId];
+    if (!block.isOk() || stopping() || attempt != m_attempt[taskId]) {
         --m_outstanding;
         --m_headInFlight;
-        if (!block.isOk())
-            fail(block.status());
+        if (!block.isOk() && attempt == m_attempt[taskId])
+            taskFailed(taskId, block.status());
+        pumpHeadReads();
         finishIfIdle();
         return;
     }
     const QCborMap header = wire::Put{0, task.outputKey, block->shape(), block->mayHaveNan()}.toCbor();
     send(task.worker, header, QByteArrayView(block->bytes(), block->byteSize()),
-         [this, id = task.id, clientStartMicros](const Frame &reply) {
+         [this, taskId, attempt, clientStartMicros](const Frame &reply) {
         --m_headInFlight;
-        onReply(id, reply, clientStartMicros);
+        onReply(taskId, attempt, reply, clientStartMicros);
         pumpHeadReads();
     });
 }
 
-void GraphRunner::onReply(int taskId, const Frame &reply, qint64 clientStartMicros)
+void GraphRunner::onReply(int taskId, int attempt, const Frame &reply, qint64 clientStartMicros)
 {
     --m_outstanding;
-    const Task &task = m_graph.tasks[taskId];
+    if (attempt != m_attempt[taskId]) {
+        finishIfIdle(); // an attempt that a lost worker made moot
+        return;
+    }
     if (isError(reply)) {
-        fail(statusFromErrorReply(reply.header));
+        if (!stopping() && awaitVerdict(taskId, reply)) {
+            finishIfIdle();
+            return;
+        }
+        const Task &task = m_graph.tasks[taskId];
+        const Status status = statusFromErrorReply(reply.header);
+        taskFailed(taskId, task.kind == TaskKind::Load && !task.headRead ? workerReadError(status) : status);
         finishIfIdle();
         return;
     }
+    taskDone(taskId, reply, clientStartMicros);
+    finishIfIdle();
+}
+
+void GraphRunner::taskDone(int taskId, const Frame &reply, qint64 clientStartMicros)
+{
+    const Task &task = m_graph.tasks[taskId];
     wire::Done done;
     Result<TaskRecord> record = recordOf(task, reply, m_settings.originMicros, clientStartMicros, done);
     if (!record.isOk()) {
-        fail(record.status().withContext(QStringLiteral("worker %1").arg(m_addresses.value(task.worker))));
-        finishIfIdle();
+        taskFailed(taskId, record.status().withContext(QStringLiteral("worker %1").arg(m_addresses.value(task.worker))));
         return;
     }
+    record->rebuild = m_settings.rebuild || m_rerun[taskId];
+    m_stats.rerunTasks += m_rerun[taskId] ? 1 : 0;
     m_stats.peerBytes += record->fetchedBytes;
     if (record->fetchedBytes > 0)
         m_stats.longestFetchWaitMicros = std::max(m_stats.longestFetchWaitMicros, done.readyMicros - done.receivedMicros);
     m_stats.records.push_back(std::move(*record));
     if (m_isResult[taskId] && m_settings.gatherResult && task.kind != TaskKind::Load)
         keepReturnedBlock(task, done, reply.payload);
+    m_state[taskId] = State::Done;
     ++m_finishedTasks;
-    Q_EMIT taskFinished(taskId, m_finishedTasks, int(m_graph.tasks.size()));
-    if (!stopping()) {
-        std::vector<int> ready;
-        for (int dependent : m_dependents[taskId]) {
-            if (--m_waitingFor[dependent] == 0)
-                ready.push_back(dependent);
-        }
-        dispatchReady(ready);
+    std::vector<int> ready;
+    for (int dependent : m_dependents[taskId]) {
+        if (m_state[dependent] == State::Waiting && --m_waitingFor[dependent] == 0)
+            ready.push_back(dependent);
     }
-    finishIfIdle();
+    // Listeners may change the run (a worker lost meanwhile); dispatch() checks each task again.
+    Q_EMIT taskFinished(taskId, m_finishedTasks, int(m_graph.tasks.size()));
+    dispatchReady(ready);
 }
 
 void GraphRunner::keepReturnedBlock(const Task &task, const wire::Done &done, const ByteBuffer &payload)
@@ -269,29 +370,145 @@ void GraphRunner::keepReturnedBlock(const Task &task, const wire::Done &done, co
     m_resultArrived[index] = true;
 }
 
+// With keepGoing, the task and everything that needs it are marked failed and the rest runs on.
+void GraphRunner::taskFailed(int taskId, const Status &status)
+{
+    if (!m_settings.keepGoing) {
+        fail(status);
+        return;
+    }
+    std::vector<std::pair<int, Status>> stack{{taskId, status}};
+    while (!stack.empty()) {
+        auto [id, why] = std::move(stack.back());
+        stack.pop_back();
+        if (m_state[id] == State::Failed || m_state[id] == State::Done)
+            continue;
+        m_state[id] = State::Failed;
+        ++m_attempt[id];
+        m_awaitingVerdict.erase(id);
+        m_failedTasks[id] = why;
+        const Status needs(why.code(),
+                           u"needs %1, which could not be made: %2"_s.arg(m_graph.tasks[id].outputKey, why.message()));
+        for (int dependent : m_dependents[id])
+            stack.emplace_back(dependent, needs);
+    }
+}
+
+// A network error may mean the task's worker, or the peer it fetched from, is being lost: the
+// session will say so (workerLost), and then the task runs again. Until then it waits.
+bool GraphRunner::awaitVerdict(int taskId, const Frame &reply)
+{
+    if (statusFromErrorReply(reply.header).code() != ErrorCode::Network)
+        return false;
+    const QString peer = unreachablePeerOf(reply.header);
+    const int suspect = peer.isEmpty() ? m_graph.tasks[taskId].worker : workerOfAddress(peer);
+    if (suspect < 0)
+        return false;
+    m_state[taskId] = State::Waiting;
+    if (m_lostWorkers.count(suspect)) {
+        requeue(taskId);
+        return true;
+    }
+    m_awaitingVerdict[taskId] = {statusFromErrorReply(reply.header), suspect,
+                                 epochMicros() + qint64(m_settings.verdictMillis) * 1000};
+    m_verdictTimer.start();
+    return true;
+}
+
+void GraphRunner::checkVerdicts()
+{
+    const qint64 now = epochMicros();
+    std::vector<std::pair<int, Status>> expired;
+    for (const auto &[taskId, suspended] : m_awaitingVerdict) {
+        if (suspended.deadlineMicros <= now)
+            expired.emplace_back(taskId, suspended.status);
+    }
+    for (const auto &[taskId, status] : expired) {
+        m_awaitingVerdict.erase(taskId);
+        taskFailed(taskId, status);
+    }
+    if (m_awaitingVerdict.empty())
+        m_verdictTimer.stop();
+    finishIfIdle();
+}
+
+void GraphRunner::onBlockReady(const QString &key)
+{
+    if (const auto blocked = m_blockedTasks.find(key); blocked != m_blockedTasks.end()) {
+        const std::vector<int> tasks = std::move(blocked->second);
+        m_blockedTasks.erase(blocked);
+        dispatchReady(tasks);
+    }
+    if (const auto blocked = m_blockedGathers.find(key); blocked != m_blockedGathers.end()) {
+        const std::vector<std::size_t> indices = std::move(blocked->second);
+        m_blockedGathers.erase(blocked);
+        for (std::size_t index : indices)
+            gather(index);
+    }
+}
+
+void GraphRunner::onBlockDamaged(const QString &key, const Status &why)
+{
+    if (const auto blocked = m_blockedTasks.find(key); blocked != m_blockedTasks.end()) {
+        const std::vector<int> tasks = std::move(blocked->second);
+        m_blockedTasks.erase(blocked);
+        for (int taskId : tasks)
+            taskFailed(taskId, why);
+    }
+    if (m_blockedGathers.erase(key))
+        fail(why);
+    finishIfIdle();
+}
+
 // Result blocks that are blocks of an existing array were not computed: fetch them.
 void GraphRunner::gatherStoredResults()
 {
     m_gathering = true;
     for (std::size_t i = 0; i < m_graph.result.keys.size(); ++i) {
-        if (m_resultArrived[i])
-            continue;
-        ++m_outstanding;
-        const qint64 askedAt = epochMicros();
-        send(m_graph.result.workers[i], wire::Get{0, m_graph.result.keys[i]}.toCbor(), {},
-             [this, i, askedAt](const Frame &reply) { onGathered(i, reply, askedAt); });
+        if (!m_resultArrived[i])
+            gather(i);
     }
 }
 
-void GraphRunner::onGathered(std::size_t index, const Frame &reply, qint64 askedMicros)
+void GraphRunner::gather(std::size_t index)
+{
+    if (stopping())
+        return;
+    const QString &key = m_graph.result.keys[index];
+    int worker = m_graph.result.workers[index];
+    if (const BlockDirectory::Entry *entry = m_directory ? m_directory->find(key) : nullptr) {
+        if (entry->state == BlockDirectory::State::Rebuilding) {
+            m_blockedGathers[key].push_back(index);
+            return;
+        }
+        if (entry->state == BlockDirectory::State::Damaged) {
+            fail(entry->damage);
+            return;
+        }
+        worker = entry->worker;
+    }
+    ++m_outstanding;
+    const qint64 askedAt = epochMicros();
+    send(worker, wire::Get{0, key}.toCbor(), {},
+         [this, index, askedAt, worker](const Frame &reply) { onGathered(index, reply, askedAt, worker); });
+}
+
+void GraphRunner::onGathered(std::size_t index, const Frame &reply, qint64 askedMicros, int askedWorker)
 {
     --m_outstanding;
     m_stats.gatherMicros = std::max(m_stats.gatherMicros, epochMicros() - askedMicros);
+    const QString &key = m_graph.result.keys[index];
+    // The worker asked was lost meanwhile: ask again where the block is being (or was) rebuilt.
+    if (isError(reply) && m_directory && !stopping() && m_directory->contains(key)
+        && (m_directory->isPending(key) || m_directory->workerOf(key) != askedWorker)) {
+        gather(index);
+        finishIfIdle();
+        return;
+    }
     Result<NdArray> block = blockFromReply(reply.header, reply.payload);
     if (block.isOk() && block->shape() != m_graph.result.chunks.blockShape(m_graph.result.chunks.unflatten(std::int64_t(index))))
-        block = makeError(
-            ErrorCode::Format,
-            QStringLiteral("block %1 came back with shape %2").arg(m_graph.result.keys[index], shapeToString(block->shape())));
+        block = makeError(ErrorCode::Format,
+                          QStringLiteral("block %1 came back with shape %2").arg(key, shapeToString(block->shape())));
     if (block.isOk()) {
         m_resultBlocks[index] = std::move(*block);
         m_resultArrived[index] = true;
@@ -318,6 +535,12 @@ void GraphRunner::send(int worker, const QCborMap &header, QByteArrayView payloa
         Qt::QueuedConnection);
 }
 
+int GraphRunner::workerOfAddress(const QString &address) const
+{
+    const qsizetype index = m_addresses.indexOf(address);
+    return index < 0 ? -1 : int(index);
+}
+
 void GraphRunner::fail(const Status &status)
 {
     if (m_failure.isOk())
@@ -330,14 +553,18 @@ void GraphRunner::finishIfIdle()
     if (m_done || m_outstanding > 0)
         return;
     const bool failed = stopping();
-    if (!failed && m_finishedTasks < int(m_graph.tasks.size()))
+    const int settled = m_finishedTasks + int(m_failedTasks.size());
+    if (!failed && settled < int(m_graph.tasks.size()))
         return;
     if (!failed && m_settings.gatherResult && !m_gathering) {
         gatherStoredResults();
-        if (m_outstanding > 0)
+        if (m_outstanding > 0 || !m_blockedGathers.empty())
             return;
     }
+    if (!failed && !m_blockedGathers.empty())
+        return;
     m_done = true;
+    m_verdictTimer.stop();
     releaseAfterRun(failed);
     if (failed)
         m_resultBlocks.clear();
@@ -352,7 +579,7 @@ void GraphRunner::releaseAfterRun(bool failed)
     bool computed = false;
     for (const Task &task : m_graph.tasks) {
         computed = computed || task.kind != TaskKind::Load;
-        if (failed || !m_isResult[task.id]) {
+        if (failed || !m_isResult[task.id] || m_state[task.id] == State::Failed) {
             keys.push_back(task.outputKey);
             owners.push_back(task.worker);
         }

@@ -24,6 +24,7 @@ struct LocalClusterOptions
     int threadsPerWorker = 1;
     std::int64_t memoryLimitBytes = 0; // per worker; 0: memoryBudgetBytes() shared equally among them
     QString workerProgram;             // empty: $TESSERA_WORKER, else tessera-worker beside this program, else PATH
+    int heartbeatMillis = 5000;        // how long workers wait for a silent peer before its fetches fail
 };
 
 // tessera-worker processes on this machine, listening on loopback ports they pick themselves.
@@ -41,6 +42,10 @@ public:
     // them), or with the reason one did not within timeoutMillis. It belongs to this cluster and
     // lives until the next start() or the cluster's end.
     Operation *start(const LocalClusterOptions &options, int timeoutMillis = 15000);
+    // One more worker beside the running ones, with the memory share of a worker that has
+    // exited; refused (the operation fails, saying why) when every share is in use. Finishes
+    // when it has printed its address, which addresses().last() then holds.
+    Operation *addWorker(int timeoutMillis = 15000);
     void stop();
 
     QStringList addresses() const { return m_addresses; }
@@ -55,6 +60,9 @@ Q_SIGNALS:
 
 private:
     Status launch(const LocalClusterOptions &options);
+    Status launchOne(int index, std::int64_t memoryLimitBytes);
+    Result<std::int64_t> shareForOneMore() const;
+    Operation *beginStart(const QString &description);
     void readAnnouncement(int index);
     void startFailed(int index, const QString &why);
     void finishStart(Status status);
@@ -62,7 +70,10 @@ private:
     void shutDown(Deletion deletion);
 
     std::vector<std::unique_ptr<QProcess>> m_processes;
-    std::vector<QString> m_announced; // per worker: its address, once printed
+    std::vector<std::int64_t> m_limits; // per worker: its memory limit
+    std::vector<QString> m_announced;   // per worker: its address, once printed
+    LocalClusterOptions m_options;
+    int m_firstNew = 0; // the first worker the operation under way waits for
     QStringList m_addresses;
     QString m_program;
     bool m_stopping = false;

@@ -28,6 +28,7 @@ struct TaskRecord
     std::int64_t fetchedBytes = 0; // inputs fetched from peer workers
     std::int64_t outputBytes = 0;
     QString outputKey;
+    bool rebuild = false; // remade a block a lost worker held
 };
 
 // What one operation cost and why.
@@ -62,7 +63,7 @@ class Operation : public QObject
     Q_OBJECT
 
 public:
-    enum class Kind { StartWorkers, Connect, Load, Evaluate };
+    enum class Kind { StartWorkers, Connect, Load, Evaluate, Recover, Rebalance };
 
     Operation(Kind kind, QString description, QObject *parent = nullptr);
 

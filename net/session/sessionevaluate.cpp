@@ -48,10 +48,6 @@ void ClusterSession::Private::startEvaluate(Operation *operation, const QString 
         operationDone(operation, Status::ok());
         return;
     }
-    if (Status reachable = checkInputsReachable(prepared->plan.graph); !reachable.isOk()) {
-        operationDone(operation, reachable);
-        return;
-    }
     const QString fixes = QStringLiteral("free arrays you no longer need (the workspace lists them), add workers, start workers "
                                          "with a larger --memory-limit, or work on a smaller selection of the array");
     if (Status room = checkRoom(plannedBytesPerWorker(prepared->plan.graph, !prepared->target.isEmpty()), capacities(),
@@ -89,6 +85,7 @@ Result<PreparedStatement> ClusterSession::Private::prepareStatement(const QStrin
         return checked.code() == ErrorCode::NotFound
                    ? Status(checked.code(), checked.message() + QStringLiteral("; ") + arrayList(arrays))
                    : checked;
+    TESSERA_RETURN_IF_ERROR(checkNotDamaged(expr));
     PreparedStatement prepared;
     prepared.meta = deriveMeta(expr, [this](const QString &name) -> const ArrayMeta * {
         auto it = arrays.find(name);
@@ -116,18 +113,16 @@ Result<PreparedStatement> ClusterSession::Private::prepareStatement(const QStrin
     return prepared;
 }
 
-Status ClusterSession::Private::checkInputsReachable(const TaskGraph &graph) const
+// A statement over an array that lost blocks for good says which, why, and what to do.
+Status ClusterSession::Private::checkNotDamaged(const Expr &expr) const
 {
-    for (const Task &task : graph.tasks) {
-        for (const TaskInput &input : task.inputs) {
-            if (input.worker < 0 || workers[input.worker].info.state != WorkerState::Lost)
-                continue;
-            const WorkerInfo &lost = workers[input.worker].info;
-            return makeError(ErrorCode::Network, QStringLiteral("worker %1 is lost (%2) and held block %3 of this expression; "
-                                                                "reconnect and load the data again")
-                                                     .arg(lost.name, lost.error, input.key));
-        }
+    if (expr.kind == Expr::Kind::Name) {
+        const auto it = arrays.find(expr.name);
+        if (it != arrays.end() && !it->second.damage.isEmpty())
+            return makeError(ErrorCode::NotFound, QStringLiteral("column %1: %2").arg(expr.column).arg(it->second.damage));
     }
+    for (const auto &operand : expr.operands)
+        TESSERA_RETURN_IF_ERROR(checkNotDamaged(*operand));
     return Status::ok();
 }
 
@@ -141,6 +136,7 @@ void ClusterSession::Private::finishEvaluation(Operation *operation, const Prepa
         result.value = assembleBlocks(runner.graph().result.chunks, runner.takeResultBlocks());
     }
     if (!statement.target.isEmpty()) {
+        lineage.record(runner.graph());
         result.arrayName = statement.target;
         ArrayInfo info;
         info.meta = statement.meta;

@@ -6,6 +6,7 @@
 #include "core/io/filestack.h"
 #include "core/plan/loadplan.h"
 
+#include <QFileInfo>
 #include <QRegularExpression>
 
 namespace tessera {
@@ -43,7 +44,7 @@ void ClusterSession::Private::startLoad(Operation *operation, const LoadRequest 
     }
     const QString operationId = nextOperationId();
     const LoadLayout layout{request.name, request.name + QLatin1Char('@') + operationId, request.distribution,
-                            request.blocksPerFile};
+                            request.blocksPerFile, request.mode == LoadMode::Head};
     Result<TaskGraph> graph = planLoad(*stack, layout, room);
     if (!graph.isOk()) {
         operationDone(operation, graph.status());
@@ -52,7 +53,6 @@ void ClusterSession::Private::startLoad(Operation *operation, const LoadRequest 
     GraphRunner::Settings settings;
     settings.operationId = operationId;
     settings.originMicros = clock.originMicros;
-    settings.headReads = request.mode == LoadMode::Head;
     runGraph(
         operation, std::move(*graph), settings,
         [this, operation, request, stack = std::move(*stack), clock](GraphRunner &runner) {
@@ -64,6 +64,11 @@ void ClusterSession::Private::startLoad(Operation *operation, const LoadRequest 
 void ClusterSession::Private::finishLoad(Operation *operation, const LoadRequest &request, const FileStack &stack,
                                          const GraphRunner &runner, const OperationClock &clock)
 {
+    lineage.record(runner.graph());
+    for (const QString &path : stack.files) {
+        const QFileInfo file(path);
+        fileStamps[path] = {file.size(), file.lastModified()};
+    }
     ArrayInfo info;
     info.meta = stack.meta;
     info.meta.name = request.name;

@@ -8,9 +8,10 @@
 
 namespace tessera {
 
-PeerClient::PeerClient(QByteArray token, QObject *parent)
+PeerClient::PeerClient(QByteArray token, int heartbeatMillis, QObject *parent)
     : QObject(parent)
     , m_token(std::move(token))
+    , m_heartbeatMillis(heartbeatMillis)
 {
 }
 
@@ -21,6 +22,7 @@ WorkerClient *PeerClient::clientFor(const QString &address)
     if (auto it = m_clients.find(address); it != m_clients.end())
         return it->second;
     auto *client = new WorkerClient(m_token, QStringLiteral("peer"), this);
+    client->setHeartbeatTimeout(m_heartbeatMillis);
     m_clients[address] = client;
     auto flush = [this, address](const QString &error) {
         auto waiting = std::move(m_waiting[address]);

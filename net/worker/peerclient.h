@@ -27,7 +27,8 @@ class PeerClient : public QObject
 public:
     using FetchHandler = std::function<void(Result<NdArray> block)>;
 
-    PeerClient(QByteArray token, QObject *parent = nullptr);
+    // Peers that show no sign of life for `heartbeatMillis` are dropped and their fetches fail.
+    PeerClient(QByteArray token, int heartbeatMillis, QObject *parent = nullptr);
     ~PeerClient() override;
 
     // Asks the worker at `address` for `region` of block `key` (empty region: all of it).
@@ -38,6 +39,7 @@ private:
     void send(WorkerClient *client, const QString &key, const Region &region, FetchHandler handler);
 
     QByteArray m_token;
+    int m_heartbeatMillis = 0;
     std::map<QString, WorkerClient *> m_clients;
     std::map<QString, std::vector<std::function<void(const QString &error)>>> m_waiting;
 };

@@ -66,7 +66,7 @@ TaskExecutor::TaskExecutor(BlockStore &store, const WorkerOptions &options, QObj
     : QObject(parent)
     , m_store(store)
     , m_workerName(options.name)
-    , m_peers(new PeerClient(options.token, this))
+    , m_peers(new PeerClient(options.token, options.heartbeatMillis, this))
 {
     m_pool.setMaxThreadCount(options.threads);
     m_pool.setExpiryTimeout(-1);
@@ -252,9 +252,10 @@ void TaskExecutor::resolveInput(const std::shared_ptr<Job> &job, std::size_t ind
     }
     // One fetch per block and region, however many tasks wait for it.
     auto &waiters = m_inflightFetches[replicaKey];
-    waiters.push_back([this, job, replicaKey, arrived](const Status &status) {
+    waiters.push_back([this, job, replicaKey, arrived, source](const Status &status) {
         if (!status.isOk()) {
-            inputFailed(job, status);
+            // Saying which peer failed lets the client tell a lost peer from a bad request.
+            inputFailed(job, status, status.code() == ErrorCode::Network ? source : QString());
             return;
         }
         if (std::optional<NdArray> replica = m_store.find(replicaKey))
@@ -279,14 +280,14 @@ void TaskExecutor::resolveInput(const std::shared_ptr<Job> &job, std::size_t ind
     });
 }
 
-void TaskExecutor::inputFailed(const std::shared_ptr<Job> &job, const Status &status)
+void TaskExecutor::inputFailed(const std::shared_ptr<Job> &job, const Status &status, const QString &unreachablePeer)
 {
     if (job->failed)
         return;
     job->failed = true;
     --m_activeTasks;
     m_store.unreserve(job->reservedBytes);
-    job->reply(errorReply(job->requestId, status), {});
+    job->reply(errorReply(job->requestId, status, unreachablePeer), {});
 }
 
 void TaskExecutor::startJob(const std::shared_ptr<Job> &job)

@@ -196,6 +196,8 @@ void WorkerService::handleRequest(FrameSocket *socket, quint64 owner, const Fram
                                   m_store->blockCount(), m_executor->activeTasks(), listenAddress()}
                     .toCbor(),
                 {});
+    } else if (type == msg::Ping) {
+        replyTo(wire::Ok{id}.toCbor(), {}); // on the socket thread: a long kernel does not delay it
     } else if (type == msg::Blocks) {
         replyTo(wire::BlocksReply{id, m_store->list()}.toCbor(), {});
     } else if (type == msg::Shutdown) {

@@ -26,7 +26,8 @@ struct WorkerOptions
     int threads = 1;
     std::int64_t memoryLimitBytes = 0; // 0: memoryBudgetBytes() (physical memory, cgroup, Slurm)
     QByteArray token;
-    QString dialBack; // "host:port" of a client listening for workers (--connect)
+    QString dialBack;           // "host:port" of a client listening for workers (--connect)
+    int heartbeatMillis = 5000; // a peer silent this long is lost (its fetches fail); 0: never
 };
 
 // The worker daemon: listens for clients and peers, authenticates them, and serves requests

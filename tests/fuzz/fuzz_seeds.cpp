@@ -41,6 +41,8 @@ std::vector<QCborMap> sampleMessages()
         wire::Hello{ProtocolVersion, QByteArray(32, '\x01'), u"w1"_s, 2, 1 << 30, u"127.0.0.1:7070"_s}.toCbor(),
         wire::Auth{ProtocolVersion, authCode("fuzzing-token", QByteArray(32, '\x2a')), u"client"_s}.toCbor(),
         wire::Error{2, Status(ErrorCode::NotFound, u"worker w1 has no block x:0"_s)}.toCbor(),
+        wire::Error{2, Status(ErrorCode::Network, u"cannot fetch block x:0 from peer"_s), u"127.0.0.1:7071"_s}.toCbor(),
+        QCborMap{{field::Type, msg::Ping}, {field::Id, 11}},
         wire::StatusReply{4, u"w1"_s, 2, 1 << 30, 1 << 20, 3, 0, u"127.0.0.1:7070"_s}.toCbor(),
         wire::Put{5, u"x:0.0"_s, {2, 3}, false}.toCbor(),
         wire::Get{6, u"x:0.0"_s, {AxisSlice{1, 1, 1, true}, AxisSlice{2, 1, -1, false}}}.toCbor(),

@@ -4,6 +4,8 @@
 // Local workers as real processes: starting is an operation like any other (the caller's event
 // loop keeps running), and every way a start can go wrong ends it with a message.
 
+#include "../integration/processes.h"
+
 #include "core/memorybudget.h"
 #include "net/session/clustersession.h"
 #include "net/session/localcluster.h"
@@ -42,6 +44,7 @@ private Q_SLOTS:
     void failures();
     void cancelStops();
     void reportsAWorkerThatDies();
+    void addsAWorkerOnlyWithAShareFree();
     void workersShareTheMachinesBudget();
 
 private:
@@ -135,7 +138,30 @@ void TestLocalCluster::reportsAWorkerThatDies()
     ::kill(pid_t(cluster.processIds()[1]), SIGKILL);
     QVERIFY(exited.wait(waitMillis));
     QCOMPARE(exited.front().at(0).toInt(), 1);
-    QVERIFY2(exited.front().at(1).toString().contains(u"local worker w2 exited"_s), qPrintable(exited.front().at(1).toString()));
+    QVERIFY2(exited.front().at(1).toString().contains(u"local worker w2 was killed by signal 9"_s),
+             qPrintable(exited.front().at(1).toString()));
+}
+
+void TestLocalCluster::addsAWorkerOnlyWithAShareFree()
+{
+    // The budget is shared by the workers started together: one more is refused until one exits,
+    // and then gets the share it left.
+    LocalCluster cluster;
+    LocalClusterOptions options;
+    options.workers = 2;
+    QVERIFY(finish(cluster.start(options)).isOk());
+    const Status refused = finish(cluster.addWorker());
+    QCOMPARE(refused.code(), ErrorCode::Memory);
+    QVERIFY2(refused.message().contains(u"stop one first"_s), qPrintable(refused.message()));
+    QCOMPARE(cluster.addresses().size(), qsizetype(2));
+    QVERIFY(cluster.isRunning());
+    QSignalSpy exited(&cluster, &LocalCluster::workerExited);
+    ::kill(pid_t(cluster.processIds()[0]), SIGKILL);
+    QVERIFY(exited.wait(waitMillis));
+    QVERIFY(finish(cluster.addWorker()).isOk());
+    QCOMPARE(cluster.addresses().size(), qsizetype(3));
+    QCOMPARE(integration::commandLineOf(cluster.processIds()[2]).section(u"--memory-limit "_s, 1, 1).section(u' ', 0, 0),
+             QString::number(memoryBudgetBytes() / 2));
 }
 
 void TestLocalCluster::workersShareTheMachinesBudget()

@@ -108,6 +108,10 @@ void TestMessages::golden_data()
     QTest::newRow("error")
         << Error{9, Status(ErrorCode::Memory, u"worker w1 is at its memory limit"_s)}.toCbor()
         << u"a46474797065656572726f726269640964636f6465666d656d6f7279676d6573736167657820776f726b657220773120697320617420697473206d656d6f7279206c696d6974"_s;
+    QTest::newRow("error, a peer unreachable")
+        << Error{9, Status(ErrorCode::Network, u"cannot fetch block x:0 from peer 10.0.0.2:7070"_s), u"10.0.0.2:7070"_s}.toCbor()
+        << u"a56474797065656572726f726269640964636f6465676e6574776f726b676d657373616765782e63616e6e6f7420666574636820626c6f636b20783a302066726f6d20706565722031302e302e302e323a3730373064706565726d31302e302e302e323a37303730"_s;
+    QTest::newRow("ping") << QCborMap{{field::Type, msg::Ping}, {field::Id, 16}} << u"a264747970656470696e6762696410"_s;
     QTest::newRow("status reply")
         << StatusReply{3, u"w2"_s, 2, 1000000000, 250000000, 12, 1, u"10.0.0.2:7070"_s}.toCbor()
         << u"a96474797065626f6b62696403646e616d656277326774687265616473026b6d656d6f72794c696d69741a3b9aca006a6d656d6f7279557365641a0ee6b28066626c6f636b730c646275737901666c697374656e6d31302e302e302e323a37303730"_s;
@@ -163,6 +167,7 @@ void TestMessages::roundTrips()
          {ErrorCode::InvalidArgument, ErrorCode::NotFound, ErrorCode::Io, ErrorCode::Format, ErrorCode::ShapeMismatch,
           ErrorCode::Syntax, ErrorCode::Network, ErrorCode::Auth, ErrorCode::Memory, ErrorCode::Cancelled, ErrorCode::Internal})
         roundTrip(Error{77, Status(code, u"what went wrong, and the fix"_s)});
+    roundTrip(Error{78, Status(ErrorCode::Network, u"lost peer"_s), u"[fd00::5]:7070"_s});
     roundTrip(StatusReply{5, u"w9"_s, 16, 123456789012, 2345678901, 400, 3, u"10.1.2.3:7070"_s});
     roundTrip(Put{6, u"k"_s, {}, true});
     roundTrip(Put{6, u"k"_s, {0, 5}, false});

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 // A long session in the window: 500 statements typed into the console, each bringing back an
-// 8 MB plane drawn as a heatmap, leave the workbench's resident memory where it was (within
+// 8 MB plane drawn as a heatmap, leave the memory the workbench holds where it was (within
 // 50 MB). Before operations were freed, 12 of them grew it by 123 MB.
 
 #include "ui/console/consolewidget.h"
@@ -89,14 +89,14 @@ void TestConsoleMemory::fiveHundredStatements()
         QTest::keyClick(edit, Qt::Key_Return, Qt::ControlModifier);
         QVERIFY2(waitFor(&MainWindow::statementFinished), qPrintable(u"statement %1 did not finish"_s.arg(i)));
         if (i == 19)
-            warmed = integration::residentBytes();
+            warmed = integration::heldBytes();
     }
     QCOMPARE(failures, 0);
     QTRY_COMPARE_WITH_TIMEOUT(session.findChildren<Operation *>().size(), qsizetype(0), 10000);
-    const std::int64_t grown = integration::residentBytes() - warmed;
-    qInfo("workbench resident memory grew by %.1f MB over 480 statements", double(grown) / 1e6);
+    const std::int64_t grown = integration::heldBytes() - warmed;
+    qInfo("workbench held memory grew by %.1f MB over 480 statements", double(grown) / 1e6);
     QVERIFY2(grown < std::int64_t(50) << 20,
-             qPrintable(u"resident memory grew by %1 MB over 480 statements"_s.arg(double(grown) / 1e6, 0, 'f', 1)));
+             qPrintable(u"held memory grew by %1 MB over 480 statements"_s.arg(double(grown) / 1e6, 0, 'f', 1)));
 }
 
 QTEST_MAIN(TestConsoleMemory)

@@ -169,6 +169,13 @@ void ConsoleWidget::addResult(const QString &text, const EvaluationResult &resul
         m_edit->clear();
 }
 
+void ConsoleWidget::addMessage(const QString &text, const QString &message, double wallSeconds)
+{
+    addEntry(text, message, tr("%1 s").arg(wallSeconds, 0, 'f', 3), false);
+    if (statement() == text)
+        m_edit->clear();
+}
+
 void ConsoleWidget::addError(const QString &text, const QString &message)
 {
     addEntry(text, message, QString(), true);

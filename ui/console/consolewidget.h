@@ -51,6 +51,8 @@ public:
 
     void addResult(const QString &statement, const tessera::EvaluationResult &result, double wallSeconds);
     // Shown in red in the list and under the line; the console stays usable.
+    // What a command (rebalance()) did, in the Result column.
+    void addMessage(const QString &text, const QString &message, double wallSeconds);
     void addError(const QString &statement, const QString &message);
 
     QTreeWidget *resultList() const { return m_results; }

@@ -163,6 +163,8 @@ QString ClusterStatusBar::summaryText() const
     QString text = (workers.size() == 1) ? tr("1 worker") : tr("%1 workers").arg(workers.size());
     if (lost > 0)
         text += tr(" (%1 lost)").arg(lost);
+    if (m_session->isRecovering())
+        text += u" · "_s + tr("rebuilding lost blocks");
     text += u" · "_s + tr("%1 of %2").arg(formatBytes(usedBytes), formatBytes(limitBytes));
     text += u" · "_s + (m_session->isBusy() ? tr("busy") : tr("idle"));
     return text;

@@ -11,7 +11,9 @@
 #include "ui/scatter/backgroundjob.h"
 #include "ui/scatter/scatterwizard.h"
 #include "ui/scatter/scatterwizardpages.h"
+#include "ui/style/viewstyle.h"
 #include "ui/views/blockmapview.h"
+#include "ui/views/clusterview.h"
 #include "ui/views/resultview.h"
 #include "ui/views/taskstreamview.h"
 #include "ui/views/timingsview.h"
@@ -95,8 +97,13 @@ MainWindow::MainWindow(ClusterSession *session, LocalCluster *localCluster, QWid
     connect(m_session, &ClusterSession::workersChanged, this, &MainWindow::updateActions);
     connect(m_session, &ClusterSession::workerLost, this,
             [this](int, const QString &message) { statusBar()->showMessage(message, MessageMillis); });
-    connect(m_localCluster, &LocalCluster::workerExited, this,
-            [this](int, const QString &message) { statusBar()->showMessage(message, MessageMillis); });
+    connect(m_session, &ClusterSession::recoveryStarted, this,
+            [this](Operation *recovery) { whenFinished(recovery, this, [this, recovery] { recoveryFinished(recovery); }); });
+    // A local worker's exit usually follows its loss: say both.
+    connect(m_localCluster, &LocalCluster::workerExited, this, [this](int, const QString &message) {
+        const QString shown = statusBar()->currentMessage();
+        statusBar()->showMessage(shown.isEmpty() ? message : shown + u" · "_s + message, MessageMillis);
+    });
     connect(m_statusBar, &ClusterStatusBar::runningChanged, this, &MainWindow::updateActions);
 
     connect(m_runner, &ExperimentRunner::stepStarted, this, [this](Operation *operation, const QString &statement) {
@@ -138,6 +145,13 @@ void MainWindow::createDocks()
     m_clusterTable->setItemDelegateForColumn(ClusterModel::MEMORY, new ClusterMemoryDelegate(m_clusterTable));
     m_clusterTable->horizontalHeader()->setSectionResizeMode(ClusterModel::MEMORY, QHeaderView::Interactive);
     m_clusterTable->setColumnWidth(ClusterModel::MEMORY, 170);
+    m_clusterView = new ClusterView(m_clusterTable, m_clusterModel, this);
+    connect(m_clusterView, &ClusterView::addLocalWorkerRequested, this, &MainWindow::addLocalWorker);
+    connect(m_clusterView, &ClusterView::stopWorkerRequested, this, [this](int worker) {
+        if (const Status stopped = m_session->stopWorker(worker); !stopped.isOk())
+            statusBar()->showMessage(stopped.message(), MessageMillis);
+    });
+    connect(m_clusterView, &ClusterView::rebalanceRequested, this, [this] { runStatement(u"rebalance()"_s); });
 
     m_workspaceModel = new WorkspaceModel(m_session, this);
     m_workspaceTable = makeTable(m_workspaceModel, u"workspaceTable"_s, this);
@@ -154,7 +168,7 @@ void MainWindow::createDocks()
     m_blockMapView->setSession(m_session);
     m_taskStreamView = new TaskStreamView(this);
 
-    QDockWidget *cluster = addDock(m_clusterTable, tr("Cluster"), u"clusterDock"_s, Qt::LeftDockWidgetArea);
+    QDockWidget *cluster = addDock(m_clusterView, tr("Cluster"), u"clusterDock"_s, Qt::LeftDockWidgetArea);
     QDockWidget *workspace = addDock(m_workspaceTable, tr("Workspace"), u"workspaceDock"_s, Qt::LeftDockWidgetArea);
     QDockWidget *console = addDock(m_console, tr("Console"), u"consoleDock"_s, Qt::LeftDockWidgetArea);
     QDockWidget *result = addDock(m_resultView, tr("Result"), u"resultDock"_s, Qt::RightDockWidgetArea);
@@ -236,6 +250,19 @@ Operation *MainWindow::startLocalCluster(const LocalClusterOptions &options)
     return operation;
 }
 
+Operation *MainWindow::addLocalWorker()
+{
+    Operation *operation = m_session->addLocalWorker(m_localCluster);
+    m_statusBar->watch(operation);
+    whenFinished(operation, this, [this, operation] {
+        statusBar()->showMessage(operation->status().isOk()
+                                     ? tr("A local worker joined; Rebalance gives it blocks, later work uses it anyway")
+                                     : operation->status().message(),
+                                 MessageMillis);
+    });
+    return operation;
+}
+
 Operation *MainWindow::connectToWorkers(const QStringList &addresses, const QByteArray &token)
 {
     Operation *operation = m_session->connectToWorkers(addresses, token);
@@ -303,8 +330,12 @@ void MainWindow::statementDone(Operation *operation, const QString &statement)
     OperationReport report = operation->report();
     if (report.text.isEmpty())
         report.text = statement;
-    m_console->addResult(statement, operation->result(), report.wallSeconds);
-    m_resultView->showResult(operation->result(), statement);
+    if (operation->kind() == Operation::Kind::Evaluate) {
+        m_console->addResult(statement, operation->result(), report.wallSeconds);
+        m_resultView->showResult(operation->result(), statement);
+    } else {
+        m_console->addMessage(statement, report.text, report.wallSeconds); // a command, e.g. rebalance()
+    }
     recordReport(report);
     m_taskStreamView->showReport(operation->report(), m_session->workers());
     findChild<QDockWidget *>(u"resultDock"_s)->raise();
@@ -312,6 +343,20 @@ void MainWindow::statementDone(Operation *operation, const QString &statement)
         m_experiment.statements << statement;
     updateActions();
     Q_EMIT statementFinished(operation, statement);
+}
+
+// What the rebuild of a lost worker's blocks did shows as an operation of its own: in the status
+// bar, the timings and the task stream (its tasks as rebuilds).
+void MainWindow::recoveryFinished(Operation *recovery)
+{
+    const OperationReport &report = recovery->report();
+    statusBar()->showMessage(
+        recovery->status().isOk()
+            ? tr("%1: done in %2").arg(report.text, viewstyle::formatSeconds(report.wallSeconds))
+            : tr("%1: %2; the workspace marks the damaged arrays").arg(report.text, recovery->status().message()),
+        MessageMillis);
+    m_timingsView->addReport(report, m_runLabel); // not the experiment's: nobody asked for it
+    m_taskStreamView->showReport(report, m_session->workers());
 }
 
 void MainWindow::recordReport(const OperationReport &report)

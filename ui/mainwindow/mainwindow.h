@@ -20,6 +20,7 @@ namespace tessera::ui {
 
 class BlockMapView;
 class ClusterModel;
+class ClusterView;
 class ClusterStatusBar;
 class ConnectDialog;
 class ConsoleWidget;
@@ -46,6 +47,8 @@ public:
     // the workers did not start (the reason is shown).
     tessera::Operation *startLocalCluster(const tessera::LocalClusterOptions &options);
     tessera::Operation *connectToWorkers(const QStringList &addresses, const QByteArray &token);
+    // One more local worker joins the session (the cluster view's Add local worker).
+    tessera::Operation *addLocalWorker();
     // Scatters files without the wizard; progress in the status bar.
     tessera::Operation *load(const tessera::LoadRequest &request);
     tessera::Operation *runStatement(const QString &statement);
@@ -71,6 +74,7 @@ public:
     BlockMapView *blockMapView() const { return m_blockMapView; }
     TaskStreamView *taskStreamView() const { return m_taskStreamView; }
     ClusterModel *clusterModel() const { return m_clusterModel; }
+    ClusterView *clusterView() const { return m_clusterView; }
     WorkspaceModel *workspaceModel() const { return m_workspaceModel; }
     ClusterStatusBar *clusterStatusBar() const { return m_statusBar; }
 
@@ -95,6 +99,7 @@ private:
     void loadFinished(tessera::Operation *operation, const tessera::LoadRequest &request);
     void statementDone(tessera::Operation *operation, const QString &statement);
     void recordReport(const tessera::OperationReport &report);
+    void recoveryFinished(tessera::Operation *recovery);
     void arraysChanged();
     void updateActions();
     void updateTitle();
@@ -115,6 +120,7 @@ private:
     ClusterModel *m_clusterModel = nullptr;
     WorkspaceModel *m_workspaceModel = nullptr;
     QTableView *m_clusterTable = nullptr;
+    ClusterView *m_clusterView = nullptr;
     QTableView *m_workspaceTable = nullptr;
     ConsoleWidget *m_console = nullptr;
     ResultView *m_resultView = nullptr;

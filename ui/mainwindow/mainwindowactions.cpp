@@ -10,6 +10,7 @@
 #include "ui/console/consolewidget.h"
 #include "ui/mainwindow/clusterstatusbar.h"
 #include "ui/scatter/scatterwizard.h"
+#include "ui/views/clusterview.h"
 #include "ui/views/resultview.h"
 #include "ui/views/timingsview.h"
 
@@ -98,6 +99,7 @@ void MainWindow::updateActions()
     m_runAllAction->setEnabled(!m_experiment.isEmpty() && !m_runner->isRunning());
     m_cancelAction->setEnabled(m_statusBar->hasRunningOperations() || m_runner->isRunning());
     m_exportCsvAction->setEnabled(m_timingsView->rowCount() > 0);
+    m_clusterView->setClusterState(m_localCluster->isRunning(), m_session->isConnected());
 }
 
 void MainWindow::updateTitle()

@@ -73,6 +73,8 @@ QVariant ClusterModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole:
         if ((index.column() == STATUS) && (worker->state == WorkerState::Lost))
             return QColor(Qt::red);
+        if (worker->state == WorkerState::Lost) // what it showed last, greyed: it holds nothing now
+            return QColor(Qt::gray);
         return {};
     case Qt::ToolTipRole:
         if (worker->state == WorkerState::Lost && !worker->error.isEmpty())

@@ -7,6 +7,7 @@
 #include "core/bytesize.h"
 #include "net/session/clustersession.h"
 
+#include <QColor>
 #include <QLocale>
 
 #include <algorithm>
@@ -64,6 +65,11 @@ QVariant WorkspaceModel::data(const QModelIndex &index, int role) const
         return {};
     }
 
+    // A damaged array says so on its whole row, and why in the tooltip.
+    if (role == Qt::ForegroundRole && !info->damage.isEmpty())
+        return viewstyle::damagedColor();
+    if (role == Qt::ToolTipRole && !info->damage.isEmpty())
+        return info->damage;
     if (role == Qt::ToolTipRole) {
         switch (index.column()) {
         case DTYPE:
@@ -80,7 +86,10 @@ QVariant WorkspaceModel::data(const QModelIndex &index, int role) const
         return {};
 
     switch (index.column()) {
-    case NAME: return info->meta.name.isEmpty() ? arrayNameAt(index.row()) : info->meta.name;
+    case NAME: {
+        const QString name = info->meta.name.isEmpty() ? arrayNameAt(index.row()) : info->meta.name;
+        return info->damage.isEmpty() ? name : tr("%1 (damaged)").arg(name);
+    }
     case SHAPE: return shapeToString(info->meta.shape);
     case DTYPE: return QStringLiteral("float64");
     case SIZE: return formatBytes(info->meta.byteSize());

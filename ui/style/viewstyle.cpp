@@ -58,6 +58,16 @@ QColor transferColor()
     return QColor(0xd9, 0x53, 0x4f);
 }
 
+QColor rebuildColor()
+{
+    return QColor(0x1b, 0x9e, 0x77); // apart from compute's orange and transfer's red
+}
+
+QColor damagedColor()
+{
+    return QColor(0x7a, 0x1f, 0x1f);
+}
+
 QColor planColor()
 {
     return QColor(0x9a, 0xa7, 0xb8);

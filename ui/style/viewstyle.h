@@ -29,6 +29,9 @@ QColor workerColor(int worker);
 QColor taskKindColor(tessera::TaskKind kind);
 QString taskKindFamily(tessera::TaskKind kind);
 QColor transferColor();
+// Tasks run again because a worker was lost, and blocks lost for good.
+QColor rebuildColor();
+QColor damagedColor();
 // Phases of an operation in the timing chart.
 QColor planColor();
 QColor computeColor();

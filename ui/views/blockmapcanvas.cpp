@@ -197,7 +197,9 @@ double BlockMapCanvas::layoutGrid(double y)
         const int worker = m_content.blockWorker[flat];
         m_cells[flat].rect =
             QRectF(margin + double(column) * cellWidth, y + double(row) * cellHeight, cellWidth - gap, cellHeight - gap);
-        m_cells[flat].color = worker >= 0 ? viewstyle::workerColor(worker) : pendingColor;
+        m_cells[flat].color = worker >= 0                          ? viewstyle::workerColor(worker)
+                              : worker == BlockMapContent::Damaged ? viewstyle::damagedColor()
+                                                                   : pendingColor;
     }
     y += double(rows) * cellHeight + 16;
 

@@ -24,9 +24,13 @@ struct BlockMapContent
         bool lost = false;
     };
 
+    // blockWorker values that are no worker: not stored yet (or being rebuilt), lost for good.
+    static constexpr int Pending = -1;
+    static constexpr int Damaged = -2;
+
     tessera::Chunks chunks;       // the chunk grid; a 1-D strip of blocks while it is unknown
     QString axisNote;             // "90 blocks along time"
-    std::vector<int> blockWorker; // per flat block: the worker holding it, -1 while not stored
+    std::vector<int> blockWorker; // per flat block: the worker holding it, or Pending or Damaged
     std::vector<std::int64_t> blockBytes;
     std::vector<Lane> lanes; // one per worker index
 };

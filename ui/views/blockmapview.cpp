@@ -8,6 +8,8 @@
 #include "ui/views/blockmapcanvas.h"
 #include "ui/views/plotlabels.h"
 
+#include "net/session/blockdirectory.h"
+
 #include <QDateTime>
 #include <QLabel>
 #include <QScrollArea>
@@ -62,6 +64,9 @@ BlockMapView::BlockMapView(QWidget *parent)
     layout->addWidget(scroll, 1);
     layout->addWidget(m_details);
 
+    m_refreshSoon.setSingleShot(true);
+    m_refreshSoon.setInterval(50);
+    connect(&m_refreshSoon, &QTimer::timeout, this, &BlockMapView::refreshFromSession);
     connect(m_canvas, &BlockMapCanvas::blockClicked, this, [this](qint64 flat) {
         selectBlock(flat);
         Q_EMIT blockClicked(blockKeyOf(flat));
@@ -71,8 +76,10 @@ BlockMapView::BlockMapView(QWidget *parent)
 
 void BlockMapView::setSession(tessera::ClusterSession *session)
 {
-    if (m_session)
+    if (m_session) {
         disconnect(m_session, nullptr, this, nullptr);
+        disconnect(&m_session->blocks(), nullptr, &m_refreshSoon, nullptr);
+    }
     m_session = session;
     m_workers.clear();
     if (session) {
@@ -83,6 +90,9 @@ void BlockMapView::setSession(tessera::ClusterSession *session)
             m_workers = m_session->workers();
             rebuild();
         });
+        // Blocks of a lost worker come back one by one; a burst of them is drawn once.
+        connect(&session->blocks(), &tessera::BlockDirectory::blockReady, &m_refreshSoon, qOverload<>(&QTimer::start));
+        connect(&session->blocks(), &tessera::BlockDirectory::blockDamaged, &m_refreshSoon, qOverload<>(&QTimer::start));
         m_workers = session->workers();
     }
     refreshFromSession();
@@ -166,8 +176,17 @@ void BlockMapView::rebuild()
         content.blockBytes.assign(count, 0);
         for (std::size_t flat = 0; flat < count; ++flat) {
             const std::vector<int> &source = m_loading ? m_storedWorker : layout.workers;
-            content.blockWorker[flat] = flat < source.size() ? source[flat] : -1;
+            content.blockWorker[flat] = flat < source.size() ? source[flat] : BlockMapContent::Pending;
             content.blockBytes[flat] = layout.blockBytes(std::int64_t(flat));
+            if (!m_loading && m_session && flat < layout.keys.size()) {
+                // Grey while a lost worker's block is made again, dark red when it cannot be.
+                if (const tessera::BlockDirectory::Entry *entry = m_session->blocks().find(layout.keys[flat])) {
+                    if (entry->state == tessera::BlockDirectory::State::Rebuilding)
+                        content.blockWorker[flat] = BlockMapContent::Pending;
+                    else if (entry->state == tessera::BlockDirectory::State::Damaged)
+                        content.blockWorker[flat] = BlockMapContent::Damaged;
+                }
+            }
         }
         QStringList splitAxes;
         QStringList counts;
@@ -206,6 +225,7 @@ void BlockMapView::rebuild()
     }
     const std::size_t stored = std::size_t(
         std::count_if(content.blockWorker.begin(), content.blockWorker.end(), [](int worker) { return worker >= 0; }));
+    const std::size_t missing = content.blockWorker.size() - stored;
     m_canvas->setContent(std::move(content));
     m_canvas->setSelectedBlock(m_selected);
 
@@ -224,6 +244,11 @@ void BlockMapView::rebuild()
     }
     if (m_loading)
         header += tr(" — loading: %1 stored").arg(viewstyle::countText(std::int64_t(stored), tr("block"), tr("blocks")));
+    else if (m_hasLayout && !m_info.damage.isEmpty())
+        header += tr(" — damaged: %1 lost for good").arg(viewstyle::countText(std::int64_t(missing), tr("block"), tr("blocks")));
+    else if (m_hasLayout && missing > 0)
+        header += tr(" — a worker was lost: %1 being rebuilt")
+                      .arg(viewstyle::countText(std::int64_t(missing), tr("block"), tr("blocks")));
     m_header->setText(header);
     m_details->setText(m_selected >= 0 && m_selected < blockCount()
                            ? describeBlock(m_selected)
@@ -285,7 +310,14 @@ QString BlockMapView::workerLabel(int worker) const
 QString BlockMapView::describeBlock(qint64 flatIndex) const
 {
     const int worker = m_canvas->content().blockWorker[std::size_t(flatIndex)];
-    const QString where = worker >= 0 ? workerLabel(worker) : tr("not stored yet");
+    QString where = worker >= 0 ? workerLabel(worker) : tr("not stored yet");
+    if (const tessera::BlockDirectory::Entry *entry =
+            m_session && m_hasLayout ? m_session->blocks().find(blockKeyOf(flatIndex)) : nullptr) {
+        if (entry->state == tessera::BlockDirectory::State::Rebuilding)
+            where = tr("nothing yet: being rebuilt on %1, its worker was lost").arg(workerLabel(entry->worker));
+        else if (entry->state == tessera::BlockDirectory::State::Damaged)
+            where = tr("nothing: lost for good (%1)").arg(entry->damage.message());
+    }
     if (!m_hasLayout)
         return tr("Block %1 · %2").arg(blockKeyOf(flatIndex), where);
 

@@ -8,6 +8,7 @@
 #include <QColor>
 #include <QPointer>
 #include <QString>
+#include <QTimer>
 #include <QWidget>
 
 #include <vector>
@@ -72,6 +73,7 @@ private:
     std::vector<tessera::WorkerInfo> m_workers;
     qint64 m_selected = -1;
 
+    QTimer m_refreshSoon;
     QLabel *m_header = nullptr;
     BlockMapCanvas *m_canvas = nullptr;
     QLabel *m_details = nullptr;

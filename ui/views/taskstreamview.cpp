@@ -37,6 +37,7 @@ constexpr tessera::TaskKind familyKinds[] = {
     tessera::TaskKind::Partial, // stands for slice, unary, binary and partial: "compute"
     tessera::TaskKind::Combine,
 };
+constexpr std::size_t RebuildLayer = std::size(familyKinds);
 
 } // namespace
 
@@ -65,6 +66,11 @@ TaskStreamView::TaskStreamView(QWidget *parent)
         layer->setBrush(viewstyle::taskKindColor(kind));
         m_kindLayers.push_back(layer);
     }
+    // Work done again because a worker was lost, whatever its kind: the cost of the loss.
+    auto *rebuild = new GanttPlottable(m_plot->xAxis, m_plot->yAxis);
+    rebuild->setName(tr("rebuild (a worker was lost)"));
+    rebuild->setBrush(viewstyle::rebuildColor());
+    m_kindLayers.push_back(rebuild);
     // TaskRecord says how many bytes a task fetched but not when, so the fetch is shown as a
     // hatch over the task that waited for it rather than as a separate segment.
     m_fetchLayer = new GanttPlottable(m_plot->xAxis, m_plot->yAxis);
@@ -124,7 +130,10 @@ void TaskStreamView::showReport(const tessera::OperationReport &report, const st
         const tessera::TaskRecord &task = report.tasks[std::size_t(i)];
         const GanttPlottable::Bar bar{double(task.startMicros) / 1000, double(task.endMicros) / 1000,
                                       rowOf[{rowSortWorker(task.worker), task.thread}], i};
-        const std::size_t family = task.kind == tessera::TaskKind::Load ? 0 : task.kind == tessera::TaskKind::Combine ? 2 : 1;
+        const std::size_t family = task.rebuild                              ? RebuildLayer
+                                   : task.kind == tessera::TaskKind::Load    ? 0
+                                   : task.kind == tessera::TaskKind::Combine ? 2
+                                                                             : 1;
         kindBars[family].push_back(bar);
         if (task.fetchedBytes > 0)
             fetchBars.push_back(bar);
@@ -190,7 +199,8 @@ QString TaskStreamView::describeTask(const tessera::TaskRecord &task) const
     const double endMillis = double(task.endMicros) / 1000;
     QString text =
         tr("%1 %2 · %3 thread %4 · %5–%6 ms (%7) · output %8")
-            .arg(tessera::taskKindName(task.kind), task.outputKey, task.worker < 0 ? tr("workbench") : workerName(task.worker))
+            .arg(task.rebuild ? tr("rebuild (%1)").arg(tessera::taskKindName(task.kind)) : tessera::taskKindName(task.kind),
+                 task.outputKey, task.worker < 0 ? tr("workbench") : workerName(task.worker))
             .arg(task.thread)
             .arg(QString::number(startMillis, 'f', 2), QString::number(endMillis, 'f', 2),
                  viewstyle::formatSeconds((endMillis - startMillis) / 1000), formatBytes(task.outputBytes));

@@ -1,0 +1,166 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "core/plan/lineage.h"
+
+#include "core/plan/placement.h"
+
+#include <map>
+
+using namespace Qt::StringLiterals;
+
+namespace tessera {
+
+void Lineage::record(const TaskGraph &graph)
+{
+    for (const Task &task : graph.tasks) {
+        Task kept = task;
+        kept.dependsOn.clear(); // ids of one run mean nothing later
+        m_tasks.insert_or_assign(task.outputKey, std::move(kept));
+    }
+}
+
+void Lineage::keepOnly(const std::set<QString> &liveKeys)
+{
+    std::set<QString> needed;
+    std::vector<QString> stack(liveKeys.begin(), liveKeys.end());
+    while (!stack.empty()) {
+        const QString key = std::move(stack.back());
+        stack.pop_back();
+        if (!needed.insert(key).second)
+            continue;
+        if (const Task *task = producer(key)) {
+            for (const TaskInput &input : task->inputs)
+                stack.push_back(input.key);
+        }
+    }
+    std::erase_if(m_tasks, [&needed](const auto &entry) { return !needed.count(entry.first); });
+}
+
+const Task *Lineage::producer(const QString &key) const
+{
+    const auto it = m_tasks.find(key);
+    return it == m_tasks.end() ? nullptr : &it->second;
+}
+
+namespace {
+
+// Builds the rebuild graph depth first, so every task comes after the tasks it reads.
+class RebuildPlanner
+{
+public:
+    RebuildPlanner(const Lineage &lineage, const RebuildRequest &request)
+        : m_lineage(lineage)
+        , m_request(request)
+        , m_loads(std::size_t(request.workerCount), 0)
+    {
+        for (int worker = 0; worker < request.workerCount; ++worker) {
+            if (!isUsable(worker))
+                m_loads[std::size_t(worker)] = std::numeric_limits<std::int64_t>::max() / 2;
+        }
+        for (const RebuildTarget &target : request.targets)
+            m_targets[target.key] = target.worker;
+    }
+
+    // The id of the task that makes `key` again.
+    Result<int> make(const QString &key)
+    {
+        if (const auto done = m_made.find(key); done != m_made.end())
+            return done->second;
+        const Task *original = m_lineage.producer(key);
+        if (!original)
+            return makeError(ErrorCode::NotFound, u"block %1 has no record of how it was made"_s.arg(key));
+        Task task = *original;
+        for (TaskInput &input : task.inputs) {
+            const int holder = m_targets.count(input.key) ? -1 : m_request.locate(input.key);
+            if (holder >= 0 && isUsable(holder)) {
+                input.worker = holder;
+                continue;
+            }
+            Result<int> made = make(input.key);
+            TESSERA_RETURN_IF_ERROR(made);
+            const Task &producer = m_graph.tasks[std::size_t(*made)];
+            input.key = producer.outputKey;
+            input.worker = producer.worker;
+            task.dependsOn.push_back(*made);
+        }
+        std::sort(task.dependsOn.begin(), task.dependsOn.end());
+        task.dependsOn.erase(std::unique(task.dependsOn.begin(), task.dependsOn.end()), task.dependsOn.end());
+        if (const auto target = m_targets.find(key); target != m_targets.end()) {
+            task.worker = target->second;
+        } else {
+            task.outputKey = renamed(key);
+            task.worker = place(task);
+        }
+        task.id = int(m_graph.tasks.size());
+        m_made[key] = task.id;
+        m_graph.tasks.push_back(std::move(task));
+        return m_graph.tasks.back().id;
+    }
+
+    TaskGraph takeGraph()
+    {
+        std::vector<std::int64_t> strip(m_request.targets.size(), 1);
+        m_graph.result.chunks = Chunks({strip});
+        for (const RebuildTarget &target : m_request.targets) {
+            m_graph.result.keys.push_back(target.key);
+            m_graph.result.workers.push_back(m_graph.tasks[std::size_t(m_made.at(target.key))].worker);
+        }
+        for (const Task &task : m_graph.tasks) {
+            if (!m_targets.count(task.outputKey))
+                m_graph.temporaryKeys.push_back(task.outputKey);
+        }
+        return std::move(m_graph);
+    }
+
+private:
+    bool isUsable(int worker) const
+    {
+        return worker >= 0 && worker < int(m_request.usable.size()) && m_request.usable[std::size_t(worker)];
+    }
+
+    // "<prefix>.t3:0.1" for an old temporary "op7.n2.s0:0.1": the block part stays readable.
+    QString renamed(const QString &key)
+    {
+        const qsizetype colon = key.lastIndexOf(u':');
+        return m_request.keyPrefix + u".t"_s + QString::number(m_renamed++) + (colon >= 0 ? key.mid(colon) : QString());
+    }
+
+    int place(const Task &task)
+    {
+        std::vector<InputLocation> locations;
+        std::int64_t bytes = 0;
+        for (const TaskInput &input : task.inputs) {
+            locations.push_back({isUsable(input.worker) ? input.worker : -1, input.bytes});
+            bytes += input.bytes;
+        }
+        const int worker = placeTask(locations, m_loads);
+        m_loads[std::size_t(worker)] += std::max<std::int64_t>(bytes, 1);
+        return worker;
+    }
+
+    const Lineage &m_lineage;
+    const RebuildRequest &m_request;
+    std::vector<std::int64_t> m_loads;
+    std::map<QString, int> m_targets; // key -> worker
+    std::map<QString, int> m_made;    // old key -> task id
+    int m_renamed = 0;
+    TaskGraph m_graph;
+};
+
+} // namespace
+
+Result<TaskGraph> planRebuild(const Lineage &lineage, const RebuildRequest &request)
+{
+    if (request.workerCount <= 0
+        || std::none_of(request.usable.begin(), request.usable.end(), [](bool usable) { return usable; }))
+        return makeError(ErrorCode::Network, u"no worker is left to make the lost blocks again on"_s);
+    RebuildPlanner planner(lineage, request);
+    for (const RebuildTarget &target : request.targets) {
+        Result<int> made = planner.make(target.key);
+        TESSERA_RETURN_IF_ERROR(made);
+    }
+    return planner.takeGraph();
+}
+
+} // namespace tessera

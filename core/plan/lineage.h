@@ -1,0 +1,61 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#pragma once
+
+#include "core/plan/taskgraph.h"
+#include "core/status.h"
+#include "core/stringhash.h"
+
+#include <QString>
+
+#include <functional>
+#include <set>
+#include <unordered_map>
+#include <vector>
+
+namespace tessera {
+
+// How every block in memory can be made again, without any of its bytes: a loaded block from
+// its file slab (read by a worker or by the client), a computed one from the task that made it,
+// over its input blocks. Tasks of temporaries (a mean's partials and combines) are kept too, as
+// long as a kept block was made from them, so the chain always reaches the files.
+class Lineage
+{
+public:
+    // Records the tasks of a run that finished. keepOnly() drops what no kept block needs.
+    void record(const TaskGraph &graph);
+    // Forgets the tasks that none of `liveKeys` was made from.
+    void keepOnly(const std::set<QString> &liveKeys);
+
+    const Task *producer(const QString &key) const;
+    std::size_t size() const { return m_tasks.size(); }
+
+private:
+    std::unordered_map<QString, Task, StringHash> m_tasks; // by output key
+};
+
+// The blocks to make again and the worker each goes to.
+struct RebuildTarget
+{
+    QString key;
+    int worker = -1;
+};
+
+struct RebuildRequest
+{
+    std::vector<RebuildTarget> targets;
+    // The worker holding a block that is still in memory, or -1 when it must be made again too.
+    std::function<int(const QString &key)> locate;
+    int workerCount = 0;
+    std::vector<bool> usable; // per worker: may take work (false for lost workers)
+    QString keyPrefix;        // temporaries made again are renamed "<prefix>.t<n>:..."
+};
+
+// A placed graph that makes the targets again, under their own keys on their target workers,
+// from the blocks still in memory and, where the chain reaches them, the files. Temporaries it
+// needs are made again under new keys, on the worker holding most of their inputs. The targets
+// are the graph's result, in the order given. Pure. NotFound names a block with no lineage.
+Result<TaskGraph> planRebuild(const Lineage &lineage, const RebuildRequest &request);
+
+} // namespace tessera
