@@ -13,7 +13,7 @@ namespace tessera::cli {
 
 void ClusterOptions::addTo(QCommandLineParser &parser) const
 {
-    parser.addOptions({local, threads, memoryLimit, connect, listen, expect, tokenFile, heartbeat});
+    parser.addOptions({local, threads, memoryLimit, connect, listen, expect, tokenFile, tlsCa, tlsPin, heartbeat});
 }
 
 Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &options, int defaultLocal, LocalCluster &local,
@@ -32,6 +32,16 @@ Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &opti
             ErrorCode::InvalidArgument,
             QStringLiteral("--heartbeat-timeout %1 is not a number of seconds").arg(parser.value(options.heartbeat)));
     session.setHeartbeatTimeout(int(heartbeatSeconds * 1000));
+    TlsSettings tls;
+    tls.caPath = parser.value(options.tlsCa);
+    tls.pinnedSha256 = parser.value(options.tlsPin);
+    if (tls.verifiesPeers()) {
+        if (parser.isSet(options.local))
+            return makeError(ErrorCode::InvalidArgument, QStringLiteral("--tls-ca and --tls-pin are for remote workers; local "
+                                                                        "workers talk over loopback"));
+        TESSERA_RETURN_IF_ERROR(clientTlsConfiguration(tls)); // a missing file or a bad pin, said now
+        session.setTls(tls);
+    }
     const int modes = int(parser.isSet(options.local)) + int(parser.isSet(options.connect)) + int(parser.isSet(options.listen));
     if (modes > 1)
         return makeError(ErrorCode::InvalidArgument, QStringLiteral("choose one of --local, --connect and --listen"));

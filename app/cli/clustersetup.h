@@ -29,6 +29,13 @@ struct ClusterOptions
                               QStringLiteral("N"), QStringLiteral("1")};
     QCommandLineOption tokenFile{QStringLiteral("token-file"),
                                  QStringLiteral("File holding the token the workers were started with."), QStringLiteral("F")};
+    QCommandLineOption tlsCa{QStringLiteral("tls-ca"),
+                             QStringLiteral("Connect to workers over TLS, accepting certificates signed by a CA in F (PEM)."),
+                             QStringLiteral("F")};
+    QCommandLineOption tlsPin{QStringLiteral("tls-pin"),
+                              QStringLiteral("Connect to workers over TLS, accepting the one certificate with this SHA-256 "
+                                             "fingerprint (openssl x509 -noout -fingerprint -sha256 -in CERT)."),
+                              QStringLiteral("SHA256")};
     QCommandLineOption heartbeat{QStringLiteral("heartbeat-timeout"),
                                  QStringLiteral("A worker that shows no sign of life this long is lost and its blocks are "
                                                 "rebuilt on the others (default 5; a closed connection is lost at once)."),

@@ -10,6 +10,7 @@
 #include "core/io/sampledata.h"
 #include "net/protocol/handshake.h"
 #include "net/protocol/hostport.h"
+#include "net/protocol/tls.h"
 #include "net/session/clustersession.h"
 #include "net/session/localcluster.h"
 
@@ -61,6 +62,8 @@ void describeOptions(QCommandLineParser &parser)
         {u"days"_s, u"Days of sample data for --demo (default 30)."_s, u"D"_s, u"30"_s},
         {u"connect"_s, u"Connect to workers at these host:port addresses (comma separated)."_s, u"ADDRS"_s},
         {u"token-file"_s, u"File whose first line is the token the workers were started with."_s, u"F"_s},
+        {u"tls-ca"_s, u"Connect over TLS, accepting worker certificates a CA in F signed."_s, u"F"_s},
+        {u"tls-pin"_s, u"Connect over TLS, accepting the worker certificate with this SHA-256 fingerprint."_s, u"SHA256"_s},
     });
     parser.addPositionalArgument(u"files"_s,
                                  u"NetCDF files or folders to scatter (the wizard opens with them once "
@@ -87,6 +90,7 @@ struct Startup
     bool demo = false;
     QStringList addresses;
     QByteArray token;
+    TlsSettings tls;
     int localWorkers = 0;
     LocalClusterOptions localOptions;
     SampleDataOptions sampleOptions;
@@ -121,6 +125,12 @@ Startup readStartup(const QCommandLineParser &parser)
             fail(read.status().message());
         startup.token = *read;
     }
+    startup.tls.caPath = parser.value(u"tls-ca"_s);
+    startup.tls.pinnedSha256 = parser.value(u"tls-pin"_s);
+    if (startup.tls.verifiesPeers()) {
+        if (const Result<QSslConfiguration> checked = clientTlsConfiguration(startup.tls); !checked.isOk())
+            fail(checked.status().message());
+    }
     if (startup.demo)
         startup.sampleOptions.days = positiveOption(parser, u"days"_s);
     for (const QString &path : parser.positionalArguments())
@@ -129,16 +139,17 @@ Startup readStartup(const QCommandLineParser &parser)
 }
 
 // Opens the experiments, connects as asked, then starts the demo or the scatter wizard.
-void startUp(MainWindow &window, const Startup &startup)
+void startUp(MainWindow &window, ClusterSession &session, const Startup &startup)
 {
     for (const QString &path : startup.experiments) {
         if (const Status opened = window.openExperimentFile(path); !opened.isOk())
             QMessageBox::warning(&window, QObject::tr("Open experiment"), opened.message());
     }
     Operation *connecting = nullptr;
-    if (!startup.addresses.isEmpty())
+    if (!startup.addresses.isEmpty()) {
+        session.setTls(startup.tls);
         connecting = window.connectToWorkers(startup.addresses, startup.token);
-    else if (startup.localWorkers > 0)
+    } else if (startup.localWorkers > 0)
         connecting = window.startLocalCluster(startup.localOptions);
     else if (startup.dataPaths.isEmpty())
         window.openConnectDialog();
@@ -197,6 +208,6 @@ int main(int argc, char *argv[])
     MainWindow window(&session, &localCluster);
     window.show();
     // After the window is up, so starting workers and writing sample data show their progress.
-    QTimer::singleShot(0, &window, [&] { startUp(window, startup); });
+    QTimer::singleShot(0, &window, [&] { startUp(window, session, startup); });
     return app.exec();
 }

@@ -62,7 +62,19 @@ int main(int argc, char *argv[])
                                  QStringLiteral("A peer worker that shows no sign of life this long is lost, and the fetches "
                                                 "waiting on it fail (default 5; 0: never)."),
                                  QStringLiteral("SECONDS"), QStringLiteral("5"));
-    parser.addOptions({listen, threads, memory, tokenFile, dial, name, heartbeat});
+    QCommandLineOption tlsCert(QStringLiteral("tls-cert"),
+                               QStringLiteral("Serve every connection over TLS with this certificate (PEM); needs --tls-key."),
+                               QStringLiteral("F"));
+    QCommandLineOption tlsKey(QStringLiteral("tls-key"), QStringLiteral("The certificate's private key (PEM, unencrypted)."),
+                              QStringLiteral("F"));
+    QCommandLineOption tlsCa(QStringLiteral("tls-ca"),
+                             QStringLiteral("Check peer workers' certificates against the CAs in F (default: peers must "
+                                            "present this worker's own certificate)."),
+                             QStringLiteral("F"));
+    QCommandLineOption tlsPin(QStringLiteral("tls-pin"),
+                              QStringLiteral("Accept peer workers whose certificate has this SHA-256 fingerprint."),
+                              QStringLiteral("SHA256"));
+    parser.addOptions({listen, threads, memory, tokenFile, dial, name, heartbeat, tlsCert, tlsKey, tlsCa, tlsPin});
     parser.process(app);
 
     WorkerOptions options;
@@ -93,6 +105,7 @@ int main(int argc, char *argv[])
     if (!heartbeatOk || heartbeatSeconds < 0)
         return fail(QStringLiteral("--heartbeat-timeout %1 is not a number of seconds").arg(parser.value(heartbeat)));
     options.heartbeatMillis = int(heartbeatSeconds * 1000);
+    options.tls = {parser.value(tlsCert), parser.value(tlsKey), parser.value(tlsCa), parser.value(tlsPin)};
 
     WorkerService service(options);
     QObject::connect(&service, &WorkerService::shutdownRequested, &app, [](int code) { QCoreApplication::exit(code); });

@@ -18,10 +18,14 @@ WorkerClient::WorkerClient(QByteArray token, QString role, QObject *parent)
 {
     m_connectTimer.setSingleShot(true);
     connect(&m_connectTimer, &QTimer::timeout, this, [this] {
+        // A worker serving TLS waits for a TLS hello this side never sends: say so.
         fail(QStringLiteral("cannot reach worker at %1: no answer within %2 s; check the address and that "
-                            "tessera-worker is running there and reachable through any firewall")
+                            "tessera-worker is running there and reachable through any firewall%3")
                  .arg(m_address)
-                 .arg(m_connectTimer.interval() / 1000));
+                 .arg(m_connectTimer.interval() / 1000)
+                 .arg(m_tls.verifiesPeers() ? QString()
+                                            : QStringLiteral(" (a worker started with --tls-cert answers only clients that "
+                                                             "use TLS: pass --tls-ca or --tls-pin)")));
     });
     connect(&m_heartbeat, &QTimer::timeout, this, &WorkerClient::checkHeartbeat);
 }
@@ -47,10 +51,18 @@ void WorkerClient::connectTo(const QString &address, int timeoutMillis)
         return;
     }
     m_state = State::Connecting;
-    auto *socket = new QTcpSocket;
-    attach(socket);
     m_connectTimer.start(timeoutMillis);
-    socket->connectToHost(target->host, target->port);
+    if (!m_tls.verifiesPeers()) {
+        auto *socket = new QTcpSocket;
+        attach(socket);
+        socket->connectToHost(target->host, target->port);
+        return;
+    }
+    QSslSocket *socket = encryptedSocket();
+    if (!socket)
+        return;
+    attach(socket);
+    socket->connectToHostEncrypted(target->host, target->port);
 }
 
 void WorkerClient::adopt(QTcpSocket *socket)
@@ -59,6 +71,51 @@ void WorkerClient::adopt(QTcpSocket *socket)
     m_address = m_frames->peerName();
     m_state = State::Handshaking;
     m_connectTimer.start(10000);
+    // A worker that dialed in with TLS is the TLS server on the connection it opened.
+    if (auto *encrypted = qobject_cast<QSslSocket *>(socket); encrypted && m_tls.verifiesPeers()) {
+        Result<QSslConfiguration> configuration = clientTlsConfiguration(m_tls);
+        if (!configuration.isOk()) {
+            fail(configuration.status().message(), ErrorCode::InvalidArgument);
+            return;
+        }
+        encrypted->setSslConfiguration(*configuration);
+        watchTls(encrypted);
+        encrypted->startClientEncryption();
+    }
+}
+
+void WorkerClient::setTls(const TlsSettings &settings)
+{
+    m_tls = settings;
+}
+
+// A socket that checks the worker's certificate (by the CA, or by the pin), or null after
+// failing with why.
+QSslSocket *WorkerClient::encryptedSocket()
+{
+    Result<QSslConfiguration> configuration = clientTlsConfiguration(m_tls);
+    if (!configuration.isOk()) {
+        QMetaObject::invokeMethod(
+            this, [this, message = configuration.status().message()] { fail(message, ErrorCode::InvalidArgument); },
+            Qt::QueuedConnection);
+        return nullptr;
+    }
+    auto *socket = new QSslSocket;
+    socket->setSslConfiguration(*configuration);
+    watchTls(socket);
+    return socket;
+}
+
+void WorkerClient::watchTls(QSslSocket *socket)
+{
+    connect(socket, &QSslSocket::sslErrors, this, [this, socket](const QList<QSslError> &errors) {
+        // A pinned certificate is trusted as itself: its chain and names do not matter.
+        if (matchesPin(socket->peerCertificate(), m_tls.pinnedSha256)) {
+            socket->ignoreSslErrors();
+            return;
+        }
+        m_tlsError = describeTlsErrors(errors, m_tls);
+    });
 }
 
 void WorkerClient::attach(QTcpSocket *socket)
@@ -76,8 +133,13 @@ void WorkerClient::attach(QTcpSocket *socket)
     connect(m_frames, &FrameSocket::protocolError, this, [this](const QString &message) {
         m_lastError = message;
         // A refused or unreachable connect never reaches "disconnected" on every platform.
-        if (m_state == State::Connecting && m_frames)
+        if (!m_tlsError.isEmpty())
+            fail(QStringLiteral("cannot reach worker at %1: %2").arg(m_address, m_tlsError), ErrorCode::Auth);
+        else if (m_state == State::Connecting && m_frames)
             fail(QStringLiteral("cannot reach worker at %1: %2; is tessera-worker running there and listening on that port?")
+                     .arg(m_address, m_frames->socket()->errorString()));
+        else if (m_state == State::Handshaking && m_tls.verifiesPeers() && m_frames)
+            fail(QStringLiteral("cannot reach worker at %1 over TLS: %2; was the worker started with --tls-cert?")
                      .arg(m_address, m_frames->socket()->errorString()));
     });
     connect(m_frames, &FrameSocket::disconnected, this, [this] {
@@ -91,10 +153,17 @@ void WorkerClient::attach(QTcpSocket *socket)
             // just after, that those failures are part of the loss.
             Q_EMIT lost(message);
             failPending(message);
+        } else if (m_state != State::Closed && !m_tlsError.isEmpty()) {
+            fail(QStringLiteral("cannot reach worker at %1: %2").arg(m_address, m_tlsError), ErrorCode::Auth);
         } else if (m_state != State::Closed) {
             QString reason = m_lastError.isEmpty() ? QStringLiteral("the connection was closed") : m_lastError;
-            fail(QStringLiteral("cannot reach worker at %1: %2; is tessera-worker running there and listening on that port?")
-                     .arg(m_address, reason));
+            // Closed before any hello: perhaps a worker serving TLS, which drops clients that do not.
+            const QString hint = !m_tls.verifiesPeers() && m_hello.version == 0
+                                     ? QStringLiteral(" (a worker started with --tls-cert answers only clients that use TLS: "
+                                                      "pass --tls-ca or --tls-pin)")
+                                     : QString();
+            fail(QStringLiteral("cannot reach worker at %1: %2; is tessera-worker running there and listening on that port?%3")
+                     .arg(m_address, reason, hint));
         }
     });
 }

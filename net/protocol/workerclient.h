@@ -5,6 +5,7 @@
 
 #include "net/protocol/framesocket.h"
 #include "net/protocol/messages.h"
+#include "net/protocol/tls.h"
 
 #include "core/status.h"
 
@@ -12,6 +13,7 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
+#include <QSslSocket>
 #include <QString>
 #include <QTimer>
 
@@ -38,6 +40,8 @@ public:
     WorkerClient(QByteArray token, QString role, QObject *parent = nullptr);
     ~WorkerClient() override;
 
+    // Connections made after this use TLS and check the worker's certificate (see TlsSettings).
+    void setTls(const TlsSettings &settings);
     // "host:port". Fails (failed()) on a bad address, refusal, timeout or handshake error.
     void connectTo(const QString &address, int timeoutMillis = 10000);
     // For a worker that dialed in (--connect): the handshake runs over `socket`.
@@ -84,6 +88,8 @@ private:
     void failPending(const QString &message);
     void checkHeartbeat();
     void startHeartbeat();
+    QSslSocket *encryptedSocket();
+    void watchTls(QSslSocket *socket);
 
     QByteArray m_token;
     QString m_role;
@@ -95,7 +101,9 @@ private:
     qint64 m_nextId = 1;
     std::map<qint64, ReplyHandler> m_pending;
     QString m_lastError;
+    QString m_tlsError; // why the worker's certificate was refused
     ErrorCode m_failureCode = ErrorCode::Network;
+    TlsSettings m_tls;
     int m_heartbeatTimeoutMillis = DefaultHeartbeatMillis;
     QTimer m_heartbeat;
     QElapsedTimer m_quiet; // since the last sign of life

@@ -6,6 +6,7 @@
 #include "net/session/localcluster.h"
 
 #include "net/protocol/clock.h"
+#include "net/protocol/dialinserver.h"
 #include "net/protocol/hostport.h"
 #include "net/protocol/messages.h"
 #include "net/session/clustersession_p.h"
@@ -98,6 +99,7 @@ WorkerClient *ClusterSession::Private::newClient()
 {
     auto *client = new WorkerClient(token, QStringLiteral("client"), q);
     client->setHeartbeatTimeout(heartbeatMillis);
+    client->setTls(tls);
     return client;
 }
 
@@ -219,7 +221,7 @@ Operation *ClusterSession::listenForWorkers(const QHostAddress &address, quint16
 {
     d->token = token;
     delete d->listener;
-    d->listener = new QTcpServer(this);
+    d->listener = new DialInServer(d->tls.verifiesPeers(), this);
     d->expectedDialIns = expected;
     const bool listening = d->listener->listen(address, port);
     return d->enqueue(Operation::Kind::Connect, QStringLiteral("wait for %1 workers to dial in").arg(expected),
@@ -233,7 +235,7 @@ Operation *ClusterSession::listenForWorkers(const QHostAddress &address, quint16
         }
         d->listenOperation = operation;
         auto dialed = std::make_shared<int>(0);
-        connect(d->listener, &QTcpServer::newConnection, this, [this, dialed] {
+        connect(d->listener, &QTcpServer::pendingConnectionAvailable, this, [this, dialed] {
             while (QTcpSocket *socket = d->listener->nextPendingConnection()) {
                 WorkerClient *client = d->newClient();
                 connect(client, &WorkerClient::ready, this, [this, client, dialed] {
@@ -323,6 +325,11 @@ Status ClusterSession::stopWorker(int index)
     // The worker exits; its connection closing makes it lost, and its blocks are rebuilt.
     d->workers[std::size_t(index)].client->request(QCborMap{{field::Type, msg::Shutdown}}, [](const Frame &) {});
     return Status::ok();
+}
+
+void ClusterSession::setTls(const TlsSettings &settings)
+{
+    d->tls = settings;
 }
 
 void ClusterSession::setHeartbeatTimeout(int millis)

@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include "net/protocol/tls.h"
 #include "net/session/operation.h"
 
 #include "core/arraymeta.h"
@@ -113,6 +114,10 @@ public:
     Operation *rebalance();
     // Asks worker `index` to exit. Its blocks are rebuilt on the others, as for any lost worker.
     Status stopWorker(int index);
+
+    // Connections made afterwards use TLS and check the workers' certificates (see TlsSettings);
+    // workers that dial in must then present one.
+    void setTls(const TlsSettings &settings);
 
     // A worker that shows no sign of life for this long is lost (a closed connection is lost at
     // once); its blocks are rebuilt on the others. Applies to connections made afterwards too.

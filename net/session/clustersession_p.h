@@ -131,6 +131,7 @@ public:
     std::vector<QPointer<Operation>> recoveries;
     std::map<QString, std::pair<qint64, QDateTime>> fileStamps; // size and time of each file loaded
     int heartbeatMillis = WorkerClient::DefaultHeartbeatMillis;
+    TlsSettings tls;
     QTcpServer *listener = nullptr;
     int expectedDialIns = 0;
     QPointer<Operation> listenOperation;

@@ -8,10 +8,11 @@
 
 namespace tessera {
 
-PeerClient::PeerClient(QByteArray token, int heartbeatMillis, QObject *parent)
+PeerClient::PeerClient(QByteArray token, int heartbeatMillis, TlsSettings tls, QObject *parent)
     : QObject(parent)
     , m_token(std::move(token))
     , m_heartbeatMillis(heartbeatMillis)
+    , m_tls(std::move(tls))
 {
 }
 
@@ -23,6 +24,7 @@ WorkerClient *PeerClient::clientFor(const QString &address)
         return it->second;
     auto *client = new WorkerClient(m_token, QStringLiteral("peer"), this);
     client->setHeartbeatTimeout(m_heartbeatMillis);
+    client->setTls(m_tls);
     m_clients[address] = client;
     auto flush = [this, address](const QString &error) {
         auto waiting = std::move(m_waiting[address]);

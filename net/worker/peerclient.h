@@ -6,6 +6,7 @@
 #include "core/ndarray.h"
 #include "core/region.h"
 #include "core/status.h"
+#include "net/protocol/tls.h"
 
 #include <QObject>
 #include <QString>
@@ -27,8 +28,9 @@ class PeerClient : public QObject
 public:
     using FetchHandler = std::function<void(Result<NdArray> block)>;
 
-    // Peers that show no sign of life for `heartbeatMillis` are dropped and their fetches fail.
-    PeerClient(QByteArray token, int heartbeatMillis, QObject *parent = nullptr);
+    // Peers that show no sign of life for `heartbeatMillis` are dropped and their fetches fail;
+    // with `tls` set to check peers, connections to them are TLS.
+    PeerClient(QByteArray token, int heartbeatMillis, TlsSettings tls, QObject *parent = nullptr);
     ~PeerClient() override;
 
     // Asks the worker at `address` for `region` of block `key` (empty region: all of it).
@@ -40,6 +42,7 @@ private:
 
     QByteArray m_token;
     int m_heartbeatMillis = 0;
+    TlsSettings m_tls;
     std::map<QString, WorkerClient *> m_clients;
     std::map<QString, std::vector<std::function<void(const QString &error)>>> m_waiting;
 };

@@ -66,7 +66,7 @@ TaskExecutor::TaskExecutor(BlockStore &store, const WorkerOptions &options, QObj
     : QObject(parent)
     , m_store(store)
     , m_workerName(options.name)
-    , m_peers(new PeerClient(options.token, options.heartbeatMillis, this))
+    , m_peers(new PeerClient(options.token, options.heartbeatMillis, options.tls, this))
 {
     m_pool.setMaxThreadCount(options.threads);
     m_pool.setExpiryTimeout(-1);

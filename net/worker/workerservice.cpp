@@ -13,6 +13,8 @@
 
 #include <QCborArray>
 #include <QHostInfo>
+#include <QSslServer>
+#include <QSslSocket>
 #include <QTcpSocket>
 
 #include <unistd.h>
@@ -27,10 +29,6 @@ WorkerService::WorkerService(WorkerOptions options, QObject *parent)
         m_options.memoryLimitBytes = memoryBudgetBytes();
     if (m_options.threads <= 0)
         m_options.threads = 1;
-    connect(&m_server, &QTcpServer::newConnection, this, [this] {
-        while (QTcpSocket *socket = m_server.nextPendingConnection())
-            accept(socket, false);
-    });
 }
 
 WorkerService::~WorkerService() = default;
@@ -44,14 +42,20 @@ Status WorkerService::start()
                                         "pass --token-file F (make one with: head -c 32 /dev/urandom | base64 > F)")
                              .arg(m_options.listenAddress.toString()));
     }
-    if (!m_server.listen(m_options.listenAddress, m_options.port)) {
+    TESSERA_RETURN_IF_ERROR(setUpTls());
+    // A QSslServer queues a connection once its TLS handshake is done.
+    connect(m_server.get(), &QTcpServer::pendingConnectionAvailable, this, [this] {
+        while (QTcpSocket *socket = m_server->nextPendingConnection())
+            accept(socket, false);
+    });
+    if (!m_server->listen(m_options.listenAddress, m_options.port)) {
         return makeError(ErrorCode::Network, QStringLiteral("cannot listen on %1:%2: %3; pick another --listen address or port")
                                                  .arg(m_options.listenAddress.toString())
                                                  .arg(m_options.port)
-                                                 .arg(m_server.errorString()));
+                                                 .arg(m_server->errorString()));
     }
     if (m_options.name.isEmpty())
-        m_options.name = QHostInfo::localHostName() + QLatin1Char(':') + QString::number(m_server.serverPort());
+        m_options.name = QHostInfo::localHostName() + QLatin1Char(':') + QString::number(m_server->serverPort());
     m_store = std::make_unique<BlockStore>(m_options.name, m_options.memoryLimitBytes);
     m_executor = new TaskExecutor(*m_store, m_options, this);
     if (!m_options.dialBack.isEmpty())
@@ -59,12 +63,34 @@ Status WorkerService::start()
     return Status::ok();
 }
 
+Status WorkerService::setUpTls()
+{
+    if (!m_options.tls.presentsCertificate()) {
+        m_server = std::make_unique<QTcpServer>();
+        return Status::ok();
+    }
+    Result<QSslConfiguration> configuration = serverTlsConfiguration(m_options.tls);
+    TESSERA_RETURN_IF_ERROR(configuration);
+    m_tlsConfiguration = *configuration;
+    // Peers are checked like a client checks this worker; by default against this certificate.
+    if (!m_options.tls.verifiesPeers())
+        m_options.tls.pinnedSha256 = certificateFingerprint(m_tlsConfiguration.localCertificate());
+    auto server = std::make_unique<QSslServer>();
+    server->setSslConfiguration(m_tlsConfiguration);
+    connect(server.get(), &QSslServer::errorOccurred, this, [](QSslSocket *socket, QAbstractSocket::SocketError) {
+        qWarning("tessera-worker: TLS connection from %s failed: %s", qPrintable(socket->peerAddress().toString()),
+                 qPrintable(socket->errorString()));
+    });
+    m_server = std::move(server);
+    return Status::ok();
+}
+
 QString WorkerService::listenAddress() const
 {
-    QHostAddress address = m_server.serverAddress();
+    QHostAddress address = m_server->serverAddress();
     if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4 || address == QHostAddress::AnyIPv6)
         address = QHostAddress::LocalHost; // clients substitute the address they reached us at (peerAddress())
-    return joinHostPort(address.toString(), m_server.serverPort());
+    return joinHostPort(address.toString(), m_server->serverPort());
 }
 
 void WorkerService::dialBack()
@@ -75,7 +101,16 @@ void WorkerService::dialBack()
         Q_EMIT shutdownRequested(2);
         return;
     }
-    auto *socket = new QTcpSocket(this);
+    // With TLS this worker is the TLS server on the connection it opens: it has the certificate.
+    QTcpSocket *socket = nullptr;
+    if (m_options.tls.presentsCertificate()) {
+        auto *encrypted = new QSslSocket(this);
+        encrypted->setSslConfiguration(m_tlsConfiguration);
+        connect(encrypted, &QTcpSocket::connected, encrypted, &QSslSocket::startServerEncryption);
+        socket = encrypted;
+    } else {
+        socket = new QTcpSocket(this);
+    }
     connect(socket, &QTcpSocket::connected, this, [this, socket] { accept(socket, true); });
     connect(socket, &QTcpSocket::errorOccurred, this, [this, socket](QAbstractSocket::SocketError) {
         if (socket->state() != QAbstractSocket::ConnectedState) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "net/protocol/framesocket.h"
+#include "net/protocol/tls.h"
 #include "net/worker/blockstore.h"
 
 #include <QHostAddress>
@@ -28,6 +29,10 @@ struct WorkerOptions
     QByteArray token;
     QString dialBack;           // "host:port" of a client listening for workers (--connect)
     int heartbeatMillis = 5000; // a peer silent this long is lost (its fetches fail); 0: never
+    // With a certificate: every connection to this worker is TLS, and its links to peers check
+    // their certificates by tls.caPath or tls.pinnedSha256 (this worker's own certificate when
+    // neither is given: a cluster sharing one certificate).
+    TlsSettings tls;
 };
 
 // The worker daemon: listens for clients and peers, authenticates them, and serves requests
@@ -65,12 +70,14 @@ private:
     void handleAuth(FrameSocket *socket, Connection &connection, const Frame &frame);
     void handleRequest(FrameSocket *socket, quint64 owner, const Frame &frame);
     void dialBack();
+    Status setUpTls();
 
     WorkerOptions m_options;
-    QTcpServer m_server;
+    std::unique_ptr<QTcpServer> m_server; // a QSslServer with TLS
     std::unique_ptr<BlockStore> m_store;
     TaskExecutor *m_executor = nullptr;
     std::map<FrameSocket *, Connection> m_connections;
+    QSslConfiguration m_tlsConfiguration; // when tls has a certificate
     quint64 m_nextOwner = 1;
 };
 

@@ -67,6 +67,7 @@ private Q_SLOTS:
     void remoteWorkersByAddress();
     void wrongTokenShowsErrorAndStaysOpen();
     void unreachableWorkerShowsError();
+    void badTlsSettingsShowAnError();
     void missingTokenFileShowsError();
     void profilesAreSavedAndReused();
     void listenModeShowsTheAddressToDial();
@@ -215,6 +216,21 @@ void TestConnectDialog::unreachableWorkerShowsError()
     saveScreenshot(&dialog, u"connect-unreachable"_s);
 }
 
+void TestConnectDialog::badTlsSettingsShowAnError()
+{
+    ClusterSession session;
+    LocalCluster localCluster;
+    ConnectDialog dialog(&session, &localCluster);
+    dialog.show();
+    dialog.setCurrentTab(ConnectDialog::RemoteTab);
+    child<QPlainTextEdit>(dialog, u"addressesEdit"_s)->setPlainText(u"127.0.0.1:7070"_s);
+    child<QLineEdit>(dialog, u"tlsPinEdit"_s)->setText(u"not-a-fingerprint"_s);
+    QTest::mouseClick(child<QPushButton>(dialog, u"connectButton"_s), Qt::LeftButton);
+    const QString shown = dialog.errorText();
+    QVERIFY2(shown.contains(u"--tls-pin"_s) && shown.contains(u"SHA-256"_s), qPrintable(shown));
+    QVERIFY(dialog.isVisible());
+}
+
 void TestConnectDialog::missingTokenFileShowsError()
 {
     ClusterSession session;
@@ -240,6 +256,8 @@ void TestConnectDialog::profilesAreSavedAndReused()
         dialog.setCurrentTab(ConnectDialog::RemoteTab);
         child<QPlainTextEdit>(dialog, u"addressesEdit"_s)->setPlainText(u"node1:7070, node2:7070"_s);
         child<QLineEdit>(dialog, u"tokenFileEdit"_s)->setText(u"/etc/tessera/token"_s);
+        child<QLineEdit>(dialog, u"tlsCaFileEdit"_s)->setText(u"/etc/tessera/ca.pem"_s);
+        child<QLineEdit>(dialog, u"tlsPinEdit"_s)->setText(u"ab:cd"_s);
         child<QComboBox>(dialog, u"profileCombo"_s)->setCurrentText(u"lab cluster"_s);
         QTest::mouseClick(child<QPushButton>(dialog, u"saveProfileButton"_s), Qt::LeftButton);
         QCOMPARE(dialog.profileNames(), QStringList{u"lab cluster"_s});
@@ -257,6 +275,8 @@ void TestConnectDialog::profilesAreSavedAndReused()
     QCOMPARE(combo->currentText(), u"lab cluster"_s);
     QCOMPARE(child<QPlainTextEdit>(dialog, u"addressesEdit"_s)->toPlainText(), u"node1:7070, node2:7070"_s);
     QCOMPARE(child<QLineEdit>(dialog, u"tokenFileEdit"_s)->text(), u"/etc/tessera/token"_s);
+    QCOMPARE(child<QLineEdit>(dialog, u"tlsCaFileEdit"_s)->text(), u"/etc/tessera/ca.pem"_s);
+    QCOMPARE(child<QLineEdit>(dialog, u"tlsPinEdit"_s)->text(), u"ab:cd"_s);
     QCOMPARE(child<QTabWidget>(dialog, u"modeTabs"_s)->currentIndex(), int(ConnectDialog::RemoteTab));
 
     QTest::mouseClick(child<QPushButton>(dialog, u"deleteProfileButton"_s), Qt::LeftButton);

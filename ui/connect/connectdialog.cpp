@@ -104,6 +104,20 @@ ConnectDialog::ConnectDialog(ClusterSession *session, LocalCluster *localCluster
         if (!path.isEmpty())
             m_tokenFile->setText(path);
     });
+    m_tlsCaFile = new QLineEdit(remotePage);
+    m_tlsCaFile->setObjectName(u"tlsCaFileEdit"_s);
+    m_tlsCaFile->setPlaceholderText(tr("None: no TLS (workers started with --tls-cert need it)"));
+    m_tlsCaFile->setToolTip(tr("Use TLS, accepting workers whose certificate a CA in this PEM file signed"));
+    auto *caButton = new QPushButton(tr("Browse..."), remotePage);
+    connect(caButton, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("TLS CA certificates"), m_tlsCaFile->text());
+        if (!path.isEmpty())
+            m_tlsCaFile->setText(path);
+    });
+    m_tlsPin = new QLineEdit(remotePage);
+    m_tlsPin->setObjectName(u"tlsPinEdit"_s);
+    m_tlsPin->setPlaceholderText(tr("Or the SHA-256 fingerprint of the workers' one certificate"));
+    m_tlsPin->setToolTip(tr("openssl x509 -noout -fingerprint -sha256 -in CERT shows it"));
     m_listenInfo = new QLabel(remotePage);
     m_listenInfo->setObjectName(u"listenInfoLabel"_s);
     m_listenInfo->setWordWrap(true);
@@ -123,8 +137,13 @@ ConnectDialog::ConnectDialog(ClusterSession *session, LocalCluster *localCluster
     remoteLayout->addLayout(listenForm);
     auto *tokenLabel = new QLabel(tr("Token &file:"), remotePage);
     tokenLabel->setBuddy(m_tokenFile);
+    auto *caLayout = new QHBoxLayout;
+    caLayout->addWidget(m_tlsCaFile, 1);
+    caLayout->addWidget(caButton);
     auto *tokenForm = new QFormLayout;
     tokenForm->addRow(tokenLabel, tokenLayout);
+    tokenForm->addRow(tr("TLS &CA file:"), caLayout);
+    tokenForm->addRow(tr("TLS &pin:"), m_tlsPin);
     remoteLayout->addLayout(tokenForm);
     remoteLayout->addWidget(m_listenInfo);
 
@@ -261,6 +280,14 @@ void ConnectDialog::connectRemote()
         }
         token = *read;
     }
+    const TlsSettings tls{{}, {}, m_tlsCaFile->text().trimmed(), m_tlsPin->text().trimmed()};
+    if (tls.verifiesPeers()) {
+        if (const Result<QSslConfiguration> checked = clientTlsConfiguration(tls); !checked.isOk()) {
+            showError(checked.status().message());
+            return;
+        }
+    }
+    m_session->setTls(tls);
 
     if (m_listenMode->isChecked()) {
         const QHostAddress host(m_listenHost->text().trimmed());
@@ -333,6 +360,8 @@ ConnectProfile ConnectDialog::currentProfile() const
     profile.listenPort = m_listenPort->value();
     profile.expectedWorkers = m_expectedWorkers->value();
     profile.tokenFile = m_tokenFile->text();
+    profile.tlsCaFile = m_tlsCaFile->text();
+    profile.tlsPin = m_tlsPin->text();
     return profile;
 }
 
@@ -348,6 +377,8 @@ void ConnectDialog::showProfile(const ConnectProfile &profile)
     m_listenPort->setValue(profile.listenPort);
     m_expectedWorkers->setValue(profile.expectedWorkers);
     m_tokenFile->setText(profile.tokenFile);
+    m_tlsCaFile->setText(profile.tlsCaFile);
+    m_tlsPin->setText(profile.tlsPin);
     updateWidgets();
 }
 

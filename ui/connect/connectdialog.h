@@ -32,7 +32,7 @@ namespace tessera::ui {
 //
 // The widgets tests drive carry object names: modeTabs, localWorkersSpin, localThreadsSpin,
 // localMemorySpin, addressesEdit, connectModeRadio, listenModeRadio, listenHostEdit,
-// listenPortSpin, expectedWorkersSpin, tokenFileEdit, tokenFileButton, profileCombo,
+// listenPortSpin, expectedWorkersSpin, tokenFileEdit, tokenFileButton, tlsCaFileEdit, tlsPinEdit, profileCombo,
 // saveProfileButton, deleteProfileButton, connectButton, cancelButton, errorLabel,
 // listenInfoLabel, connectProgress.
 class ConnectDialog final : public QDialog
@@ -90,6 +90,8 @@ private:
     QSpinBox *m_listenPort = nullptr;
     QSpinBox *m_expectedWorkers = nullptr;
     QLineEdit *m_tokenFile = nullptr;
+    QLineEdit *m_tlsCaFile = nullptr;
+    QLineEdit *m_tlsPin = nullptr;
     QLabel *m_listenInfo = nullptr;
     QLabel *m_errorLabel = nullptr;
     QProgressBar *m_progress = nullptr;

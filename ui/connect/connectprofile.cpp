@@ -28,6 +28,8 @@ void write(QSettings &settings, const ConnectProfile &profile)
     settings.setValue(u"listenPort"_s, profile.listenPort);
     settings.setValue(u"expectedWorkers"_s, profile.expectedWorkers);
     settings.setValue(u"tokenFile"_s, profile.tokenFile);
+    settings.setValue(u"tlsCaFile"_s, profile.tlsCaFile);
+    settings.setValue(u"tlsPin"_s, profile.tlsPin);
 }
 
 std::optional<ConnectProfile> read(const QSettings &settings)
@@ -45,6 +47,8 @@ std::optional<ConnectProfile> read(const QSettings &settings)
     profile.listenPort = settings.value(u"listenPort"_s, profile.listenPort).toInt();
     profile.expectedWorkers = settings.value(u"expectedWorkers"_s, profile.expectedWorkers).toInt();
     profile.tokenFile = settings.value(u"tokenFile"_s).toString();
+    profile.tlsCaFile = settings.value(u"tlsCaFile"_s).toString();
+    profile.tlsPin = settings.value(u"tlsPin"_s).toString();
     return profile;
 }
 } // namespace

@@ -26,6 +26,8 @@ struct ConnectProfile
     int listenPort = 7070;
     int expectedWorkers = 4;
     QString tokenFile;
+    QString tlsCaFile; // remote: TLS, checking the workers' certificates by this CA (PEM) ...
+    QString tlsPin;    // ... or by this SHA-256 fingerprint
 
     // Sensible for this machine: half its cores over the local workers.
     static ConnectProfile defaults();
