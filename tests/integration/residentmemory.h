@@ -7,6 +7,7 @@
 
 #include <QFile>
 
+#include <cstddef>
 #include <cstdint>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -17,7 +18,9 @@
 #endif
 #endif
 #ifdef TESSERA_TESTS_ASAN
-#include <sanitizer/allocator_interface.h>
+// The sanitizer runtime's count of live heap bytes (GCC ships no header for it; clang's
+// sanitizer/allocator_interface.h declares the same).
+extern "C" std::size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
 namespace integration {
