@@ -20,6 +20,7 @@ struct Axis
     QString units;              // e.g. "hours since 1900-01-01 00:00:00.0", "degrees_north"
     QString longName;
     QString calendar;
+    std::vector<QString> labels{}; // text coordinates (seasons "DJF", ...), one per value when set
 
     bool hasCoordinates() const { return !values.empty(); }
 };

@@ -1,13 +1,14 @@
 // SPDX-FileCopyrightText: 2026 The Tessera developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-#include "core/io/cftime.h"
+#include "core/cftime.h"
 
 #include <QCalendar>
 #include <QDate>
 #include <QRegularExpression>
 
 #include <cmath>
+#include <cstdint>
 
 using namespace Qt::StringLiterals;
 
@@ -120,7 +121,75 @@ Status unitsError(const QString &units, const QString &why)
     return makeError(ErrorCode::Format, u"'%1' is not a CF time unit: %2"_s.arg(units, why));
 }
 
+// The inverse of dayNumber: the (year, month, day) of a day number, and its day of the year.
+CfDate dateOfDay(std::int64_t days, CfCalendar calendar)
+{
+    static constexpr int monthDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    CfDate date;
+    switch (calendar) {
+    case CfCalendar::Standard:
+    case CfCalendar::ProlepticGregorian:
+    case CfCalendar::Julian: {
+        const bool julian = calendar == CfCalendar::Julian || (calendar == CfCalendar::Standard && days < 2299161);
+        const QCalendar system(julian ? QCalendar::System::Julian : QCalendar::System::Gregorian);
+        const QDate qdate = QDate::fromJulianDay(days);
+        const QCalendar::YearMonthDay parts = system.partsFromDate(qdate);
+        date.year = calendar == CfCalendar::ProlepticGregorian && parts.year < 0 ? parts.year + 1 : parts.year;
+        date.month = parts.month;
+        date.day = parts.day;
+        date.dayOfYear = qdate.dayOfYear(system);
+        return date;
+    }
+    case CfCalendar::Day360:
+        date.year = int(std::floor(double(days) / 360));
+        date.dayOfYear = int(days - std::int64_t(date.year) * 360) + 1;
+        date.month = (date.dayOfYear - 1) / 30 + 1;
+        date.day = (date.dayOfYear - 1) % 30 + 1;
+        return date;
+    case CfCalendar::NoLeap:
+    case CfCalendar::AllLeap: {
+        const int length = calendar == CfCalendar::NoLeap ? 365 : 366;
+        date.year = int(std::floor(double(days) / length));
+        date.dayOfYear = int(days - std::int64_t(date.year) * length) + 1;
+        int remaining = date.dayOfYear;
+        for (int month = 0; month < 12; ++month) {
+            const int inMonth = monthDays[month] + (month == 1 && length == 366 ? 1 : 0);
+            if (remaining <= inMonth) {
+                date.month = month + 1;
+                date.day = remaining;
+                break;
+            }
+            remaining -= inMonth;
+        }
+        return date;
+    }
+    }
+    return date;
+}
+
 } // namespace
+
+CfDate CfTimeUnits::dateOf(double value) const
+{
+    // Rounded to the microsecond first, so 6:00 stored as 5.999999999 h is 6:00.
+    const double seconds = std::round(calendarSeconds(value) * 1e6) / 1e6;
+    const double days = std::floor(seconds / secondsPerDay);
+    CfDate date = dateOfDay(std::int64_t(days), calendar);
+    const double ofDay = seconds - days * secondsPerDay;
+    date.hour = int(ofDay / 3600);
+    date.minute = int((ofDay - date.hour * 3600.0) / 60);
+    date.second = ofDay - date.hour * 3600.0 - date.minute * 60.0;
+    return date;
+}
+
+std::optional<double> CfTimeUnits::valueOf(const CfDate &date) const
+{
+    const std::optional<double> days = dayNumber(date.year, date.month, date.day, calendar);
+    if (!days)
+        return std::nullopt;
+    const double seconds = *days * secondsPerDay + date.hour * 3600.0 + date.minute * 60.0 + date.second;
+    return (seconds - referenceSeconds) / unitSeconds;
+}
 
 std::optional<CfCalendar> cfCalendarNamed(const QString &name)
 {

@@ -31,6 +31,20 @@ enum class CfCalendar {
 // nullopt for "none" and names CF does not define.
 std::optional<CfCalendar> cfCalendarNamed(const QString &name);
 
+// A date and time of day in a CF calendar; years as CF writes them (see dayNumber in cftime.cpp).
+struct CfDate
+{
+    int year = 1;
+    int month = 1;
+    int day = 1;
+    int hour = 0;
+    int minute = 0;
+    double second = 0;
+    int dayOfYear = 1; // 1-based, as xarray's time.dayofyear
+
+    bool operator==(const CfDate &) const = default;
+};
+
 struct CfTimeUnits
 {
     CfCalendar calendar = CfCalendar::Standard;
@@ -46,6 +60,11 @@ struct CfTimeUnits
     bool mapsOntoDateTime() const;
     // Seconds since 1970-01-01 UTC, as date axes take them; meaningful when mapsOntoDateTime().
     double toEpochSeconds(double value) const;
+    // The date a coordinate value stands for, in this calendar (UTC).
+    CfDate dateOf(double value) const;
+    // The coordinate value of a date in this calendar; nullopt for a date it lacks (2014-02-30,
+    // or the 31st in a 360-day calendar).
+    std::optional<double> valueOf(const CfDate &date) const;
 };
 
 // Errors name the part that is wrong: an unknown calendar or unit, a date the calendar lacks.

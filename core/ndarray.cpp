@@ -46,6 +46,15 @@ QString shapeToString(const Shape &shape)
     return QStringLiteral("(") + parts.join(QStringLiteral(", ")) + QStringLiteral(")");
 }
 
+bool sameUpToUnitAxes(const Shape &a, const Shape &b)
+{
+    Shape left;
+    Shape right;
+    std::copy_if(a.begin(), a.end(), std::back_inserter(left), [](std::int64_t extent) { return extent != 1; });
+    std::copy_if(b.begin(), b.end(), std::back_inserter(right), [](std::int64_t extent) { return extent != 1; });
+    return left == right;
+}
+
 std::vector<std::int64_t> rowMajorStrides(const Shape &shape)
 {
     std::vector<std::int64_t> strides(shape.size(), 1);

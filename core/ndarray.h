@@ -28,6 +28,9 @@ std::optional<std::int64_t> checkedByteSize(const Shape &shape);
 QString shapeToString(const Shape &shape);
 // Row-major strides in elements.
 std::vector<std::int64_t> rowMajorStrides(const Shape &shape);
+// Whether two shapes hold the same values in the same order, extents of 1 aside: (4, 5) and
+// (4, 1, 5) do; (4, 5) and (5, 4) do not.
+bool sameUpToUnitAxes(const Shape &a, const Shape &b);
 
 // A dense, row-major float64 n-d array. Copies share the buffer (a cheap handle, like a numpy
 // array without views); kernels write into new arrays, so shared buffers are never mutated

@@ -21,6 +21,10 @@ QString exprText(const Expr &expr, bool delimited);
 // The shortest digits that read back as the same double.
 QString numberText(double value)
 {
+    if (std::isnan(value))
+        return u"nan"_s;
+    if (std::isinf(value))
+        return value > 0 ? u"inf"_s : u"-inf"_s;
     return QString::number(value, 'g', QLocale::FloatingPointShortest);
 }
 
@@ -89,10 +93,47 @@ QString indexText(const Expr &expr)
     return receiverText(operand) + u"["_s + items.join(u", "_s) + u"]"_s;
 }
 
+QString argumentText(const CallArgument &argument)
+{
+    QString text = argument.keyword.isEmpty() ? QString() : argument.keyword + u"="_s;
+    QStringList items;
+    for (const CallArgument &item : argument.items)
+        items << argumentText(item);
+    switch (argument.kind) {
+    case CallArgument::Kind::Expression: return text + (argument.expr ? exprText(*argument.expr, true) : QString());
+    case CallArgument::Kind::Text: return text + u"'"_s + argument.text + u"'"_s;
+    case CallArgument::Kind::None: return text + u"None"_s;
+    case CallArgument::Kind::Slice: return text + u"slice("_s + items.join(u", "_s) + u")"_s;
+    case CallArgument::Kind::Tuple: return text + u"("_s + items.join(u", "_s) + QString(items.size() == 1 ? u",)"_s : u")"_s);
+    }
+    return text;
+}
+
+QString callText(const Expr &expr)
+{
+    QStringList arguments;
+    for (const CallArgument &argument : expr.call->arguments)
+        arguments << argumentText(argument);
+    return receiverText(*expr.operands.at(0)) + u"."_s + expr.call->method + u"("_s + arguments.join(u", "_s) + u")"_s;
+}
+
+QString groupText(const Expr &expr)
+{
+    const GroupSpec &group = expr.group;
+    const QString call = group.part.isEmpty() ? u"resample(%1='%2')"_s.arg(group.dimension, group.frequency)
+                                              : u"groupby('%1.%2')"_s.arg(group.dimension, group.part);
+    return receiverText(*expr.operands.at(0)) + u"."_s + call;
+}
+
 QString reduceText(const Expr &expr)
 {
     QStringList arguments;
-    if (expr.axes) {
+    if (!expr.reduceDims.empty()) {
+        QStringList dims;
+        for (const QString &dim : expr.reduceDims)
+            dims << u"'"_s + dim + u"'"_s;
+        arguments << (dims.size() == 1 ? QString(u"dim="_s + dims.front()) : QString(u"dim=("_s + dims.join(u", "_s) + u")"_s));
+    } else if (expr.axes) {
         QStringList axes;
         for (int axis : *expr.axes)
             axes << QString::number(axis);
@@ -119,16 +160,36 @@ QString exprText(const Expr &expr, bool delimited)
         return numberText(expr.number);
     case Expr::Kind::Name: return expr.name;
     case Expr::Kind::Unary:
-        if (expr.unaryOp == UnaryOp::Negate)
-            return u"-"_s + exprText(*expr.operands.at(0), false);
+        if (expr.unaryOp == UnaryOp::Negate || expr.unaryOp == UnaryOp::Not)
+            return unaryOpName(expr.unaryOp) + exprText(*expr.operands.at(0), false);
         return unaryOpName(expr.unaryOp) + u"("_s + exprText(*expr.operands.at(0), true) + u")"_s;
     case Expr::Kind::Binary: {
+        if (!isInfixOp(expr.binaryOp))
+            return binaryOpName(expr.binaryOp) + u"("_s + exprText(*expr.operands.at(0), true) + u", "_s
+                   + exprText(*expr.operands.at(1), true) + u")"_s;
         const QString text = exprText(*expr.operands.at(0), false) + u" "_s + binaryOpName(expr.binaryOp) + u" "_s
                              + exprText(*expr.operands.at(1), false);
         return delimited ? text : u"("_s + text + u")"_s;
     }
     case Expr::Kind::Reduce: return reduceText(expr);
     case Expr::Kind::Index: return indexText(expr);
+    case Expr::Kind::Where:
+        return u"where("_s + exprText(*expr.operands.at(0), true) + u", "_s + exprText(*expr.operands.at(1), true) + u", "_s
+               + exprText(*expr.operands.at(2), true) + u")"_s;
+    case Expr::Kind::Coordinate: return receiverText(*expr.operands.at(0)) + u"."_s + expr.name;
+    case Expr::Kind::Constant: return expr.name;
+    case Expr::Kind::Call: return callText(expr);
+    case Expr::Kind::GroupReduce: {
+        QString text = groupText(expr) + u"."_s + reduceOpName(expr.reduceOp) + u"("_s;
+        if (expr.ddof != 0)
+            text += u"ddof="_s + QString::number(expr.ddof);
+        return text + u")"_s;
+    }
+    case Expr::Kind::GroupBinary: {
+        const QString text =
+            groupText(expr) + u" "_s + binaryOpName(expr.binaryOp) + u" "_s + exprText(*expr.operands.at(1), false);
+        return delimited ? text : u"("_s + text + u")"_s;
+    }
     }
     return QString();
 }
@@ -138,6 +199,65 @@ QString exprText(const Expr &expr, bool delimited)
 QString Expr::toString() const
 {
     return exprText(*this, false);
+}
+
+std::vector<QString> Expr::dimensionNames() const
+{
+    std::vector<QString> names;
+    for (const Axis &axis : dimensions)
+        names.push_back(axis.name);
+    return names;
+}
+
+namespace {
+
+CallArgument cloneArgument(const CallArgument &argument)
+{
+    CallArgument copy;
+    copy.kind = argument.kind;
+    copy.keyword = argument.keyword;
+    copy.column = argument.column;
+    copy.text = argument.text;
+    if (argument.expr)
+        copy.expr = cloneExpr(*argument.expr);
+    for (const CallArgument &item : argument.items)
+        copy.items.push_back(cloneArgument(item));
+    return copy;
+}
+
+} // namespace
+
+std::unique_ptr<Expr> cloneExpr(const Expr &expr)
+{
+    auto copy = std::make_unique<Expr>();
+    copy->kind = expr.kind;
+    copy->column = expr.column;
+    copy->number = expr.number;
+    copy->name = expr.name;
+    copy->unaryOp = expr.unaryOp;
+    copy->binaryOp = expr.binaryOp;
+    copy->reduceOp = expr.reduceOp;
+    copy->axes = expr.axes;
+    copy->reduceDims = expr.reduceDims;
+    copy->ddof = expr.ddof;
+    copy->indices = expr.indices;
+    copy->value = expr.value;
+    copy->group = expr.group;
+    if (expr.call) {
+        auto call = std::make_shared<CallSpec>();
+        call->method = expr.call->method;
+        call->column = expr.call->column;
+        for (const CallArgument &argument : expr.call->arguments)
+            call->arguments.push_back(cloneArgument(argument));
+        copy->call = std::move(call);
+    }
+    copy->shape = expr.shape;
+    copy->dimensions = expr.dimensions;
+    copy->units = expr.units;
+    copy->operandAxes = expr.operandAxes;
+    for (const auto &operand : expr.operands)
+        copy->operands.push_back(operand ? cloneExpr(*operand) : nullptr);
+    return copy;
 }
 
 } // namespace tessera

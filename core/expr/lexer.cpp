@@ -93,6 +93,23 @@ ExprToken punctuation(ExprToken::Kind kind, qsizetype start, QStringView written
     return token;
 }
 
+// "**", "<=", ">=", "==", "!=", or End when the two characters are no such pair.
+ExprToken::Kind twoCharacterKind(QChar first, QChar second)
+{
+    using Kind = ExprToken::Kind;
+    if (first == u'*' && second == u'*')
+        return Kind::DoubleStar;
+    if (second != u'=')
+        return Kind::End;
+    switch (first.unicode()) {
+    case u'<': return Kind::LessEqual;
+    case u'>': return Kind::GreaterEqual;
+    case u'=': return Kind::EqualEqual;
+    case u'!': return Kind::NotEqual;
+    default: return Kind::End;
+    }
+}
+
 } // namespace
 
 QString ExprToken::describe() const
@@ -101,6 +118,7 @@ QString ExprToken::describe() const
     case Kind::End: return u"end of input"_s;
     case Kind::Number: return u"number '%1'"_s.arg(text);
     case Kind::Name: return u"name '%1'"_s.arg(text);
+    case Kind::String: return u"text '%1'"_s.arg(text);
     default: return u"'%1'"_s.arg(text);
     }
 }
@@ -140,6 +158,19 @@ Result<std::vector<ExprToken>> tokenizeExpression(QStringView text)
             tokens.push_back(punctuation(Kind::Ellipsis, start, text.sliced(start, 3)));
             continue;
         }
+        if (c == u'\'' || c == u'"') {
+            const qsizetype close = text.indexOf(c, pos + 1);
+            if (close < 0)
+                return syntaxError(int(start) + 1, u"text starting with %1 has no closing %1"_s.arg(c));
+            tokens.push_back(punctuation(Kind::String, start, text.sliced(pos + 1, close - pos - 1)));
+            pos = close + 1;
+            continue;
+        }
+        if (const Kind pair = twoCharacterKind(c, charAt(text, pos + 1)); pair != Kind::End) {
+            pos += 2;
+            tokens.push_back(punctuation(pair, start, text.sliced(start, 2)));
+            continue;
+        }
         Kind kind = Kind::End;
         switch (c.unicode()) {
         case u'+': kind = Kind::Plus; break;
@@ -154,6 +185,11 @@ Result<std::vector<ExprToken>> tokenizeExpression(QStringView text)
         case u':': kind = Kind::Colon; break;
         case u'.': kind = Kind::Dot; break;
         case u'=': kind = Kind::Equals; break;
+        case u'<': kind = Kind::Less; break;
+        case u'>': kind = Kind::Greater; break;
+        case u'&': kind = Kind::Ampersand; break;
+        case u'|': kind = Kind::Pipe; break;
+        case u'~': kind = Kind::Tilde; break;
         default: {
             // Show a character outside the BMP whole rather than half a surrogate pair.
             const qsizetype width = c.isHighSurrogate() && pos + 1 < text.size() ? 2 : 1;

@@ -33,6 +33,17 @@ struct ExprToken
         Dot,
         Ellipsis,
         Equals,
+        String,       // 'time' or "2014-06": text holds what is between the quotes
+        DoubleStar,   // **
+        Less,         // <
+        LessEqual,    // <=
+        Greater,      // >
+        GreaterEqual, // >=
+        EqualEqual,   // ==
+        NotEqual,     // !=
+        Ampersand,    // &
+        Pipe,         // |
+        Tilde,        // ~
         End,
     };
 

@@ -1,18 +1,26 @@
 // SPDX-FileCopyrightText: 2026 The Tessera developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-// Recursive-descent parser for statements like `y = x - x.mean(axis=0)`, spelled as in numpy:
-//   statement := [NAME '='] expr END
-//   expr      := term (('+' | '-') term)*
-//   term      := unary (('*' | '/') unary)*
-//   unary     := ('-' | '+') unary | postfix
-//   postfix   := primary ('[' items ']' | '.' METHOD '(' arguments ')')*
-//   primary   := NUMBER | NAME | FUNCTION '(' expr ')' | '(' expr ')'
+// Recursive-descent parser for statements like `y = x - x.mean(axis=0)`, spelled as in numpy and
+// xarray, with Python's precedence:
+//   statement  := [NAME '='] expr END
+//   expr       := bitor [COMPARISON bitor]          (a second comparison is refused, not chained)
+//   bitor      := bitand ('|' bitand)*
+//   bitand     := sum ('&' sum)*
+//   sum        := term (('+' | '-') term)*
+//   term       := unary (('*' | '/') unary)*
+//   unary      := ('-' | '+' | '~') unary | power
+//   power      := postfix ['**' unary]
+//   postfix    := primary ('[' items ']' | '.' METHOD '(' arguments ')' | '.' COORDINATE)*
+//   primary    := NUMBER | NAME | FUNCTION '(' expr ')' | FUNCTION '(' expr (',' expr)* ')' | '(' expr ')'
 // Index lists and method arguments are in parserpostfix.cpp.
 #include "core/expr/parser.h"
 #include "core/expr/parser_p.h"
 
+#include <QStringList>
+
 #include <algorithm>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -28,17 +36,47 @@ using ExprPtr = ExprParser::ExprPtr;
 constexpr int maxNestingDepth = 200;
 constexpr int maxNodeCount = 10000;
 
-const QString functionList = u"functions are sqrt, abs"_s;
+const QString functionList = u"functions are sqrt, abs, exp, log, log10, sin, cos, tan, radians, degrees, floor, ceil, "
+                             "isnan, notnull, where, clip, minimum, maximum"_s;
+
+std::optional<BinaryOp> comparisonOf(ExprToken::Kind kind)
+{
+    switch (kind) {
+    case ExprToken::Kind::Less: return BinaryOp::Less;
+    case ExprToken::Kind::LessEqual: return BinaryOp::LessEqual;
+    case ExprToken::Kind::Greater: return BinaryOp::Greater;
+    case ExprToken::Kind::GreaterEqual: return BinaryOp::GreaterEqual;
+    case ExprToken::Kind::EqualEqual: return BinaryOp::Equal;
+    case ExprToken::Kind::NotEqual: return BinaryOp::NotEqual;
+    default: return std::nullopt;
+    }
+}
 
 } // namespace
 
 std::optional<UnaryOp> ExprParser::functionNamed(const QString &name)
 {
-    if (name == u"sqrt")
-        return UnaryOp::Sqrt;
-    if (name == u"abs")
-        return UnaryOp::Abs;
+    for (UnaryOp op :
+         {UnaryOp::Sqrt, UnaryOp::Abs, UnaryOp::Exp, UnaryOp::Log, UnaryOp::Log10, UnaryOp::Sin, UnaryOp::Cos, UnaryOp::Tan,
+          UnaryOp::Radians, UnaryOp::Degrees, UnaryOp::Floor, UnaryOp::Ceil, UnaryOp::IsNan, UnaryOp::NotNull}) {
+        if (name == unaryOpName(op))
+            return op;
+    }
+    if (name == u"isnull") // xarray's name for isnan
+        return UnaryOp::IsNan;
     return std::nullopt;
+}
+
+bool ExprParser::isFunctionOfSeveral(const QString &name)
+{
+    return name == u"where" || name == u"clip" || name == u"minimum" || name == u"maximum";
+}
+
+bool ExprParser::isCallMethod(const QString &name)
+{
+    static const QStringList methods{u"sel"_s,   u"isel"_s,  u"weighted"_s, u"groupby"_s, u"resample"_s,
+                                     u"where"_s, u"count"_s, u"any"_s,      u"all"_s,     u"clip"_s};
+    return methods.contains(name);
 }
 
 std::optional<ReduceOp> ExprParser::methodNamed(const QString &name)
@@ -112,7 +150,8 @@ Result<Statement> ExprParser::parseStatement(QStringView text)
         return syntaxError(1, u"empty expression; type an expression like x.mean(axis=0)"_s);
     if (at(Kind::Name) && peek(1).kind == Kind::Equals) {
         const ExprToken &target = next();
-        if (functionNamed(target.text) || target.text == u"None")
+        if (functionNamed(target.text) || isFunctionOfSeveral(target.text) || target.text == u"None" || target.text == u"nan"
+            || target.text == u"inf")
             return syntaxError(target.column, u"'%1' is reserved; give the array another name"_s.arg(target.text));
         statement.target = target.text;
         statement.targetColumn = target.column;
@@ -136,22 +175,59 @@ Result<Statement> ExprParser::parseStatement(QStringView text)
     }
 }
 
+ExprPtr ExprParser::makeBinary(BinaryOp op, int column, ExprPtr lhs, ExprPtr rhs)
+{
+    if (!lhs || !rhs)
+        return nullptr;
+    // Binary nodes carry their operator's column: that is where a broadcast error belongs.
+    ExprPtr node = makeNode(Expr::Kind::Binary, column);
+    if (!node)
+        return nullptr;
+    node->binaryOp = op;
+    node->operands.push_back(std::move(lhs));
+    node->operands.push_back(std::move(rhs));
+    return node;
+}
+
 ExprPtr ExprParser::parseExpr()
+{
+    ExprPtr lhs = parseBitOr();
+    const std::optional<BinaryOp> op = lhs ? comparisonOf(peek().kind) : std::nullopt;
+    if (!op)
+        return lhs;
+    const ExprToken &token = next();
+    ExprPtr node = makeBinary(*op, token.column, std::move(lhs), parseBitOr());
+    if (node && comparisonOf(peek().kind))
+        return fail(peek().column, u"comparisons do not chain here; write (a < b) & (b < c)"_s);
+    return node;
+}
+
+ExprPtr ExprParser::parseBitOr()
+{
+    ExprPtr lhs = parseBitAnd();
+    while (lhs && at(Kind::Pipe)) {
+        const int column = next().column;
+        lhs = makeBinary(BinaryOp::Or, column, std::move(lhs), parseBitAnd());
+    }
+    return lhs;
+}
+
+ExprPtr ExprParser::parseBitAnd()
+{
+    ExprPtr lhs = parseSum();
+    while (lhs && at(Kind::Ampersand)) {
+        const int column = next().column;
+        lhs = makeBinary(BinaryOp::And, column, std::move(lhs), parseSum());
+    }
+    return lhs;
+}
+
+ExprPtr ExprParser::parseSum()
 {
     ExprPtr lhs = parseTerm();
     while (lhs && (at(Kind::Plus) || at(Kind::Minus))) {
         const ExprToken &op = next();
-        ExprPtr rhs = parseTerm();
-        if (!rhs)
-            return nullptr;
-        // Binary nodes carry their operator's column: that is where a broadcast error belongs.
-        ExprPtr node = makeNode(Expr::Kind::Binary, op.column);
-        if (!node)
-            return nullptr;
-        node->binaryOp = op.kind == Kind::Plus ? BinaryOp::Add : BinaryOp::Subtract;
-        node->operands.push_back(std::move(lhs));
-        node->operands.push_back(std::move(rhs));
-        lhs = std::move(node);
+        lhs = makeBinary(op.kind == Kind::Plus ? BinaryOp::Add : BinaryOp::Subtract, op.column, std::move(lhs), parseTerm());
     }
     return lhs;
 }
@@ -161,16 +237,7 @@ ExprPtr ExprParser::parseTerm()
     ExprPtr lhs = parseUnary();
     while (lhs && (at(Kind::Star) || at(Kind::Slash))) {
         const ExprToken &op = next();
-        ExprPtr rhs = parseUnary();
-        if (!rhs)
-            return nullptr;
-        ExprPtr node = makeNode(Expr::Kind::Binary, op.column);
-        if (!node)
-            return nullptr;
-        node->binaryOp = op.kind == Kind::Star ? BinaryOp::Multiply : BinaryOp::Divide;
-        node->operands.push_back(std::move(lhs));
-        node->operands.push_back(std::move(rhs));
-        lhs = std::move(node);
+        lhs = makeBinary(op.kind == Kind::Star ? BinaryOp::Multiply : BinaryOp::Divide, op.column, std::move(lhs), parseUnary());
     }
     return lhs;
 }
@@ -194,19 +261,30 @@ ExprPtr ExprParser::parseUnary()
         next(); // numpy's unary plus changes nothing, so it leaves no node
         return parseUnary();
     }
-    if (at(Kind::Minus)) {
-        const int column = next().column;
+    if (at(Kind::Minus) || at(Kind::Tilde)) {
+        const ExprToken &sign = next();
         ExprPtr operand = parseUnary();
         if (!operand)
             return nullptr;
-        ExprPtr node = makeNode(Expr::Kind::Unary, column);
+        ExprPtr node = makeNode(Expr::Kind::Unary, sign.column);
         if (!node)
             return nullptr;
-        node->unaryOp = UnaryOp::Negate;
+        node->unaryOp = sign.kind == Kind::Minus ? UnaryOp::Negate : UnaryOp::Not;
         node->operands.push_back(std::move(operand));
         return node;
     }
-    return parsePostfix();
+    return parsePower();
+}
+
+// As in Python, ** binds tighter than a sign on its left (-x**2 is -(x**2)) and groups to the
+// right (2**3**2 is 2**9).
+ExprPtr ExprParser::parsePower()
+{
+    ExprPtr base = parsePostfix();
+    if (!base || !at(Kind::DoubleStar))
+        return base;
+    const int column = next().column;
+    return makeBinary(BinaryOp::Power, column, std::move(base), parseUnary());
 }
 
 ExprPtr ExprParser::parsePostfix()
@@ -237,8 +315,18 @@ ExprPtr ExprParser::parsePrimary()
     case Kind::Name: {
         if (std::optional<UnaryOp> op = functionNamed(token.text))
             return parseFunction(*op);
+        if (isFunctionOfSeveral(token.text) && peek(1).kind == Kind::LeftParen)
+            return parseFunctionOfSeveral();
         if (token.text == u"None")
             return fail(token.column, u"None can only be an axis, as in x.sum(axis=None)"_s);
+        if ((token.text == u"nan" || token.text == u"inf") && peek(1).kind != Kind::LeftParen) {
+            next();
+            ExprPtr node = makeNode(Expr::Kind::Number, token.column);
+            if (node)
+                node->number =
+                    token.text == u"nan" ? std::numeric_limits<double>::quiet_NaN() : std::numeric_limits<double>::infinity();
+            return node;
+        }
         if (peek(1).kind == Kind::LeftParen) {
             if (methodNamed(token.text))
                 return fail(token.column, u"'%1' is a method, as in x.%1(); %2"_s.arg(token.text, functionList));
@@ -258,6 +346,8 @@ ExprPtr ExprParser::parsePrimary()
         return inner;
     }
     case Kind::End: return fail(token.column, u"expected an expression, found end of input"_s);
+    case Kind::String:
+        return fail(token.column, u"text like '%1' can only be an argument, as in x.sel(time='2014-06')"_s.arg(token.text));
     default: return fail(token.column, u"unexpected %1"_s.arg(token.describe()));
     }
 }
@@ -276,6 +366,46 @@ ExprPtr ExprParser::parseFunction(UnaryOp op)
         return nullptr;
     node->unaryOp = op;
     node->operands.push_back(std::move(operand));
+    return node;
+}
+
+// where(cond, a, b), clip(x, lo, hi), minimum(a, b), maximum(a, b): what numpy spells so.
+ExprPtr ExprParser::parseFunctionOfSeveral()
+{
+    const ExprToken &name = next();
+    const ExprToken &open = next(); // '(' (checked by the caller)
+    std::vector<ExprPtr> arguments;
+    while (!at(Kind::RightParen)) {
+        ExprPtr argument = parseExpr();
+        if (!argument)
+            return nullptr;
+        arguments.push_back(std::move(argument));
+        if (!at(Kind::Comma))
+            break;
+        next();
+    }
+    if (!expectClose(Kind::RightParen, open))
+        return nullptr;
+    const std::size_t wanted = name.text == u"where" || name.text == u"clip" ? 3 : 2;
+    if (arguments.size() != wanted)
+        return fail(name.column, u"%1() takes %2 arguments, as in %3; %4 given"_s.arg(name.text)
+                                     .arg(wanted)
+                                     .arg(name.text == u"where"  ? u"where(x < 273, x, 273)"_s
+                                          : name.text == u"clip" ? u"clip(x, 250, 300)"_s
+                                                                 : name.text + u"(x, 273)"_s)
+                                     .arg(arguments.size()));
+    if (name.text == u"minimum" || name.text == u"maximum")
+        return makeBinary(name.text == u"minimum" ? BinaryOp::Minimum : BinaryOp::Maximum, name.column, std::move(arguments[0]),
+                          std::move(arguments[1]));
+    if (name.text == u"clip") { // minimum(maximum(x, lo), hi)
+        ExprPtr lower = makeBinary(BinaryOp::Maximum, name.column, std::move(arguments[0]), std::move(arguments[1]));
+        return makeBinary(BinaryOp::Minimum, name.column, std::move(lower), std::move(arguments[2]));
+    }
+    ExprPtr node = makeNode(Expr::Kind::Where, name.column);
+    if (!node)
+        return nullptr;
+    for (ExprPtr &argument : arguments)
+        node->operands.push_back(std::move(argument));
     return node;
 }
 

@@ -27,6 +27,9 @@ public:
 
     static std::optional<UnaryOp> functionNamed(const QString &name);
     static std::optional<ReduceOp> methodNamed(const QString &name);
+    // Methods the checker resolves (sel, groupby, ...), and functions of several arguments.
+    static bool isCallMethod(const QString &name);
+    static bool isFunctionOfSeveral(const QString &name);
 
 private:
     const ExprToken &peek(std::size_t ahead = 0) const;
@@ -40,17 +43,30 @@ private:
     bool expectClose(Kind closeKind, const ExprToken &open);
 
     ExprPtr parseExpr();
+    ExprPtr parseBitOr();
+    ExprPtr parseBitAnd();
+    ExprPtr parseSum();
     ExprPtr parseTerm();
     ExprPtr parseUnary();
+    ExprPtr parsePower();
     ExprPtr parsePostfix();
     ExprPtr parsePrimary();
     ExprPtr parseFunction(UnaryOp op);
+    ExprPtr parseFunctionOfSeveral();
+    ExprPtr makeBinary(BinaryOp op, int column, ExprPtr lhs, ExprPtr rhs);
 
     ExprPtr parseIndex(ExprPtr base);
     bool parseIndexItem(IndexItem &item, bool &sawEllipsis, const ExprToken &open);
     ExprPtr parseMethod(ExprPtr base);
+    ExprPtr parseCall(ExprPtr base, const ExprToken &name);
+    bool parseCallArguments(std::vector<CallArgument> &arguments, const ExprToken &open);
+    bool parseValue(CallArgument &argument);
+    bool parseTupleValue(CallArgument &argument);
+    bool parseSliceValue(CallArgument &argument);
+    bool topLevelCommaAhead() const;
     bool parseArgument(Expr &reduce, bool &axisGiven, bool &ddofGiven, bool &sawKeyword);
     bool parseAxis(std::optional<std::vector<int>> &axes);
+    bool parseDims(std::vector<QString> &dims);
     bool parseAxisInteger(std::vector<int> &axes);
     bool startsInteger() const;
     bool parseInteger(const QString &what, std::int64_t &value);

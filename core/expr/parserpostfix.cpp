@@ -1,9 +1,12 @@
 // SPDX-FileCopyrightText: 2026 The Tessera developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-// The parts of parseStatement's grammar inside brackets after an operand:
+// The parts of parseStatement's grammar after an operand:
 //   x[0, 1:10:2, ...]                 index items: integer, slice or one ellipsis
-//   x.std(axis=(1, 2), ddof=1)        method arguments: the axis (or positional), ddof
+//   x.std(axis=(1, 2), ddof=1)        reduction arguments: the axis or dim (or positional), ddof
+//   x.sel(time=slice('2014-06-01', '2014-08-31'), method='nearest')
+//                                     other methods: keyword and positional values of any kind
+//   x.latitude                        a coordinate
 #include "core/expr/parser_p.h"
 
 #include <limits>
@@ -17,7 +20,8 @@ namespace {
 using Kind = ExprParser::Kind;
 using ExprPtr = ExprParser::ExprPtr;
 
-const QString methodList = u"methods are sum, mean, min, max, std, var"_s;
+const QString methodList = u"methods are sum, mean, min, max, std, var, count, any, all, sel, isel, where, clip, weighted, "
+                           "groupby, resample"_s;
 
 } // namespace
 
@@ -121,9 +125,22 @@ ExprPtr ExprParser::parseMethod(ExprPtr base)
     const ExprToken &name = peek();
     if (name.kind != Kind::Name)
         return fail(name.column, u"expected a method name after '.', found %1"_s.arg(name.describe()));
+    if (peek(1).kind != Kind::LeftParen) { // x.latitude: a coordinate, an array of its own
+        if (methodNamed(name.text) || isCallMethod(name.text))
+            return fail(name.column, u"'%1' is a method: call it, as in x.%1()"_s.arg(name.text));
+        next();
+        ExprPtr node = makeNode(Expr::Kind::Coordinate, name.column);
+        if (!node)
+            return nullptr;
+        node->name = name.text;
+        node->operands.push_back(std::move(base));
+        return node;
+    }
+    if (isCallMethod(name.text))
+        return parseCall(std::move(base), next());
     const std::optional<ReduceOp> op = methodNamed(name.text);
     if (!op) {
-        if (functionNamed(name.text))
+        if (functionNamed(name.text) || isFunctionOfSeveral(name.text))
             return fail(name.column, u"'%1' is a function, as in %1(x); %2"_s.arg(name.text, methodList));
         return fail(name.column, u"unknown method '%1'; %2"_s.arg(name.text, methodList));
     }
@@ -180,18 +197,168 @@ bool ExprParser::parseArgument(Expr &reduce, bool &axisGiven, bool &ddofGiven, b
             reduce.ddof = int(ddof);
             return true;
         }
+        if (first.text == u"dim") {
+            if (axisGiven)
+                return reject(first.column, u"give axis or dim, once"_s);
+            axisGiven = true;
+            return parseDims(reduce.reduceDims);
+        }
         if (first.text == u"ddof")
             return reject(first.column, u"ddof is only accepted by std and var, not %1"_s.arg(method));
         return reject(first.column, u"unknown keyword '%1' for %2(); keywords are %3"_s.arg(
-                                        first.text, method, takesDdof ? u"axis, ddof"_s : u"axis"_s));
+                                        first.text, method, takesDdof ? u"axis, dim, ddof"_s : u"axis, dim"_s));
     }
     if (sawKeyword)
         return reject(first.column, u"positional argument follows keyword argument"_s);
     if (axisGiven)
-        return reject(first.column, u"%1() takes one positional argument, the axis%2"_s.arg(
+        return reject(first.column, u"%1() takes one positional argument, the axis or dim%2"_s.arg(
                                         method, takesDdof ? u"; name the others, as in ddof=1"_s : QString()));
     axisGiven = true;
-    return parseAxis(reduce.axes);
+    // xarray's first argument is the dimension's name, numpy's the axis number.
+    const bool named = at(Kind::String) || ((at(Kind::LeftParen) || at(Kind::LeftBracket)) && peek(1).kind == Kind::String);
+    return named ? parseDims(reduce.reduceDims) : parseAxis(reduce.axes);
+}
+
+// 'time', or ('latitude', 'longitude'), or ['latitude', 'longitude'].
+bool ExprParser::parseDims(std::vector<QString> &dims)
+{
+    const ExprToken &token = peek();
+    if (token.kind == Kind::String) {
+        dims.push_back(next().text);
+        return true;
+    }
+    if (token.kind != Kind::LeftParen && token.kind != Kind::LeftBracket)
+        return reject(token.column,
+                      u"expected a dimension's name like 'time', or a tuple of them, found %1"_s.arg(token.describe()));
+    const Kind close = token.kind == Kind::LeftParen ? Kind::RightParen : Kind::RightBracket;
+    const ExprToken &open = next();
+    while (!at(close)) {
+        if (!at(Kind::String))
+            return reject(peek().column, u"expected a dimension's name like 'latitude', found %1"_s.arg(peek().describe()));
+        dims.push_back(next().text);
+        if (!at(Kind::Comma))
+            break;
+        next();
+    }
+    return expectClose(close, open);
+}
+
+// A method the checker resolves, with its arguments as written.
+ExprPtr ExprParser::parseCall(ExprPtr base, const ExprToken &name)
+{
+    const ExprToken &open = next(); // '('
+    ExprPtr node = makeNode(Expr::Kind::Call, name.column);
+    if (!node)
+        return nullptr;
+    node->call = std::make_shared<CallSpec>();
+    node->call->method = name.text;
+    node->call->column = name.column;
+    node->operands.push_back(std::move(base));
+    if (!parseCallArguments(node->call->arguments, open))
+        return nullptr;
+    return node;
+}
+
+bool ExprParser::parseCallArguments(std::vector<CallArgument> &arguments, const ExprToken &open)
+{
+    bool sawKeyword = false;
+    while (!at(Kind::RightParen)) {
+        CallArgument argument;
+        argument.column = peek().column;
+        if (at(Kind::Name) && peek(1).kind == Kind::Equals) {
+            argument.keyword = next().text;
+            next();
+            sawKeyword = true;
+        } else if (sawKeyword) {
+            return reject(argument.column, u"positional argument follows keyword argument"_s);
+        }
+        if (!parseValue(argument))
+            return false;
+        arguments.push_back(std::move(argument));
+        if (!at(Kind::Comma))
+            break;
+        next();
+    }
+    return expectClose(Kind::RightParen, open);
+}
+
+// None, 'text', slice(a, b[, c]), a tuple or list of values, or an expression.
+bool ExprParser::parseValue(CallArgument &argument)
+{
+    argument.column = peek().column;
+    if (at(Kind::Name) && peek().text == u"None" && peek(1).kind != Kind::LeftParen) {
+        next();
+        argument.kind = CallArgument::Kind::None;
+        return true;
+    }
+    if (at(Kind::String)) {
+        argument.kind = CallArgument::Kind::Text;
+        argument.text = next().text;
+        return true;
+    }
+    if (at(Kind::Name) && peek().text == u"slice" && peek(1).kind == Kind::LeftParen)
+        return parseSliceValue(argument);
+    if (at(Kind::LeftBracket) || (at(Kind::LeftParen) && topLevelCommaAhead()))
+        return parseTupleValue(argument);
+    argument.kind = CallArgument::Kind::Expression;
+    argument.expr = parseExpr();
+    return argument.expr != nullptr;
+}
+
+bool ExprParser::parseTupleValue(CallArgument &argument)
+{
+    argument.kind = CallArgument::Kind::Tuple;
+    const Kind close = at(Kind::LeftParen) ? Kind::RightParen : Kind::RightBracket;
+    const ExprToken &open = next();
+    while (!at(close)) {
+        CallArgument item;
+        if (!parseValue(item))
+            return false;
+        argument.items.push_back(std::move(item));
+        if (!at(Kind::Comma))
+            break;
+        next();
+    }
+    return expectClose(close, open);
+}
+
+bool ExprParser::parseSliceValue(CallArgument &argument)
+{
+    argument.kind = CallArgument::Kind::Slice;
+    next(); // slice
+    const ExprToken &open = next();
+    while (!at(Kind::RightParen)) {
+        CallArgument bound;
+        if (!parseValue(bound))
+            return false;
+        argument.items.push_back(std::move(bound));
+        if (!at(Kind::Comma))
+            break;
+        next();
+    }
+    if (!expectClose(Kind::RightParen, open))
+        return false;
+    if (argument.items.empty() || argument.items.size() > 3)
+        return reject(argument.column, u"slice() takes a start, a stop and a step, as in slice('2014-06-01', '2014-08-31')"_s);
+    return true;
+}
+
+// At '(': whether a comma follows inside these parentheses (a tuple) rather than inside others.
+bool ExprParser::topLevelCommaAhead() const
+{
+    int depth = 0;
+    for (std::size_t ahead = 0; peek(ahead).kind != Kind::End; ++ahead) {
+        const Kind kind = peek(ahead).kind;
+        if (kind == Kind::LeftParen || kind == Kind::LeftBracket)
+            ++depth;
+        else if (kind == Kind::RightParen || kind == Kind::RightBracket) {
+            if (--depth == 0)
+                return false;
+        } else if (kind == Kind::Comma && depth == 1) {
+            return true;
+        }
+    }
+    return false;
 }
 
 bool ExprParser::parseAxis(std::optional<std::vector<int>> &axes)

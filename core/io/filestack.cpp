@@ -3,7 +3,7 @@
 
 #include "core/io/filestack.h"
 
-#include "core/io/cftime.h"
+#include "core/cftime.h"
 #include "core/io/netcdfreader_p.h"
 
 #include <QDir>

@@ -15,13 +15,14 @@
 namespace tessera {
 namespace planning {
 
-TaskInput Planner::inputFor(const BlockLayout &layout, std::int64_t flat, Region region) const
+TaskInput Planner::inputFor(const BlockLayout &layout, std::int64_t flat, Region region, Shape view) const
 {
     TaskInput input;
     input.key = layout.keys[flat];
     input.worker = layout.workers[flat];
     input.bytes = region.empty() ? layout.blockBytes(flat) : elementCount(regionShape(region)) * std::int64_t(sizeof(double));
     input.region = std::move(region);
+    input.view = std::move(view);
     return input;
 }
 
@@ -57,9 +58,15 @@ Result<NodeBlocks> Planner::plan(const Expr &expr)
     }
     case Expr::Kind::Index: return planIndex(expr);
     case Expr::Kind::Unary: return planUnary(expr);
-    case Expr::Kind::Binary: return planBinary(expr);
+    case Expr::Kind::Binary:
+    case Expr::Kind::Where: return planElementwise(expr);
     case Expr::Kind::Reduce: return planReduce(expr);
-    case Expr::Kind::Number: break;
+    case Expr::Kind::Constant: return planConstant(*expr.value);
+    case Expr::Kind::GroupReduce: return planGroupReduce(expr);
+    case Expr::Kind::GroupBinary: return planGroupBinary(expr);
+    case Expr::Kind::Number:
+    case Expr::Kind::Coordinate:
+    case Expr::Kind::Call: break;
     }
     return makeError(ErrorCode::Internal, QStringLiteral("column %1: a constant cannot be planned on its own").arg(expr.column));
 }
@@ -191,52 +198,67 @@ Result<NodeBlocks> Planner::planUnary(const Expr &expr)
     return out;
 }
 
-// Where output block `outIndex` of an elementwise node reads operand `in` (right-aligned
-// broadcasting): the operand's block index and the region inside it.
-std::pair<BlockIndex, Region> operandBlock(const BlockLayout &in, const Chunks &outChunks, const BlockIndex &outIndex)
+OperandBlock operandBlock(const BlockLayout &in, const std::vector<int> &positions, const Chunks &outChunks,
+                          const BlockIndex &outIndex)
 {
-    const int offset = outChunks.rank() - in.chunks.rank();
     const std::vector<std::int64_t> outOffset = outChunks.blockOffset(outIndex);
     const Shape outShape = outChunks.blockShape(outIndex);
     const Shape outFullShape = outChunks.shape();
     const Shape inShape = in.chunks.shape();
-    BlockIndex index;
-    Region region;
+    OperandBlock block;
+    Shape read;
     for (int axis = 0; axis < in.chunks.rank(); ++axis) {
-        const int outAxis = axis + offset;
+        const auto outAxis = std::size_t(positions[std::size_t(axis)]);
         // Broadcast along the whole axis, even where an output block is one element thick there.
         if (inShape[axis] == 1 && outFullShape[outAxis] != 1) {
-            index.push_back(0);
-            region.push_back(AxisSlice::whole(1));
-            continue;
+            block.index.push_back(0);
+            block.region.push_back(AxisSlice::whole(1));
+        } else if (outShape[outAxis] == 0) { // an empty axis: its one chunk, which no position lies in
+            block.index.push_back(0);
+            block.region.push_back(AxisSlice::whole(0));
+        } else {
+            const int chunk = in.chunks.chunkContaining(axis, outOffset[outAxis]);
+            block.index.push_back(chunk);
+            block.region.push_back({outOffset[outAxis] - in.chunks.chunkStart(axis, chunk), outShape[outAxis], 1, false});
         }
-        if (outShape[outAxis] == 0) { // an empty axis: its one chunk, which no position lies in
-            index.push_back(0);
-            region.push_back(AxisSlice::whole(0));
-            continue;
-        }
-        const int chunk = in.chunks.chunkContaining(axis, outOffset[outAxis]);
-        index.push_back(chunk);
-        region.push_back({outOffset[outAxis] - in.chunks.chunkStart(axis, chunk), outShape[outAxis], 1, false});
+        read.push_back(block.region.back().count);
     }
-    if (isWhole(region, in.chunks.blockShape(index)))
-        region.clear();
-    return {std::move(index), std::move(region)};
+    const bool rightAligned = [&] {
+        for (std::size_t axis = 0; axis < positions.size(); ++axis) {
+            if (positions[axis] != int(outShape.size() - positions.size() + axis))
+                return false;
+        }
+        return true;
+    }();
+    if (!rightAligned) {
+        block.view.assign(outShape.size(), 1);
+        for (std::size_t axis = 0; axis < positions.size(); ++axis)
+            block.view[std::size_t(positions[axis])] = read[axis];
+    }
+    if (isWhole(block.region, in.chunks.blockShape(block.index)))
+        block.region.clear();
+    return block;
 }
 
 // The common refinement of the operands' chunk boundaries, axis by axis; broadcast axes follow
 // the operand that has the full extent.
-Chunks unifiedChunks(const Shape &shape, const std::vector<const BlockLayout *> &operands)
+Chunks unifiedChunks(const Shape &shape, const std::vector<const BlockLayout *> &operands,
+                     const std::vector<const std::vector<int> *> &positions)
 {
     std::vector<std::vector<std::int64_t>> extents;
     for (int axis = 0; axis < int(shape.size()); ++axis) {
         std::vector<std::int64_t> boundaries{0, shape[axis]};
-        for (const BlockLayout *operand : operands) {
-            const int inAxis = axis - (int(shape.size()) - operand->chunks.rank());
-            if (inAxis < 0 || operand->chunks.shape()[inAxis] != shape[axis])
+        for (std::size_t operand = 0; operand < operands.size(); ++operand) {
+            const std::vector<int> &along = *positions[operand];
+            const auto found = std::find(along.begin(), along.end(), axis);
+            if (found == along.end())
                 continue;
-            for (int chunk = 0; chunk < int(operand->chunks.extents(inAxis).size()); ++chunk)
-                boundaries.push_back(operand->chunks.chunkStart(inAxis, chunk));
+            const int inAxis = int(found - along.begin());
+            const Chunks &chunks = operands[operand]->chunks;
+            if (chunks.shape()[inAxis] != shape[axis])
+                continue;
+            for (int chunk = 0; chunk < int(chunks.extents(inAxis).size()); ++chunk)
+                boundaries.push_back(chunks.chunkStart(inAxis, chunk));
         }
         std::sort(boundaries.begin(), boundaries.end());
         boundaries.erase(std::unique(boundaries.begin(), boundaries.end()), boundaries.end());
@@ -250,47 +272,88 @@ Chunks unifiedChunks(const Shape &shape, const std::vector<const BlockLayout *> 
     return Chunks(std::move(extents));
 }
 
-Result<NodeBlocks> Planner::planBinary(const Expr &expr)
+// The axes of an operand as the checker lined them up, or at the end (numpy's rule) for trees
+// made without the checker's operandAxes.
+std::vector<int> positionsOf(const Expr &expr, std::size_t operand, int rank)
 {
-    const Expr &left = *expr.operands[0];
-    const Expr &right = *expr.operands[1];
-    const bool leftConstant = left.kind == Expr::Kind::Number;
-    const bool rightConstant = right.kind == Expr::Kind::Number;
+    if (operand < expr.operandAxes.size() && expr.operandAxes[operand].size() == expr.operands[operand]->shape.size())
+        return expr.operandAxes[operand];
+    std::vector<int> positions;
+    const int operandRank = int(expr.operands[operand]->shape.size());
+    for (int axis = 0; axis < operandRank; ++axis)
+        positions.push_back(rank - operandRank + axis);
+    return positions;
+}
 
+// Binary and Where: one task per block of the operands' common chunk refinement; numbers travel
+// inside the task.
+Result<NodeBlocks> Planner::planElementwise(const Expr &expr)
+{
+    const int rank = int(expr.shape.size());
     std::vector<BlockLayout> operands;
-    for (const Expr *operand : {&left, &right}) {
-        if (operand->kind == Expr::Kind::Number)
+    std::vector<std::vector<int>> positions;
+    std::vector<std::optional<double>> constants;
+    for (std::size_t i = 0; i < expr.operands.size(); ++i) {
+        const Expr &operand = *expr.operands[i];
+        if (operand.kind == Expr::Kind::Number) {
+            constants.push_back(operand.number);
             continue;
-        auto planned = plan(*operand);
+        }
+        constants.push_back(std::nullopt);
+        auto planned = plan(operand);
         TESSERA_RETURN_IF_ERROR(planned);
         operands.push_back(std::move(planned->layout));
+        positions.push_back(positionsOf(expr, i, rank));
     }
-    std::vector<const BlockLayout *> operandPointers;
-    for (const BlockLayout &operand : operands)
-        operandPointers.push_back(&operand);
+    std::vector<const BlockLayout *> layouts;
+    std::vector<const std::vector<int> *> along;
+    for (std::size_t i = 0; i < operands.size(); ++i) {
+        layouts.push_back(&operands[i]);
+        along.push_back(&positions[i]);
+    }
 
-    NodeBlocks out{{unifiedChunks(expr.shape, operandPointers), {}, {}}};
+    NodeBlocks out{{unifiedChunks(expr.shape, layouts, along), {}, {}}};
     const QString prefix = newNodePrefix();
     for (std::int64_t flat = 0; flat < out.layout.chunks.blockCount(); ++flat) {
         const BlockIndex outIndex = out.layout.chunks.unflatten(flat);
         Task task;
-        task.kind = TaskKind::Binary;
-        task.binaryOp = expr.binaryOp;
         task.outputKey = blockKey(prefix, outIndex);
         task.outputShape = out.layout.chunks.blockShape(outIndex);
-        if (leftConstant || rightConstant) {
-            task.constant = leftConstant ? left.number : right.number;
-            task.constantOnLeft = leftConstant;
+        if (expr.kind == Expr::Kind::Where) {
+            task.kind = TaskKind::Select;
+            task.operandConstants = constants;
+        } else {
+            task.kind = TaskKind::Binary;
+            task.binaryOp = expr.binaryOp;
+            if (constants[0] || constants[1]) {
+                task.constant = constants[0] ? constants[0] : constants[1];
+                task.constantOnLeft = constants[0].has_value();
+            }
         }
-        for (const BlockLayout &operand : operands) {
-            auto [index, region] = operandBlock(operand, out.layout.chunks, outIndex);
-            task.inputs.push_back(inputFor(operand, operand.chunks.flatten(index), std::move(region)));
+        for (std::size_t i = 0; i < operands.size(); ++i) {
+            OperandBlock block = operandBlock(operands[i], positions[i], out.layout.chunks, outIndex);
+            task.inputs.push_back(
+                inputFor(operands[i], operands[i].chunks.flatten(block.index), std::move(block.region), std::move(block.view)));
         }
         const int id = addTask(std::move(task));
         out.layout.keys.push_back(m_tasks[id].outputKey);
         out.layout.workers.push_back(m_tasks[id].worker);
     }
     return out;
+}
+
+// A value the client has (coordinates, and what is computed from them) as one block, sent by
+// the client to the least loaded worker; the tasks that read it fetch it from there.
+Result<NodeBlocks> Planner::planConstant(const NdArray &value)
+{
+    Task task;
+    task.kind = TaskKind::Load;
+    task.headRead = true;
+    task.inlineValue = std::make_shared<const NdArray>(value);
+    task.outputShape = value.shape();
+    task.outputKey = blockKey(newNodePrefix(), BlockIndex(value.shape().size(), 0));
+    const int id = addTask(std::move(task));
+    return NodeBlocks{{Chunks::single(value.shape()), {m_tasks[id].outputKey}, {m_tasks[id].worker}}};
 }
 
 TaskGraph Planner::takeGraph(const BlockLayout &result)
@@ -310,63 +373,81 @@ TaskGraph Planner::takeGraph(const BlockLayout &result)
     return graph;
 }
 
-std::unique_ptr<Expr> cloneExpr(const Expr &expr)
+// A constant operand shaped to line up with the others: its axes where the checker put them,
+// extents of 1 elsewhere, so the kernels' broadcasting (aligned at the end) does the rest.
+NdArray alignedOperand(const Expr &expr, std::size_t operand, const NdArray &value)
 {
-    auto copy = std::make_unique<Expr>();
-    copy->kind = expr.kind;
-    copy->column = expr.column;
-    copy->number = expr.number;
-    copy->name = expr.name;
-    copy->unaryOp = expr.unaryOp;
-    copy->binaryOp = expr.binaryOp;
-    copy->reduceOp = expr.reduceOp;
-    copy->axes = expr.axes;
-    copy->ddof = expr.ddof;
-    copy->indices = expr.indices;
-    copy->shape = expr.shape;
-    for (const auto &operand : expr.operands)
-        copy->operands.push_back(cloneExpr(*operand));
-    return copy;
+    if (value.rank() == 0)
+        return value;
+    const int rank = int(expr.shape.size());
+    const std::vector<int> positions = positionsOf(expr, operand, rank);
+    Shape shape(std::size_t(rank), 1);
+    for (std::size_t axis = 0; axis < positions.size(); ++axis)
+        shape[std::size_t(positions[axis])] = value.shape()[axis];
+    return value.reshaped(shape);
 }
 
-// Evaluates subtrees that name no array on the client, so tasks carry plain constants.
+// The value of an operand folded to a constant: a number, or an array known on the client.
+std::optional<NdArray> constantValue(const Expr &expr)
+{
+    if (expr.kind == Expr::Kind::Number)
+        return NdArray::scalar(expr.number);
+    if (expr.kind == Expr::Kind::Constant && expr.value)
+        return *expr.value;
+    return std::nullopt;
+}
+
+// Evaluates subtrees that name no array on the client, so tasks carry plain numbers and arrays
+// from coordinates become one block each.
 std::optional<NdArray> foldConstants(Expr &expr)
 {
+    if (const std::optional<NdArray> known = constantValue(expr))
+        return known;
     std::vector<std::optional<NdArray>> values;
-    bool allConstant = true;
+    bool allConstant = !expr.operands.empty();
     for (auto &operand : expr.operands) {
         values.push_back(foldConstants(*operand));
         allConstant = allConstant && values.back().has_value();
     }
+    if (!allConstant)
+        return std::nullopt;
     std::optional<NdArray> value;
     switch (expr.kind) {
-    case Expr::Kind::Number: value = NdArray::scalar(expr.number); break;
-    case Expr::Kind::Name: return std::nullopt;
-    case Expr::Kind::Unary:
-        if (allConstant)
-            value = unaryKernel(expr.unaryOp, *values[0]);
-        break;
+    case Expr::Kind::Unary: value = unaryKernel(expr.unaryOp, *values[0]); break;
     case Expr::Kind::Binary:
-        if (allConstant)
-            value = binaryKernel(expr.binaryOp, *values[0], *values[1]);
+        value = binaryKernel(expr.binaryOp, alignedOperand(expr, 0, *values[0]), alignedOperand(expr, 1, *values[1]));
         break;
-    case Expr::Kind::Reduce:
-        if (allConstant) {
-            std::vector<int> axes = expr.axes.value_or(std::vector<int>{});
-            value = finalizeReduce(expr.reduceOp, partialReduce(expr.reduceOp, {*values[0]}, axes), expr.ddof);
+    case Expr::Kind::Where:
+        value = selectKernel(alignedOperand(expr, 0, *values[0]), alignedOperand(expr, 1, *values[1]),
+                             alignedOperand(expr, 2, *values[2]));
+        break;
+    case Expr::Kind::Reduce: {
+        std::vector<int> axes = expr.axes.value_or(std::vector<int>{});
+        if (!expr.axes) {
+            for (int axis = 0; axis < values[0]->rank(); ++axis)
+                axes.push_back(axis);
         }
+        value = finalizeReduce(expr.reduceOp, partialReduce(expr.reduceOp, {*values[0]}, axes), expr.ddof);
         break;
+    }
     case Expr::Kind::Index:
         // A 0-d constant takes only '...' (checked away to no items), which selects it whole.
-        if (allConstant && expr.indices.empty())
+        if (expr.indices.empty())
             value = *values[0];
         break;
+    default: break; // groups need the distributed machinery even over constants: rare, and planned
     }
-    if (value && value->rank() == 0) {
+    if (!value)
+        return std::nullopt;
+    if (value->rank() == 0) {
         expr.kind = Expr::Kind::Number;
         expr.number = value->at(0);
-        expr.operands.clear();
+    } else {
+        expr.name = expr.toString();
+        expr.kind = Expr::Kind::Constant;
+        expr.value = std::make_shared<const NdArray>(*value);
     }
+    expr.operands.clear();
     return value;
 }
 
@@ -374,14 +455,20 @@ std::optional<NdArray> foldConstants(Expr &expr)
 
 Result<Plan> planExpression(const Expr &checked, const PlannerContext &context)
 {
-    std::unique_ptr<Expr> folded = planning::cloneExpr(checked);
+    std::unique_ptr<Expr> folded = cloneExpr(checked);
     Expr &expr = *folded;
     Plan result;
+    planning::Planner planner(context);
     if (auto constant = planning::foldConstants(expr)) {
-        result.constant = std::move(*constant);
+        if (!context.keepResult) {
+            result.constant = std::move(*constant);
+            return result;
+        }
+        auto kept = planner.planConstant(*constant);
+        TESSERA_RETURN_IF_ERROR(kept);
+        result.graph = planner.takeGraph(kept->layout);
         return result;
     }
-    planning::Planner planner(context);
     auto root = planner.plan(expr);
     TESSERA_RETURN_IF_ERROR(root);
     result.graph = planner.takeGraph(root->layout);

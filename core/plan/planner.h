@@ -19,6 +19,9 @@ struct PlannerContext
     std::vector<int> threadsPerWorker; // one entry per worker
     QString keyPrefix;                 // unique per operation: keys are "<prefix>.n<node>:<block>"
     int combineFanIn = 4;              // cross-worker combine tree
+    // The result is kept on the workers under a name: an expression that names no array is
+    // still planned, as one block the client sends, so later statements can use it.
+    bool keepResult = false;
 };
 
 struct Plan

@@ -9,8 +9,21 @@
 #include "core/plan/planner.h"
 
 #include <map>
+#include <memory>
 
 namespace tessera::planning {
+
+// Where output block `outIndex` of an elementwise node reads operand `in`, whose axis k lies
+// along output axis positions[k]: the operand's block index, the region inside it, and the shape
+// to read it as when its axes do not line up at the end (named broadcasting).
+struct OperandBlock
+{
+    BlockIndex index;
+    Region region;
+    Shape view;
+};
+OperandBlock operandBlock(const BlockLayout &in, const std::vector<int> &positions, const Chunks &outChunks,
+                          const BlockIndex &outIndex);
 
 // Placed blocks of one expression node.
 struct NodeBlocks
@@ -28,22 +41,28 @@ public:
     }
 
     Result<NodeBlocks> plan(const Expr &expr);
+    Result<NodeBlocks> planConstant(const NdArray &value);
     TaskGraph takeGraph(const BlockLayout &result);
 
 private:
     Result<NodeBlocks> planIndex(const Expr &expr);
     Result<NodeBlocks> planUnary(const Expr &expr);
-    Result<NodeBlocks> planBinary(const Expr &expr);
+    Result<NodeBlocks> planElementwise(const Expr &expr);
     Result<NodeBlocks> planReduce(const Expr &expr);
+    // plannergroups.cpp
+    Result<NodeBlocks> planGroupReduce(const Expr &expr);
+    Result<NodeBlocks> planGroupBinary(const Expr &expr);
     struct Reduction; // plannerreduce.cpp
-    std::map<int, std::vector<int>> addPartials(Reduction &reduction, const BlockLayout &in, const BlockIndex &outIndex,
-                                                const std::map<int, std::vector<std::int64_t>> &byWorker,
+    // Partial tasks over `byWorker`'s inputs (each a block or a region of one), split across a
+    // worker's threads when it has few output blocks to work on; by worker, the partials made.
+    std::map<int, std::vector<int>> addPartials(Reduction &reduction, const BlockIndex &outIndex,
+                                                std::map<int, std::vector<TaskInput>> byWorker,
                                                 const std::vector<int> &groupsOnWorker);
     int addCombines(Reduction &reduction, const BlockIndex &outIndex, const std::map<int, std::vector<int>> &partialsByWorker);
     TaskInput stateInput(int taskId) const;
 
     QString newNodePrefix() { return m_context.keyPrefix + QStringLiteral(".n") + QString::number(m_nodeCount++); }
-    TaskInput inputFor(const BlockLayout &layout, std::int64_t flat, Region region = {}) const;
+    TaskInput inputFor(const BlockLayout &layout, std::int64_t flat, Region region = {}, Shape view = {}) const;
     // Places and appends `task`; returns its id.
     int addTask(Task task, int forcedWorker = -1);
 
@@ -52,6 +71,37 @@ private:
     std::vector<Task> m_tasks;
     std::map<QString, int> m_producer; // key -> task id
     int m_nodeCount = 0;
+};
+
+// What every task of one reduction shares, and how its tasks are named.
+struct Planner::Reduction
+{
+    ReduceOp op = ReduceOp::Sum;
+    int ddof = 0;
+    std::vector<int> axes;
+    Chunks outChunks;
+    int components = 1;
+    QString prefix;
+    int stateCount = 0;
+
+    Task makeTask(TaskKind kind, const BlockIndex &outIndex, bool finalize)
+    {
+        Task task;
+        task.kind = kind;
+        task.reduceOp = op;
+        task.axes = axes;
+        task.ddof = ddof;
+        task.finalize = finalize;
+        task.outputShape = outChunks.blockShape(outIndex);
+        if (finalize) {
+            task.outputKey = blockKey(prefix, outIndex);
+        } else {
+            task.outputKey = prefix + QStringLiteral(".s") + QString::number(stateCount++) + QLatin1Char(':')
+                             + blockKey(QString(), outIndex).mid(1);
+            task.outputShape.insert(task.outputShape.begin(), components);
+        }
+        return task;
+    }
 };
 
 } // namespace tessera::planning

@@ -44,36 +44,6 @@ std::vector<WorkerBlocks> groupByOutputBlock(const BlockLayout &in, const std::v
 
 } // namespace
 
-// What every task of one reduction shares, and how its tasks are named.
-struct Planner::Reduction
-{
-    const Expr &expr;
-    std::vector<int> axes;
-    Chunks outChunks;
-    int components = 1;
-    QString prefix;
-    int stateCount = 0;
-
-    Task makeTask(TaskKind kind, const BlockIndex &outIndex, bool finalize)
-    {
-        Task task;
-        task.kind = kind;
-        task.reduceOp = expr.reduceOp;
-        task.axes = axes;
-        task.ddof = expr.ddof;
-        task.finalize = finalize;
-        task.outputShape = outChunks.blockShape(outIndex);
-        if (finalize) {
-            task.outputKey = blockKey(prefix, outIndex);
-        } else {
-            task.outputKey = prefix + QStringLiteral(".s") + QString::number(stateCount++) + QLatin1Char(':')
-                             + blockKey(QString(), outIndex).mid(1);
-            task.outputShape.insert(task.outputShape.begin(), components);
-        }
-        return task;
-    }
-};
-
 Result<NodeBlocks> Planner::planReduce(const Expr &expr)
 {
     auto child = plan(*expr.operands[0]);
@@ -81,7 +51,7 @@ Result<NodeBlocks> Planner::planReduce(const Expr &expr)
     const BlockLayout &in = child->layout;
     const int rank = in.chunks.rank();
 
-    Reduction reduction{expr, reducedAxes(expr, rank), {}, partialComponents(expr.reduceOp), newNodePrefix()};
+    Reduction reduction{expr.reduceOp, expr.ddof, reducedAxes(expr, rank), {}, partialComponents(expr.reduceOp), newNodePrefix()};
     std::vector<bool> reduced(std::size_t(rank), false);
     for (int axis : reduction.axes)
         reduced[std::size_t(axis)] = true;
@@ -105,7 +75,12 @@ Result<NodeBlocks> Planner::planReduce(const Expr &expr)
         if (byWorker.empty()) // only an input with no chunks along a reduced axis, never one the planner made
             return makeError(ErrorCode::InvalidArgument,
                              QStringLiteral("column %1: the array to reduce has no blocks").arg(expr.column));
-        const std::map<int, std::vector<int>> partials = addPartials(reduction, in, outIndex, byWorker, groupsOnWorker);
+        std::map<int, std::vector<TaskInput>> inputs;
+        for (const auto &[worker, blocks] : byWorker) {
+            for (std::int64_t flat : blocks)
+                inputs[worker].push_back(inputFor(in, flat));
+        }
+        const std::map<int, std::vector<int>> partials = addPartials(reduction, outIndex, std::move(inputs), groupsOnWorker);
         const Task &root = m_tasks[std::size_t(addCombines(reduction, outIndex, partials))];
         out.layout.keys.push_back(root.outputKey);
         out.layout.workers.push_back(root.worker);
@@ -115,26 +90,25 @@ Result<NodeBlocks> Planner::planReduce(const Expr &expr)
 
 // Partials on the workers that hold the blocks; a worker's blocks are split across its threads
 // when it has few output blocks to work on.
-std::map<int, std::vector<int>> Planner::addPartials(Reduction &reduction, const BlockLayout &in, const BlockIndex &outIndex,
-                                                     const std::map<int, std::vector<std::int64_t>> &byWorker,
+std::map<int, std::vector<int>> Planner::addPartials(Reduction &reduction, const BlockIndex &outIndex,
+                                                     std::map<int, std::vector<TaskInput>> byWorker,
                                                      const std::vector<int> &groupsOnWorker)
 {
-    std::vector<std::pair<int, std::vector<std::int64_t>>> partialInputs;
-    for (const auto &[worker, blocks] : byWorker) {
+    std::vector<std::pair<int, std::vector<TaskInput>>> partialInputs;
+    for (auto &[worker, inputs] : byWorker) {
         const int threads = std::max(1, m_context.threadsPerWorker[std::size_t(worker)]);
-        const int splits = std::clamp(threads / std::max(1, groupsOnWorker[std::size_t(worker)]), 1, int(blocks.size()));
+        const int splits = std::clamp(threads / std::max(1, groupsOnWorker[std::size_t(worker)]), 1, int(inputs.size()));
         for (int split = 0; split < splits; ++split) {
-            const std::size_t begin = blocks.size() * std::size_t(split) / std::size_t(splits);
-            const std::size_t end = blocks.size() * std::size_t(split + 1) / std::size_t(splits);
-            partialInputs.push_back({worker, std::vector<std::int64_t>(blocks.begin() + begin, blocks.begin() + end)});
+            const std::size_t begin = inputs.size() * std::size_t(split) / std::size_t(splits);
+            const std::size_t end = inputs.size() * std::size_t(split + 1) / std::size_t(splits);
+            partialInputs.push_back({worker, std::vector<TaskInput>(inputs.begin() + begin, inputs.begin() + end)});
         }
     }
     const bool single = partialInputs.size() == 1;
     std::map<int, std::vector<int>> partialsByWorker;
-    for (auto &[worker, blocks] : partialInputs) {
+    for (auto &[worker, inputs] : partialInputs) {
         Task task = reduction.makeTask(TaskKind::Partial, outIndex, single);
-        for (std::int64_t flat : blocks)
-            task.inputs.push_back(inputFor(in, flat));
+        task.inputs = std::move(inputs);
         partialsByWorker[worker].push_back(addTask(std::move(task), worker));
     }
     return partialsByWorker;

@@ -14,6 +14,7 @@ QString taskKindName(TaskKind kind)
     case TaskKind::Binary: return QStringLiteral("binary");
     case TaskKind::Partial: return QStringLiteral("partial");
     case TaskKind::Combine: return QStringLiteral("combine");
+    case TaskKind::Select: return QStringLiteral("select");
     }
     return QStringLiteral("task");
 }

@@ -9,6 +9,7 @@
 
 #include <QString>
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -21,6 +22,7 @@ enum class TaskKind {
     Binary,  // elementwise on two blocks, or a block and a constant
     Partial, // reduce one or more blocks to a partial state (and finalize when it is alone)
     Combine, // merge partial states (and finalize at the root of the tree)
+    Select,  // where(condition, a, b), elementwise over up to three blocks and constants
 };
 QString taskKindName(TaskKind kind); // "load", "slice", ...
 
@@ -32,6 +34,9 @@ struct TaskInput
     Region region; // empty: the whole block
     std::int64_t bytes = 0;
     int worker = -1; // where the block lives (or will be produced)
+    // Read as this shape (same values, extents of 1 added), so it lines up with the other
+    // operands by dimension; empty: as the region gives it.
+    Shape view{};
 
     bool operator==(const TaskInput &) const = default;
 };
@@ -62,12 +67,17 @@ struct Task
     // Binary with a constant: which side the constant is on, and its value.
     std::optional<double> constant;
     bool constantOnLeft = false;
+    // Select: condition, a, b; the ones that are numbers are here, the others are the inputs in order.
+    std::vector<std::optional<double>> operandConstants;
     ReduceOp reduceOp = ReduceOp::Sum;
     std::vector<int> axes; // Partial: reduced axes of the inputs, sorted
     int ddof = 0;
     bool finalize = false; // Partial/Combine: turn the state into the reduction's result
     LoadSource load;       // Load
     bool headRead = false; // Load: the client reads the slab and sends the block (a put)
+    // Load of a value the client already has (coordinates, constants computed from them): sent
+    // as the block instead of a slab read. Implies headRead.
+    std::shared_ptr<const NdArray> inlineValue;
 
     std::vector<int> dependsOn; // ids of tasks producing this task's inputs
 

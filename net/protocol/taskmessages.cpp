@@ -6,6 +6,7 @@
 #include "net/protocol/cborfields.h"
 #include "net/protocol/hostport.h"
 
+#include <algorithm>
 #include <limits>
 
 using namespace Qt::StringLiterals;
@@ -45,6 +46,13 @@ QCborMap taskToCbor(const Task &task, const std::vector<QString> &sources)
         map[u"finalize"_s] = task.finalize;
         break;
     }
+    case TaskKind::Select: {
+        QCborArray constants;
+        for (const std::optional<double> &constant : task.operandConstants)
+            constants.append(constant ? QCborValue(*constant) : QCborValue(nullptr));
+        map[u"constants"_s] = constants;
+        break;
+    }
     case TaskKind::Load:
     case TaskKind::Slice: break;
     }
@@ -56,6 +64,8 @@ QCborMap taskToCbor(const Task &task, const std::vector<QString> &sources)
         if (!input.region.empty())
             entry[u"region"_s] = regionToCbor(input.region);
         entry[u"bytes"_s] = qint64(input.bytes);
+        if (!input.view.empty())
+            entry[u"view"_s] = shapeToCbor(input.view);
         if (i < sources.size() && !sources[i].isEmpty())
             entry[u"from"_s] = sources[i];
         inputs.append(entry);
@@ -69,9 +79,9 @@ QCborMap taskToCbor(const Task &task, const std::vector<QString> &sources)
 void readKernel(CborFields &fields, Task &task)
 {
     switch (task.kind) {
-    case TaskKind::Unary: task.unaryOp = UnaryOp(fields.integer("unary", 0, int(UnaryOp::Abs))); break;
+    case TaskKind::Unary: task.unaryOp = UnaryOp(fields.integer("unary", 0, int(UnaryOp::Not))); break;
     case TaskKind::Binary:
-        task.binaryOp = BinaryOp(fields.integer("binary", 0, int(BinaryOp::Divide)));
+        task.binaryOp = BinaryOp(fields.integer("binary", 0, int(BinaryOp::Maximum)));
         if (fields.has("constant")) {
             task.constant = fields.number("constant");
             task.constantOnLeft = fields.boolean("constantLeft", false);
@@ -92,6 +102,19 @@ void readKernel(CborFields &fields, Task &task)
         task.finalize = fields.boolean("finalize", false);
         break;
     }
+    case TaskKind::Select: {
+        const QCborArray constants = fields.array("constants", 3);
+        for (const QCborValue &constant : constants) {
+            if (!constant.isNull() && !constant.isDouble() && !constant.isInteger()) {
+                fields.fail("constants", u"must hold numbers or nulls"_s);
+                break;
+            }
+            task.operandConstants.push_back(constant.isNull() ? std::nullopt : std::optional<double>(constant.toDouble()));
+        }
+        if (fields.isOk() && constants.size() != 3)
+            fields.fail("constants", u"must have an entry for each of condition, a and b"_s);
+        break;
+    }
     case TaskKind::Load:
     case TaskKind::Slice: break;
     }
@@ -110,6 +133,8 @@ void readInputs(CborFields &fields, Task &task, std::vector<QString> &sources)
         input.key = entry.key();
         input.region = entry.region("region");
         input.bytes = entry.integer("bytes", 0, maxCount, 0);
+        if (entry.has("view"))
+            input.view = entry.shape("view");
         const QString from = entry.text("from", MaxPathLength, QString());
         if (entry.isOk() && !from.isEmpty() && !parseHostPort(from).isOk())
             entry.fail("from", u"is not HOST:PORT"_s);
@@ -130,6 +155,8 @@ void checkInputCount(CborFields &fields, const Task &task)
         expected = 1;
     else if (task.kind == TaskKind::Binary)
         expected = task.constant ? 1 : 2;
+    else if (task.kind == TaskKind::Select)
+        expected = std::size_t(std::count(task.operandConstants.begin(), task.operandConstants.end(), std::nullopt));
     if ((expected == 0 && count == 0) || (expected > 0 && count != expected)) {
         fields.fail("inputs", u"has %1 entries; a %2 task takes %3"_s.arg(count).arg(
                                   taskKindName(task.kind), expected ? QString::number(expected) : u"one or more"_s));
@@ -142,7 +169,7 @@ Result<std::pair<Task, std::vector<QString>>> taskFromCbor(const QCborMap &map)
     Task task;
     std::vector<QString> sources;
     task.id = int(fields.integer("id", 0, std::numeric_limits<int>::max()));
-    task.kind = TaskKind(fields.integer("kind", int(TaskKind::Slice), int(TaskKind::Combine)));
+    task.kind = TaskKind(fields.integer("kind", int(TaskKind::Slice), int(TaskKind::Select)));
     task.outputKey = fields.key("out");
     task.outputShape = fields.shape("shape");
     if (fields.isOk())

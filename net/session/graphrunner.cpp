@@ -268,6 +268,13 @@ void GraphRunner::startHeadRead(const Task &task)
     const LoadSource source = task.load;
     const int taskId = task.id;
     const int attempt = m_attempt[taskId];
+    if (task.inlineValue) { // a value the client has: sent as it is
+        QMetaObject::invokeMethod(
+            this,
+            [this, taskId, attempt, clientStart, value = *task.inlineValue] { putBlock(taskId, attempt, value, clientStart); },
+            Qt::QueuedConnection);
+        return;
+    }
     m_readers.start([this, source, taskId, attempt, clientStart] {
         Result<NdArray> block = readVariable(source.path, source.variable, source.start, source.count);
         QMetaObject::invokeMethod(

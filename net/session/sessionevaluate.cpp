@@ -77,9 +77,9 @@ Result<PreparedStatement> ClusterSession::Private::prepareStatement(const QStrin
     if (!statement.isOk())
         return statement.status();
     Expr &expr = *statement->expr;
-    const Status checked = checkExpression(expr, [this](const QString &name) -> std::optional<Shape> {
+    const Status checked = checkExpression(expr, [this](const QString &name) -> const ArrayMeta * {
         auto it = arrays.find(name);
-        return it == arrays.end() ? std::nullopt : std::optional<Shape>(it->second.meta.shape);
+        return it == arrays.end() ? nullptr : &it->second.meta;
     });
     if (!checked.isOk())
         return checked.code() == ErrorCode::NotFound
@@ -98,6 +98,7 @@ Result<PreparedStatement> ClusterSession::Private::prepareStatement(const QStrin
     };
     context.threadsPerWorker = threadsPerWorker();
     context.keyPrefix = operationId;
+    context.keepResult = !statement->target.isEmpty();
     Result<Plan> plan = planExpression(expr, context);
     TESSERA_RETURN_IF_ERROR(plan);
     prepared.plan = std::move(*plan);

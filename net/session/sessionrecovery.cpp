@@ -212,7 +212,7 @@ std::vector<std::pair<QString, Status>> ClusterSession::Private::unreadableTarge
             if (!bad[std::size_t(producer)].isOk())
                 why = bad[std::size_t(producer)];
         }
-        if (task.kind != TaskKind::Load || !why.isOk())
+        if (task.kind != TaskKind::Load || task.inlineValue || !why.isOk())
             continue;
         const QFileInfo file(task.load.path);
         const auto stamp = fileStamps.find(task.load.path);

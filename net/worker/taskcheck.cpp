@@ -74,6 +74,16 @@ Result<Shape> outputShape(const Task &task, const std::vector<Shape> &shapes)
     }
     case TaskKind::Partial: return partialShape(task, shapes);
     case TaskKind::Combine: return combineShape(task, shapes);
+    case TaskKind::Select: {
+        Shape shape;
+        for (const Shape &operand : shapes) {
+            Result<Shape> broadcast = broadcastShapes(shape, operand);
+            if (!broadcast.isOk())
+                return unfit(task, broadcast.status().message());
+            shape = *broadcast;
+        }
+        return shape;
+    }
     case TaskKind::Load: break;
     }
     return unfit(task, u"a load is not a task"_s);
@@ -95,9 +105,19 @@ Status checkTaskInputs(const Task &task, const std::vector<NdArray> &inputs, con
             return unfit(task, u"input %1: %2"_s.arg(task.inputs[i].key, inside.message()));
         shapes.push_back(regionShape(regions[i]));
     }
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const Shape &view = task.inputs[i].view;
+        if (view.empty())
+            continue;
+        if (!sameUpToUnitAxes(view, shapes[i]))
+            return unfit(task, u"input %1 of shape %2 cannot be read as %3"_s.arg(task.inputs[i].key, shapeToString(shapes[i]),
+                                                                                  shapeToString(view)));
+        shapes[i] = view;
+    }
     Result<Shape> made = outputShape(task, shapes);
     TESSERA_RETURN_IF_ERROR(made);
-    if (*made != task.outputShape)
+    // Extents of 1 may be added or left out (a group's mean, one thick along its group axis).
+    if (*made != task.outputShape && !sameUpToUnitAxes(*made, task.outputShape))
         return unfit(task, u"its inputs make shape %1, not the %2 it declares"_s.arg(shapeToString(*made),
                                                                                      shapeToString(task.outputShape)));
     return Status::ok();

@@ -41,6 +41,8 @@ std::int64_t contiguousOffset(const NdArray &block, const Region &region)
     return offset;
 }
 
+Result<NdArray> runKernel(const Task &task, const std::vector<NdArray> &views);
+
 } // namespace
 
 Result<NdArray> computeTask(const Task &task, const std::vector<NdArray> &inputs, const std::vector<Region> &regions,
@@ -54,9 +56,21 @@ Result<NdArray> computeTask(const Task &task, const std::vector<NdArray> &inputs
     }
     std::vector<NdArray> views;
     views.reserve(inputs.size());
-    for (std::size_t i = 0; i < inputs.size(); ++i)
-        views.push_back(applyRegion(inputs[i], regions[i]));
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        NdArray view = applyRegion(inputs[i], regions[i]);
+        views.push_back(task.inputs[i].view.empty() ? view : view.reshaped(task.inputs[i].view));
+    }
+    Result<NdArray> output = runKernel(task, views);
+    // A declared output with extents of 1 more or fewer holds the same values: read it as declared.
+    if (output.isOk() && output->shape() != task.outputShape && sameUpToUnitAxes(output->shape(), task.outputShape))
+        output = output->reshaped(task.outputShape);
+    return output;
+}
 
+namespace {
+
+Result<NdArray> runKernel(const Task &task, const std::vector<NdArray> &views)
+{
     switch (task.kind) {
     case TaskKind::Slice: return views.at(0);
     case TaskKind::Unary: return unaryKernel(task.unaryOp, views.at(0));
@@ -75,9 +89,18 @@ Result<NdArray> computeTask(const Task &task, const std::vector<NdArray> &inputs
         NdArray state = combinePartials(task.reduceOp, views);
         return task.finalize ? finalizeReduce(task.reduceOp, state, task.ddof) : state;
     }
+    case TaskKind::Select: {
+        std::vector<NdArray> operands;
+        std::size_t next = 0;
+        for (const std::optional<double> &constant : task.operandConstants)
+            operands.push_back(constant ? NdArray::scalar(*constant) : views.at(next++));
+        return selectKernel(operands.at(0), operands.at(1), operands.at(2));
+    }
     case TaskKind::Load: break;
     }
     return makeError(ErrorCode::InvalidArgument, QStringLiteral("task kind %1 cannot run as a task").arg(int(task.kind)));
 }
+
+} // namespace
 
 } // namespace tessera

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Tessera developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-#include "core/io/cftime.h"
+#include "core/cftime.h"
 
 #include <QDateTime>
 #include <QTest>

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Tessera developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+#include "core/expr/checker.h"
 #include "core/kernels/elementwise.h"
 #include "core/kernels/slice.h"
 #include "core/ops.h"
@@ -86,6 +87,30 @@ void compareExactly(const NdArray &actual, const std::vector<double> &expected, 
     }
 }
 
+// numpy's results, element by element, written without the kernels' code.
+double referenceUnary(UnaryOp op, double x)
+{
+    switch (op) {
+    case UnaryOp::Negate: return -x;
+    case UnaryOp::Abs: return std::fabs(x);
+    case UnaryOp::Sqrt: return x < 0 ? kNan : std::sqrt(x);
+    case UnaryOp::Exp: return std::exp(x);
+    case UnaryOp::Log: return std::log(x);
+    case UnaryOp::Log10: return std::log10(x);
+    case UnaryOp::Sin: return std::sin(x);
+    case UnaryOp::Cos: return std::cos(x);
+    case UnaryOp::Tan: return std::tan(x);
+    case UnaryOp::Radians: return x * (M_PI / 180);
+    case UnaryOp::Degrees: return x * (180 / M_PI);
+    case UnaryOp::Floor: return std::floor(x);
+    case UnaryOp::Ceil: return std::ceil(x);
+    case UnaryOp::IsNan: return x != x ? 1 : 0;
+    case UnaryOp::NotNull: return x != x ? 0 : 1;
+    case UnaryOp::Not: return x == 0 ? 1 : 0;
+    }
+    return kNan;
+}
+
 double referenceBinary(BinaryOp op, double a, double b)
 {
     switch (op) {
@@ -93,6 +118,17 @@ double referenceBinary(BinaryOp op, double a, double b)
     case BinaryOp::Subtract: return a - b;
     case BinaryOp::Multiply: return a * b;
     case BinaryOp::Divide: return a / b;
+    case BinaryOp::Power: return std::pow(a, b);
+    case BinaryOp::Less: return a < b;
+    case BinaryOp::LessEqual: return a <= b;
+    case BinaryOp::Greater: return a > b;
+    case BinaryOp::GreaterEqual: return a >= b;
+    case BinaryOp::Equal: return a == b;
+    case BinaryOp::NotEqual: return a != b;
+    case BinaryOp::And: return bool(a) && bool(b);
+    case BinaryOp::Or: return bool(a) || bool(b);
+    case BinaryOp::Minimum: return a != a || b != b ? kNan : (a < b ? a : b);
+    case BinaryOp::Maximum: return a != a || b != b ? kNan : (a > b ? a : b);
     }
     return kNan;
 }
@@ -113,6 +149,8 @@ private slots:
     void binary_data();
     void binary();
     void binaryNanFlag();
+    void select_data();
+    void select();
     void divisionByZero();
     void largeScalarOperand_data();
     void largeScalarOperand();
@@ -208,6 +246,16 @@ void TestKernels::unary_data()
     QTest::newRow("sqrt 1-d odd length") << UnaryOp::Sqrt << Shape{9} << 0.0;
     QTest::newRow("sqrt 5-d nan") << UnaryOp::Sqrt << Shape{2, 3, 1, 4, 3} << 0.1;
     QTest::newRow("sqrt empty") << UnaryOp::Sqrt << Shape{0, 3} << 0.0;
+    const std::vector<std::pair<const char *, UnaryOp>> functions = {
+        {"exp", UnaryOp::Exp},     {"log", UnaryOp::Log},   {"log10", UnaryOp::Log10},     {"sin", UnaryOp::Sin},
+        {"cos", UnaryOp::Cos},     {"tan", UnaryOp::Tan},   {"radians", UnaryOp::Radians}, {"degrees", UnaryOp::Degrees},
+        {"floor", UnaryOp::Floor}, {"ceil", UnaryOp::Ceil}, {"isnan", UnaryOp::IsNan},     {"notnull", UnaryOp::NotNull},
+        {"not", UnaryOp::Not},
+    };
+    for (const auto &[name, op] : functions) {
+        QTest::addRow("%s 2-d", name) << op << Shape{5, 7} << 0.0;
+        QTest::addRow("%s 3-d nan", name) << op << Shape{3, 4, 5} << 0.1;
+    }
 }
 
 void TestKernels::unary()
@@ -217,14 +265,18 @@ void TestKernels::unary()
     QFETCH(double, nanFraction);
     const NdArray in = randomArray(shape, 3, nanFraction);
     std::vector<double> expected;
-    for (std::int64_t i = 0; i < in.size(); ++i) {
-        const double x = in.at(i);
-        // numpy: sqrt of a negative is NaN.
-        expected.push_back(op == UnaryOp::Negate ? -x : op == UnaryOp::Abs ? std::fabs(x) : x < 0 ? kNan : std::sqrt(x));
-    }
+    for (std::int64_t i = 0; i < in.size(); ++i)
+        expected.push_back(referenceUnary(op, in.at(i)));
     const NdArray out = unaryKernel(op, in);
     compareExactly(out, expected, shape);
-    QCOMPARE(out.mayHaveNan(), in.mayHaveNan() || op == UnaryOp::Sqrt);
+    // The flag may only be cleared where no NaN can come out.
+    for (std::int64_t i = 0; i < out.size(); ++i)
+        QVERIFY(out.mayHaveNan() || !std::isnan(out.at(i)));
+    const bool masks = op == UnaryOp::IsNan || op == UnaryOp::NotNull || op == UnaryOp::Not;
+    QCOMPARE(out.mayHaveNan(), !masks
+                                   && (in.mayHaveNan()
+                                       || !(op == UnaryOp::Negate || op == UnaryOp::Abs || op == UnaryOp::Radians
+                                            || op == UnaryOp::Degrees || op == UnaryOp::Floor || op == UnaryOp::Ceil)));
 }
 
 void TestKernels::binary_data()
@@ -258,6 +310,17 @@ void TestKernels::binary_data()
         {"subtract", BinaryOp::Subtract},
         {"multiply", BinaryOp::Multiply},
         {"divide", BinaryOp::Divide},
+        {"power", BinaryOp::Power},
+        {"less", BinaryOp::Less},
+        {"less or equal", BinaryOp::LessEqual},
+        {"greater", BinaryOp::Greater},
+        {"greater or equal", BinaryOp::GreaterEqual},
+        {"equal", BinaryOp::Equal},
+        {"not equal", BinaryOp::NotEqual},
+        {"and", BinaryOp::And},
+        {"or", BinaryOp::Or},
+        {"minimum", BinaryOp::Minimum},
+        {"maximum", BinaryOp::Maximum},
     };
     for (const auto &[opName, op] : ops)
         for (const auto &[patternName, shapes] : patterns)
@@ -287,6 +350,46 @@ void TestKernels::binary()
         expected.push_back(referenceBinary(op, a.at(operandIndex(a, index)), b.at(operandIndex(b, index))));
     }
     compareExactly(binaryKernel(op, a, b), expected, shapes.expected);
+}
+
+void TestKernels::select_data()
+{
+    QTest::addColumn<Shape>("condition");
+    QTest::addColumn<Shape>("a");
+    QTest::addColumn<Shape>("b");
+    QTest::newRow("same shapes") << Shape{3, 4} << Shape{3, 4} << Shape{3, 4};
+    QTest::newRow("constant a and b") << Shape{3, 4} << Shape{} << Shape{};
+    QTest::newRow("mask along the last axis") << Shape{4} << Shape{2, 3, 4} << Shape{};
+    QTest::newRow("column condition") << Shape{3, 1} << Shape{3, 4} << Shape{1, 4};
+    QTest::newRow("empty") << Shape{0, 4} << Shape{4} << Shape{};
+}
+
+void TestKernels::select()
+{
+    QFETCH(Shape, condition);
+    QFETCH(Shape, a);
+    QFETCH(Shape, b);
+    // A condition of zeros, ones and NaN (which counts as true, as in numpy).
+    NdArray mask = randomArray(condition, 7, 0.2);
+    for (std::int64_t i = 0; i < mask.size(); ++i)
+        mask.data()[i] = std::isnan(mask.at(i)) ? kNan : (mask.at(i) > 280 ? 1.0 : 0.0);
+    const NdArray left = randomArray(a, 8, 0.1);
+    const NdArray right = randomArray(b, 9, 0.1);
+    const Shape shape = broadcastShapes(broadcastShapes(condition, a).value(), b).value();
+    const auto pick = [&](const NdArray &operand, const std::vector<std::int64_t> &index) {
+        const std::size_t shift = index.size() - operand.shape().size();
+        const auto strides = rowMajorStrides(operand.shape());
+        std::int64_t flat = 0;
+        for (std::size_t axis = 0; axis < operand.shape().size(); ++axis)
+            flat += operand.shape()[axis] == 1 ? 0 : index[axis + shift] * strides[axis];
+        return operand.at(flat);
+    };
+    std::vector<double> expected;
+    for (std::int64_t flat = 0; flat < elementCount(shape); ++flat) {
+        const auto index = unflatten(flat, shape);
+        expected.push_back(pick(mask, index) != 0 ? pick(left, index) : pick(right, index));
+    }
+    compareExactly(selectKernel(mask, left, right), expected, shape);
 }
 
 void TestKernels::binaryNanFlag()

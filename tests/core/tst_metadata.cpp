@@ -68,6 +68,20 @@ const ArrayMeta *metaOf(const QString &name)
     return found == metas().end() ? nullptr : &found->second;
 }
 
+// What the checker sees: the metadata where there is some, else an array of that shape alone.
+const ArrayMeta *checkedMetaOf(const QString &name)
+{
+    static std::map<QString, ArrayMeta> shapesOnly;
+    if (const ArrayMeta *meta = metaOf(name))
+        return meta;
+    const std::optional<Shape> shape = shapeOf(name);
+    if (!shape)
+        return nullptr;
+    ArrayMeta &made = shapesOnly[name];
+    made.shape = *shape;
+    return &made;
+}
+
 // "time=0 6 12 18; lat=10 20 30"; an axis without coordinates shows only its name and '='.
 QString axesText(const ArrayMeta &meta)
 {
@@ -153,7 +167,7 @@ void TestMetadata::deriveMeta()
 
     Result<Statement> statement = parseStatement(text);
     QVERIFY2(statement.isOk(), qPrintable(statement.status().message()));
-    const Status checked = checkExpression(*statement->expr, shapeOf);
+    const Status checked = checkExpression(*statement->expr, MetaLookup(checkedMetaOf));
     QVERIFY2(checked.isOk(), qPrintable(checked.message()));
 
     const ArrayMeta meta = tessera::deriveMeta(*statement->expr, metaOf);

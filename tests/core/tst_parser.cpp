@@ -29,9 +29,27 @@ QString itemDump(const IndexItem &item)
     return u"?"_s;
 }
 
+QString dump(const Expr &expr, bool withColumns = false);
+
+QString argumentDump(const CallArgument &argument)
+{
+    QString text = argument.keyword.isEmpty() ? QString() : argument.keyword + u"="_s;
+    QStringList items;
+    for (const CallArgument &item : argument.items)
+        items << argumentDump(item);
+    switch (argument.kind) {
+    case CallArgument::Kind::Expression: return text + dump(*argument.expr, false);
+    case CallArgument::Kind::Text: return text + u"'"_s + argument.text + u"'"_s;
+    case CallArgument::Kind::None: return text + u"None"_s;
+    case CallArgument::Kind::Slice: return text + u"slice["_s + items.join(u',') + u"]"_s;
+    case CallArgument::Kind::Tuple: return text + u"tuple["_s + items.join(u',') + u"]"_s;
+    }
+    return text;
+}
+
 // A prefix form written independently of Expr::toString, so the tests can pin the tree's
 // structure; `@N` marks columns when asked for.
-QString dump(const Expr &expr, bool withColumns = false)
+QString dump(const Expr &expr, bool withColumns)
 {
     const QString at = withColumns ? u"@"_s + QString::number(expr.column) : QString();
     QStringList parts;
@@ -42,6 +60,12 @@ QString dump(const Expr &expr, bool withColumns = false)
     case Expr::Kind::Binary: parts << binaryOpName(expr.binaryOp) + at; break;
     case Expr::Kind::Reduce: parts << reduceOpName(expr.reduceOp) + at; break;
     case Expr::Kind::Index: parts << u"index"_s + at; break;
+    case Expr::Kind::Where: parts << u"where"_s + at; break;
+    case Expr::Kind::Coordinate: parts << u"coord:"_s + expr.name + at; break;
+    case Expr::Kind::Call: parts << u"call:"_s + expr.call->method + at; break;
+    case Expr::Kind::Constant:
+    case Expr::Kind::GroupReduce:
+    case Expr::Kind::GroupBinary: parts << u"checked-only"_s; break;
     }
     for (const std::unique_ptr<Expr> &operand : expr.operands)
         parts << dump(*operand, withColumns);
@@ -52,8 +76,14 @@ QString dump(const Expr &expr, bool withColumns = false)
                 axes << QString::number(axis);
             parts << u"axis=["_s + axes.join(u',') + u"]"_s;
         }
+        if (!expr.reduceDims.empty())
+            parts << u"dim=["_s + QStringList(expr.reduceDims.begin(), expr.reduceDims.end()).join(u',') + u"]"_s;
         if (expr.ddof != 0)
             parts << u"ddof="_s + QString::number(expr.ddof);
+    }
+    if (expr.kind == Expr::Kind::Call) {
+        for (const CallArgument &argument : expr.call->arguments)
+            parts << argumentDump(argument);
     }
     for (const IndexItem &item : expr.indices)
         parts << itemDump(item) + (withColumns ? u"@"_s + QString::number(item.column) : QString());
@@ -237,16 +267,28 @@ void TestParser::errors_data()
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("message");
 
-    const QString methods = u"methods are sum, mean, min, max, std, var"_s;
+    const QString methods =
+        u"methods are sum, mean, min, max, std, var, count, any, all, sel, isel, where, clip, weighted, groupby, "
+        "resample"_s;
     const QString indexItem = u"expected an integer, a slice like 0:10 or '...' inside '[' at column 2, found "_s;
 
     QTest::newRow("empty") << QString() << u"column 1: empty expression; type an expression like x.mean(axis=0)"_s;
     QTest::newRow("blank") << u"   "_s << u"column 1: empty expression; type an expression like x.mean(axis=0)"_s;
     QTest::newRow("unclosed group") << u"a+(b - c"_s << u"column 9: expected ')' to close '(' at column 3, found end of input"_s;
     QTest::newRow("unknown method") << u"x.avg()"_s << u"column 3: unknown method 'avg'; "_s + methods;
-    QTest::newRow("unknown function") << u"log(x)"_s << u"column 1: unknown function 'log'; functions are sqrt, abs"_s;
+    QTest::newRow("unknown function")
+        << u"logit(x)"_s
+        << u"column 1: unknown function 'logit'; functions are sqrt, abs, exp, log, log10, sin, cos, tan, "
+           "radians, degrees, floor, ceil, isnan, notnull, where, clip, minimum, maximum"_s;
     QTest::newRow("operator for operand") << u"x + * y"_s << u"column 5: unexpected '*'"_s;
-    QTest::newRow("power") << u"x ** 2"_s << u"column 4: unexpected '*'"_s;
+    QTest::newRow("power without exponent") << u"x ** "_s << u"column 6: expected an expression, found end of input"_s;
+    QTest::newRow("chained comparison") << u"250 < x < 300"_s
+                                        << u"column 9: comparisons do not chain here; write (a < b) & (b < c)"_s;
+    QTest::newRow("text outside a call") << u"x + 'time'"_s
+                                         << u"column 5: text like 'time' can only be an argument, as in x.sel(time='2014-06')"_s;
+    QTest::newRow("unclosed text") << u"x.sel(time='2014)"_s << u"column 12: text starting with ' has no closing '"_s;
+    QTest::newRow("where with two arguments")
+        << u"where(x > 0, x)"_s << u"column 1: where() takes 3 arguments, as in where(x < 273, x, 273); 2 given"_s;
     QTest::newRow("empty group") << u"()"_s << u"column 2: unexpected ')'"_s;
     QTest::newRow("open paren only") << u"("_s << u"column 2: expected an expression, found end of input"_s;
     QTest::newRow("dangling operator") << u"x +"_s << u"column 4: expected an expression, found end of input"_s;
@@ -269,23 +311,27 @@ void TestParser::errors_data()
     QTest::newRow("unclosed function") << u"sqrt(x"_s << u"column 7: expected ')' to close '(' at column 5, found end of input"_s;
     QTest::newRow("two function arguments") << u"sqrt(x, y)"_s << u"column 7: expected ')' to close '(' at column 5, found ','"_s;
     QTest::newRow("method as function") << u"sum(x)"_s
-                                        << u"column 1: 'sum' is a method, as in x.sum(); functions are sqrt, abs"_s;
+                                        << u"column 1: 'sum' is a method, as in x.sum(); functions are sqrt, abs, exp, log, "
+                                           u"log10, sin, cos, tan, radians, degrees, floor, "
+                                           "ceil, isnan, notnull, where, clip, minimum, maximum"_s;
     QTest::newRow("function as method") << u"x.sqrt()"_s << u"column 3: 'sqrt' is a function, as in sqrt(x); "_s + methods;
     QTest::newRow("dot at end") << u"x."_s << u"column 3: expected a method name after '.', found end of input"_s;
-    QTest::newRow("method without call") << u"x.mean"_s << u"column 7: expected '(' after method 'mean', found end of input"_s;
+    QTest::newRow("method without call") << u"x.mean"_s << u"column 3: 'mean' is a method: call it, as in x.mean()"_s;
     QTest::newRow("unclosed call") << u"x.mean(axis=0"_s
                                    << u"column 14: expected ')' to close '(' at column 7, found end of input"_s;
     QTest::newRow("unknown keyword") << u"x.mean(axes=0)"_s
-                                     << u"column 8: unknown keyword 'axes' for mean(); keywords are axis"_s;
+                                     << u"column 8: unknown keyword 'axes' for mean(); keywords are axis, dim"_s;
     QTest::newRow("unknown std keyword") << u"x.std(dof=1)"_s
-                                         << u"column 7: unknown keyword 'dof' for std(); keywords are axis, ddof"_s;
+                                         << u"column 7: unknown keyword 'dof' for std(); keywords are axis, dim, ddof"_s;
     QTest::newRow("ddof on mean") << u"x.mean(ddof=1)"_s << u"column 8: ddof is only accepted by std and var, not mean"_s;
     QTest::newRow("axis twice") << u"x.sum(0, axis=1)"_s << u"column 10: axis is given twice"_s;
     QTest::newRow("positional after keyword")
         << u"x.sum(axis=0, 1)"_s << u"column 15: positional argument follows keyword argument"_s;
     QTest::newRow("two positionals std")
-        << u"x.std(0, 1)"_s << u"column 10: std() takes one positional argument, the axis; name the others, as in ddof=1"_s;
-    QTest::newRow("two positionals sum") << u"x.sum(0, 1)"_s << u"column 10: sum() takes one positional argument, the axis"_s;
+        << u"x.std(0, 1)"_s
+        << u"column 10: std() takes one positional argument, the axis or dim; name the others, as in ddof=1"_s;
+    QTest::newRow("two positionals sum") << u"x.sum(0, 1)"_s
+                                         << u"column 10: sum() takes one positional argument, the axis or dim"_s;
     QTest::newRow("fractional axis") << u"x.sum(axis=1.5)"_s << u"column 12: axis must be an integer, found number '1.5'"_s;
     QTest::newRow("name as axis") << u"x.sum(axis=y)"_s
                                   << u"column 12: expected an axis (an integer, a tuple like (1, 2), or None), found name 'y'"_s;

@@ -86,6 +86,17 @@ double applyBinary(BinaryOp op, double a, double b)
     case BinaryOp::Subtract: return a - b;
     case BinaryOp::Multiply: return a * b;
     case BinaryOp::Divide: return a / b;
+    case BinaryOp::Power: return std::pow(a, b);
+    case BinaryOp::Less: return a < b;
+    case BinaryOp::LessEqual: return a <= b;
+    case BinaryOp::Greater: return a > b;
+    case BinaryOp::GreaterEqual: return a >= b;
+    case BinaryOp::Equal: return a == b;
+    case BinaryOp::NotEqual: return a != b;
+    case BinaryOp::And: return bool(a) && bool(b);
+    case BinaryOp::Or: return bool(a) || bool(b);
+    case BinaryOp::Minimum: return a != a || b != b ? kNan : std::min(a, b);
+    case BinaryOp::Maximum: return a != a || b != b ? kNan : std::max(a, b);
     }
     return kNan;
 }
@@ -155,6 +166,7 @@ Dense evaluate(const Expr &expr, const std::map<QString, Dense> &arrays)
         }
         break;
     }
+    default: QTest::qFail(qPrintable(u"no reference rule for %1"_s.arg(expr.toString())), __FILE__, __LINE__); break;
     }
     return out;
 }
@@ -187,7 +199,11 @@ NdArray execute(const TaskGraph &graph, std::map<QString, NdArray> store)
             break;
         case TaskKind::Partial: output = partialReduce(task.reduceOp, views, task.axes); break;
         case TaskKind::Combine: output = combinePartials(task.reduceOp, views); break;
-        case TaskKind::Load: break;
+        case TaskKind::Load:
+        case TaskKind::Select:
+            QTest::qFail(qPrintable(u"%1: this test's plans have no loads or selections"_s.arg(task.outputKey)), __FILE__,
+                         __LINE__);
+            return {};
         }
         if (task.finalize)
             output = finalizeReduce(task.reduceOp, output, task.ddof);

@@ -257,7 +257,7 @@ void TestBadInput::badStatements_data()
     QTest::newRow("unknown name in assignment")
         << u"bad = w.mean()"_s << ErrorCode::NotFound << QStringList{u"'w'"_s, u"x(12, 37, 72)"_s};
     QTest::newRow("unknown method") << u"x.avg()"_s << ErrorCode::Syntax << QStringList{u"'avg'"_s, u"mean"_s, u"std"_s};
-    QTest::newRow("unknown function") << u"log(x)"_s << ErrorCode::Syntax << QStringList{u"'log'"_s, u"sqrt"_s};
+    QTest::newRow("unknown function") << u"logit(x)"_s << ErrorCode::Syntax << QStringList{u"'logit'"_s, u"sqrt"_s};
     QTest::newRow("axis out of range") << u"x.mean(axis=3)"_s << ErrorCode::InvalidArgument
                                        << QStringList{u"axis 3"_s, u"-3 to 2"_s};
     QTest::newRow("negative axis out of range")
@@ -265,8 +265,9 @@ void TestBadInput::badStatements_data()
     QTest::newRow("axis twice") << u"x.sum(axis=(0, 0))"_s << ErrorCode::InvalidArgument << QStringList{u"twice"_s};
     QTest::newRow("ddof on mean") << u"x.mean(ddof=1)"_s << ErrorCode::Syntax
                                   << QStringList{u"column 8"_s, u"ddof"_s, u"std and var"_s};
+    // (x + x[:, 0] lines up by dimension name, as in xarray: time and longitude are x's.)
     QTest::newRow("shapes do not broadcast")
-        << u"x + x[:, 0]"_s << ErrorCode::ShapeMismatch << QStringList{u"(12, 37, 72)"_s, u"(12, 72)"_s};
+        << u"x + x[0:5]"_s << ErrorCode::ShapeMismatch << QStringList{u"(12, 37, 72)"_s, u"(5, 37, 72)"_s};
     QTest::newRow("assignment that does not broadcast")
         << u"bad = x[0] + x[:, 0, 0]"_s << ErrorCode::ShapeMismatch << QStringList{u"(37, 72)"_s, u"(12,)"_s};
     QTest::newRow("index out of bounds") << u"x[12]"_s << ErrorCode::InvalidArgument << QStringList{u"index 12"_s, u"size 12"_s};

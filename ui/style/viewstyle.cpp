@@ -34,6 +34,7 @@ QColor taskKindColor(tessera::TaskKind kind)
     case tessera::TaskKind::Slice:
     case tessera::TaskKind::Unary:
     case tessera::TaskKind::Binary:
+    case tessera::TaskKind::Select:
     case tessera::TaskKind::Partial: return computeColor();
     case tessera::TaskKind::Combine: return QColor(0x8e, 0x5e, 0xa2);
     }
@@ -48,6 +49,7 @@ QString taskKindFamily(tessera::TaskKind kind)
     case tessera::TaskKind::Slice:
     case tessera::TaskKind::Unary:
     case tessera::TaskKind::Binary:
+    case tessera::TaskKind::Select:
     case tessera::TaskKind::Partial: break;
     }
     return QStringLiteral("compute");

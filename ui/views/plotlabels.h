@@ -4,7 +4,7 @@
 #pragma once
 
 #include "core/arraymeta.h"
-#include "core/io/cftime.h"
+#include "core/cftime.h"
 
 #include <QString>
 

@@ -3,7 +3,7 @@
 
 #pragma once
 
-#include "core/io/cftime.h"
+#include "core/cftime.h"
 
 #include "core/arraymeta.h"
 #include "net/session/operation.h"

@@ -1,0 +1,38 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#pragma once
+
+// The checker's parts, shared by checker.cpp (the walk, reductions, indexing), checkbroadcast.cpp
+// (operands aligned by dimension name) and checkcalls.cpp (methods rewritten into plain nodes).
+// Not for other callers: use checkExpression().
+
+#include "core/expr/checker.h"
+
+namespace tessera::checking {
+
+Status checkError(ErrorCode code, int column, const QString &message);
+// "time, latitude, longitude"
+QString dimensionList(const Expr &expr);
+// The index of dimension `name` in the checked `expr`, or an error naming the dimensions it has.
+Result<int> dimensionIndex(const Expr &expr, const QString &name, int column);
+
+// Checks `expr` and everything below it (the walk of checkExpression).
+Status check(Expr &expr, const MetaLookup &lookup);
+
+// Binary and Where nodes, operands checked: the result's shape, dimensions, coordinates and
+// units, and Expr::operandAxes.
+Status checkBroadcast(Expr &expr);
+Status checkIndex(Expr &expr);
+Status checkReduce(Expr &expr);
+
+// Methods: sel, isel, where, clip, count, any, all become Index, Where, Binary or Reduce nodes;
+// a Reduce over weighted(w), groupby(...) or resample(...) becomes plain reductions or a
+// GroupReduce; a Binary with groupby(...) on its left a GroupBinary; x.latitude a Constant.
+// Each replaces `expr` and checks it again.
+Status rewriteCall(Expr &expr, const MetaLookup &lookup);
+Status rewriteGroupedReduce(Expr &expr, const MetaLookup &lookup);
+Status rewriteGroupedBinary(Expr &expr, const MetaLookup &lookup);
+Status resolveCoordinate(Expr &expr, const MetaLookup &lookup);
+
+} // namespace tessera::checking
