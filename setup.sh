@@ -9,9 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(g++ cmake ninja-build pkg-config qt6-base-dev libqcustomplot-dev libnetcdf-c++4-dev help2man fonts-dejavu-core)
-# Only the tests need these: the formatting check, netCDF4-python as the reference reader,
-# clang with its runtime for the fuzz targets, and openssl to make TLS test certificates.
-TEST_PACKAGES=(clang-format python3-netcdf4 clang libclang-rt-14-dev openssl)
+# Only the tests need these: the formatting check, netCDF4-python as the reference reader, xarray
+# as the reference for the language, clang with its runtime for the fuzz targets, and openssl to
+# make TLS test certificates.
+TEST_PACKAGES=(clang-format python3-netcdf4 python3-xarray clang libclang-rt-14-dev openssl)
 BUILD_DIR=${TESSERA_BUILD_DIR:-build}
 
 usage() {

@@ -23,6 +23,11 @@ struct Axis
     std::vector<QString> labels{}; // text coordinates (seasons "DJF", ...), one per value when set
 
     bool hasCoordinates() const { return !values.empty(); }
+    // What CF's units say the axis is: degrees_north (and its spellings), degrees_east, or
+    // "UNIT since DATE".
+    bool isLatitude() const;
+    bool isLongitude() const;
+    bool isTime() const;
 };
 
 // What an array is, apart from where its blocks live: shape, axes and CF attributes.

@@ -21,6 +21,8 @@
 #include <QRegularExpression>
 
 #include <cstdio>
+#include <limits>
+#include <memory>
 
 namespace tessera::cli {
 namespace {
@@ -59,8 +61,12 @@ struct RunOptions
     QCommandLineOption repeat{QStringLiteral("repeat"),
                               QStringLiteral("Run each step K times and report the median (default 1)."), QStringLiteral("K"),
                               QStringLiteral("1")};
-    QCommandLineOption json{QStringLiteral("json"), QStringLiteral("Also write the figures as JSON."), QStringLiteral("FILE")};
-    QCommandLineOption out{QStringLiteral("out"), QStringLiteral("Write each array result as a NetCDF file into DIR."),
+    QCommandLineOption json{QStringLiteral("json"),
+                            QStringLiteral("Also write the figures as JSON (shape as a list of integers, NaN as null)."),
+                            QStringLiteral("FILE")};
+    QCommandLineOption out{QStringLiteral("out"),
+                           QStringLiteral("Write each statement's result (a number too, and an array kept on the workers) as "
+                                          "a NetCDF file with its coordinates and units into DIR."),
                            QStringLiteral("DIR")};
 
     void addTo(QCommandLineParser &parser) const
@@ -128,25 +134,40 @@ Status writeJson(const QString &path, const std::vector<StepRecord> &steps)
     return Status::ok();
 }
 
-Status writeResults(const QString &directory, const std::vector<StepRecord> &steps)
+// A result the workers keep is fetched whole to be written: --out asked for it.
+Result<NdArray> fetchStored(ClusterSession &session, const QString &name)
+{
+    const std::int64_t limit = session.resultLimitBytes();
+    session.setResultLimitBytes(std::numeric_limits<std::int64_t>::max());
+    std::unique_ptr<Operation> operation(session.evaluate(name));
+    const Status status = waitForOperation(operation.get());
+    session.setResultLimitBytes(limit);
+    TESSERA_RETURN_IF_ERROR(status);
+    return operation->result().value;
+}
+
+// Statement `index`'s result as DIR/NN-<statement>.nc, with its coordinates and units.
+Status writeResult(ClusterSession &session, const QString &directory, std::size_t index, const StepRecord &step)
 {
     if (!QDir().mkpath(directory))
         return makeError(ErrorCode::Io, QStringLiteral("cannot create output folder %1").arg(directory));
-    static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9_.-]+"));
-    for (std::size_t index = 0; index < steps.size(); ++index) {
-        const EvaluationResult &result = steps[index].result;
-        if (!result.gathered || result.value.rank() == 0)
-            continue;
-        QString stem = steps[index].label;
-        stem.replace(unsafe, QStringLiteral("_"));
-        const QString path =
-            QDir(directory).filePath(QStringLiteral("%1-%2.nc").arg(index, 2, 10, QLatin1Char('0')).arg(stem.left(60)));
-        ArrayMeta meta = result.meta;
-        if (meta.name.isEmpty())
-            meta.name = QStringLiteral("result");
-        TESSERA_RETURN_IF_ERROR(writeArray(path, meta, result.value));
-        std::fprintf(stderr, "wrote %s\n", qPrintable(path));
+    const EvaluationResult &result = step.result;
+    NdArray value = result.value;
+    if (!result.gathered) {
+        Result<NdArray> fetched = fetchStored(session, result.arrayName);
+        TESSERA_RETURN_IF_ERROR(fetched);
+        value = std::move(*fetched);
     }
+    static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9_.-]+"));
+    QString stem = step.label;
+    stem.replace(unsafe, QStringLiteral("_"));
+    const QString path =
+        QDir(directory).filePath(QStringLiteral("%1-%2.nc").arg(index, 2, 10, QLatin1Char('0')).arg(stem.left(60)));
+    ArrayMeta meta = result.meta;
+    if (meta.name.isEmpty())
+        meta.name = QStringLiteral("result");
+    TESSERA_RETURN_IF_ERROR(writeArray(path, meta, value));
+    std::fprintf(stderr, "wrote %s\n", qPrintable(path));
     return Status::ok();
 }
 
@@ -166,8 +187,11 @@ Result<StepRecord> runLoad(ClusterSession &session, const LoadRequest &request, 
     return step;
 }
 
-// The load, then every statement; a failed statement is reported and the rest still run.
-int runExperiment(ClusterSession &session, const Experiment &experiment, int repeats, std::vector<StepRecord> &steps)
+// The load, then every statement; a failed statement is reported and the rest still run. With
+// `outDirectory`, each statement's result is written there as it comes (a later statement may
+// replace an array an earlier one named).
+int runExperiment(ClusterSession &session, const Experiment &experiment, int repeats, const QString &outDirectory,
+                  std::vector<StepRecord> &steps)
 {
     if (experiment.load) {
         Result<StepRecord> loaded = runLoad(session, *experiment.load, repeats);
@@ -178,12 +202,20 @@ int runExperiment(ClusterSession &session, const Experiment &experiment, int rep
         steps.push_back(std::move(*loaded));
     }
     int exitCode = 0;
+    std::size_t number = experiment.load ? 1 : 0; // files are numbered as the steps, failed ones too
     for (const QString &text : experiment.statements) {
+        const std::size_t stepNumber = number++;
         Result<StepRecord> step = runStep(text, repeats, [&] { return session.evaluate(text); });
         if (!step.isOk()) {
             printError(QStringLiteral("%1: %2").arg(text, step.status().message()));
             exitCode = 1;
             continue;
+        }
+        if (!outDirectory.isEmpty()) {
+            if (const Status written = writeResult(session, outDirectory, stepNumber, *step); !written.isOk()) {
+                printError(written.message());
+                exitCode = 1;
+            }
         }
         steps.push_back(std::move(*step));
     }
@@ -235,16 +267,14 @@ int runCommand(const QStringList &arguments)
     }
 
     std::vector<StepRecord> steps;
-    int exitCode = runExperiment(session, *experiment, repeats, steps);
+    const QString outDirectory = parser.isSet(options.out) ? parser.value(options.out) : QString();
+    int exitCode = runExperiment(session, *experiment, repeats, outDirectory, steps);
     std::fputs(qPrintable(formatTable(steps)), stdout);
     std::fflush(stdout);
     const Status json = parser.isSet(options.json) ? writeJson(parser.value(options.json), steps) : Status::ok();
-    const Status out = parser.isSet(options.out) ? writeResults(parser.value(options.out), steps) : Status::ok();
-    for (const Status &written : {json, out}) {
-        if (!written.isOk()) {
-            printError(written.message());
-            exitCode = 1;
-        }
+    if (!json.isOk()) {
+        printError(json.message());
+        exitCode = 1;
     }
     return exitCode;
 }

@@ -88,7 +88,10 @@ QJsonObject StepRecord::toJson() const
                        {QStringLiteral("tasks"), report.taskCount},
                        {QStringLiteral("clientBytes"), qint64(report.clientBytes)},
                        {QStringLiteral("peerBytes"), qint64(report.peerBytes)}};
-    QJsonObject value{{QStringLiteral("shape"), shapeToString(result.meta.shape)}};
+    QJsonArray shape;
+    for (std::int64_t extent : result.meta.shape)
+        shape.append(qint64(extent));
+    QJsonObject value{{QStringLiteral("shape"), shape}};
     if (result.gathered && result.value.rank() == 0) {
         value[QStringLiteral("scalar")] = result.value.at(0);
     } else if (result.gathered) {

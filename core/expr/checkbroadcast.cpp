@@ -9,6 +9,8 @@
 #include <QStringList>
 
 #include <algorithm>
+#include <cmath>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -71,6 +73,78 @@ QString binaryUnits(const Expr &expr)
     const bool keepsQuantity = expr.binaryOp == BinaryOp::Add || expr.binaryOp == BinaryOp::Subtract
                                || expr.binaryOp == BinaryOp::Minimum || expr.binaryOp == BinaryOp::Maximum;
     return keepsQuantity && left.units == right.units ? left.units : QString();
+}
+
+bool sameCoordinate(double a, double b)
+{
+    return std::abs(a - b) <= 1e-9 * std::max({1.0, std::abs(a), std::abs(b)});
+}
+
+// Where `part` lies in `whole` as one contiguous run of equal values; nullopt otherwise.
+std::optional<std::int64_t> runStart(const std::vector<double> &part, const std::vector<double> &whole)
+{
+    if (part.empty() || part.size() > whole.size())
+        return std::nullopt;
+    for (std::size_t start = 0; start + part.size() <= whole.size(); ++start) {
+        if (!sameCoordinate(whole[start], part.front()))
+            continue;
+        if (std::equal(part.begin(), part.end(), whole.begin() + std::ptrdiff_t(start), sameCoordinate))
+            return std::int64_t(start);
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+// xarray aligns operands by coordinate (an inner join): weights over all latitudes multiply a
+// selection of them. Here the shorter coordinate must be one run of the longer; the longer
+// operand is cut to it. Other mismatches are left for extentsOf to report.
+Status alignByCoordinates(Expr &expr, int rank)
+{
+    for (int position = 0; position < rank; ++position) {
+        const Axis *shortest = nullptr;
+        for (std::size_t operand = 0; operand < expr.operands.size(); ++operand) {
+            const auto &axes = expr.operandAxes[operand];
+            const auto found = std::find(axes.begin(), axes.end(), position);
+            if (found == axes.end())
+                continue;
+            const Axis &axis = expr.operands[operand]->dimensions[std::size_t(found - axes.begin())];
+            if (axis.hasCoordinates() && axis.values.size() > 1 && (!shortest || axis.values.size() < shortest->values.size()))
+                shortest = &axis;
+        }
+        if (!shortest)
+            continue;
+        const std::vector<double> common = shortest->values; // copied: the operands are replaced below
+        for (std::size_t operand = 0; operand < expr.operands.size(); ++operand) {
+            const auto &axes = expr.operandAxes[operand];
+            const auto found = std::find(axes.begin(), axes.end(), position);
+            if (found == axes.end())
+                continue;
+            const auto axisIndex = std::size_t(found - axes.begin());
+            const Axis &axis = expr.operands[operand]->dimensions[axisIndex];
+            if (!axis.hasCoordinates() || axis.values.size() == common.size())
+                continue;
+            const std::optional<std::int64_t> start = runStart(common, axis.values);
+            if (!start)
+                continue;
+            auto cut = std::make_unique<Expr>();
+            cut->kind = Expr::Kind::Index;
+            cut->column = expr.column;
+            for (std::size_t i = 0; i < axes.size(); ++i) {
+                IndexItem item;
+                item.kind = IndexItem::Kind::Slice;
+                item.column = expr.column;
+                if (i == axisIndex) {
+                    item.start = *start;
+                    item.stop = *start + std::int64_t(common.size());
+                }
+                cut->indices.push_back(item);
+            }
+            cut->operands.push_back(std::move(expr.operands[operand]));
+            TESSERA_RETURN_IF_ERROR(checkIndex(*cut));
+            expr.operands[operand] = std::move(cut);
+        }
+    }
+    return Status::ok();
 }
 
 // The extents of the result along `rank` axes, or the axis where two operands disagree.
@@ -146,6 +220,8 @@ Status checkBroadcast(Expr &expr)
         }
         expr.operandAxes.push_back(std::move(*positions));
     }
+    if (byName)
+        TESSERA_RETURN_IF_ERROR(alignByCoordinates(expr, rank));
     // Named alignment that is just numpy's is numpy's: its errors read as numpy's.
     if (byName && std::all_of(expr.operandAxes.begin(), expr.operandAxes.end(), [rank](const std::vector<int> &positions) {
             return isRightAligned(positions, rank);

@@ -168,11 +168,15 @@ Result<IndexItem> selectItem(const Axis &axis, const CallArgument &argument, boo
         return item;
     }
     if (argument.kind == CallArgument::Kind::Text) {
-        Result<PositionRun> run = selectDate(axis, argument.text, nearest);
-        TESSERA_RETURN_IF_ERROR(located(run.status(), column));
-        // A full timestamp picks one time and drops the axis, as a number does.
-        const bool single = argument.text.contains(u':') || (argument.text.size() > 10 && run->second - run->first == 1);
-        return single ? positionItem(run->first, column) : runItem(*run, column);
+        if (axis.hasCoordinates() && !isTimeAxis(axis))
+            return checkError(ErrorCode::InvalidArgument, column,
+                              u"'%1' is not a time axis: select it by a number, as in %1=%2 or %1=slice(%2, %3); text in "
+                              "quotes is a date"_s.arg(axis.name)
+                                  .arg(axis.values.front())
+                                  .arg(axis.values.back()));
+        Result<DateSelection> selected = selectDate(axis, argument.text, nearest);
+        TESSERA_RETURN_IF_ERROR(located(selected.status(), column));
+        return selected->oneStep ? positionItem(selected->run.first, column) : runItem(selected->run, column);
     }
     const std::optional<double> value = numberOf(argument);
     if (!value)
@@ -307,12 +311,34 @@ Status reductionArguments(const CallSpec &call, Expr &reduce)
 }
 
 // count: non-NaN values; any/all: as numpy (NaN counts as true).
+// x.groupby(g).count() is the group sum of notnull(x); .any() and .all() the group max and min
+// of x != 0 (NaN counts as true, as numpy's).
+Status rewriteGroupedCount(Expr &expr, ExprPtr grouped, const MetaLookup &lookup)
+{
+    const CallSpec &call = *expr.call;
+    if (!call.arguments.empty())
+        return checkError(ErrorCode::InvalidArgument, call.arguments.front().column,
+                          u"%1(...).%2() takes no dimensions: it counts each group over the grouped dimension"_s.arg(
+                              grouped->call->method, call.method));
+    ExprPtr values = std::move(grouped->operands[0]);
+    const int column = call.column;
+    grouped->operands[0] = call.method == u"count" ? unary(UnaryOp::NotNull, std::move(values), column)
+                                                   : binary(BinaryOp::NotEqual, std::move(values), number(0, column), column);
+    ExprPtr reduce = node(Expr::Kind::Reduce, column);
+    reduce->reduceOp = call.method == u"count" ? ReduceOp::Sum : call.method == u"any" ? ReduceOp::Max : ReduceOp::Min;
+    reduce->operands.push_back(std::move(grouped));
+    expr = std::move(*reduce);
+    return check(expr, lookup);
+}
+
 Status rewriteCount(Expr &expr, const MetaLookup &lookup)
 {
     const std::shared_ptr<CallSpec> call = expr.call; // kept: expr is replaced below
     const int column = call->column;
     const QString &method = call->method;
     ExprPtr receiver = std::move(expr.operands[0]);
+    if (receiver->kind == Expr::Kind::Call && (receiver->call->method == u"groupby" || receiver->call->method == u"resample"))
+        return rewriteGroupedCount(expr, std::move(receiver), lookup);
     ExprPtr values;
     if (method == u"count")
         values = unary(UnaryOp::NotNull, std::move(receiver), column);
@@ -474,6 +500,9 @@ Status rewriteCall(Expr &expr, const MetaLookup &lookup)
                           method == u"groupby" ? u"groupby(...) is followed by a reduction, as in .mean(), or combined with an "
                                                  "array of its groups, as in x.groupby('time.month') - clim"_s
                                                : u"%1(...) is followed by a reduction, as in .mean()"_s.arg(method));
+    const Expr &receiver = *expr.operands[0];
+    if (receiver.kind == Expr::Kind::Call && (receiver.call->method == u"groupby" || receiver.call->method == u"resample"))
+        return rewriteCount(expr, lookup); // x.groupby(...).count(): the groups are checked there
     TESSERA_RETURN_IF_ERROR(check(*expr.operands[0], lookup));
     if (method == u"sel" || method == u"isel")
         return rewriteSelection(expr, method == u"sel");
@@ -496,7 +525,8 @@ Status rewriteGroupedReduce(Expr &expr, const MetaLookup &lookup)
     }
     if (expr.axes || !expr.reduceDims.empty())
         return checkError(ErrorCode::InvalidArgument, expr.column,
-                          u"%1(...).%2() reduces over the grouped dimension; reduce the others before or after"_s.arg(
+                          u"%1(...).%2() takes no dimensions: it reduces each group over the grouped dimension; "
+                          u"reduce the others first, as in x.mean(('latitude', 'longitude')).%1(...).%2()"_s.arg(
                               method, reduceOpName(expr.reduceOp)));
     Expr &receiver = *call.operands[0];
     TESSERA_RETURN_IF_ERROR(check(receiver, lookup));

@@ -250,7 +250,29 @@ Result<std::pair<double, double>> dateBounds(const Axis &axis, const QString &pa
     return boundsOf(axis, *units, partialDate);
 }
 
-Result<PositionRun> selectDate(const Axis &axis, const QString &partialDate, bool nearest)
+// pandas' resolution of a time index: the finest part of the day any value uses, at least a day
+// (3 day, 4 hour, 5 minute, 6 second, as PartialDate::precision).
+int indexResolution(const Axis &axis, const CfTimeUnits &units)
+{
+    int resolution = 3;
+    for (double value : axis.values) {
+        const CfDate date = units.dateOf(value);
+        resolution = std::max(resolution, date.second != 0 ? 6 : date.minute != 0 ? 5 : date.hour != 0 ? 4 : 3);
+    }
+    return resolution;
+}
+
+// xarray reads a date as pandas does for the real-world calendars (decoded to datetime64): a
+// date as precise as the index or more names one step, and the dimension goes; a coarser one
+// is a range. In the other calendars (cftime) a date is always a range.
+bool selectsOneStep(const Axis &axis, const CfTimeUnits &units, const PartialDate &partial)
+{
+    if (units.calendar != CfCalendar::Standard && units.calendar != CfCalendar::ProlepticGregorian)
+        return false;
+    return partial.precision >= indexResolution(axis, units);
+}
+
+Result<DateSelection> selectDate(const Axis &axis, const QString &partialDate, bool nearest)
 {
     if (!axis.hasCoordinates())
         return needsCoordinates(axis);
@@ -259,14 +281,20 @@ Result<PositionRun> selectDate(const Axis &axis, const QString &partialDate, boo
     const std::optional<PartialDate> partial = parsePartialDate(partialDate);
     Result<std::pair<double, double>> bounds = boundsOf(axis, *units, partialDate);
     TESSERA_RETURN_IF_ERROR(bounds);
-    if (partial && partial->precision >= 4) { // a timestamp: one position
+    if (partial && (nearest || selectsOneStep(axis, *units, *partial))) {
         Result<std::int64_t> position = selectPosition(axis, bounds->first, nearest);
-        if (!position.isOk())
-            return makeError(ErrorCode::NotFound, u"'%1' has no time %2; ask for method='nearest', or a date like '%3'"_s.arg(
-                                                      axis.name, partialDate, partialDate.left(10)));
-        return PositionRun{*position, *position + 1};
+        if (!position.isOk()) {
+            const QString coarser = partialDate.trimmed().left(partial->precision > 3 ? 10 : 7);
+            return makeError(
+                ErrorCode::NotFound,
+                u"'%1' has no step at %2; ask for method='nearest', or for the range of a coarser date like '%3'"_s.arg(
+                    axis.name, partialDate, coarser));
+        }
+        return DateSelection{{*position, *position + 1}, true};
     }
-    return positionsIn(axis, *units, bounds->first, bounds->second, partialDate);
+    Result<PositionRun> run = positionsIn(axis, *units, bounds->first, bounds->second, partialDate);
+    TESSERA_RETURN_IF_ERROR(run);
+    return DateSelection{*run, false};
 }
 
 Result<Grouping> groupByPart(const Axis &time, const QString &part)

@@ -27,10 +27,16 @@ Result<std::int64_t> selectPosition(const Axis &axis, double value, bool nearest
 // x.sel(dim=slice(low, high)): the positions whose values lie between the bounds, both
 // included, in the axis's order (a descending axis wants slice(high, low), as in xarray).
 Result<PositionRun> selectRange(const Axis &axis, std::optional<double> start, std::optional<double> stop);
-// x.sel(time='2014-06') and the like: every position whose date starts with `partialDate`
-// (YYYY, YYYY-MM, YYYY-MM-DD, or a full timestamp), in the axis's calendar. Partial dates make a
-// range, as xarray's do; a full timestamp must match exactly (or be the nearest with `nearest`).
-Result<PositionRun> selectDate(const Axis &axis, const QString &partialDate, bool nearest);
+// x.sel(time='2014-06') and the like (YYYY, YYYY-MM, YYYY-MM-DD, or a timestamp), in the axis's
+// calendar, as xarray reads it: in the real-world calendars a date as precise as the axis's steps
+// names one step (which must exist, or be the nearest with `nearest`) and drops the dimension, a
+// coarser one is the range of steps it covers; in the others (cftime) a date is always a range.
+struct DateSelection
+{
+    PositionRun run;
+    bool oneStep = false; // the dimension goes, as with a number
+};
+Result<DateSelection> selectDate(const Axis &axis, const QString &partialDate, bool nearest);
 // The first and last instants a partial date covers, as coordinate values (for slice bounds).
 Result<std::pair<double, double>> dateBounds(const Axis &axis, const QString &partialDate);
 

@@ -81,6 +81,17 @@ Status writeArray(const QString &path, const ArrayMeta &meta, const NdArray &arr
                 const Axis &axis = meta.axes[dim];
                 if (std::int64_t(axis.values.size()) != shape[dim] || dimNames[dim] == varName)
                     continue;
+                if (axis.labels.size() == axis.values.size()) { // seasons: "DJF", "MAM", ... as xarray writes them
+                    const netCDF::NcVar coordinate = file.addVar(dimNames[dim], netCDF::ncString, dims[dim]);
+                    std::vector<std::string> text;
+                    for (const QString &label : axis.labels)
+                        text.push_back(label.toStdString());
+                    std::vector<const char *> pointers;
+                    for (const std::string &label : text)
+                        pointers.push_back(label.c_str());
+                    coordinate.putVar(pointers.data());
+                    continue;
+                }
                 const netCDF::NcVar coordinate = file.addVar(dimNames[dim], netCDF::ncDouble, dims[dim]);
                 putTextAttribute(coordinate, "units", axis.units);
                 putTextAttribute(coordinate, "long_name", axis.longName);

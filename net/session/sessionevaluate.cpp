@@ -82,7 +82,7 @@ Result<PreparedStatement> ClusterSession::Private::prepareStatement(const QStrin
         return it == arrays.end() ? nullptr : &it->second.meta;
     });
     if (!checked.isOk())
-        return checked.code() == ErrorCode::NotFound
+        return checked.message().contains(QStringLiteral("no array named"))
                    ? Status(checked.code(), checked.message() + QStringLiteral("; ") + arrayList(arrays))
                    : checked;
     TESSERA_RETURN_IF_ERROR(checkNotDamaged(expr));

@@ -61,6 +61,7 @@ private Q_SLOTS:
     void clusterDockListsWorkers();
     void loadShowsArrayInWorkspace();
     void typedStatementRunsAndIsTimed();
+    void examplesFollowTheDimensionNames();
     void seedExamplesRunInOneClick_data();
     void seedExamplesRunInOneClick();
     void errorIsInlineAndConsoleKeepsWorking();
@@ -194,6 +195,31 @@ void TestMainWindow::typedStatementRunsAndIsTimed()
     QVERIFY(m_window->consoleWidget()->statement().isEmpty());
 }
 
+void TestMainWindow::examplesFollowTheDimensionNames()
+{
+    const QStringList sample = ConsoleWidget::seedExamples();
+    QCOMPARE(sample.size(), 8);
+    QCOMPARE(ConsoleWidget::exampleTitle(sample.at(6)), u"global mean (area-weighted)"_s);
+    QCOMPARE(ConsoleWidget::exampleTitle(sample.at(7)), u"monthly climatology"_s);
+    QCOMPARE(ConsoleWidget::exampleTitle(u"x.sum()"_s), u"x.sum()"_s);
+
+    ArrayMeta model;
+    model.shape = {12, 10, 20};
+    model.axes.resize(3);
+    model.axes[0].name = u"t"_s;
+    model.axes[0].units = u"days since 2000-01-01"_s;
+    model.axes[1].name = u"lat"_s;
+    model.axes[1].units = u"degrees_north"_s;
+    model.axes[2].name = u"lon"_s;
+    model.axes[2].units = u"degree_E"_s;
+    const QStringList examples = ConsoleWidget::seedExamples(&model);
+    QCOMPARE(examples.at(6), u"x.weighted(cos(radians(x.lat))).mean(dim=('lat', 'lon'))"_s);
+    QCOMPARE(examples.at(7), u"x.groupby('t.month').mean()"_s);
+    for (tessera::Axis &axis : model.axes)
+        axis.units.clear(); // nothing says latitude or time: only the six
+    QCOMPARE(ConsoleWidget::seedExamples(&model).size(), 6);
+}
+
 void TestMainWindow::seedExamplesRunInOneClick_data()
 {
     QTest::addColumn<int>("example");
@@ -220,6 +246,7 @@ void TestMainWindow::seedExamplesRunInOneClick()
     disconnect(reading);
     QVERIFY2(status->isOk(), qPrintable(status->message()));
     QCOMPARE(statement, ConsoleWidget::seedExamples().at(example));
+    QCOMPARE(action->text(), ConsoleWidget::exampleTitle(statement));
     QCOMPARE(m_window->timingsView()->rowCount(), timingRows + 1);
 }
 
@@ -264,6 +291,9 @@ void TestMainWindow::historyAndCompletion()
     QVERIFY(words.contains(u"x"_s));
     QVERIFY(words.contains(u"x.mean()"_s));
     QVERIFY(words.contains(u"y.std()"_s)); // y = x - x.mean() made y
+    for (const QString &word : {u"x.latitude"_s, u"x.groupby('time.month')"_s, u"x.resample(time='1D')"_s, u"x.sel("_s,
+                                u"x.weighted("_s, u"x.count()"_s, u"where("_s, u"radians("_s})
+        QVERIFY2(words.contains(word), qPrintable(word + u" is not among the completions"_s));
     QTest::keyClicks(edit, u"x.me"_s);
     auto *completer = edit->findChild<QCompleter *>();
     QVERIFY(completer);

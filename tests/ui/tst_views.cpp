@@ -21,11 +21,14 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
+#include <QSet>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
 
+#include <cmath>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -46,7 +49,8 @@ private Q_SLOTS:
     void lineOnDateAxis();
     void lineOnCoordinates();
     void scalarWithUnits();
-    void higherRankShowsFirstSlice();
+    void stackOfMapsWithSlider();
+    void ticksTellNarrowRangesApart();
     void distributedResult();
     void timingsGainRowsAndBars();
     void taskStreamDrawsEveryTask();
@@ -262,26 +266,92 @@ void TestViews::scalarWithUnits()
     QCOMPARE(view.scalarText(), u"42"_s);
 }
 
-void TestViews::higherRankShowsFirstSlice()
+void TestViews::stackOfMapsWithSlider()
 {
-    std::vector<double> values = steps(0, 1, 3 * 4 * 5);
+    // Three monthly maps (months 1..3) on a 4 x 5 grid: map m holds 100 m + cell.
+    std::vector<double> values;
+    for (int month = 1; month <= 3; ++month) {
+        for (int cell = 0; cell < 20; ++cell)
+            values.push_back(100.0 * month + cell);
+    }
+    tessera::Axis months = axis(u"month"_s, {1, 2, 3}, {});
     ResultView view;
-    present(&view, QSize(700, 420));
-    view.showResult(gathered(u"x"_s, {3, 4, 5}, values,
-                             {hoursSince1900(steps(999312, 6, 3)), latitude(steps(30, -10, 4)), longitude(steps(0, 10, 5))}),
-                    u"x[0:3]"_s);
+    present(&view, QSize(700, 560));
+    view.showResult(gathered(u"clim"_s, {3, 4, 5}, values, {months, latitude(steps(30, -10, 4)), longitude(steps(0, 10, 5))}),
+                    u"x.groupby('time.month').mean()"_s);
     QCPColorMap *map = view.colorMap();
     QVERIFY(map);
-    QCOMPARE(map->data()->keySize(), 5);
-    QCOMPARE(map->data()->valueSize(), 4);
-    for (int i = 0; i < 4; ++i) {
-        for (int j = 0; j < 5; ++j)
-            QCOMPARE(map->data()->cell(j, 3 - i), values[std::size_t(i * 5 + j)]);
+    QVERIFY(view.mapSlider() && view.mapSlider()->isVisible());
+    QCOMPARE(view.mapSlider()->maximum(), 2);
+    QCOMPARE(view.mapText(), u"month 1"_s);
+    const auto showsMonth = [&](int month) {
+        for (int row = 0; row < 4; ++row) {
+            for (int column = 0; column < 5; ++column) {
+                if (map->data()->cell(column, 3 - row) != 100.0 * month + row * 5 + column)
+                    return false;
+            }
+        }
+        return true;
+    };
+    QVERIFY(showsMonth(1));
+    // One colour range for the stack: the maps compare by colour.
+    QCOMPARE(map->colorScale()->dataRange().lower, 100.0);
+    QCOMPARE(map->colorScale()->dataRange().upper, 319.0);
+    view.mapSlider()->setValue(2);
+    QVERIFY(showsMonth(3));
+    QCOMPARE(view.mapText(), u"month 3"_s);
+    // Below, the area-weighted mean of each map, at its month.
+    QCPGraph *means = view.meansGraph();
+    QVERIFY(means);
+    QCOMPARE(means->dataCount(), 3);
+    for (int month = 1; month <= 3; ++month) {
+        double sum = 0, weights = 0;
+        for (int row = 0; row < 4; ++row) {
+            const double weight = std::cos((30.0 - 10.0 * row) * M_PI / 180.0);
+            for (int column = 0; column < 5; ++column) {
+                sum += weight * (100.0 * month + row * 5 + column);
+                weights += weight;
+            }
+        }
+        QCOMPARE(means->data()->at(month - 1)->key, double(month));
+        QVERIFY(qAbs(means->data()->at(month - 1)->value - sum / weights) < 1e-9);
     }
-    QVERIFY2(view.noteText().contains(u"(3, 4, 5)") && view.noteText().contains(u"x[0, :, :]")
-                 && view.noteText().contains(u"max 59"),
-             qPrintable(view.noteText()));
-    screenshot(&view, u"result-rank3"_s);
+    QVERIFY2(view.noteText().contains(u"(3, 4, 5)") && view.noteText().contains(u"max 319"), qPrintable(view.noteText()));
+    screenshot(&view, u"result-stack"_s);
+
+    // Seasons: the slider and the line name them by their text.
+    tessera::Axis seasons = axis(u"season"_s, {0, 1}, {});
+    seasons.labels = {u"DJF"_s, u"JJA"_s};
+    view.showResult(gathered(u"s"_s, {2, 4, 5}, std::vector<double>(values.begin(), values.begin() + 40),
+                             {seasons, latitude(steps(30, -10, 4)), longitude(steps(0, 10, 5))}),
+                    u"x.groupby('time.season').mean()"_s);
+    QCOMPARE(view.mapText(), u"season DJF"_s);
+    const auto ticker = qSharedPointerDynamicCast<QCPAxisTickerText>(view.meansGraph()->keyAxis()->ticker());
+    QVERIFY(ticker);
+    QCOMPARE(ticker->ticks().value(1.0), u"JJA"_s);
+    // A 2-D result after a stack: no slider.
+    view.showResult(temperatureMap(10), u"x.mean(axis=0)"_s);
+    QVERIFY(!view.mapSlider()->isVisible());
+    QVERIFY(view.mapText().isEmpty());
+}
+
+void TestViews::ticksTellNarrowRangesApart()
+{
+    // A 1-D result from 270.0108 to 270.0112 K: six digits would print 270.011 on every tick.
+    std::vector<double> values;
+    for (int i = 0; i < 12; ++i)
+        values.push_back(270.0108 + 0.0004 * i / 11);
+    ResultView view;
+    present(&view, QSize(700, 420));
+    view.showResult(gathered(u"r"_s, {12}, values, {axis(u"time"_s, steps(999312, 6, 12), u"hours since 1900-01-01"_s)}),
+                    u"x.mean(axis=(1,2))"_s);
+    QCPAxis *valueAxis = view.lineGraph()->valueAxis();
+    view.plot()->replot();
+    const QVector<QString> labels = valueAxis->tickVectorLabels();
+    QVERIFY(labels.size() >= 3);
+    const QSet<QString> distinct(labels.begin(), labels.end());
+    QVERIFY2(distinct.size() == labels.size(), qPrintable(QStringList(labels.begin(), labels.end()).join(u" | "_s)));
+    screenshot(&view, u"result-line-narrow"_s);
 }
 
 void TestViews::distributedResult()

@@ -98,9 +98,56 @@ ConsoleWidget::ConsoleWidget(QWidget *parent)
     setFocusProxy(m_edit);
 }
 
-QStringList ConsoleWidget::seedExamples()
+namespace {
+
+// The name of the first dimension `is` says yes to, or empty.
+QString dimensionWhere(const tessera::ArrayMeta &meta, bool (tessera::Axis::*is)() const)
 {
-    return {u"x[0,0,0]"_s, u"x[100,:,:]"_s, u"x.sum()"_s, u"x.mean(axis=(1,2))"_s, u"x.mean(axis=0)"_s, u"y = x - x.mean()"_s};
+    for (const tessera::Axis &axis : meta.axes) {
+        if ((axis.*is)())
+            return axis.name;
+    }
+    return {};
+}
+
+QString areaWeightedMean(const QString &latitude, const QString &longitude)
+{
+    return u"x.weighted(cos(radians(x.%1))).mean(dim=('%1', '%2'))"_s.arg(latitude, longitude);
+}
+
+QString monthlyClimatology(const QString &time)
+{
+    return u"x.groupby('%1.month').mean()"_s.arg(time);
+}
+
+} // namespace
+
+QStringList ConsoleWidget::seedExamples(const tessera::ArrayMeta *x)
+{
+    QStringList examples{u"x[0,0,0]"_s,           u"x[100,:,:]"_s,     u"x.sum()"_s,
+                         u"x.mean(axis=(1,2))"_s, u"x.mean(axis=0)"_s, u"y = x - x.mean()"_s};
+    QString latitude = u"latitude"_s, longitude = u"longitude"_s, time = u"time"_s;
+    if (x) {
+        latitude = dimensionWhere(*x, &tessera::Axis::isLatitude);
+        longitude = dimensionWhere(*x, &tessera::Axis::isLongitude);
+        time = dimensionWhere(*x, &tessera::Axis::isTime);
+    }
+    if (!latitude.isEmpty() && !longitude.isEmpty())
+        examples << areaWeightedMean(latitude, longitude);
+    if (!time.isEmpty())
+        examples << monthlyClimatology(time);
+    return examples;
+}
+
+QString ConsoleWidget::exampleTitle(const QString &statement)
+{
+    static const QRegularExpression weighted(uR"(^x\.weighted\(cos\(radians\(x\.\w+\)\)\)\.mean\(dim=\('\w+', '\w+'\)\)$)"_s);
+    static const QRegularExpression climatology(uR"(^x\.groupby\('\w+\.month'\)\.mean\(\)$)"_s);
+    if (weighted.match(statement).hasMatch())
+        return tr("global mean (area-weighted)");
+    if (climatology.match(statement).hasMatch())
+        return tr("monthly climatology");
+    return statement;
 }
 
 void ConsoleWidget::setExamples(const QStringList &statements)
@@ -117,7 +164,7 @@ void ConsoleWidget::setExamples(const QStringList &statements)
     const QFont fixedFont = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     for (qsizetype i = 0; i < statements.size(); ++i) {
         const QString statement = statements.at(i);
-        auto *action = new QAction(statement, m_exampleBox);
+        auto *action = new QAction(exampleTitle(statement), m_exampleBox);
         action->setObjectName(u"example%1"_s.arg(i));
         action->setToolTip(tr("Run %1").arg(statement));
         auto *button = new QToolButton(m_exampleBox);
@@ -132,9 +179,9 @@ void ConsoleWidget::setExamples(const QStringList &statements)
     }
 }
 
-void ConsoleWidget::setArrayNames(const std::vector<QString> &names)
+void ConsoleWidget::setArrays(const std::vector<tessera::ArrayMeta> &arrays)
 {
-    m_edit->setArrayNames(QStringList(names.begin(), names.end()));
+    m_edit->setArrays(arrays);
 }
 
 void ConsoleWidget::setStatement(const QString &text)

@@ -3,6 +3,8 @@
 
 #pragma once
 
+#include "core/arraymeta.h"
+
 #include <QStringList>
 #include <QWidget>
 
@@ -39,12 +41,16 @@ public:
 
     explicit ConsoleWidget(QWidget *parent = nullptr);
 
-    // The six operations of the first experiment, on the array `x`.
-    static QStringList seedExamples();
+    // The six operations of the first experiment on the array `x`, then its area-weighted global
+    // mean and monthly climatology in the dimension names of `x` (as in the sample data when
+    // not given; left out when `x` has no latitude or no time).
+    static QStringList seedExamples(const tessera::ArrayMeta *x = nullptr);
+    // What an example's button says: a name for the longer seed examples, else the statement.
+    static QString exampleTitle(const QString &statement);
     void setExamples(const QStringList &statements);
     QStringList examples() const { return m_examples; }
 
-    void setArrayNames(const std::vector<QString> &names);
+    void setArrays(const std::vector<tessera::ArrayMeta> &arrays);
     void setStatement(const QString &statement);
     QString statement() const;
     QStringList history() const;

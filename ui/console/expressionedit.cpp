@@ -9,6 +9,8 @@
 #include <QScrollBar>
 #include <QStringListModel>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace tessera::ui {
@@ -32,18 +34,47 @@ ExpressionEdit::ExpressionEdit(QWidget *parent)
 
 QStringList ExpressionEdit::methodNames()
 {
-    return {u"sum"_s, u"mean"_s, u"min"_s, u"max"_s, u"std"_s, u"var"_s};
+    return {u"sum"_s, u"mean"_s, u"min"_s, u"max"_s, u"std"_s, u"var"_s, u"count"_s, u"any"_s, u"all"_s};
 }
 
-void ExpressionEdit::setArrayNames(const QStringList &names)
+QStringList ExpressionEdit::functionNames()
 {
-    QStringList words;
-    for (const QString &name : names) {
-        words << name;
-        for (const QString &method : methodNames())
-            words << (name + u'.' + method + u"()"_s);
+    return {u"where("_s, u"clip("_s, u"minimum("_s, u"maximum("_s, u"isnan("_s, u"notnull("_s,
+            u"sqrt("_s,  u"abs("_s,  u"exp("_s,     u"log("_s,     u"log10("_s, u"sin("_s,
+            u"cos("_s,   u"tan("_s,  u"radians("_s, u"degrees("_s, u"floor("_s, u"ceil("_s};
+}
+
+namespace {
+
+QStringList wordsFor(const tessera::ArrayMeta &meta)
+{
+    const QString &name = meta.name;
+    QStringList words{name, name + u".sel("_s, name + u".isel("_s, name + u".where("_s, name + u".weighted("_s};
+    for (const QString &method : ExpressionEdit::methodNames())
+        words << (name + u'.' + method + u"()"_s);
+    for (const tessera::Axis &axis : meta.axes) {
+        if (axis.hasCoordinates())
+            words << (name + u'.' + axis.name);
     }
+    const auto time = std::find_if(meta.axes.begin(), meta.axes.end(), [](const tessera::Axis &axis) { return axis.isTime(); });
+    if (time != meta.axes.end()) {
+        for (const QString &part : {u"month"_s, u"season"_s, u"dayofyear"_s, u"hour"_s})
+            words << u"%1.groupby('%2.%3')"_s.arg(name, time->name, part);
+        for (const QString &frequency : {u"1D"_s, u"1MS"_s})
+            words << u"%1.resample(%2='%3')"_s.arg(name, time->name, frequency);
+    }
+    return words;
+}
+
+} // namespace
+
+void ExpressionEdit::setArrays(const std::vector<tessera::ArrayMeta> &arrays)
+{
+    QStringList words = functionNames();
+    for (const tessera::ArrayMeta &meta : arrays)
+        words << wordsFor(meta);
     words.sort();
+    words.removeDuplicates();
     m_words->setStringList(words);
 }
 

@@ -3,8 +3,12 @@
 
 #pragma once
 
+#include "core/arraymeta.h"
+
 #include <QLineEdit>
+
 #include <QStringList>
+#include <vector>
 
 class QCompleter;
 class QStringListModel;
@@ -21,14 +25,16 @@ class ExpressionEdit final : public QLineEdit
 public:
     explicit ExpressionEdit(QWidget *parent = nullptr);
 
-    // Replaces the completion words: the names, and `name.method()` for every method.
-    void setArrayNames(const QStringList &names);
+    // Replaces the completion words: each array's name, its methods (`x.mean()`, `x.sel(`,
+    // `x.groupby('time.month')`, ...), its coordinates (`x.latitude`), and the functions.
+    void setArrays(const std::vector<tessera::ArrayMeta> &arrays);
     QStringList completionWords() const;
 
     void addToHistory(const QString &statement);
     const QStringList &history() const { return m_history; }
 
-    static QStringList methodNames(); // sum mean min max std var
+    static QStringList methodNames();   // the reductions: sum mean min max std var count any all
+    static QStringList functionNames(); // where clip exp log ... as "name("
 
 Q_SIGNALS:
     void submitted(const QString &statement);

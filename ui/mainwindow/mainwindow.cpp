@@ -371,7 +371,14 @@ void MainWindow::recordReport(const OperationReport &report)
 
 void MainWindow::arraysChanged()
 {
-    m_console->setArrayNames(m_session->arrayNames());
+    std::vector<ArrayMeta> arrays;
+    for (const QString &name : m_session->arrayNames()) {
+        if (const ArrayInfo *info = m_session->array(name)) {
+            arrays.push_back(info->meta);
+            arrays.back().name = name;
+        }
+    }
+    m_console->setArrays(arrays);
     updateActions();
 }
 
@@ -409,7 +416,8 @@ void MainWindow::startDemo(const QString &directory, const SampleDataOptions &op
                 QMessageBox::critical(this, tr("Sample data"), operation->status().message());
                 return;
             }
-            m_console->setExamples(ConsoleWidget::seedExamples());
+            const ArrayInfo *x = m_session->array(u"x"_s);
+            m_console->setExamples(ConsoleWidget::seedExamples(x ? &x->meta : nullptr));
             m_console->setFocus();
             // Kept until the next message: it is the first thing a new user should read.
             statusBar()->showMessage(tr("x is %1 of the sample data: click an example in the console to run it.").arg(variable));

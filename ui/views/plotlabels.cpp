@@ -70,14 +70,6 @@ std::optional<tessera::CfTimeUnits> dateUnits(const tessera::Axis &axis)
     return *units;
 }
 
-QString firstSliceText(const QString &name, int rank)
-{
-    QStringList indices;
-    for (int axis = 0; axis < rank; ++axis)
-        indices << (axis < rank - 2 ? QStringLiteral("0") : QStringLiteral(":"));
-    return (name.isEmpty() ? QStringLiteral("result") : name) + u'[' + indices.join(u", ") + u']';
-}
-
 AxisExtent axisExtent(const tessera::Axis &axis, std::int64_t cells)
 {
     AxisExtent extent;

@@ -26,8 +26,6 @@ QString valueLabel(const tessera::ArrayMeta &meta);
 QString formatValue(double value);
 // The axis's CF time units when its coordinates are dates a date axis can show.
 std::optional<tessera::CfTimeUnits> dateUnits(const tessera::Axis &axis);
-// "x[0, :, :]": the slice of an n-d array that a 2-D view shows.
-QString firstSliceText(const QString &name, int rank);
 
 // The positions of an axis's n cells: its coordinates, or the index where it has none.
 struct AxisExtent

@@ -9,6 +9,7 @@
 #include <QDateTime>
 #include <QTimeZone>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -85,6 +86,70 @@ static void useDegreeTicks(QCPAxis *axis, const tessera::Axis &meta, double span
     axis->setTicker(ticker);
 }
 
+int tickPrecision(const QCPRange &range, int tickCount)
+{
+    const double magnitude = std::max(std::abs(range.lower), std::abs(range.upper));
+    const double step = range.size() / std::max(1, tickCount);
+    if (!(magnitude > 0) || !(step > 0) || !std::isfinite(magnitude) || !std::isfinite(step))
+        return 6;
+    // Digits before the point of the largest label, plus those down to a tenth of a step.
+    const int digits = int(std::floor(std::log10(magnitude))) - int(std::floor(std::log10(step))) + 2;
+    return std::clamp(digits, 6, 15);
+}
+
+void fitTickPrecision(QCPAxis *axis)
+{
+    const auto fit = [axis](const QCPRange &range) {
+        const int precision = tickPrecision(range, axis->ticker()->tickCount());
+        if (axis->numberPrecision() != precision)
+            axis->setNumberPrecision(precision);
+    };
+    // One fitting connection per axis, however many results it has shown.
+    QObject::disconnect(axis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), axis, nullptr);
+    QObject::connect(axis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), axis, fit);
+    fit(axis->range());
+}
+
+// Whole-number coordinates (months, days of the year, hours) get whole-number ticks.
+static void useWholeTicks(QCPAxis *axis, const QVector<double> &keys)
+{
+    if (keys.isEmpty() || !std::all_of(keys.begin(), keys.end(), [](double key) { return key == std::round(key); }))
+        return;
+    if (!qSharedPointerDynamicCast<QCPAxisTickerFixed>(axis->ticker()).isNull())
+        return; // degree ticks already
+    auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
+    ticker->setTickStep(1);
+    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    axis->setTicker(ticker);
+}
+
+// Text coordinates (seasons) as the ticks' text, one tick per value.
+static void useLabelTicks(QCPAxis *axis, const tessera::Axis &meta, const QVector<double> &keys)
+{
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    for (qsizetype i = 0; i < keys.size() && i < qsizetype(meta.labels.size()); ++i)
+        ticker->addTick(keys[i], meta.labels[std::size_t(i)]);
+    axis->setTicker(ticker);
+}
+
+void setHeatmapValues(QCPColorMap *map, const double *values, const tessera::ArrayMeta &meta)
+{
+    const std::size_t rank = meta.shape.size();
+    const std::int64_t rows = meta.shape[rank - 2];
+    const std::int64_t columns = meta.shape[rank - 1];
+    const bool rowsDescend = axisExtent(meta.axes[rank - 2], rows).descending;
+    const bool columnsDescend = axisExtent(meta.axes[rank - 1], columns).descending;
+    QCPColorMapData *cells = map->data();
+    // QCPColorMapData's ranges always ascend, so descending coordinates (latitude 90..-90)
+    // fill the cells from the far end: north stays up.
+    for (std::int64_t row = 0; row < rows; ++row) {
+        const int valueIndex = int(rowsDescend ? rows - 1 - row : row);
+        const double *rowValues = values + row * columns;
+        for (std::int64_t column = 0; column < columns; ++column)
+            cells->setCell(int(columnsDescend ? columns - 1 - column : column), valueIndex, rowValues[column]);
+    }
+}
+
 QCPColorMap *addHeatmap(QCustomPlot *plot, const double *values, const tessera::ArrayMeta &meta, Placed &placed)
 {
     const std::size_t rank = meta.shape.size();
@@ -99,14 +164,7 @@ QCPColorMap *addHeatmap(QCustomPlot *plot, const double *values, const tessera::
     QCPColorMapData *cells = map->data();
     cells->setSize(int(columns), int(rows));
     cells->setRange(QCPRange(x.lower, x.upper), QCPRange(y.lower, y.upper));
-    // QCPColorMapData's ranges always ascend, so descending coordinates (latitude 90..-90)
-    // fill the cells from the far end: north stays up.
-    for (std::int64_t row = 0; row < rows; ++row) {
-        const int valueIndex = int(y.descending ? rows - 1 - row : row);
-        const double *rowValues = values + row * columns;
-        for (std::int64_t column = 0; column < columns; ++column)
-            cells->setCell(int(x.descending ? columns - 1 - column : column), valueIndex, rowValues[column]);
-    }
+    setHeatmapValues(map, values, meta);
     map->setInterpolate(false);
     map->setTightBoundary(false);
 
@@ -153,11 +211,18 @@ QCPGraph *addLine(QCustomPlot *plot, const tessera::NdArray &values, const tesse
         ticker->setDateTimeFormat(days > 730 ? u"yyyy-MM"_s : days > 4 ? u"d MMM\nyyyy"_s : u"d MMM\nhh:mm"_s);
         plot->xAxis->setTicker(ticker);
         plot->xAxis->setLabel(QCoreApplication::translate("ResultView", "%1 (UTC)").arg(axisLabel(axis)));
+    } else if (axis.labels.size() == std::size_t(count)) {
+        plot->xAxis->setLabel(axisLabel(axis));
+        useLabelTicks(plot->xAxis, axis, keys);
+        keyRange = QCPRange(keyRange.lower - 0.5, keyRange.upper + 0.5);
     } else {
         plot->xAxis->setLabel(axisLabel(axis));
         useDegreeTicks(plot->xAxis, axis, keyRange.size());
+        useWholeTicks(plot->xAxis, keys);
+        fitTickPrecision(plot->xAxis);
     }
     plot->yAxis->setLabel(valueLabel(meta));
+    fitTickPrecision(plot->yAxis);
 
     const ValueStats stats = valueStats(samples.constData(), count);
     QCPRange valueRange = stats.count ? QCPRange(stats.min, stats.max) : QCPRange(0, 1);

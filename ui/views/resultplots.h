@@ -38,6 +38,12 @@ QString coordinateText(const tessera::Axis &axis, double value); // "latitude 45
 // line and a (4, 1, 73, 144) result as a stack of maps.
 tessera::ArrayMeta squeezed(const tessera::ArrayMeta &meta, const tessera::Shape &shape);
 
+// Significant digits an axis's tick labels need to tell ticks `range.size() / tickCount` apart
+// (at least 6): 270.0108 to 270.0112 needs 8, not the 6 that print "270.011" on every tick.
+int tickPrecision(const QCPRange &range, int tickCount);
+// Keeps `axis`'s tick precision fitted to its range as it is zoomed and dragged.
+void fitTickPrecision(QCPAxis *axis);
+
 struct Placed
 {
     QCPRange homeKeyRange; // the whole result, to return to after zooming
@@ -47,6 +53,8 @@ struct Placed
 // A colour map of `values` (rows x columns, row-major, on the last two axes of `meta`) on the
 // plot's x/y axes at the axes' coordinates; axes labelled and ranged to whole cells.
 QCPColorMap *addHeatmap(QCustomPlot *plot, const double *values, const tessera::ArrayMeta &meta, Placed &placed);
+// Refills a map made by addHeatmap with another map of the same shape (the next of a stack).
+void setHeatmapValues(QCPColorMap *map, const double *values, const tessera::ArrayMeta &meta);
 
 // A line of 1-D `values` over meta.axes[0]; `timeUnits` is set when that axis is CF time and
 // the x axis then shows dates.

@@ -5,6 +5,7 @@
 
 #include "core/bytesize.h"
 #include "ui/style/viewstyle.h"
+#include "ui/views/mapstack.h"
 #include "ui/views/plotlabels.h"
 #include "ui/views/resultplots.h"
 
@@ -15,10 +16,13 @@
 #include <QMessageBox>
 #include <QPainter>
 #include <QPdfWriter>
+#include <QSignalBlocker>
+#include <QSlider>
 #include <QStackedWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -78,9 +82,31 @@ ResultView::ResultView(QWidget *parent)
     m_marginGroup = new QCPMarginGroup(m_plot);
     m_plot->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, m_marginGroup);
 
+    // Below the map of a stack: which map, a slider over them, and the line of their means.
+    m_mapBar = new QWidget(this);
+    m_mapLabel = new QLabel(m_mapBar);
+    m_mapLabel->setTextFormat(Qt::PlainText);
+    m_mapLabel->setMinimumWidth(m_mapLabel->fontMetrics().horizontalAdvance(u"season 2014-01-02 06:00"_s));
+    m_mapSlider = new QSlider(Qt::Horizontal, m_mapBar);
+    m_mapSlider->setToolTip(tr("Which map of the stack the heatmap shows (arrow keys step through them)"));
+    auto *mapBarLayout = new QHBoxLayout(m_mapBar);
+    mapBarLayout->setContentsMargins(0, 0, 0, 0);
+    mapBarLayout->addWidget(m_mapLabel);
+    mapBarLayout->addWidget(m_mapSlider, 1);
+    m_meansPlot = new QCustomPlot(this);
+    viewstyle::applyPlotStyle(m_meansPlot);
+    m_meansPlot->setMinimumHeight(120);
+
+    m_plotPage = new QWidget(this);
+    auto *plotLayout = new QVBoxLayout(m_plotPage);
+    plotLayout->setContentsMargins(0, 0, 0, 0);
+    plotLayout->addWidget(m_plot, 3);
+    plotLayout->addWidget(m_mapBar);
+    plotLayout->addWidget(m_meansPlot, 1);
+
     m_stack = new QStackedWidget(this);
     m_stack->addWidget(m_messagePage);
-    m_stack->addWidget(m_plot);
+    m_stack->addWidget(m_plotPage);
 
     m_readout = new QLabel(this);
     m_readout->setTextFormat(Qt::PlainText);
@@ -97,6 +123,7 @@ ResultView::ResultView(QWidget *parent)
     connect(pngButton, &QToolButton::clicked, this, [this] { exportWithDialog(false); });
     connect(pdfButton, &QToolButton::clicked, this, [this] { exportWithDialog(true); });
     connect(m_plot, &QCustomPlot::mouseMove, this, &ResultView::onMouseMove);
+    connect(m_mapSlider, &QSlider::valueChanged, this, &ResultView::showMap);
     // Double-click returns from drag and zoom to the whole result.
     connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent *) {
         m_plot->xAxis->setRange(m_homeKeyRange);
@@ -137,7 +164,16 @@ void ResultView::resetPlot()
     for (QCPAxis *axis : {m_plot->xAxis, m_plot->yAxis}) {
         axis->setTicker(QSharedPointer<QCPAxisTicker>::create());
         axis->setLabel({});
+        axis->setNumberPrecision(6);
     }
+    m_stackValues = {};
+    m_meansPlot->clearItems();
+    m_meansPlot->clearPlottables();
+    m_meansGraph = nullptr;
+    m_meansMarker = nullptr;
+    m_meanKeys.clear();
+    m_mapBar->hide();
+    m_meansPlot->hide();
     m_gradientBox->hide();
     setReadout({});
 }
@@ -174,7 +210,7 @@ void ResultView::showResult(const tessera::EvaluationResult &result, const QStri
     case 0: showScalar(result); break;
     case 1: showLine(result); break;
     case 2: showHeatmap(result.value.data(), m_meta); break;
-    default: showSummary(result); break;
+    default: showStack(result); break;
     }
 }
 
@@ -200,7 +236,7 @@ void ResultView::showLine(const tessera::EvaluationResult &result)
     m_tracer->setPen(QPen(QColor(0xd9, 0x53, 0x4f), 1.5));
     m_tracer->setVisible(false);
 
-    m_stack->setCurrentWidget(m_plot);
+    m_stack->setCurrentWidget(m_plotPage);
     m_plot->replot();
 }
 
@@ -218,6 +254,7 @@ void ResultView::showHeatmap(const double *values, const tessera::ArrayMeta &met
     m_colorScale->axis()->setLabel(valueLabel(meta));
     m_colorScale->setMarginGroup(QCP::msTop | QCP::msBottom, m_marginGroup);
     m_colorMap->setColorScale(m_colorScale);
+    fitTickPrecision(m_colorScale->axis());
 
     const std::size_t rank = meta.shape.size();
     const ValueStats stats = valueStats(values, meta.shape[rank - 2] * meta.shape[rank - 1]);
@@ -236,21 +273,88 @@ void ResultView::showHeatmap(const double *values, const tessera::ArrayMeta &met
     applyGradient();
     m_gradientBox->show();
 
-    m_stack->setCurrentWidget(m_plot);
+    m_stack->setCurrentWidget(m_plotPage);
     m_plot->replot();
 }
 
-void ResultView::showSummary(const tessera::EvaluationResult &result)
+void ResultView::showStack(const tessera::EvaluationResult &result)
 {
+    m_stackValues = result.value;
+    const std::int64_t maps = mapstack::mapCount(m_meta);
     const ValueStats stats = valueStats(result.value.data(), result.value.size());
     const QString units = prettyUnits(result.meta.units);
     const QString unitSuffix = units.isEmpty() ? QString() : u" "_s + units;
-    m_note->setText(tr("Shape %1 · min %2 · max %3 · mean %4%5. The heatmap shows %6.")
+    m_note->setText(tr("Shape %1 · min %2 · max %3 · mean %4%5. %6 maps on one colour range: slide to pick one.")
                         .arg(tessera::shapeToString(result.value.shape()), formatValue(stats.min), formatValue(stats.max),
-                             formatValue(stats.mean), unitSuffix, firstSliceText(result.meta.name, int(m_meta.shape.size()))));
+                             formatValue(stats.mean), unitSuffix)
+                        .arg(maps));
     m_note->show();
-    // Row-major order puts the first 2-D slice at the start of the buffer.
     showHeatmap(result.value.data(), m_meta);
+    // One colour range for the whole stack, so maps compare by colour.
+    QCPRange range = stats.count ? QCPRange(stats.min, stats.max) : QCPRange(0, 1);
+    if (m_gradient == QCPColorGradient::gpPolar && stats.min < 0 && stats.max > 0)
+        range = QCPRange(-std::max(-stats.min, stats.max), std::max(-stats.min, stats.max));
+    if (range.size() <= 0)
+        range = QCPRange(range.lower - 0.5, range.upper + 0.5);
+    m_colorScale->setDataRange(range);
+
+    // The means over the leading axis (its coordinates, dates or labels) when there is one,
+    // over the map's number otherwise.
+    tessera::ArrayMeta series;
+    series.shape = {maps};
+    series.units = result.meta.units;
+    series.longName = mapstack::rowsAreLatitudes(m_meta) ? tr("Area-weighted mean of each map") : tr("Mean of each map");
+    tessera::Axis mapAxis;
+    mapAxis.name = tr("map");
+    series.axes = {m_meta.shape.size() == 3 ? m_meta.axes.front() : mapAxis};
+    const std::vector<double> means = mapstack::mapMeans(result.value.data(), m_meta);
+    std::optional<tessera::CfTimeUnits> seriesTime;
+    Placed placed;
+    m_meansGraph = addLine(m_meansPlot, tessera::NdArray::fromVector({maps}, means), series, seriesTime, placed);
+    m_meanKeys.clear();
+    for (qsizetype i = 0; i < m_meansGraph->data()->size(); ++i)
+        m_meanKeys.push_back(m_meansGraph->data()->at(i)->key);
+    if (!m_meanKeys.empty() && m_meanKeys.front() > m_meanKeys.back()) // descending coordinates: the graph sorted them
+        std::reverse(m_meanKeys.begin(), m_meanKeys.end());
+    // The plot is short: its long label goes in a title row, the value axis keeps the units.
+    m_meansPlot->yAxis->setLabel(units);
+    const double pad = placed.homeKeyRange.size() * 0.03; // the first and last markers stay in sight
+    m_meansPlot->xAxis->setRange(placed.homeKeyRange.lower - pad, placed.homeKeyRange.upper + pad);
+    if (!m_meansTitle) {
+        m_meansPlot->plotLayout()->insertRow(0);
+        m_meansTitle = new QCPTextElement(m_meansPlot, QString(), QFont(font().family(), font().pointSize() - 1));
+        m_meansPlot->plotLayout()->addElement(0, 0, m_meansTitle);
+    }
+    m_meansTitle->setText(series.longName);
+    m_meansMarker = new QCPItemStraightLine(m_meansPlot);
+    m_meansMarker->setPen(QPen(QColor(0xd9, 0x53, 0x4f), 1.2, Qt::DashLine));
+    m_meansPlot->show();
+
+    const QSignalBlocker blocker(m_mapSlider);
+    m_mapSlider->setRange(0, int(maps - 1));
+    m_mapSlider->setValue(0);
+    m_mapBar->show();
+    showMap(0);
+}
+
+void ResultView::showMap(int index)
+{
+    if (m_stackValues.isNull() || !m_colorMap || index < 0 || index >= int(mapstack::mapCount(m_meta)))
+        return;
+    setHeatmapValues(m_colorMap, m_stackValues.data() + std::int64_t(index) * mapstack::mapSize(m_meta), m_meta);
+    m_mapLabel->setText(mapstack::mapName(m_meta, index));
+    if (m_meansMarker && std::size_t(index) < m_meanKeys.size()) {
+        const double key = m_meanKeys[std::size_t(index)];
+        m_meansMarker->point1->setCoords(key, 0);
+        m_meansMarker->point2->setCoords(key, 1);
+        m_meansPlot->replot();
+    }
+    m_plot->replot();
+}
+
+QString ResultView::mapText() const
+{
+    return m_mapBar->isVisible() || !m_stackValues.isNull() ? m_mapLabel->text() : QString();
 }
 
 void ResultView::showDistributed(const tessera::EvaluationResult &result)
@@ -285,14 +389,14 @@ void ResultView::applyGradient()
 
 bool ResultView::exportPng(const QString &fileName)
 {
-    if (m_stack->currentWidget() == m_plot)
+    if (m_stack->currentWidget() == m_plotPage)
         return m_plot->savePng(fileName, 0, 0, 2.0);
     return grab().save(fileName, "PNG");
 }
 
 bool ResultView::exportPdf(const QString &fileName)
 {
-    if (m_stack->currentWidget() == m_plot)
+    if (m_stack->currentWidget() == m_plotPage)
         return m_plot->savePdf(fileName);
     QPdfWriter writer(fileName);
     writer.setTitle(m_title->text());

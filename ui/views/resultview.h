@@ -13,18 +13,21 @@
 #include <qcustomplot.h>
 
 #include <optional>
+#include <vector>
 
 class QComboBox;
 class QLabel;
+class QSlider;
 class QStackedWidget;
 
 namespace tessera::ui {
 
 // The value of the last statement: a scalar as a big number with its units, a 1-D result as a
-// line plot on its coordinates (dates for CF time axes), a 2-D result as a heatmap on its
-// coordinates with a colour bar and hover readout. Larger ranks show a summary and their first
-// 2-D slice; results left on the workers show where they are. Only presents, never computes
-// anything on the cluster.
+// line plot on its coordinates (dates for CF time axes, text for seasons), a 2-D result as a
+// heatmap on its coordinates with a colour bar and hover readout. Larger ranks (monthly
+// climatologies, daily means) are a stack of maps: a slider over the leading dimension picks the
+// map, on one colour range, and a line below plots the mean of each map. Results left on the
+// workers show where they are. Only presents, never computes anything on the cluster.
 class ResultView : public QWidget
 {
     Q_OBJECT
@@ -48,6 +51,11 @@ public:
     QCPColorMap *colorMap() const { return m_colorMap; }
     QCPGraph *lineGraph() const { return m_graph; }
     QCustomPlot *plot() const { return m_plot; }
+    // A stack of maps: the slider over them, and the line of their means (null otherwise).
+    QSlider *mapSlider() const { return m_mapSlider; }
+    QCPGraph *meansGraph() const { return m_meansGraph; }
+    // Which map of the stack is shown ("month 7"); empty unless a stack is shown.
+    QString mapText() const;
     // The scalar as shown ("277.15 K"); empty unless a scalar is shown.
     QString scalarText() const;
     // The summary or hint line above the plot (rank >= 3 summaries, distributed results).
@@ -64,7 +72,8 @@ private:
     // rows x columns of row-major values, laid on the last two axes of meta.
     void showHeatmap(const double *values, const tessera::ArrayMeta &meta);
     void showDistributed(const tessera::EvaluationResult &result);
-    void showSummary(const tessera::EvaluationResult &result);
+    void showStack(const tessera::EvaluationResult &result);
+    void showMap(int index);
     void applyGradient();
     void exportWithDialog(bool pdf);
     void onMouseMove(QMouseEvent *event);
@@ -77,7 +86,12 @@ private:
     QWidget *m_messagePage = nullptr;
     QLabel *m_bigValue = nullptr;
     QLabel *m_message = nullptr;
+    QWidget *m_plotPage = nullptr;
     QCustomPlot *m_plot = nullptr;
+    QWidget *m_mapBar = nullptr;
+    QSlider *m_mapSlider = nullptr;
+    QLabel *m_mapLabel = nullptr;
+    QCustomPlot *m_meansPlot = nullptr;
     QLabel *m_readout = nullptr;
 
     QCPMarginGroup *m_marginGroup = nullptr;
@@ -85,10 +99,15 @@ private:
     QCPColorScale *m_colorScale = nullptr;
     QCPGraph *m_graph = nullptr;
     QCPItemTracer *m_tracer = nullptr;
+    QCPGraph *m_meansGraph = nullptr;
+    QCPItemStraightLine *m_meansMarker = nullptr;
+    QCPTextElement *m_meansTitle = nullptr;
+    std::vector<double> m_meanKeys; // x of each map in the means plot
     QCPRange m_homeKeyRange;
     QCPRange m_homeValueRange;
 
     tessera::ArrayMeta m_meta;                       // of what is plotted, for readout labels
+    tessera::NdArray m_stackValues;                  // the maps of a stack, while one is shown
     std::optional<tessera::CfTimeUnits> m_timeUnits; // when the line plot's x axis is dates
     QCPColorGradient::GradientPreset m_gradient = QCPColorGradient::gpThermal;
     bool m_gradientChosen = false; // by the user: then no automatic diverging choice
