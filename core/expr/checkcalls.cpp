@@ -485,6 +485,7 @@ Status rewriteWeighted(Expr &expr, const MetaLookup &lookup)
     TESSERA_RETURN_IF_ERROR(check(expr, lookup));
     if (mean) // a weighted mean is in the data's units
         expr.units = units;
+    expr.label = mean ? u"Weighted mean"_s : u"Weighted sum"_s;
     return Status::ok();
 }
 

@@ -254,6 +254,7 @@ std::unique_ptr<Expr> cloneExpr(const Expr &expr)
     copy->shape = expr.shape;
     copy->dimensions = expr.dimensions;
     copy->units = expr.units;
+    copy->label = expr.label;
     copy->operandAxes = expr.operandAxes;
     for (const auto &operand : expr.operands)
         copy->operands.push_back(operand ? cloneExpr(*operand) : nullptr);

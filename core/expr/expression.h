@@ -95,6 +95,9 @@ struct Expr
     Shape shape;                  // filled by checkExpression
     std::vector<Axis> dimensions; // filled by checkExpression: name and coordinates of each axis
     QString units;                // filled by checkExpression, where the units survive
+    // What the checker made this node from, when its own kind would misname the value: a
+    // weighted mean is a sum over a sum, and is called "Weighted mean of" the data's name.
+    QString label;
     // Binary, Where, GroupBinary (filled by checkExpression): for each operand, the axis of the
     // result each of its axes lies along; operands broadcast by dimension name, as in xarray.
     std::vector<std::vector<int>> operandAxes;

@@ -8,9 +8,24 @@ using namespace Qt::StringLiterals;
 namespace tessera {
 namespace {
 
+QString longNameOf(const Expr &expr, const std::function<const ArrayMeta *(const QString &)> &metaOf);
+
+// A labelled node (x.weighted(w).mean() as sum(x * w) / sum(notnull(x) * w)) is named after the
+// data, its first operand all the way down.
+QString labelledName(const Expr &expr, const std::function<const ArrayMeta *(const QString &)> &metaOf)
+{
+    const Expr *data = &expr;
+    while (!data->operands.empty() && data->kind != Expr::Kind::Name)
+        data = data->operands[0].get();
+    const QString child = longNameOf(*data, metaOf);
+    return child.isEmpty() ? QString() : expr.label + u" of "_s + child;
+}
+
 // What the value is called: the array's long name, through what keeps its meaning.
 QString longNameOf(const Expr &expr, const std::function<const ArrayMeta *(const QString &)> &metaOf)
 {
+    if (!expr.label.isEmpty())
+        return labelledName(expr, metaOf);
     switch (expr.kind) {
     case Expr::Kind::Name: {
         const ArrayMeta *source = metaOf(expr.name);

@@ -423,6 +423,10 @@ void TestAnalyses::resultsKeepNamesAndUnits()
     QCOMPARE(meta.axes.at(0).labels, std::vector<QString>{u"DJF"_s});
     QCOMPARE(meta.axes.at(1).name, u"latitude"_s);
     QCOMPARE(meta.axes.at(1).values, m_latitudes);
+    const Evaluated weighted = evaluate(m_session, u"x.weighted(cos(radians(x.latitude))).mean(('latitude', 'longitude'))"_s);
+    QVERIFY(weighted.status.isOk());
+    QCOMPARE(weighted.result.meta.longName, u"Weighted mean of 2 metre temperature"_s);
+    QCOMPARE(weighted.result.meta.units, u"K"_s);
     const Evaluated count = evaluate(m_session, u"x.count('time')"_s);
     QVERIFY(count.status.isOk());
     QVERIFY2(count.result.meta.units.isEmpty(), "a count has no units");
