@@ -318,7 +318,7 @@ void ResultView::showStack(const tessera::EvaluationResult &result)
         std::reverse(m_meanKeys.begin(), m_meanKeys.end());
     // The plot is short: its long label goes in a title row, the value axis keeps the units.
     m_meansPlot->yAxis->setLabel(units);
-    m_meansPlot->yAxis->ticker()->setTickCount(3); // a short plot: three labels do not collide
+    m_meansPlot->yAxis->ticker()->setTickCount(3);        // a short plot: three labels do not collide
     const double pad = placed.homeKeyRange.size() * 0.03; // the first and last markers stay in sight
     m_meansPlot->xAxis->setRange(placed.homeKeyRange.lower - pad, placed.homeKeyRange.upper + pad);
     if (!m_meansTitle) {
