@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(g++ cmake ninja-build pkg-config qt6-base-dev libqcustomplot-dev libnetcdf-c++4-dev help2man fonts-dejavu-core)
+PACKAGES=(g++ cmake ninja-build pkg-config qt6-base-dev libqcustomplot-dev libnetcdf-c++4-dev libeigen3-dev help2man fonts-dejavu-core)
 # Only the tests need these: the formatting check, netCDF4-python as the reference reader, xarray
 # as the reference for the language, clang with its runtime for the fuzz targets, and openssl to
 # make TLS test certificates.

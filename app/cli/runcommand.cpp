@@ -163,10 +163,12 @@ Status writeResult(ClusterSession &session, const QString &directory, std::size_
     stem.replace(unsafe, QStringLiteral("_"));
     const QString path =
         QDir(directory).filePath(QStringLiteral("%1-%2.nc").arg(index, 2, 10, QLatin1Char('0')).arg(stem.left(60)));
-    ArrayMeta meta = result.meta;
-    if (meta.name.isEmpty())
-        meta.name = QStringLiteral("result");
-    TESSERA_RETURN_IF_ERROR(writeArray(path, meta, value));
+    std::vector<NamedArray> arrays{{result.meta, value}};
+    if (arrays.front().meta.name.isEmpty())
+        arrays.front().meta.name = QStringLiteral("result");
+    for (const EvaluationResult::Companion &companion : result.companions)
+        arrays.push_back({companion.meta, companion.value});
+    TESSERA_RETURN_IF_ERROR(writeArrays(path, arrays));
     std::fprintf(stderr, "wrote %s\n", qPrintable(path));
     return Status::ok();
 }

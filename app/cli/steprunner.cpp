@@ -69,6 +69,14 @@ QString describeResult(const EvaluationResult &result)
     const Summary summary = summarize(result.value);
     QString text = QStringLiteral("shape %1 sum %2 min %3 max %4")
                        .arg(shapeToString(result.value.shape()), number(summary.sum), number(summary.min), number(summary.max));
+    for (const EvaluationResult::Companion &companion : result.companions) {
+        if (companion.meta.name != QStringLiteral("variance_fraction"))
+            continue;
+        QStringList fractions;
+        for (std::int64_t mode = 0; mode < companion.value.size(); ++mode)
+            fractions << QString::number(100 * companion.value.at(mode), 'f', 1) + QLatin1Char('%');
+        text += QStringLiteral(" variance %1").arg(fractions.join(QStringLiteral(", ")));
+    }
     if (!result.arrayName.isEmpty())
         text += QStringLiteral(" (stored as %1)").arg(result.arrayName);
     return text;
@@ -102,9 +110,23 @@ QJsonObject StepRecord::toJson() const
     }
     if (!result.arrayName.isEmpty())
         value[QStringLiteral("array")] = result.arrayName;
+    for (const EvaluationResult::Companion &companion : result.companions) {
+        QJsonArray values; // small: an EOF's variance fractions, or its principal components
+        for (std::int64_t i = 0; i < companion.value.size(); ++i)
+            values.append(companion.value.at(i));
+        value[companion.meta.name] = values;
+    }
     if (!result.meta.units.isEmpty())
         value[QStringLiteral("units")] = result.meta.units;
     object[QStringLiteral("result")] = value;
+    QJsonArray pairs; // [from][to] worker
+    for (const std::vector<std::int64_t> &row : report.peerBytesByPair) {
+        QJsonArray bytes;
+        for (std::int64_t count : row)
+            bytes.append(qint64(count));
+        pairs.append(bytes);
+    }
+    object[QStringLiteral("peerBytesByPair")] = pairs;
     QJsonArray tasks;
     for (const TaskRecord &task : report.tasks) {
         tasks.append(QJsonObject{{QStringLiteral("kind"), taskKindName(task.kind)},

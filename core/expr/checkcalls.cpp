@@ -23,10 +23,6 @@ using namespace Qt::StringLiterals;
 
 namespace tessera::checking {
 
-namespace {
-
-using ExprPtr = std::unique_ptr<Expr>;
-
 ExprPtr node(Expr::Kind kind, int column)
 {
     auto made = std::make_unique<Expr>();
@@ -59,7 +55,6 @@ ExprPtr binary(BinaryOp op, ExprPtr left, ExprPtr right, int column)
     return made;
 }
 
-// The number an argument spells (1.5, -3), if it is one.
 std::optional<double> numberOf(const CallArgument &argument)
 {
     if (argument.kind != CallArgument::Kind::Expression || !argument.expr)
@@ -88,6 +83,8 @@ const CallArgument *keywordArgument(const CallSpec &call, const QString &keyword
     }
     return nullptr;
 }
+
+namespace {
 
 IndexItem wholeAxis(int column)
 {
@@ -502,9 +499,17 @@ Status rewriteCall(Expr &expr, const MetaLookup &lookup)
                                                  "array of its groups, as in x.groupby('time.month') - clim"_s
                                                : u"%1(...) is followed by a reduction, as in .mean()"_s.arg(method));
     const Expr &receiver = *expr.operands[0];
-    if (receiver.kind == Expr::Kind::Call && (receiver.call->method == u"groupby" || receiver.call->method == u"resample"))
+    const bool grouped =
+        receiver.kind == Expr::Kind::Call && (receiver.call->method == u"groupby" || receiver.call->method == u"resample");
+    if (grouped && isAnalysis(method))
+        return checkError(ErrorCode::InvalidArgument, expr.column,
+                          u"%1() works on the array, not on its groups; use the groups' reductions (mean, sum, min, max, std, "
+                          "var, count) or %1() on the array"_s.arg(method));
+    if (grouped)
         return rewriteCount(expr, lookup); // x.groupby(...).count(): the groups are checked there
     TESSERA_RETURN_IF_ERROR(check(*expr.operands[0], lookup));
+    if (isAnalysis(method))
+        return rewriteAnalysis(expr, lookup);
     if (method == u"sel" || method == u"isel")
         return rewriteSelection(expr, method == u"sel");
     if (method == u"where")

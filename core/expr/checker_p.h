@@ -11,6 +11,18 @@
 
 namespace tessera::checking {
 
+using ExprPtr = std::unique_ptr<Expr>;
+
+// Node builders for the rewrites.
+ExprPtr node(Expr::Kind kind, int column);
+ExprPtr number(double value, int column);
+ExprPtr unary(UnaryOp op, ExprPtr operand, int column);
+ExprPtr binary(BinaryOp op, ExprPtr left, ExprPtr right, int column);
+// The number an argument spells (1.5, -3), if it is one; an integer, if it is a whole one.
+std::optional<double> numberOf(const CallArgument &argument);
+std::optional<std::int64_t> integerOf(const CallArgument &argument);
+const CallArgument *keywordArgument(const CallSpec &call, const QString &keyword);
+
 Status checkError(ErrorCode code, int column, const QString &message);
 // "time, latitude, longitude"
 QString dimensionList(const Expr &expr);
@@ -34,5 +46,8 @@ Status rewriteCall(Expr &expr, const MetaLookup &lookup);
 Status rewriteGroupedReduce(Expr &expr, const MetaLookup &lookup);
 Status rewriteGroupedBinary(Expr &expr, const MetaLookup &lookup);
 Status resolveCoordinate(Expr &expr, const MetaLookup &lookup);
+// checkanalyses.cpp: rechunk, median, quantile, polyfit and eof become Analysis nodes.
+bool isAnalysis(const QString &method);
+Status rewriteAnalysis(Expr &expr, const MetaLookup &lookup);
 
 } // namespace tessera::checking

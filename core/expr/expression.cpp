@@ -114,6 +114,9 @@ QString callText(const Expr &expr)
     QStringList arguments;
     for (const CallArgument &argument : expr.call->arguments)
         arguments << argumentText(argument);
+    if (expr.call->method == u"eof") // a function of the array, not a method
+        return u"eof("_s + exprText(*expr.operands.at(0), true) + (arguments.isEmpty() ? QString() : u", "_s)
+               + arguments.join(u", "_s) + u")"_s;
     return receiverText(*expr.operands.at(0)) + u"."_s + expr.call->method + u"("_s + arguments.join(u", "_s) + u")"_s;
 }
 
@@ -185,6 +188,7 @@ QString exprText(const Expr &expr, bool delimited)
             text += u"ddof="_s + QString::number(expr.ddof);
         return text + u")"_s;
     }
+    case Expr::Kind::Analysis: return expr.name;
     case Expr::Kind::GroupBinary: {
         const QString text =
             groupText(expr) + u" "_s + binaryOpName(expr.binaryOp) + u" "_s + exprText(*expr.operands.at(1), false);
@@ -243,6 +247,7 @@ std::unique_ptr<Expr> cloneExpr(const Expr &expr)
     copy->indices = expr.indices;
     copy->value = expr.value;
     copy->group = expr.group;
+    copy->analysis = expr.analysis;
     if (expr.call) {
         auto call = std::make_shared<CallSpec>();
         call->method = expr.call->method;

@@ -53,6 +53,22 @@ struct GroupSpec
     std::vector<std::array<std::int64_t, 3>> runGroups;
 };
 
+// A whole-dimension analysis, checked: x.rechunk(...), x.median(dim), x.quantile(q, dim),
+// x.polyfit(dim, deg), eof(x, k, dim, weights).
+struct AnalysisSpec
+{
+    enum class Kind { Rechunk, Quantile, Polyfit, Eof };
+    Kind kind = Kind::Rechunk;
+    int axis = -1;                          // the dimension it needs whole (not Rechunk)
+    std::vector<std::int64_t> blockExtents; // Rechunk: per axis, the block extent; 0 keeps the axis's chunks
+    std::vector<double> quantiles;          // Quantile
+    bool quantileAxis = false;              // Quantile: a list was given, so the result has a quantile axis
+    int degree = 0;                         // Polyfit
+    std::vector<double> x;                  // Polyfit: the coordinate of each step
+    int modes = 0;                          // Eof
+    std::shared_ptr<const Axis> stepAxis;   // Eof: the dimension's axis, for the principal components
+};
+
 // Expression tree. Nodes own their operands; the checker fills `shape` and `dimensions` and
 // normalises axes and index items in place, so the planner sees only resolved, in-range values.
 // Forms that exist only as text (sel, isel, weighted, count, any, all) are rewritten by the
@@ -72,6 +88,7 @@ struct Expr
         Call,        // a method not yet resolved (sel, isel, weighted(...).mean, groupby, ...): see `call`
         GroupReduce, // x.groupby('time.month').mean(): operand 0 reduced per group
         GroupBinary, // x.groupby('time.month') - clim: operand 1 taken at each element's group
+        Analysis,    // rechunk, median, quantile, polyfit, eof: see `analysis`; `name` is its text
     };
 
     Kind kind = Kind::Number;
@@ -84,13 +101,14 @@ struct Expr
     ReduceOp reduceOp = ReduceOp::Sum;
     // Reduce: nullopt is axis=None (all axes). After checking: sorted, unique, non-negative.
     std::optional<std::vector<int>> axes;
-    std::vector<QString> reduceDims;             // Reduce: dim=..., resolved into axes by the checker
-    int ddof = 0;                                // Reduce std/var
-    std::vector<IndexItem> indices;              // Index
-    std::vector<std::unique_ptr<Expr>> operands; // Unary: 1, Binary: 2, Reduce: 1, Index: 1, Where: 3, ...
-    std::shared_ptr<const NdArray> value;        // Constant
-    GroupSpec group;                             // GroupReduce, GroupBinary
-    std::shared_ptr<struct CallSpec> call;       // Call
+    std::vector<QString> reduceDims;              // Reduce: dim=..., resolved into axes by the checker
+    int ddof = 0;                                 // Reduce std/var
+    std::vector<IndexItem> indices;               // Index
+    std::vector<std::unique_ptr<Expr>> operands;  // Unary: 1, Binary: 2, Reduce: 1, Index: 1, Where: 3, ...
+    std::shared_ptr<const NdArray> value;         // Constant
+    GroupSpec group;                              // GroupReduce, GroupBinary
+    std::shared_ptr<struct CallSpec> call;        // Call
+    std::shared_ptr<const AnalysisSpec> analysis; // Analysis
 
     Shape shape;                  // filled by checkExpression
     std::vector<Axis> dimensions; // filled by checkExpression: name and coordinates of each axis

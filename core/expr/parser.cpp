@@ -37,7 +37,7 @@ constexpr int maxNestingDepth = 200;
 constexpr int maxNodeCount = 10000;
 
 const QString functionList = u"functions are sqrt, abs, exp, log, log10, sin, cos, tan, radians, degrees, floor, ceil, "
-                             "isnan, notnull, where, clip, minimum, maximum"_s;
+                             "isnan, notnull, where, clip, minimum, maximum, eof"_s;
 
 std::optional<BinaryOp> comparisonOf(ExprToken::Kind kind)
 {
@@ -74,8 +74,9 @@ bool ExprParser::isFunctionOfSeveral(const QString &name)
 
 bool ExprParser::isCallMethod(const QString &name)
 {
-    static const QStringList methods{u"sel"_s,   u"isel"_s,  u"weighted"_s, u"groupby"_s, u"resample"_s,
-                                     u"where"_s, u"count"_s, u"any"_s,      u"all"_s,     u"clip"_s};
+    static const QStringList methods{u"sel"_s,     u"isel"_s,   u"weighted"_s, u"groupby"_s, u"resample"_s,
+                                     u"where"_s,   u"count"_s,  u"any"_s,      u"all"_s,     u"clip"_s,
+                                     u"rechunk"_s, u"median"_s, u"quantile"_s, u"polyfit"_s};
     return methods.contains(name);
 }
 
@@ -317,6 +318,8 @@ ExprPtr ExprParser::parsePrimary()
             return parseFunction(*op);
         if (isFunctionOfSeveral(token.text) && peek(1).kind == Kind::LeftParen)
             return parseFunctionOfSeveral();
+        if (token.text == u"eof" && peek(1).kind == Kind::LeftParen)
+            return parseEof();
         if (token.text == u"None")
             return fail(token.column, u"None can only be an axis, as in x.sum(axis=None)"_s);
         if ((token.text == u"nan" || token.text == u"inf") && peek(1).kind != Kind::LeftParen) {
@@ -406,6 +409,27 @@ ExprPtr ExprParser::parseFunctionOfSeveral()
         return nullptr;
     for (ExprPtr &argument : arguments)
         node->operands.push_back(std::move(argument));
+    return node;
+}
+
+// eof(x, k=3, dim='time', weights=w): a call whose receiver is its first argument.
+ExprPtr ExprParser::parseEof()
+{
+    const ExprToken &name = next();
+    const ExprToken &open = next(); // '(' (checked by the caller)
+    ExprPtr node = makeNode(Expr::Kind::Call, name.column);
+    if (!node)
+        return nullptr;
+    node->call = std::make_shared<CallSpec>();
+    node->call->method = name.text;
+    node->call->column = name.column;
+    if (!parseCallArguments(node->call->arguments, open))
+        return nullptr;
+    std::vector<CallArgument> &arguments = node->call->arguments;
+    if (arguments.empty() || !arguments.front().keyword.isEmpty() || arguments.front().kind != CallArgument::Kind::Expression)
+        return fail(name.column, u"eof() takes the array first, as in eof(x, k=3, dim='time')"_s);
+    node->operands.push_back(std::move(arguments.front().expr));
+    arguments.erase(arguments.begin());
     return node;
 }
 

@@ -52,6 +52,7 @@ private:
     ExprPtr parsePostfix();
     ExprPtr parsePrimary();
     ExprPtr parseFunction(UnaryOp op);
+    ExprPtr parseEof();
     ExprPtr parseFunctionOfSeveral();
     ExprPtr makeBinary(BinaryOp op, int column, ExprPtr lhs, ExprPtr rhs);
 

@@ -20,8 +20,8 @@ namespace {
 using Kind = ExprParser::Kind;
 using ExprPtr = ExprParser::ExprPtr;
 
-const QString methodList = u"methods are sum, mean, min, max, std, var, count, any, all, sel, isel, where, clip, weighted, "
-                           "groupby, resample"_s;
+const QString methodList = u"methods are sum, mean, min, max, std, var, count, any, all, median, quantile, sel, isel, "
+                           "where, clip, weighted, groupby, resample, rechunk, polyfit"_s;
 
 } // namespace
 

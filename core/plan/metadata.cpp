@@ -40,6 +40,7 @@ QString longNameOf(const Expr &expr, const std::function<const ArrayMeta *(const
         return longNameOf(*expr.operands[leftNumber ? 1 : 0], metaOf);
     }
     case Expr::Kind::Where: return longNameOf(*expr.operands[1], metaOf);
+    case Expr::Kind::Analysis: return longNameOf(*expr.operands[0], metaOf); // a rechunk: the same values
     case Expr::Kind::Index: return longNameOf(*expr.operands[0], metaOf);
     case Expr::Kind::Reduce:
     case Expr::Kind::GroupReduce: {

@@ -64,6 +64,7 @@ Result<NodeBlocks> Planner::plan(const Expr &expr)
     case Expr::Kind::Constant: return planConstant(*expr.value);
     case Expr::Kind::GroupReduce: return planGroupReduce(expr);
     case Expr::Kind::GroupBinary: return planGroupBinary(expr);
+    case Expr::Kind::Analysis: return planAnalysis(expr);
     case Expr::Kind::Number:
     case Expr::Kind::Coordinate:
     case Expr::Kind::Call: break;
@@ -370,6 +371,7 @@ TaskGraph Planner::takeGraph(const BlockLayout &result)
             graph.temporaryKeys.push_back(task.outputKey);
     }
     graph.tasks = std::move(m_tasks);
+    graph.returnedKeys = std::move(m_returned);
     return graph;
 }
 

@@ -49,6 +49,12 @@ private:
     Result<NodeBlocks> planUnary(const Expr &expr);
     Result<NodeBlocks> planElementwise(const Expr &expr);
     Result<NodeBlocks> planReduce(const Expr &expr);
+    // planneranalyses.cpp
+    Result<NodeBlocks> planAnalysis(const Expr &expr);
+    NodeBlocks planRechunk(const BlockLayout &in, const Chunks &out);
+    NodeBlocks planEof(const BlockLayout &whole, const AnalysisSpec &spec);
+    Chunks wholeAlong(const Chunks &chunks, int axis) const;
+    static Chunks requestedChunks(const Chunks &chunks, const std::vector<std::int64_t> &blockExtents);
     // plannergroups.cpp
     Result<NodeBlocks> planGroupReduce(const Expr &expr);
     Result<NodeBlocks> planGroupBinary(const Expr &expr);
@@ -70,6 +76,7 @@ private:
     std::vector<std::int64_t> m_loads;
     std::vector<Task> m_tasks;
     std::map<QString, int> m_producer; // key -> task id
+    std::vector<QString> m_returned;   // TaskGraph::returnedKeys
     int m_nodeCount = 0;
 };
 

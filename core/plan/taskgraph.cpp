@@ -3,6 +3,9 @@
 
 #include "core/plan/taskgraph.h"
 
+#include <set>
+#include <tuple>
+
 namespace tessera {
 
 QString taskKindName(TaskKind kind)
@@ -15,6 +18,12 @@ QString taskKindName(TaskKind kind)
     case TaskKind::Partial: return QStringLiteral("partial");
     case TaskKind::Combine: return QStringLiteral("combine");
     case TaskKind::Select: return QStringLiteral("select");
+    case TaskKind::Rechunk: return QStringLiteral("rechunk");
+    case TaskKind::Quantile: return QStringLiteral("quantile");
+    case TaskKind::Polyfit: return QStringLiteral("polyfit");
+    case TaskKind::Gram: return QStringLiteral("gram");
+    case TaskKind::Eigen: return QStringLiteral("eigen");
+    case TaskKind::Project: return QStringLiteral("project");
     }
     return QStringLiteral("task");
 }
@@ -22,6 +31,30 @@ QString taskKindName(TaskKind kind)
 std::int64_t BlockLayout::blockBytes(std::int64_t flat) const
 {
     return elementCount(chunks.blockShape(chunks.unflatten(flat))) * std::int64_t(sizeof(double));
+}
+
+std::vector<std::vector<std::int64_t>> peerTraffic(const TaskGraph &graph, int workerCount)
+{
+    std::vector<std::vector<std::int64_t>> traffic(std::size_t(workerCount),
+                                                   std::vector<std::int64_t>(std::size_t(workerCount), 0));
+    std::set<std::tuple<QString, QString, int>> fetched; // key, region, reader
+    for (const Task &task : graph.tasks) {
+        for (const TaskInput &input : task.inputs) {
+            if (input.worker == task.worker || input.worker < 0 || input.worker >= workerCount || task.worker < 0
+                || task.worker >= workerCount)
+                continue;
+            if (task.kind != TaskKind::Rechunk) {
+                QString region;
+                for (const AxisSlice &slice : input.region)
+                    region +=
+                        QStringLiteral("%1,%2,%3,%4;").arg(slice.start).arg(slice.count).arg(slice.step).arg(int(slice.drop));
+                if (!fetched.insert({input.key, region, task.worker}).second)
+                    continue;
+            }
+            traffic[std::size_t(input.worker)][std::size_t(task.worker)] += input.bytes;
+        }
+    }
+    return traffic;
 }
 
 } // namespace tessera

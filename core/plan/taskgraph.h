@@ -23,6 +23,13 @@ enum class TaskKind {
     Partial, // reduce one or more blocks to a partial state (and finalize when it is alone)
     Combine, // merge partial states (and finalize at the root of the tree)
     Select,  // where(condition, a, b), elementwise over up to three blocks and constants
+    // The analyses that need a whole dimension in one block (see core/kernels/analysis.h):
+    Rechunk,  // one output block assembled from pieces (regions) of input blocks, in pieceGrid order
+    Quantile, // quantiles (`values`) along axes[0] of one block, NaN skipped
+    Polyfit,  // least-squares polynomial of degree `order` along axes[0], x = `values`
+    Gram,     // the time x time product of one block's anomalies along axes[0]
+    Eigen,    // the leading `order` eigenpairs of a summed Gram matrix
+    Project,  // one block's anomalies along axes[0] projected on the eigenvectors: EOF patterns
 };
 QString taskKindName(TaskKind kind); // "load", "slice", ...
 
@@ -78,6 +85,14 @@ struct Task
     // Load of a value the client already has (coordinates, constants computed from them): sent
     // as the block instead of a slab read. Implies headRead.
     std::shared_ptr<const NdArray> inlineValue;
+    // Rechunk: how many pieces the inputs make along each axis of the output block; the inputs
+    // are the pieces in row-major order of that grid.
+    Shape pieceGrid;
+    // Quantile: the quantiles (0..1); Polyfit: the x of each step along the axis.
+    std::vector<double> values;
+    // Quantile: whether a list was asked for (the result gets a leading quantile axis);
+    // Polyfit: the degree; Eigen, Project: how many modes.
+    int order = 0;
 
     std::vector<int> dependsOn; // ids of tasks producing this task's inputs
 
@@ -100,6 +115,13 @@ struct TaskGraph
     std::vector<Task> tasks;
     BlockLayout result;                 // blocks of the statement's value
     std::vector<QString> temporaryKeys; // produced by tasks but not part of the result
+    // Temporaries the client receives as they are made, beside the result (an EOF's modes).
+    std::vector<QString> returnedKeys;
 };
+
+// Bytes the graph moves between workers, as [from][to] for `workerCount` workers: each input a
+// task reads on another worker, once per (block, region, reader) as workers keep what they
+// fetch, except a rechunk's pieces, which are read once each and not kept.
+std::vector<std::vector<std::int64_t>> peerTraffic(const TaskGraph &graph, int workerCount);
 
 } // namespace tessera

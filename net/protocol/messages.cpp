@@ -166,6 +166,7 @@ QCborMap StatusReply::toCbor() const
                     {u"threads"_s, threads},
                     {u"memoryLimit"_s, qint64(memoryLimitBytes)},
                     {u"memoryUsed"_s, qint64(memoryUsedBytes)},
+                    {u"memoryPeak"_s, qint64(memoryPeakBytes)},
                     {u"blocks"_s, blocks},
                     {u"busy"_s, busy},
                     {u"listen"_s, listen}};
@@ -180,6 +181,7 @@ Result<StatusReply> StatusReply::fromCbor(const QCborMap &map)
     reply.threads = int(fields.integer("threads", 1, 4096));
     reply.memoryLimitBytes = fields.integer("memoryLimit", 0, maxCount);
     reply.memoryUsedBytes = fields.integer("memoryUsed", 0, maxCount);
+    reply.memoryPeakBytes = fields.integer("memoryPeak", 0, maxCount, 0);
     reply.blocks = int(fields.integer("blocks", 0, maxInt));
     reply.busy = int(fields.integer("busy", 0, maxInt));
     reply.listen = fields.text("listen", MaxPathLength, QString());

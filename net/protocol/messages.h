@@ -116,6 +116,7 @@ struct StatusReply
     int blocks = 0;
     int busy = 0;
     QString listen{};
+    std::int64_t memoryPeakBytes = 0; // the most held since the worker's previous status reply
     QCborMap toCbor() const;
     static Result<StatusReply> fromCbor(const QCborMap &map);
     bool operator==(const StatusReply &) const = default;

@@ -18,6 +18,7 @@ namespace {
 constexpr qint64 maxMicros = qint64(1) << 62;
 constexpr qint64 maxCount = qint64(1) << 62;
 constexpr int maxInputs = 1 << 16;
+constexpr int maxValues = 1 << 24; // polyfit's x: one per step along the fitted axis
 
 QCborMap taskToCbor(const Task &task, const std::vector<QString> &sources)
 {
@@ -53,6 +54,23 @@ QCborMap taskToCbor(const Task &task, const std::vector<QString> &sources)
         map[u"constants"_s] = constants;
         break;
     }
+    case TaskKind::Rechunk: map[u"grid"_s] = shapeToCbor(task.pieceGrid); break;
+    case TaskKind::Quantile:
+    case TaskKind::Polyfit:
+    case TaskKind::Gram:
+    case TaskKind::Eigen:
+    case TaskKind::Project: {
+        QCborArray axes;
+        for (int axis : task.axes)
+            axes.append(axis);
+        map[u"axes"_s] = axes;
+        QCborArray values;
+        for (double value : task.values)
+            values.append(value);
+        map[u"values"_s] = values;
+        map[u"order"_s] = task.order;
+        break;
+    }
     case TaskKind::Load:
     case TaskKind::Slice: break;
     }
@@ -74,6 +92,32 @@ QCborMap taskToCbor(const Task &task, const std::vector<QString> &sources)
     return map;
 }
 
+void readAxes(CborFields &fields, Task &task)
+{
+    for (const QCborValue &axis : fields.array("axes", MaxRank, QCborArray())) {
+        if (!axis.isInteger() || axis.toInteger() < 0 || axis.toInteger() >= MaxRank
+            || (!task.axes.empty() && axis.toInteger() <= task.axes.back())) {
+            fields.fail("axes", u"must be increasing axis numbers from 0 to %1"_s.arg(MaxRank - 1));
+            return;
+        }
+        task.axes.push_back(int(axis.toInteger()));
+    }
+}
+
+// Quantiles, polyfit's x (one per step of a block: bounded like a block's extent), EOF modes.
+void readAnalysis(CborFields &fields, Task &task)
+{
+    readAxes(fields, task);
+    for (const QCborValue &value : fields.array("values", maxValues, QCborArray())) {
+        if (!value.isDouble() && !value.isInteger()) {
+            fields.fail("values", u"must hold numbers"_s);
+            return;
+        }
+        task.values.push_back(value.toDouble());
+    }
+    task.order = int(fields.integer("order", 0, maxValues, 0));
+}
+
 // The kernel's parameters, each in range for its kind; a binary task with a constant has one
 // input, without one two.
 void readKernel(CborFields &fields, Task &task)
@@ -90,14 +134,7 @@ void readKernel(CborFields &fields, Task &task)
     case TaskKind::Partial:
     case TaskKind::Combine: {
         task.reduceOp = ReduceOp(fields.integer("reduce", 0, int(ReduceOp::Var)));
-        for (const QCborValue &axis : fields.array("axes", MaxRank, QCborArray())) {
-            if (!axis.isInteger() || axis.toInteger() < 0 || axis.toInteger() >= MaxRank
-                || (!task.axes.empty() && axis.toInteger() <= task.axes.back())) {
-                fields.fail("axes", u"must be increasing axis numbers from 0 to %1"_s.arg(MaxRank - 1));
-                break;
-            }
-            task.axes.push_back(int(axis.toInteger()));
-        }
+        readAxes(fields, task);
         task.ddof = int(fields.integer("ddof", 0, 1 << 30, 0));
         task.finalize = fields.boolean("finalize", false);
         break;
@@ -115,6 +152,12 @@ void readKernel(CborFields &fields, Task &task)
             fields.fail("constants", u"must have an entry for each of condition, a and b"_s);
         break;
     }
+    case TaskKind::Rechunk: task.pieceGrid = fields.shape("grid"); break;
+    case TaskKind::Quantile:
+    case TaskKind::Polyfit:
+    case TaskKind::Gram:
+    case TaskKind::Eigen:
+    case TaskKind::Project: readAnalysis(fields, task); break;
     case TaskKind::Load:
     case TaskKind::Slice: break;
     }
@@ -151,8 +194,13 @@ void checkInputCount(CborFields &fields, const Task &task)
 {
     const std::size_t count = task.inputs.size();
     std::size_t expected = 0; // 0: one or more
-    if (task.kind == TaskKind::Slice || task.kind == TaskKind::Unary)
+    if (task.kind == TaskKind::Slice || task.kind == TaskKind::Unary || task.kind == TaskKind::Quantile
+        || task.kind == TaskKind::Polyfit || task.kind == TaskKind::Gram || task.kind == TaskKind::Eigen)
         expected = 1;
+    else if (task.kind == TaskKind::Project)
+        expected = 2;
+    else if (task.kind == TaskKind::Rechunk)
+        expected = std::size_t(std::max<std::int64_t>(1, elementCount(task.pieceGrid)));
     else if (task.kind == TaskKind::Binary)
         expected = task.constant ? 1 : 2;
     else if (task.kind == TaskKind::Select)
@@ -169,7 +217,7 @@ Result<std::pair<Task, std::vector<QString>>> taskFromCbor(const QCborMap &map)
     Task task;
     std::vector<QString> sources;
     task.id = int(fields.integer("id", 0, std::numeric_limits<int>::max()));
-    task.kind = TaskKind(fields.integer("kind", int(TaskKind::Slice), int(TaskKind::Select)));
+    task.kind = TaskKind(fields.integer("kind", int(TaskKind::Slice), int(TaskKind::Project)));
     task.outputKey = fields.key("out");
     task.outputShape = fields.shape("shape");
     if (fields.isOk())

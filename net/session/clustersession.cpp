@@ -408,6 +408,7 @@ void ClusterSession::refreshWorkerStatus()
             WorkerInfo &info = d->workers[index].info;
             info.latencyMillis = double(timer->nsecsElapsed()) / 1e6;
             info.memoryUsedBytes = status->memoryUsedBytes;
+            info.memoryPeakBytes = status->memoryPeakBytes;
             info.memoryLimitBytes = status->memoryLimitBytes;
             info.blockCount = status->blocks;
             if (info.state != WorkerState::Lost)
@@ -506,6 +507,9 @@ OperationClock ClusterSession::Private::startClock() const
 GraphRunner *ClusterSession::Private::makeRunner(TaskGraph graph, GraphRunner::Settings settings, QObject *parent)
 {
     settings.verdictMillis = heartbeatMillis + 2000;
+    for (const auto &worker : workers)
+        settings.transferWindowBytes.push_back(
+            std::max<std::int64_t>(1, std::int64_t(double(worker.info.memoryLimitBytes) * q->transferBufferFraction())));
     auto *runner = new GraphRunner(std::move(graph), std::move(settings), clients(), workerAddresses(), &directory, parent);
     runners.emplace_back(runner);
     std::erase_if(runners, [](const QPointer<GraphRunner> &each) { return !each; });

@@ -37,6 +37,7 @@ struct WorkerInfo
     int threads = 0;
     std::int64_t memoryLimitBytes = 0;
     std::int64_t memoryUsedBytes = 0;
+    std::int64_t memoryPeakBytes = 0; // the most the worker held since its previous status
     int blockCount = 0;
     WorkerState state = WorkerState::Connecting;
     double latencyMillis = 0; // last round trip of a status request
@@ -127,6 +128,10 @@ public:
 
     std::int64_t resultLimitBytes() const { return m_resultLimitBytes; }
     void setResultLimitBytes(std::int64_t bytes) { m_resultLimitBytes = bytes; }
+    // The share of each worker's memory limit that blocks fetched from peers may take at once
+    // (a rechunk streams through it); 0.1 unless set.
+    double transferBufferFraction() const { return m_transferBufferFraction; }
+    void setTransferBufferFraction(double fraction) { m_transferBufferFraction = fraction; }
 
     // See the class comment. Off by default.
     bool autoDeleteOperations() const { return m_autoDeleteOperations; }
@@ -166,6 +171,7 @@ private:
     class Private;
     std::unique_ptr<Private> d;
     std::int64_t m_resultLimitBytes = std::int64_t(64) << 20;
+    double m_transferBufferFraction = 0.1;
     bool m_autoDeleteOperations = false;
 };
 

@@ -41,6 +41,9 @@ struct PreparedStatement
     ArrayMeta meta;      // of the value, named after the target
     QString target;      // the array it is stored as; empty when only gathered
     bool gather = false; // the value comes back to the client
+    // An EOF's modes come back beside its patterns: the spec says along what.
+    std::shared_ptr<const AnalysisSpec> eof;
+    QString dataName; // the analysed array's long name, for the companions' names
 };
 
 // ClusterSession's state, shared by the files that implement connecting, loading and evaluating.

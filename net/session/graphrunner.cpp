@@ -111,6 +111,12 @@ GraphRunner::GraphRunner(TaskGraph graph, Settings settings, std::vector<QPointe
     }
     for (int worker : m_lostWorkers)
         m_loads[std::size_t(worker)] = std::numeric_limits<std::int64_t>::max() / 2;
+    m_returnsOutput.assign(taskCount, false);
+    for (const QString &key : m_graph.returnedKeys) {
+        if (auto producer = m_producer.find(key); producer != m_producer.end())
+            m_returnsOutput[std::size_t(producer->second)] = true;
+    }
+    m_inWindow.assign(m_clients.size(), 0);
     m_resultBlocks.resize(m_graph.result.keys.size());
     m_resultArrived.assign(m_graph.result.keys.size(), false);
     m_readers.setMaxThreadCount(headReadsAhead);
@@ -175,6 +181,8 @@ void GraphRunner::dispatch(int taskId)
     if (m_state[taskId] != State::Waiting)
         return; // nowhere left to run it
     refreshInputWorkers(task);
+    if (!takeWindow(task))
+        return; // dispatched again when a task of its worker finishes
     m_state[taskId] = State::Sent;
     Q_EMIT taskSent(taskId);
     if (task.kind != TaskKind::Load)
@@ -183,6 +191,48 @@ void GraphRunner::dispatch(int taskId)
         m_headQueue.emplace_back(taskId, m_attempt[taskId]);
     else
         sendWorkerLoad(task);
+}
+
+bool GraphRunner::takeWindow(const Task &task)
+{
+    const std::vector<std::int64_t> &window = m_settings.transferWindowBytes;
+    if (task.kind == TaskKind::Load || window.empty() || task.worker < 0 || std::size_t(task.worker) >= window.size())
+        return true;
+    std::int64_t remote = 0;
+    for (const TaskInput &input : task.inputs)
+        remote += input.worker != task.worker ? input.bytes : 0;
+    if (remote == 0)
+        return true;
+    std::int64_t &inFlight = m_inWindow[std::size_t(task.worker)];
+    if (inFlight > 0 && inFlight + remote > window[std::size_t(task.worker)]) {
+        m_windowQueue[task.worker].push_back(task.id);
+        return false;
+    }
+    inFlight += remote;
+    m_windowHeld[task.id] = {task.worker, remote};
+    return true;
+}
+
+void GraphRunner::releaseWindow(int taskId)
+{
+    const auto held = m_windowHeld.find(taskId);
+    if (held == m_windowHeld.end())
+        return;
+    const auto [worker, bytes] = held->second;
+    m_windowHeld.erase(held);
+    m_inWindow[std::size_t(worker)] -= bytes;
+    std::deque<int> &queue = m_windowQueue[worker];
+    // Waiting tasks go in the order they came while there is room; dispatch() queues them again if not.
+    while (!queue.empty() && !stopping()) {
+        const int next = queue.front();
+        queue.pop_front();
+        if (m_state[next] != State::Waiting)
+            continue;
+        const std::size_t before = queue.size();
+        dispatch(next);
+        if (queue.size() > before)
+            break; // no room for it: it is back at the end, and so wait the others
+    }
 }
 
 // Inputs from outside the graph that are being rebuilt hold the task back until they are in
@@ -245,7 +295,7 @@ void GraphRunner::sendTask(const Task &task)
     wire::TaskRequest request = wire::TaskRequest::forTask(task, m_addresses);
     request.operation = m_settings.operationId;
     request.store = !isResult || m_settings.storeResult;
-    request.returnOutput = isResult && m_settings.gatherResult;
+    request.returnOutput = (isResult && m_settings.gatherResult) || m_returnsOutput[std::size_t(task.id)];
     const QCborMap header = request.toCbor();
     ++m_outstanding;
     send(task.worker, header, {},
@@ -310,6 +360,7 @@ void GraphRunner::putBlock(int taskId, int attempt, Result<NdArray> block, qint6
 void GraphRunner::onReply(int taskId, int attempt, const Frame &reply, qint64 clientStartMicros)
 {
     --m_outstanding;
+    releaseWindow(taskId);
     if (attempt != m_attempt[taskId]) {
         finishIfIdle(); // an attempt that a lost worker made moot
         return;
@@ -346,6 +397,16 @@ void GraphRunner::taskDone(int taskId, const Frame &reply, qint64 clientStartMic
     m_stats.records.push_back(std::move(*record));
     if (m_isResult[taskId] && m_settings.gatherResult && task.kind != TaskKind::Load)
         keepReturnedBlock(task, done, reply.payload);
+    if (m_returnsOutput[std::size_t(taskId)]) {
+        Result<NdArray> block = done.shape ? arrayFromPayload(*done.shape, done.mayHaveNan, reply.payload)
+                                           : Result<NdArray>(makeError(ErrorCode::Format, QStringLiteral("done: no shape")));
+        if (block.isOk() && block->shape() == task.outputShape)
+            m_returnedBlocks[task.outputKey] = std::move(*block);
+        else
+            fail(block.isOk()
+                     ? makeError(ErrorCode::Format, QStringLiteral("task %1 came back with the wrong shape").arg(task.outputKey))
+                     : block.status());
+    }
     m_state[taskId] = State::Done;
     ++m_finishedTasks;
     std::vector<int> ready;

@@ -59,6 +59,10 @@ public:
         // How long a task that lost its worker or a peer waits to hear that the worker is lost
         // (then it runs again elsewhere) before its error stands.
         int verdictMillis = 7000;
+        // Per worker, how many bytes its tasks in flight may fetch from peers at once (a
+        // rechunk streams through this window); empty: no bound. A task larger than the window
+        // runs alone.
+        std::vector<std::int64_t> transferWindowBytes{};
     };
 
     struct Stats
@@ -93,6 +97,8 @@ public:
     bool makesResult(int taskId) const { return m_isResult[std::size_t(taskId)]; }
     // The gathered result, in the result layout's flat order; once, after a successful finish.
     std::vector<NdArray> takeResultBlocks();
+    // The graph's returnedKeys as they came back, by key; once, after a successful finish.
+    std::map<QString, NdArray> takeReturnedBlocks() { return std::exchange(m_returnedBlocks, {}); }
     // With keepGoing: the tasks that failed or could not run, and why.
     const std::map<int, Status> &failedTasks() const { return m_failedTasks; }
 
@@ -113,6 +119,9 @@ private:
     enum class State { Waiting, Sent, Done, Failed };
 
     void dispatch(int taskId);
+    // The transfer window: whether a task may go now (else it waits for room), and room freed.
+    bool takeWindow(const Task &task);
+    void releaseWindow(int taskId);
     void dispatchReady(const std::vector<int> &ready);
     bool waitsForBlocks(int taskId);
     int producerOf(const QString &key, int consumer) const;
@@ -175,6 +184,11 @@ private:
     };
     std::map<int, Suspended> m_awaitingVerdict; // by task
     QTimer m_verdictTimer;
+    std::vector<bool> m_returnsOutput; // per task: its output is one of returnedKeys
+    std::map<QString, NdArray> m_returnedBlocks;
+    std::vector<std::int64_t> m_inWindow;                     // per worker: peer bytes of its tasks in flight
+    std::map<int, std::pair<int, std::int64_t>> m_windowHeld; // by task: worker and bytes it holds
+    std::map<int, std::deque<int>> m_windowQueue;             // by worker: tasks waiting for room
     std::vector<NdArray> m_resultBlocks;
     std::vector<bool> m_resultArrived;
     std::map<int, Status> m_failedTasks;

@@ -40,8 +40,9 @@ struct OperationReport
     double computeSeconds = 0;  // execution minus the transfers below
     double transferSeconds = 0; // client<->worker payloads and worker<->worker fetches on the critical path
     int taskCount = 0;
-    std::int64_t clientBytes = 0; // payload bytes between the client and workers, both ways
-    std::int64_t peerBytes = 0;   // payload bytes between workers
+    std::int64_t clientBytes = 0;                           // payload bytes between the client and workers, both ways
+    std::int64_t peerBytes = 0;                             // payload bytes between workers
+    std::vector<std::vector<std::int64_t>> peerBytesByPair; // [from][to] worker, as planned (see peerTraffic)
     std::vector<TaskRecord> tasks;
 };
 
@@ -53,6 +54,14 @@ struct EvaluationResult
     bool gathered = false;
     NdArray value;     // when gathered
     QString arrayName; // when stored on the workers (assignment or a large result)
+    // Small arrays that come with the value, on the client: an EOF's principal components
+    // ("pcs", mode x time) and the fraction of variance of each mode ("variance_fraction").
+    struct Companion
+    {
+        ArrayMeta meta; // meta.name says which
+        NdArray value;
+    };
+    std::vector<Companion> companions;
 };
 
 // One asynchronous piece of work of a ClusterSession (or of a LocalCluster starting its

@@ -12,6 +12,11 @@
 
 #include <QStringList>
 
+#include <cmath>
+#include <map>
+
+using namespace Qt::StringLiterals;
+
 namespace tessera {
 
 namespace {
@@ -24,6 +29,42 @@ QString arrayList(const std::map<QString, ArrayInfo> &arrays)
     for (const auto &[name, info] : arrays)
         names << name + shapeToString(info.meta.shape);
     return QStringLiteral("arrays are: ") + names.join(QStringLiteral(", "));
+}
+
+// From the Eigen task's rows [eigenvalue, trace, eigenvector...]: each mode's principal
+// component sqrt(eigenvalue) * eigenvector along the analysed dimension, and its share of the variance.
+std::vector<EvaluationResult::Companion> eofCompanions(const AnalysisSpec &spec, const QString &dataName,
+                                                       const std::map<QString, NdArray> &returned)
+{
+    if (returned.size() != 1)
+        return {};
+    const NdArray &modes = returned.begin()->second;
+    const std::int64_t count = modes.shape()[0];
+    const std::int64_t steps = modes.shape()[1] - 2;
+    Axis modeAxis;
+    modeAxis.name = u"mode"_s;
+    for (std::int64_t mode = 1; mode <= count; ++mode)
+        modeAxis.values.push_back(double(mode));
+    EvaluationResult::Companion pcs;
+    pcs.meta.name = u"pcs"_s;
+    pcs.meta.shape = {count, steps};
+    pcs.meta.axes = {modeAxis, *spec.stepAxis};
+    pcs.meta.longName = dataName.isEmpty() ? u"Principal components"_s : u"Principal components of "_s + dataName;
+    pcs.value = NdArray(pcs.meta.shape);
+    EvaluationResult::Companion fractions;
+    fractions.meta.name = u"variance_fraction"_s;
+    fractions.meta.shape = {count};
+    fractions.meta.axes = {modeAxis};
+    fractions.meta.longName = u"Fraction of variance explained"_s;
+    fractions.value = NdArray(fractions.meta.shape);
+    for (std::int64_t mode = 0; mode < count; ++mode) {
+        const double *row = modes.data() + mode * (steps + 2);
+        const double scale = std::sqrt(std::max(0.0, row[0]));
+        for (std::int64_t step = 0; step < steps; ++step)
+            pcs.value.data()[mode * steps + step] = scale * row[2 + step];
+        fractions.value.data()[mode] = row[1] > 0 ? row[0] / row[1] : 0;
+    }
+    return {std::move(pcs), std::move(fractions)};
 }
 
 } // namespace
@@ -111,6 +152,10 @@ Result<PreparedStatement> ClusterSession::Private::prepareStatement(const QStrin
         prepared.target = nextResultName();
     prepared.meta.name = prepared.target;
     prepared.meta.source = expr.toString();
+    if (expr.kind == Expr::Kind::Analysis && expr.analysis->kind == AnalysisSpec::Kind::Eof) {
+        prepared.eof = expr.analysis;
+        prepared.dataName = prepared.meta.longName.section(u" of "_s, 1);
+    }
     return prepared;
 }
 
@@ -136,6 +181,8 @@ void ClusterSession::Private::finishEvaluation(Operation *operation, const Prepa
         result.gathered = true;
         result.value = assembleBlocks(runner.graph().result.chunks, runner.takeResultBlocks());
     }
+    if (statement.eof)
+        result.companions = eofCompanions(*statement.eof, statement.dataName, runner.takeReturnedBlocks());
     if (!statement.target.isEmpty()) {
         lineage.record(runner.graph());
         result.arrayName = statement.target;
@@ -153,6 +200,7 @@ void ClusterSession::Private::finishEvaluation(Operation *operation, const Prepa
     report.computeSeconds = std::max(0.0, report.wallSeconds - report.planSeconds - report.transferSeconds);
     report.clientBytes = clientPayloadBytes() - clock.clientBytesBefore;
     report.peerBytes = stats.peerBytes;
+    report.peerBytesByPair = peerTraffic(runner.graph(), int(workers.size()));
     report.tasks = stats.records;
     operationDone(operation, Status::ok());
 }

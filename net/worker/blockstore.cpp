@@ -5,6 +5,9 @@
 
 #include "core/bytesize.h"
 
+#include <algorithm>
+#include <utility>
+
 namespace tessera {
 
 BlockStore::BlockStore(QString workerName, std::int64_t limitBytes)
@@ -24,6 +27,7 @@ Status BlockStore::reserve(std::int64_t bytes, const QString &what)
                              .arg(m_workerName, formatBytes(held), formatBytes(m_limitBytes), what, formatBytes(bytes)));
     }
     m_reservedBytes += bytes;
+    m_peakBytes = std::max(m_peakBytes, m_storedBytes + m_reservedBytes);
     return Status::ok();
 }
 
@@ -42,6 +46,7 @@ void BlockStore::insertReserved(const QString &key, NdArray block, std::int64_t 
         m_blocks.erase(it);
     }
     m_storedBytes += block.byteSize();
+    m_peakBytes = std::max(m_peakBytes, m_storedBytes + m_reservedBytes);
     m_blocks.emplace(key, std::move(block));
 }
 
@@ -79,6 +84,12 @@ std::int64_t BlockStore::remove(const std::vector<QString> &keys)
     }
     m_storedBytes -= freed;
     return freed;
+}
+
+std::int64_t BlockStore::takePeakBytes()
+{
+    std::lock_guard lock(m_mutex);
+    return std::exchange(m_peakBytes, m_storedBytes + m_reservedBytes);
 }
 
 std::int64_t BlockStore::usedBytes() const

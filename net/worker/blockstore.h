@@ -37,6 +37,8 @@ public:
     std::int64_t remove(const std::vector<QString> &keys);
 
     std::int64_t usedBytes() const;
+    // The most that was held (blocks and reservations) since the last call; starts again from now.
+    std::int64_t takePeakBytes();
     std::int64_t limitBytes() const { return m_limitBytes; }
     int blockCount() const;
     std::vector<std::pair<QString, std::int64_t>> list() const;
@@ -48,6 +50,7 @@ private:
     std::map<QString, NdArray> m_blocks;
     std::int64_t m_storedBytes = 0;
     std::int64_t m_reservedBytes = 0;
+    std::int64_t m_peakBytes = 0;
 };
 
 } // namespace tessera

@@ -4,7 +4,10 @@
 #include "net/worker/taskcheck.h"
 
 #include "core/expr/checker.h"
+#include "core/kernels/analysis.h"
 #include "core/kernels/reduce.h"
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -60,6 +63,54 @@ Result<Shape> combineShape(const Task &task, const std::vector<Shape> &shapes)
     return task.finalize ? Shape(state.begin() + 1, state.end()) : state;
 }
 
+// The whole-dimension analyses: one axis of the first input, and their parameters in range.
+Result<Shape> analysisShape(const Task &task, const std::vector<Shape> &shapes)
+{
+    const Shape &block = shapes.at(0);
+    if (task.kind == TaskKind::Eigen) {
+        if (block.size() != 2 || block[0] != block[1])
+            return unfit(task, u"takes a square matrix, not %1"_s.arg(shapeToString(block)));
+        if (task.order < 1 || task.order > block[0])
+            return unfit(task, u"asks for %1 modes of a %2 x %2 matrix"_s.arg(task.order).arg(block[0]));
+        return Shape{task.order, block[0] + 2};
+    }
+    if (task.axes.size() != 1 || task.axes[0] >= int(block.size()))
+        return unfit(task, u"takes one axis of its input %1"_s.arg(shapeToString(block)));
+    const auto axis = std::size_t(task.axes[0]);
+    const std::int64_t steps = block[axis];
+    Shape rest = block;
+    rest.erase(rest.begin() + std::ptrdiff_t(axis));
+    const auto leading = [&rest](std::int64_t extent) {
+        Shape shape{extent};
+        shape.insert(shape.end(), rest.begin(), rest.end());
+        return shape;
+    };
+    switch (task.kind) {
+    case TaskKind::Quantile:
+        if (task.values.empty()
+            || std::any_of(task.values.begin(), task.values.end(), [](double q) { return !(q >= 0 && q <= 1); }))
+            return unfit(task, u"quantiles must lie between 0 and 1"_s);
+        if (task.order == 0 && task.values.size() != 1)
+            return unfit(task, u"a single quantile without a quantile axis"_s);
+        return task.order ? leading(std::int64_t(task.values.size())) : rest;
+    case TaskKind::Polyfit:
+        if (std::int64_t(task.values.size()) != steps)
+            return unfit(task, u"has %1 x values for %2 steps"_s.arg(task.values.size()).arg(steps));
+        if (task.order < 0 || task.order > 32)
+            return unfit(task, u"degree %1 is outside 0..32"_s.arg(task.order));
+        return leading(task.order + 1);
+    case TaskKind::Gram: return Shape{steps, steps};
+    case TaskKind::Project: {
+        const Shape &modes = shapes.at(1);
+        if (modes.size() != 2 || modes[1] != steps + 2)
+            return unfit(task, u"modes %1 do not fit %2 steps"_s.arg(shapeToString(modes)).arg(steps));
+        return leading(modes[0]);
+    }
+    default: break;
+    }
+    return unfit(task, u"not an analysis"_s);
+}
+
 // The shape the kernel makes from inputs of these shapes, or why it cannot run on them.
 Result<Shape> outputShape(const Task &task, const std::vector<Shape> &shapes)
 {
@@ -84,6 +135,17 @@ Result<Shape> outputShape(const Task &task, const std::vector<Shape> &shapes)
         }
         return shape;
     }
+    case TaskKind::Rechunk: {
+        // A piece that drops an axis has a lower rank, which checkPieces refuses.
+        if (Status tiled = checkPieces(shapes, task.pieceGrid, task.outputShape); !tiled.isOk())
+            return unfit(task, tiled.message());
+        return task.outputShape;
+    }
+    case TaskKind::Quantile:
+    case TaskKind::Polyfit:
+    case TaskKind::Gram:
+    case TaskKind::Eigen:
+    case TaskKind::Project: return analysisShape(task, shapes);
     case TaskKind::Load: break;
     }
     return unfit(task, u"a load is not a task"_s);

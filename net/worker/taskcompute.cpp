@@ -3,6 +3,7 @@
 
 #include "net/worker/taskcompute.h"
 
+#include "core/kernels/analysis.h"
 #include "core/kernels/elementwise.h"
 #include "core/kernels/reduce.h"
 #include "core/kernels/slice.h"
@@ -54,6 +55,9 @@ Result<NdArray> computeTask(const Task &task, const std::vector<NdArray> &inputs
         if (offset >= 0)
             return inputs[0].view(offset, regionShape(regions[0]));
     }
+    // Pieces are copied straight from their blocks into the new one, without cutting them first.
+    if (task.kind == TaskKind::Rechunk)
+        return assemblePieces(inputs, regions, task.pieceGrid, task.outputShape);
     std::vector<NdArray> views;
     views.reserve(inputs.size());
     for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -96,6 +100,12 @@ Result<NdArray> runKernel(const Task &task, const std::vector<NdArray> &views)
             operands.push_back(constant ? NdArray::scalar(*constant) : views.at(next++));
         return selectKernel(operands.at(0), operands.at(1), operands.at(2));
     }
+    case TaskKind::Quantile: return quantileAlong(views.at(0), task.axes.at(0), task.values, task.order != 0);
+    case TaskKind::Polyfit: return polyfitAlong(views.at(0), task.axes.at(0), task.values, task.order);
+    case TaskKind::Gram: return gramAlong(views.at(0), task.axes.at(0));
+    case TaskKind::Eigen: return eigenModes(views.at(0), task.order);
+    case TaskKind::Project: return projectAlong(views.at(0), task.axes.at(0), views.at(1));
+    case TaskKind::Rechunk: // assembled above
     case TaskKind::Load: break;
     }
     return makeError(ErrorCode::InvalidArgument, QStringLiteral("task kind %1 cannot run as a task").arg(int(task.kind)));

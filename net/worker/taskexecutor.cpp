@@ -57,6 +57,7 @@ struct TaskExecutor::Job
     std::size_t remaining = 0;
     bool failed = false;
     std::int64_t reservedBytes = 0;
+    std::int64_t pieceBytes = 0; // reserved for pieces fetched for this job alone (a rechunk)
     std::int64_t fetchedBytes = 0;
     qint64 receivedMicros = 0;
     qint64 inputsReadyMicros = 0;
@@ -250,6 +251,10 @@ void TaskExecutor::resolveInput(const std::shared_ptr<Job> &job, std::size_t ind
                                                        .arg(m_workerName, input.key)));
         return;
     }
+    if (job->task.kind == TaskKind::Rechunk) {
+        fetchPiece(job, index, source, arrived);
+        return;
+    }
     // One fetch per block and region, however many tasks wait for it.
     auto &waiters = m_inflightFetches[replicaKey];
     waiters.push_back([this, job, replicaKey, arrived, source](const Status &status) {
@@ -280,13 +285,35 @@ void TaskExecutor::resolveInput(const std::shared_ptr<Job> &job, std::size_t ind
     });
 }
 
+// A rechunk's piece is read once: it stays with its task, counted against the limit until the
+// task is done, instead of being kept as a replica until the operation ends.
+void TaskExecutor::fetchPiece(const std::shared_ptr<Job> &job, std::size_t index, const QString &source,
+                              const std::function<void(NdArray, Region)> &arrived)
+{
+    const TaskInput &input = job->task.inputs[index];
+    const std::int64_t bytes = checkedByteSize(regionShape(input.region)).value_or(0);
+    if (Status reserved = m_store.reserve(bytes, input.key); !reserved.isOk()) {
+        inputFailed(job, reserved);
+        return;
+    }
+    job->pieceBytes += bytes;
+    m_peers->fetch(source, input.key, input.region, [this, job, source, arrived](Result<NdArray> block) {
+        if (!block.isOk()) {
+            inputFailed(job, block.status(), block.status().code() == ErrorCode::Network ? source : QString());
+            return;
+        }
+        job->fetchedBytes += block->byteSize();
+        arrived(std::move(*block), {});
+    });
+}
+
 void TaskExecutor::inputFailed(const std::shared_ptr<Job> &job, const Status &status, const QString &unreachablePeer)
 {
     if (job->failed)
         return;
     job->failed = true;
     --m_activeTasks;
-    m_store.unreserve(job->reservedBytes);
+    m_store.unreserve(job->reservedBytes + std::exchange(job->pieceBytes, 0));
     job->reply(errorReply(job->requestId, status, unreachablePeer), {});
 }
 
@@ -322,6 +349,7 @@ void TaskExecutor::finishJob(const std::shared_ptr<Job> &job, Result<NdArray> ou
                              int thread)
 {
     --m_activeTasks;
+    m_store.unreserve(std::exchange(job->pieceBytes, 0)); // the pieces went with job->inputs
     if (!output.isOk()) {
         m_store.unreserve(job->reservedBytes);
         job->reply(errorReply(job->requestId, output.status()), {});

@@ -60,6 +60,8 @@ private:
     bool storeFor(quint64 owner, const QString &key, NdArray block, std::int64_t reservedBytes);
 
     void resolveInput(const std::shared_ptr<Job> &job, std::size_t index, const QString &source);
+    void fetchPiece(const std::shared_ptr<Job> &job, std::size_t index, const QString &source,
+                    const std::function<void(NdArray, Region)> &arrived);
     void inputFailed(const std::shared_ptr<Job> &job, const Status &status, const QString &unreachablePeer = {});
     void startJob(const std::shared_ptr<Job> &job);
     void finishJob(const std::shared_ptr<Job> &job, Result<NdArray> output, qint64 startMicros, qint64 endMicros, int thread);

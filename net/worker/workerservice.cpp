@@ -227,10 +227,12 @@ void WorkerService::handleRequest(FrameSocket *socket, quint64 owner, const Fram
     const QString &type = envelope->type;
     const qint64 id = envelope->id;
     if (type == msg::Status) {
-        replyTo(wire::StatusReply{id, m_options.name, m_options.threads, m_store->limitBytes(), m_store->usedBytes(),
-                                  m_store->blockCount(), m_executor->activeTasks(), listenAddress()}
-                    .toCbor(),
-                {});
+        wire::StatusReply status{id, m_options.name, m_options.threads, m_store->limitBytes(), m_store->usedBytes()};
+        status.memoryPeakBytes = m_store->takePeakBytes();
+        status.blocks = m_store->blockCount();
+        status.busy = m_executor->activeTasks();
+        status.listen = listenAddress();
+        replyTo(status.toCbor(), {});
     } else if (type == msg::Ping) {
         replyTo(wire::Ok{id}.toCbor(), {}); // on the socket thread: a long kernel does not delay it
     } else if (type == msg::Blocks) {

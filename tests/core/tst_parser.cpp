@@ -65,7 +65,8 @@ QString dump(const Expr &expr, bool withColumns)
     case Expr::Kind::Call: parts << u"call:"_s + expr.call->method + at; break;
     case Expr::Kind::Constant:
     case Expr::Kind::GroupReduce:
-    case Expr::Kind::GroupBinary: parts << u"checked-only"_s; break;
+    case Expr::Kind::GroupBinary:
+    case Expr::Kind::Analysis: parts << u"checked-only"_s; break;
     }
     for (const std::unique_ptr<Expr> &operand : expr.operands)
         parts << dump(*operand, withColumns);
@@ -268,8 +269,8 @@ void TestParser::errors_data()
     QTest::addColumn<QString>("message");
 
     const QString methods =
-        u"methods are sum, mean, min, max, std, var, count, any, all, sel, isel, where, clip, weighted, groupby, "
-        "resample"_s;
+        u"methods are sum, mean, min, max, std, var, count, any, all, median, quantile, sel, isel, where, clip, weighted, "
+        "groupby, resample, rechunk, polyfit"_s;
     const QString indexItem = u"expected an integer, a slice like 0:10 or '...' inside '[' at column 2, found "_s;
 
     QTest::newRow("empty") << QString() << u"column 1: empty expression; type an expression like x.mean(axis=0)"_s;
@@ -279,7 +280,7 @@ void TestParser::errors_data()
     QTest::newRow("unknown function")
         << u"logit(x)"_s
         << u"column 1: unknown function 'logit'; functions are sqrt, abs, exp, log, log10, sin, cos, tan, "
-           "radians, degrees, floor, ceil, isnan, notnull, where, clip, minimum, maximum"_s;
+           "radians, degrees, floor, ceil, isnan, notnull, where, clip, minimum, maximum, eof"_s;
     QTest::newRow("operator for operand") << u"x + * y"_s << u"column 5: unexpected '*'"_s;
     QTest::newRow("power without exponent") << u"x ** "_s << u"column 6: expected an expression, found end of input"_s;
     QTest::newRow("chained comparison") << u"250 < x < 300"_s
@@ -313,7 +314,7 @@ void TestParser::errors_data()
     QTest::newRow("method as function") << u"sum(x)"_s
                                         << u"column 1: 'sum' is a method, as in x.sum(); functions are sqrt, abs, exp, log, "
                                            u"log10, sin, cos, tan, radians, degrees, floor, "
-                                           "ceil, isnan, notnull, where, clip, minimum, maximum"_s;
+                                           "ceil, isnan, notnull, where, clip, minimum, maximum, eof"_s;
     QTest::newRow("function as method") << u"x.sqrt()"_s << u"column 3: 'sqrt' is a function, as in sqrt(x); "_s + methods;
     QTest::newRow("dot at end") << u"x."_s << u"column 3: expected a method name after '.', found end of input"_s;
     QTest::newRow("method without call") << u"x.mean"_s << u"column 3: 'mean' is a method: call it, as in x.mean()"_s;

@@ -199,10 +199,9 @@ NdArray execute(const TaskGraph &graph, std::map<QString, NdArray> store)
             break;
         case TaskKind::Partial: output = partialReduce(task.reduceOp, views, task.axes); break;
         case TaskKind::Combine: output = combinePartials(task.reduceOp, views); break;
-        case TaskKind::Load:
-        case TaskKind::Select:
-            QTest::qFail(qPrintable(u"%1: this test's plans have no loads or selections"_s.arg(task.outputKey)), __FILE__,
-                         __LINE__);
+        default:
+            QTest::qFail(qPrintable(u"%1: this test's plans have no %2 tasks"_s.arg(task.outputKey, taskKindName(task.kind))),
+                         __FILE__, __LINE__);
             return {};
         }
         if (task.finalize)

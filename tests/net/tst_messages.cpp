@@ -62,6 +62,38 @@ Task binaryTask()
     return task;
 }
 
+// A rechunk's new block from two pieces along axis 0, and a quantile along time.
+TaskRequest rechunkRequest()
+{
+    TaskRequest request;
+    request.id = 17;
+    request.task.kind = TaskKind::Rechunk;
+    request.task.outputKey = u"s.op5.n1:0.0"_s;
+    request.task.outputShape = {8, 1440};
+    request.task.pieceGrid = {2, 1};
+    request.task.inputs = {TaskInput{u"x:0.0"_s, Region{AxisSlice{0, 4, 1, false}, AxisSlice{0, 1440, 1, false}}, 46080, -1},
+                           TaskInput{u"x:1.0"_s, {}, 46080, -1}};
+    request.sources = {QString(), u"10.0.0.2:7070"_s};
+    return request;
+}
+
+TaskRequest analysisRequest(TaskKind kind)
+{
+    TaskRequest request;
+    request.id = 18;
+    request.task.kind = kind;
+    request.task.outputKey = u"s.op6.n1:0.0"_s;
+    request.task.outputShape = {2, 73};
+    request.task.axes = {0};
+    request.task.values = kind == TaskKind::Polyfit ? std::vector<double>{0, 6, 12} : std::vector<double>{0.1, 0.9};
+    request.task.order = kind == TaskKind::Quantile ? 1 : 2;
+    request.task.inputs = {TaskInput{u"x:0.0"_s, {}, 1752, -1}};
+    if (kind == TaskKind::Project)
+        request.task.inputs.push_back(TaskInput{u"e:0"_s, {}, 80, -1});
+    request.sources.assign(request.task.inputs.size(), QString());
+    return request;
+}
+
 QString hexOf(const QCborMap &map)
 {
     return QString::fromLatin1(map.toCborValue().toCbor().toHex());
@@ -113,8 +145,8 @@ void TestMessages::golden_data()
         << u"a56474797065656572726f726269640964636f6465676e6574776f726b676d657373616765782e63616e6e6f7420666574636820626c6f636b20783a302066726f6d20706565722031302e302e302e323a3730373064706565726d31302e302e302e323a37303730"_s;
     QTest::newRow("ping") << QCborMap{{field::Type, msg::Ping}, {field::Id, 16}} << u"a264747970656470696e6762696410"_s;
     QTest::newRow("status reply")
-        << StatusReply{3, u"w2"_s, 2, 1000000000, 250000000, 12, 1, u"10.0.0.2:7070"_s}.toCbor()
-        << u"a96474797065626f6b62696403646e616d656277326774687265616473026b6d656d6f72794c696d69741a3b9aca006a6d656d6f7279557365641a0ee6b28066626c6f636b730c646275737901666c697374656e6d31302e302e302e323a37303730"_s;
+        << StatusReply{3, u"w2"_s, 2, 1000000000, 250000000, 12, 1, u"10.0.0.2:7070"_s, 300000000}.toCbor()
+        << u"aa6474797065626f6b62696403646e616d656277326774687265616473026b6d656d6f72794c696d69741a3b9aca006a6d656d6f7279557365641a0ee6b2806a6d656d6f72795065616b1a11e1a30066626c6f636b730c646275737901666c697374656e6d31302e302e302e323a37303730"_s;
     QTest::newRow("put")
         << Put{4, u"x@s.op1:0.0.0"_s, {4, 721, 1440}, false}.toCbor()
         << u"a564747970656370757462696404636b65796d7840732e6f70313a302e302e3065736861706583041902d11905a0636e616ef4"_s;
@@ -136,6 +168,12 @@ void TestMessages::golden_data()
     QTest::newRow("task, binary with a constant")
         << binary.toCbor()
         << u"a66474797065647461736b62696408626f7065732e6f7034647461736ba862696400646b696e6403636f757467793a332e302e3065736861706583041902d11905a06662696e6172790168636f6e7374616e74fb40715400000000006c636f6e7374616e744c656674f566696e7075747381a2636b657967783a332e302e306562797465731a01faf4006573746f7265f56672657475726ef4"_s;
+    QTest::newRow("task, rechunk")
+        << rechunkRequest().toCbor()
+        << u"a66474797065647461736b62696411626f7060647461736ba662696400646b696e6407636f75746c732e6f70352e6e313a302e3065736861706582081905a0646772696482020166696e7075747382a3636b657965783a302e3066726567696f6e8284000401f484001905a001f465627974657319b400a3636b657965783a312e3065627974657319b4006466726f6d6d31302e302e302e323a373037306573746f7265f56672657475726ef4"_s;
+    QTest::newRow("task, quantile")
+        << analysisRequest(TaskKind::Quantile).toCbor()
+        << u"a66474797065647461736b62696412626f7060647461736ba862696400646b696e6408636f75746c732e6f70362e6e313a302e3065736861706582021849646178657381006676616c75657382fb3fb999999999999afb3feccccccccccccd656f726465720166696e7075747381a2636b657965783a302e306562797465731906d86573746f7265f56672657475726ef4"_s;
     QTest::newRow("done, load")
         << Done{10, 1700000000000000, 0, 1700000000000100, 1700000000016100, 1, 0, 33223680, std::nullopt, false}.toCbor()
         << u"a8647479706564646f6e656269640a6872656365697665641b00060a24181e40006573746172741b00060a24181e406463656e641b00060a24181e7ee466746872656164016562797465731a01faf400636e616ef4"_s;
@@ -168,7 +206,7 @@ void TestMessages::roundTrips()
           ErrorCode::Syntax, ErrorCode::Network, ErrorCode::Auth, ErrorCode::Memory, ErrorCode::Cancelled, ErrorCode::Internal})
         roundTrip(Error{77, Status(code, u"what went wrong, and the fix"_s)});
     roundTrip(Error{78, Status(ErrorCode::Network, u"lost peer"_s), u"[fd00::5]:7070"_s});
-    roundTrip(StatusReply{5, u"w9"_s, 16, 123456789012, 2345678901, 400, 3, u"10.1.2.3:7070"_s});
+    roundTrip(StatusReply{5, u"w9"_s, 16, 123456789012, 2345678901, 400, 3, u"10.1.2.3:7070"_s, 3456789012});
     roundTrip(Put{6, u"k"_s, {}, true});
     roundTrip(Put{6, u"k"_s, {0, 5}, false});
     roundTrip(Get{7, u"k"_s, {AxisSlice{5, 3, -2, false}, AxisSlice{2, 1, 1, true}}});
@@ -188,6 +226,9 @@ void TestMessages::roundTrips()
         request.sources = {QString()};
         roundTrip(request);
     }
+    roundTrip(rechunkRequest());
+    for (TaskKind kind : {TaskKind::Quantile, TaskKind::Polyfit, TaskKind::Gram, TaskKind::Eigen, TaskKind::Project})
+        roundTrip(analysisRequest(kind));
     roundTrip(Done{1, 1, 2, 3, 4, 5, 6, 7, Shape{}, false});
     roundTrip(Release{2, {}, {}});
     roundTrip(Release{2, {u"a"_s, u"b"_s, u"c"_s}, u"op"_s});

@@ -106,6 +106,20 @@ int TimingsModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : NB_COLUMNS;
 }
 
+// The bytes fetched, and the planned traffic between each pair of workers: who sent whom what.
+QString TimingsModel::peerTrafficText(const tessera::OperationReport &report)
+{
+    QStringList lines{tr("%1 bytes fetched between workers").arg(report.peerBytes)};
+    const auto &pairs = report.peerBytesByPair;
+    for (std::size_t from = 0; from < pairs.size(); ++from) {
+        for (std::size_t to = 0; to < pairs[from].size(); ++to) {
+            if (pairs[from][to] > 0)
+                lines << tr("w%1 \u2192 w%2: %3").arg(from + 1).arg(to + 1).arg(formatBytes(pairs[from][to]));
+        }
+    }
+    return lines.join(u'\n');
+}
+
 QVariant TimingsModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= int(m_rows.size()))
@@ -122,7 +136,7 @@ QVariant TimingsModel::data(const QModelIndex &index, int role) const
         if (column == ClientBytesColumn)
             return tr("%1 bytes between the workbench and the workers").arg(r.clientBytes);
         if (column == PeerBytesColumn)
-            return tr("%1 bytes fetched between workers").arg(r.peerBytes);
+            return peerTrafficText(r);
         if (column == OperationColumn)
             return r.text;
         return {};

@@ -61,6 +61,9 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
+    // "332 MB fetched between workers", then a line per pair of workers that exchanged bytes.
+    static QString peerTrafficText(const tessera::OperationReport &report);
+
 private:
     std::vector<Row> m_rows;
 };

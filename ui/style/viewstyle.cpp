@@ -35,8 +35,14 @@ QColor taskKindColor(tessera::TaskKind kind)
     case tessera::TaskKind::Unary:
     case tessera::TaskKind::Binary:
     case tessera::TaskKind::Select:
+    case tessera::TaskKind::Quantile:
+    case tessera::TaskKind::Polyfit:
+    case tessera::TaskKind::Gram:
+    case tessera::TaskKind::Project:
     case tessera::TaskKind::Partial: return computeColor();
-    case tessera::TaskKind::Combine: return QColor(0x8e, 0x5e, 0xa2);
+    case tessera::TaskKind::Combine:
+    case tessera::TaskKind::Eigen: return QColor(0x8e, 0x5e, 0xa2);
+    case tessera::TaskKind::Rechunk: return QColor(0xb0, 0x7a, 0xa1); // pieces from peers: the exchange, not a kernel
     }
     return computeColor();
 }
@@ -45,7 +51,13 @@ QString taskKindFamily(tessera::TaskKind kind)
 {
     switch (kind) {
     case tessera::TaskKind::Load: return QStringLiteral("load");
-    case tessera::TaskKind::Combine: return QStringLiteral("combine");
+    case tessera::TaskKind::Combine:
+    case tessera::TaskKind::Eigen: return QStringLiteral("combine");
+    case tessera::TaskKind::Rechunk: return QStringLiteral("rechunk");
+    case tessera::TaskKind::Quantile:
+    case tessera::TaskKind::Polyfit:
+    case tessera::TaskKind::Gram:
+    case tessera::TaskKind::Project:
     case tessera::TaskKind::Slice:
     case tessera::TaskKind::Unary:
     case tessera::TaskKind::Binary:

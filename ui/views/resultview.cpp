@@ -167,6 +167,8 @@ void ResultView::resetPlot()
         axis->setNumberPrecision(6);
     }
     m_stackValues = {};
+    m_components = {};
+    m_fractions = {};
     m_meansPlot->clearItems();
     m_meansPlot->clearPlottables();
     m_meansGraph = nullptr;
@@ -298,6 +300,31 @@ void ResultView::showStack(const tessera::EvaluationResult &result)
         range = QCPRange(range.lower - 0.5, range.upper + 0.5);
     m_colorScale->setDataRange(range);
 
+    const QSignalBlocker blocker(m_mapSlider);
+    m_mapSlider->setRange(0, int(maps - 1));
+    m_mapSlider->setValue(0);
+    m_mapBar->show();
+    m_meansPlot->show();
+    if (!m_meansTitle) {
+        m_meansPlot->plotLayout()->insertRow(0);
+        m_meansTitle = new QCPTextElement(m_meansPlot, QString(), QFont(font().family(), font().pointSize() - 1));
+        m_meansPlot->plotLayout()->addElement(0, 0, m_meansTitle);
+    }
+    // An EOF's patterns: below each, its principal component; otherwise the means of the maps.
+    for (const tessera::EvaluationResult::Companion &companion : result.companions) {
+        if (companion.meta.name == u"pcs")
+            m_components = companion;
+        else if (companion.meta.name == u"variance_fraction")
+            m_fractions = companion.value;
+    }
+    if (m_components.value.isNull())
+        showMapMeans(result);
+    showMap(0);
+}
+
+void ResultView::showMapMeans(const tessera::EvaluationResult &result)
+{
+    const std::int64_t maps = mapstack::mapCount(m_meta);
     // The means over the leading axis (its coordinates, dates or labels) when there is one,
     // over the map's number otherwise.
     tessera::ArrayMeta series;
@@ -316,26 +343,39 @@ void ResultView::showStack(const tessera::EvaluationResult &result)
         m_meanKeys.push_back(m_meansGraph->data()->at(i)->key);
     if (!m_meanKeys.empty() && m_meanKeys.front() > m_meanKeys.back()) // descending coordinates: the graph sorted them
         std::reverse(m_meanKeys.begin(), m_meanKeys.end());
-    // The plot is short: its long label goes in a title row, the value axis keeps the units.
-    m_meansPlot->yAxis->setLabel(units);
-    m_meansPlot->yAxis->ticker()->setTickCount(3);        // a short plot: three labels do not collide
-    const double pad = placed.homeKeyRange.size() * 0.03; // the first and last markers stay in sight
-    m_meansPlot->xAxis->setRange(placed.homeKeyRange.lower - pad, placed.homeKeyRange.upper + pad);
-    if (!m_meansTitle) {
-        m_meansPlot->plotLayout()->insertRow(0);
-        m_meansTitle = new QCPTextElement(m_meansPlot, QString(), QFont(font().family(), font().pointSize() - 1));
-        m_meansPlot->plotLayout()->addElement(0, 0, m_meansTitle);
-    }
+    fitShortPlot(placed, prettyUnits(result.meta.units));
     m_meansTitle->setText(series.longName);
     m_meansMarker = new QCPItemStraightLine(m_meansPlot);
     m_meansMarker->setPen(QPen(QColor(0xd9, 0x53, 0x4f), 1.2, Qt::DashLine));
-    m_meansPlot->show();
+}
 
-    const QSignalBlocker blocker(m_mapSlider);
-    m_mapSlider->setRange(0, int(maps - 1));
-    m_mapSlider->setValue(0);
-    m_mapBar->show();
-    showMap(0);
+// The plot below the map is short: its long label goes in a title row, the value axis keeps the
+// units and three ticks, and the first and last points stay in sight.
+void ResultView::fitShortPlot(const Placed &placed, const QString &units)
+{
+    m_meansPlot->yAxis->setLabel(units);
+    m_meansPlot->yAxis->ticker()->setTickCount(3);
+    const double pad = placed.homeKeyRange.size() * 0.03;
+    m_meansPlot->xAxis->setRange(placed.homeKeyRange.lower - pad, placed.homeKeyRange.upper + pad);
+}
+
+// Mode `mode`'s principal component, with its share of the variance in the title.
+void ResultView::showComponent(int mode)
+{
+    m_meansPlot->clearPlottables();
+    const std::int64_t steps = m_components.value.shape().back();
+    tessera::ArrayMeta series;
+    series.shape = {steps};
+    series.axes = {m_components.meta.axes.back()};
+    series.longName = m_components.meta.longName;
+    std::optional<tessera::CfTimeUnits> seriesTime;
+    Placed placed;
+    m_meansGraph = addLine(m_meansPlot, m_components.value.view(std::int64_t(mode) * steps, {steps}), series, seriesTime, placed);
+    fitShortPlot(placed, QString());
+    const double fraction = std::int64_t(mode) < m_fractions.size() ? m_fractions.at(mode) : std::nan("");
+    m_meansTitle->setText(
+        tr("Mode %1: %2% of the variance; its principal component").arg(mode + 1).arg(100 * fraction, 0, 'f', 1));
+    m_meansPlot->replot();
 }
 
 void ResultView::showMap(int index)
@@ -344,6 +384,8 @@ void ResultView::showMap(int index)
         return;
     setHeatmapValues(m_colorMap, m_stackValues.data() + std::int64_t(index) * mapstack::mapSize(m_meta), m_meta);
     m_mapLabel->setText(mapstack::mapName(m_meta, index));
+    if (!m_components.value.isNull())
+        showComponent(index);
     if (m_meansMarker && std::size_t(index) < m_meanKeys.size()) {
         const double key = m_meanKeys[std::size_t(index)];
         m_meansMarker->point1->setCoords(key, 0);

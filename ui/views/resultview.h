@@ -7,6 +7,7 @@
 
 #include "core/arraymeta.h"
 #include "net/session/operation.h"
+#include "ui/views/resultplots.h"
 
 #include <QWidget>
 
@@ -73,6 +74,9 @@ private:
     void showHeatmap(const double *values, const tessera::ArrayMeta &meta);
     void showDistributed(const tessera::EvaluationResult &result);
     void showStack(const tessera::EvaluationResult &result);
+    void showMapMeans(const tessera::EvaluationResult &result);
+    void showComponent(int mode);
+    void fitShortPlot(const resultplots::Placed &placed, const QString &units);
     void showMap(int index);
     void applyGradient();
     void exportWithDialog(bool pdf);
@@ -106,9 +110,11 @@ private:
     QCPRange m_homeKeyRange;
     QCPRange m_homeValueRange;
 
-    tessera::ArrayMeta m_meta;                       // of what is plotted, for readout labels
-    tessera::NdArray m_stackValues;                  // the maps of a stack, while one is shown
-    std::optional<tessera::CfTimeUnits> m_timeUnits; // when the line plot's x axis is dates
+    tessera::ArrayMeta m_meta;                         // of what is plotted, for readout labels
+    tessera::NdArray m_stackValues;                    // the maps of a stack, while one is shown
+    tessera::EvaluationResult::Companion m_components; // an EOF's principal components (mode x time)
+    tessera::NdArray m_fractions;                      // and the variance each mode explains
+    std::optional<tessera::CfTimeUnits> m_timeUnits;   // when the line plot's x axis is dates
     QCPColorGradient::GradientPreset m_gradient = QCPColorGradient::gpThermal;
     bool m_gradientChosen = false; // by the user: then no automatic diverging choice
     bool m_scalarShown = false;
