@@ -15,6 +15,8 @@
 #include "net/session/clustersession.h"
 #include "net/session/localcluster.h"
 
+#include <Eigen/Dense>
+
 #include <QDateTime>
 #include <QTemporaryDir>
 #include <QTest>
@@ -66,6 +68,9 @@ private Q_SLOTS:
     void freezingCounts();
     void masksAndCounts();
     void resultsKeepNamesAndUnits();
+    void mediansAndQuantilesInTime();
+    void trendPerCell();
+    void eofsMatchDenseSvd();
     void errorsNameTheFix_data();
     void errorsNameTheFix();
 
@@ -438,6 +443,160 @@ void TestAnalyses::resultsKeepNamesAndUnits()
              31.0 * 24); // 1 Feb - 1 Jan, in hours
 }
 
+namespace {
+
+// numpy's 'linear' quantile of the values that are not NaN, written from its documentation.
+double numpyQuantile(std::vector<double> values, double q)
+{
+    values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }), values.end());
+    if (values.empty())
+        return reference::notANumber;
+    std::sort(values.begin(), values.end());
+    const double h = double(values.size() - 1) * q;
+    const auto low = std::size_t(h);
+    return low + 1 >= values.size() ? values.back() : values[low] + (h - double(low)) * (values[low + 1] - values[low]);
+}
+
+} // namespace
+
+void TestAnalyses::mediansAndQuantilesInTime()
+{
+    // The data is in blocks of 2 steps (two per file): every cell's steps are on both workers,
+    // so these rechunk first.
+    const Evaluated median = evaluate(m_session, u"x.median(dim='time')"_s);
+    QVERIFY2(median.status.isOk(), qPrintable(median.status.message()));
+    QVERIFY(std::any_of(median.report.tasks.begin(), median.report.tasks.end(),
+                        [](const TaskRecord &task) { return task.kind == TaskKind::Rechunk; }));
+    const Ref medians =
+        groupedOverTime([](int) { return 0; }, [](const std::vector<double> &v) { return numpyQuantile(v, 0.5); });
+    const Ref expected{{m_x.shape[1], m_x.shape[2]}, medians.values};
+    QVERIFY2(reference::mismatch(median.result.value, expected, 1e-12).isEmpty(),
+             qPrintable(reference::mismatch(median.result.value, expected, 1e-12)));
+    QCOMPARE(median.result.meta.units, u"K"_s);
+
+    const NdArray deciles = answer(u"x.quantile([0.1, 0.9], dim='time')"_s);
+    QCOMPARE(deciles.shape(), (Shape{2, m_x.shape[1], m_x.shape[2]}));
+    const auto tenth = [](const std::vector<double> &v) {
+        return numpyQuantile(v, 0.1);
+    };
+    const auto ninetieth = [](const std::vector<double> &v) {
+        return numpyQuantile(v, 0.9);
+    };
+    Ref both{deciles.shape(), groupedOverTime([](int) { return 0; }, tenth).values};
+    const Ref high = groupedOverTime([](int) { return 0; }, ninetieth);
+    both.values.insert(both.values.end(), high.values.begin(), high.values.end());
+    QVERIFY2(reference::mismatch(deciles, both, 1e-12).isEmpty(), qPrintable(reference::mismatch(deciles, both, 1e-12)));
+}
+
+void TestAnalyses::trendPerCell()
+{
+    // Slope and intercept in the time coordinate's units (hours since 1900), from the centred
+    // normal equations in long double: exact enough to check 1e-9.
+    const NdArray got = answer(u"x.polyfit(dim='time', deg=1)"_s);
+    const std::int64_t plane = m_x.shape[1] * m_x.shape[2];
+    QCOMPARE(got.shape(), (Shape{2, m_x.shape[1], m_x.shape[2]}));
+    std::vector<long double> hours;
+    for (const QString &path : std::as_const(m_files)) {
+        const std::lock_guard lock(netcdfMutex());
+        for (double value : reference::readDecoded(path, "time").values)
+            hours.push_back(value);
+    }
+    for (std::int64_t cell = 0; cell < plane; cell += 13) {
+        long double n = 0, mx = 0, my = 0;
+        for (std::int64_t step = 0; step < m_x.shape[0]; ++step) {
+            const double y = m_x.values[std::size_t(step * plane + cell)];
+            if (std::isnan(y))
+                continue;
+            n += 1;
+            mx += hours[std::size_t(step)];
+            my += y;
+        }
+        mx /= n;
+        my /= n;
+        long double sxx = 0, sxy = 0;
+        for (std::int64_t step = 0; step < m_x.shape[0]; ++step) {
+            const double y = m_x.values[std::size_t(step * plane + cell)];
+            if (std::isnan(y))
+                continue;
+            sxx += (hours[std::size_t(step)] - mx) * (hours[std::size_t(step)] - mx);
+            sxy += (hours[std::size_t(step)] - mx) * (y - my);
+        }
+        const double slope = double(sxy / sxx);
+        const double intercept = double(my - sxy / sxx * mx);
+        QVERIFY2(std::abs(got.at(cell) - slope) <= 1e-9 * std::abs(slope) + 1e-15,
+                 qPrintable(u"cell %1: slope %2, expected %3"_s.arg(cell).arg(got.at(cell), 0, 'g', 17).arg(slope, 0, 'g', 17)));
+        QVERIFY2(std::abs(got.at(plane + cell) - intercept) <= 1e-9 * std::abs(intercept),
+                 qPrintable(u"cell %1: intercept %2, expected %3"_s.arg(cell)
+                                .arg(got.at(plane + cell), 0, 'g', 17)
+                                .arg(intercept, 0, 'g', 17)));
+    }
+    // Per decade, as the README writes it.
+    const NdArray decade = answer(u"x.polyfit(dim='time', deg=1)[0] * 24 * 3652.5"_s);
+    QVERIFY(std::abs(decade.at(0) - got.at(0) * 24 * 3652.5) <= 1e-12 * std::abs(decade.at(0)));
+}
+
+void TestAnalyses::eofsMatchDenseSvd()
+{
+    const Evaluated eof = evaluate(m_session, u"eof(x, k=3, dim='time', weights=sqrt(cos(radians(x.latitude))))"_s);
+    QVERIFY2(eof.status.isOk(), qPrintable(eof.status.message()));
+    const std::int64_t steps = m_x.shape[0], rows = m_x.shape[1], columns = m_x.shape[2], plane = rows * columns;
+    QCOMPARE(eof.result.value.shape(), (Shape{3, rows, columns}));
+    QCOMPARE(eof.result.meta.axes.front().name, u"mode"_s);
+
+    // The reference: weighted anomalies about each cell's time mean (a missing value an anomaly
+    // of 0), and their SVD.
+    Eigen::MatrixXd anomalies(steps, plane);
+    for (std::int64_t cell = 0; cell < plane; ++cell) {
+        double sum = 0;
+        int count = 0;
+        for (std::int64_t step = 0; step < steps; ++step) {
+            const double value = m_x.values[std::size_t(step * plane + cell)];
+            if (!std::isnan(value)) {
+                sum += value;
+                ++count;
+            }
+        }
+        const double weight = std::sqrt(std::cos(radians(m_latitudes[std::size_t(cell / columns)])));
+        for (std::int64_t step = 0; step < steps; ++step) {
+            const double value = m_x.values[std::size_t(step * plane + cell)];
+            anomalies(step, cell) = std::isnan(value) ? 0 : (value - sum / count) * weight;
+        }
+    }
+    const Eigen::BDCSVD<Eigen::MatrixXd> svd(anomalies, Eigen::ComputeThinU | Eigen::ComputeThinV);
+    const double total = svd.singularValues().squaredNorm();
+    const EvaluationResult::Companion *pcs = nullptr;
+    const EvaluationResult::Companion *fractions = nullptr;
+    for (const EvaluationResult::Companion &companion : eof.result.companions) {
+        if (companion.meta.name == u"pcs")
+            pcs = &companion;
+        if (companion.meta.name == u"variance_fraction")
+            fractions = &companion;
+    }
+    QVERIFY(pcs && fractions);
+    QCOMPARE(pcs->value.shape(), (Shape{3, steps}));
+    for (int mode = 0; mode < 3; ++mode) {
+        const double sigma = svd.singularValues()[mode];
+        QVERIFY(std::abs(fractions->value.at(mode) - sigma * sigma / total) <= 1e-9);
+        // Up to sign, the PC is U * sigma and the pattern V; the sign makes the PC's largest value positive.
+        Eigen::Index largest = 0;
+        svd.matrixU().col(mode).cwiseAbs().maxCoeff(&largest);
+        const double sign = svd.matrixU()(largest, mode) > 0 ? 1 : -1;
+        QVERIFY(pcs->value.at(mode * steps + largest) > 0);
+        for (std::int64_t step = 0; step < steps; ++step)
+            QVERIFY(std::abs(pcs->value.at(mode * steps + step) - sign * sigma * svd.matrixU()(step, mode)) <= 1e-7 * sigma);
+        for (std::int64_t cell = 0; cell < plane; ++cell) {
+            const double got = eof.result.value.at(mode * plane + cell);
+            if (cell == 5 * columns + 7) { // missing at every step: no pattern there
+                QVERIFY(std::isnan(got));
+                continue;
+            }
+            QVERIFY2(
+                std::abs(got - sign * svd.matrixV()(cell, mode)) <= 1e-7,
+                qPrintable(u"mode %1 cell %2: %3, SVD %4"_s.arg(mode).arg(cell).arg(got).arg(sign * svd.matrixV()(cell, mode))));
+        }
+    }
+}
+
 void TestAnalyses::errorsNameTheFix_data()
 {
     QTest::addColumn<QString>("statement");
@@ -449,6 +608,11 @@ void TestAnalyses::errorsNameTheFix_data()
     QTest::newRow("longitude in -180..180") << u"x.sel(longitude=slice(-10, 20))"_s << u"east of Greenwich"_s;
     QTest::newRow("unknown group") << u"x.groupby('time.week').mean()"_s << u"time.month"_s;
     QTest::newRow("day a calendar lacks") << u"x.sel(time='2014-02-30')"_s << u"2014-02-30"_s;
+    QTest::newRow("median of everything") << u"x.median()"_s << u"dim='time'"_s;
+    QTest::newRow("quantile out of range") << u"x.quantile(1.5, dim='time')"_s << u"from 0 to 1"_s;
+    QTest::newRow("polyfit without a degree") << u"x.polyfit(dim='time')"_s << u"deg=1"_s;
+    QTest::newRow("eof weights along time") << u"eof(x, k=2, dim='time', weights=x.time)"_s << u"over space"_s;
+    QTest::newRow("eof with too many modes") << u"eof(x, k=1000, dim='time')"_s << u"from 1 to the 160 steps"_s;
 }
 
 void TestAnalyses::errorsNameTheFix()

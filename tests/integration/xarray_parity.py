@@ -99,6 +99,12 @@ def open_stack(paths, variable):
     return xr.concat(arrays, dim=first).astype("float64") if len(arrays) > 1 else arrays[0].astype("float64")
 
 
+def numeric_time(x):
+    """x with its time as the numbers the files hold (days since 2014-01-01), as Tessera fits it."""
+    days = (x.time - np.datetime64("2014-01-01")) / np.timedelta64(1, "D")
+    return x.assign_coords(time=days.values)
+
+
 def weights(x, name):
     return np.cos(np.deg2rad(x[name]))
 
@@ -143,6 +149,12 @@ ERA_CASES = [
     ("floor(x).sum('time') - ceil(x).sum('time') + degrees(x).mean('time')",
      lambda x: np.floor(x).sum("time") - np.ceil(x).sum("time") + np.rad2deg(x).mean("time")),
     ("clip(x, 260, 290).mean('time')", lambda x: x.clip(260, 290).mean("time")),
+    ("x.median(dim='time')", lambda x: x.median(dim="time")),
+    ("x.quantile([0.1, 0.9], dim='time')", lambda x: x.quantile([0.1, 0.9], dim="time")),
+    ("x.quantile(0.25, dim='longitude')", lambda x: x.quantile(0.25, dim="longitude").drop_vars("quantile")),
+    ("x.rechunk(time=-1, latitude=5).mean('time')", lambda x: x.mean("time")),
+    ("x.polyfit(dim='time', deg=1)", lambda x: numeric_time(x).polyfit(dim="time", deg=1).polyfit_coefficients),
+    ("x.polyfit(dim='time', deg=2)[0]", lambda x: numeric_time(x).polyfit(dim="time", deg=2).polyfit_coefficients[0]),
 ]
 
 SIX_HOURLY_CASES = [
@@ -244,6 +256,37 @@ def compare(statement, got, expected):
     return problems
 
 
+def check_eof(paths, variable, folder, k=3):
+    """eof() against numpy's SVD of the weighted anomalies: patterns, PCs and variance up to sign."""
+    out = os.path.join(folder, "out-eof")
+    statement = f"eof(x, k={k}, dim='time', weights=sqrt(cos(radians(x.latitude))))"
+    written = run_tessera(paths, variable, [statement], out)
+    if not written:
+        print(f"FAIL eof: {statement}\n       no result written")
+        return 1
+    x = open_stack(paths, variable)
+    w = np.sqrt(np.cos(np.deg2rad(x.latitude)))
+    anomalies = ((x - x.mean("time")) * w).fillna(0).values.reshape(x.shape[0], -1)
+    u, s, vt = np.linalg.svd(anomalies, full_matrices=False)
+    with xr.open_dataset(os.path.join(out, written[0])) as dataset:
+        patterns = dataset["result"].values.reshape(k, -1)
+        pcs = dataset["pcs"].values
+        fractions = dataset["variance_fraction"].values
+    problems = []
+    if not np.allclose(fractions, s[:k] ** 2 / np.sum(s ** 2), rtol=1e-9):
+        problems.append(f"variance fractions {fractions}, numpy {s[:k] ** 2 / np.sum(s ** 2)}")
+    for mode in range(k):
+        sign = np.sign(np.dot(patterns[mode], vt[mode]))
+        if not np.allclose(patterns[mode], sign * vt[mode], atol=1e-8):
+            problems.append(f"pattern {mode + 1} differs from numpy's beyond sign")
+        if not np.allclose(pcs[mode], sign * u[:, mode] * s[mode], rtol=1e-7, atol=1e-7 * s[mode]):
+            problems.append(f"principal component {mode + 1} differs from numpy's beyond sign")
+    print(f"{'ok' if not problems else 'FAIL':4} eof: {statement}")
+    for problem in problems:
+        print(f"       {problem}")
+    return 1 if problems else 0
+
+
 def check(name, paths, variable, cases, folder):
     out = os.path.join(folder, "out-" + name)
     written = run_tessera(paths, variable, [statement for statement, _ in cases], out)
@@ -279,7 +322,8 @@ def main():
             data = os.path.join(folder, name)
             os.makedirs(data)
             failures += check(name, make(data), variable, cases, folder)
-        total = len(ERA_CASES) + len(SIX_HOURLY_CASES) + len(TIME_LAST_CASES) + len(NOLEAP_CASES)
+        failures += check_eof(monthly_files(os.path.join(folder, "monthly-files")), "t2m", folder)
+        total = len(ERA_CASES) + len(SIX_HOURLY_CASES) + len(TIME_LAST_CASES) + len(NOLEAP_CASES) + 1
         print(f"{total - failures} of {total} statements agree with xarray {xr.__version__}")
         return 1 if failures else 0
 
