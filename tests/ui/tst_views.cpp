@@ -51,6 +51,7 @@ private Q_SLOTS:
     void scalarWithUnits();
     void stackOfMapsWithSlider();
     void ticksTellNarrowRangesApart();
+    void eofPatternsWithTheirComponents();
     void distributedResult();
     void timingsGainRowsAndBars();
     void taskStreamDrawsEveryTask();
@@ -352,6 +353,50 @@ void TestViews::ticksTellNarrowRangesApart()
     const QSet<QString> distinct(labels.begin(), labels.end());
     QVERIFY2(distinct.size() == labels.size(), qPrintable(QStringList(labels.begin(), labels.end()).join(u" | "_s)));
     screenshot(&view, u"result-line-narrow"_s);
+}
+
+void TestViews::eofPatternsWithTheirComponents()
+{
+    // Two modes on a 4 x 5 grid over 6 days, as the session returns them.
+    std::vector<double> patterns;
+    for (int mode = 0; mode < 2; ++mode) {
+        for (int cell = 0; cell < 20; ++cell)
+            patterns.push_back((mode ? -1.0 : 1.0) * (cell - 9.5) / 40);
+    }
+    tessera::EvaluationResult result = gathered(
+        u"e"_s, {2, 4, 5}, patterns, {axis(u"mode"_s, {1, 2}, {}), latitude(steps(30, -10, 4)), longitude(steps(0, 10, 5))});
+    const tessera::Axis time = hoursSince1900(steps(999312, 24, 6));
+    tessera::EvaluationResult::Companion pcs;
+    pcs.meta.name = u"pcs"_s;
+    pcs.meta.shape = {2, 6};
+    pcs.meta.axes = {axis(u"mode"_s, {1, 2}, {}), time};
+    pcs.value = tessera::NdArray::fromVector({2, 6}, {3, 1, -1, -3, 0, 2, 0.5, -0.5, 0.25, 0, 0, -0.25});
+    tessera::EvaluationResult::Companion fractions;
+    fractions.meta.name = u"variance_fraction"_s;
+    fractions.meta.shape = {2};
+    fractions.value = tessera::NdArray::fromVector({2}, {0.723, 0.151});
+    result.companions = {pcs, fractions};
+    ResultView view;
+    present(&view, QSize(760, 600));
+    view.showResult(result, u"eof(x, k=2, dim='time')"_s);
+    QVERIFY(view.colorMap());
+    QCOMPARE(view.mapText(), u"mode 1"_s);
+    // Below the first pattern, its principal component on dates.
+    QCPGraph *component = view.meansGraph();
+    QVERIFY(component);
+    QCOMPARE(component->dataCount(), 6);
+    QCOMPARE(component->data()->at(0)->value, 3.0);
+    QVERIFY(!qSharedPointerDynamicCast<QCPAxisTickerDateTime>(component->keyAxis()->ticker()).isNull());
+    // Patterns of both signs read on the diverging gradient.
+    QCOMPARE(view.gradient(), QCPColorGradient::gpPolar);
+    view.mapSlider()->setValue(1);
+    QCOMPARE(view.mapText(), u"mode 2"_s);
+    QCOMPARE(view.meansGraph()->data()->at(0)->value, 0.5);
+    auto *title = view.findChild<QCustomPlot *>() ? view.meansGraph()->parentPlot()->findChild<QCPTextElement *>() : nullptr;
+    QVERIFY(title);
+    QVERIFY2(title->text().contains(u"15.1%"_s), qPrintable(title->text()));
+    view.mapSlider()->setValue(0);
+    screenshot(&view, u"result-eof"_s);
 }
 
 void TestViews::distributedResult()
