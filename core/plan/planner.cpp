@@ -200,7 +200,7 @@ Result<NodeBlocks> Planner::planUnary(const Expr &expr)
 }
 
 OperandBlock operandBlock(const BlockLayout &in, const std::vector<int> &positions, const Chunks &outChunks,
-                          const BlockIndex &outIndex)
+                          const BlockIndex &outIndex, std::optional<std::pair<int, std::int64_t>> pinned)
 {
     const std::vector<std::int64_t> outOffset = outChunks.blockOffset(outIndex);
     const Shape outShape = outChunks.blockShape(outIndex);
@@ -210,8 +210,12 @@ OperandBlock operandBlock(const BlockLayout &in, const std::vector<int> &positio
     Shape read;
     for (int axis = 0; axis < in.chunks.rank(); ++axis) {
         const auto outAxis = std::size_t(positions[std::size_t(axis)]);
-        // Broadcast along the whole axis, even where an output block is one element thick there.
-        if (inShape[axis] == 1 && outFullShape[outAxis] != 1) {
+        if (pinned && pinned->first == axis) { // one position of its own (a group's slab), whatever the output's
+            const int chunk = in.chunks.chunkContaining(axis, pinned->second);
+            block.index.push_back(chunk);
+            block.region.push_back({pinned->second - in.chunks.chunkStart(axis, chunk), 1, 1, false});
+        } else if (inShape[axis] == 1 && outFullShape[outAxis] != 1) {
+            // Broadcast along the whole axis, even where an output block is one element thick there.
             block.index.push_back(0);
             block.region.push_back(AxisSlice::whole(1));
         } else if (outShape[outAxis] == 0) { // an empty axis: its one chunk, which no position lies in

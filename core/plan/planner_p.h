@@ -10,6 +10,8 @@
 
 #include <map>
 #include <memory>
+#include <optional>
+#include <utility>
 
 namespace tessera::planning {
 
@@ -22,8 +24,9 @@ struct OperandBlock
     Region region;
     Shape view;
 };
+// With `pinned` (operand axis, position), that axis reads the one position given instead.
 OperandBlock operandBlock(const BlockLayout &in, const std::vector<int> &positions, const Chunks &outChunks,
-                          const BlockIndex &outIndex);
+                          const BlockIndex &outIndex, std::optional<std::pair<int, std::int64_t>> pinned = std::nullopt);
 
 // Placed blocks of one expression node.
 struct NodeBlocks

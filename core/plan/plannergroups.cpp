@@ -130,15 +130,12 @@ Result<NodeBlocks> Planner::planGroupBinary(const Expr &expr)
         OperandBlock xBlock = operandBlock(x, identity, out.layout.chunks, outIndex);
         task.inputs.push_back(inputFor(x, x.chunks.flatten(xBlock.index), std::move(xBlock.region)));
         // The other side: its group's slab, one thick along the grouped axis, the rest as usual.
-        OperandBlock otherBlock = operandBlock(other, along, out.layout.chunks, outIndex);
-        const int chunk = other.chunks.chunkContaining(otherGroupAxis, position);
-        otherBlock.index[std::size_t(otherGroupAxis)] = chunk;
-        const Shape otherShape = other.chunks.blockShape(otherBlock.index);
-        if (otherBlock.region.empty()) {
+        OperandBlock otherBlock = operandBlock(other, along, out.layout.chunks, outIndex, std::pair{otherGroupAxis, position});
+        if (otherBlock.region.empty()) { // the slab is the whole block: say so, for the view below
+            const Shape otherShape = other.chunks.blockShape(otherBlock.index);
             for (std::size_t axis = 0; axis < otherShape.size(); ++axis)
                 otherBlock.region.push_back(AxisSlice::whole(otherShape[axis]));
         }
-        otherBlock.region[std::size_t(otherGroupAxis)] = {position - other.chunks.chunkStart(otherGroupAxis, chunk), 1, 1, false};
         Shape view(task.outputShape.size(), 1);
         for (std::size_t axis = 0; axis < along.size(); ++axis)
             view[std::size_t(along[axis])] = otherBlock.region[axis].count;
