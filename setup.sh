@@ -63,7 +63,7 @@ run_sanitized_tests() {
     (cd "$dir" && ASAN_OPTIONS="log_path=$reports/asan:log_exe_name=1" \
         LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0" \
         UBSAN_OPTIONS="log_path=$reports/ubsan:log_exe_name=1:print_stacktrace=1" \
-        QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 900)
+        QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 900 --parallel "$(nproc)")
     if [ -n "$(ls -A "$reports")" ]; then
         cat "$reports"/* >&2
         echo "sanitizer reports above (kept in $reports)" >&2
@@ -72,14 +72,15 @@ run_sanitized_tests() {
     echo "sanitized suite: no reports"
 }
 
-# Each libFuzzer target for TESSERA_FUZZ_SECONDS (30 by default) from its seed corpus.
+# Each libFuzzer target for TESSERA_FUZZ_SECONDS (30 by default) from its seed corpus. This build
+# has no Qt Widgets, so it also checks that the worker and the CLI build alone, as on a cluster node.
 run_fuzzers() {
     local dir="$BUILD_DIR-fuzz"
     cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DCMAKE_CXX_COMPILER=clang++ \
         -DTESSERA_GUI=OFF -DTESSERA_FUZZ=ON -DTESSERA_SANITIZE=address,undefined -DTESSERA_MAN_PAGES=OFF \
         -DTESSERA_FUZZ_SECONDS="${TESSERA_FUZZ_SECONDS:-30}"
-    cmake --build "$dir" --parallel "$(nproc)" --target fuzz_all
-    (cd "$dir" && ctest -L fuzz --output-on-failure --timeout 900)
+    cmake --build "$dir" --parallel "$(nproc)" --target fuzz_all tessera-worker tessera-cli
+    (cd "$dir" && ctest -L fuzz --output-on-failure --timeout 900 --parallel "$(nproc)")
 }
 
 case "${1:-}" in
@@ -95,10 +96,7 @@ run)
 test)
     install_packages "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     build
-    # The engine must build without Qt Widgets: worker and CLI alone, as a cluster node would.
-    cmake -S . -B "$BUILD_DIR-headless" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTESSERA_GUI=OFF -DTESSERA_MAN_PAGES=OFF
-    cmake --build "$BUILD_DIR-headless" --parallel "$(nproc)" --target tessera-worker tessera-cli
-    (cd "$BUILD_DIR" && QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 600)
+    (cd "$BUILD_DIR" && QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 600 --parallel "$(nproc)")
     run_sanitized_tests
     run_fuzzers
     ;;
