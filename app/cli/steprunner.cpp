@@ -15,14 +15,38 @@
 
 namespace tessera::cli {
 
+namespace {
+
+double median(std::vector<double> values)
+{
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    const std::size_t middle = values.size() / 2;
+    return values.size() % 2 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+}
+
+} // namespace
+
 double StepRecord::medianSeconds() const
 {
-    if (wallSeconds.empty())
-        return 0;
-    std::vector<double> sorted = wallSeconds;
-    std::sort(sorted.begin(), sorted.end());
-    const std::size_t middle = sorted.size() / 2;
-    return sorted.size() % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    return median(wallSeconds);
+}
+
+double StepRecord::rerunMedianSeconds() const
+{
+    if (wallSeconds.size() < 2)
+        return medianSeconds();
+    return median({wallSeconds.begin() + 1, wallSeconds.end()});
+}
+
+double StepRecord::rerunSpread() const
+{
+    if (wallSeconds.size() < 2)
+        return 1.0;
+    const double best = *std::min_element(wallSeconds.begin(), wallSeconds.end());
+    const double worst = *std::max_element(wallSeconds.begin() + 1, wallSeconds.end());
+    return best > 0 ? worst / best : 1.0;
 }
 
 namespace {
@@ -89,6 +113,9 @@ QJsonObject StepRecord::toJson() const
         runs.append(seconds);
     QJsonObject object{{QStringLiteral("step"), label},
                        {QStringLiteral("medianSeconds"), medianSeconds()},
+                       {QStringLiteral("firstSeconds"), wallSeconds.empty() ? 0.0 : wallSeconds.front()},
+                       {QStringLiteral("rerunMedianSeconds"), rerunMedianSeconds()},
+                       {QStringLiteral("rerunSpread"), rerunSpread()},
                        {QStringLiteral("runs"), runs},
                        {QStringLiteral("planSeconds"), report.planSeconds},
                        {QStringLiteral("computeSeconds"), report.computeSeconds},

@@ -22,6 +22,10 @@ struct StepRecord
     EvaluationResult result;         // of the last run
 
     double medianSeconds() const;
+    // The runs after the first, as a user repeats a statement; the first run when it is the only one.
+    double rerunMedianSeconds() const;
+    // The slowest rerun over the fastest run of all: 1.0 when no rerun is slower than the best.
+    double rerunSpread() const;
     QJsonObject toJson() const;
 };
 
