@@ -142,7 +142,7 @@ void TestFrameSocket::payloadsArriveIntactAndInOrder()
     attach(client, &clientInbox);
     // The server echoes every frame, so both directions carry the big payload.
     connect(server, &FrameSocket::frameReceived, server,
-            [server](const Frame &frame) { server->send(frame.header, frame.payload.view()); });
+            [socket = server](const Frame &frame) { socket->send(frame.header, frame.payload.view()); });
 
     const QList<qsizetype> sizes{0, 8, 8 << 20, 3};
     for (qsizetype i = 0; i < sizes.size(); ++i)
@@ -376,9 +376,9 @@ void TestFrameSocket::receiverMayDeleteTheSocket()
     QVERIFY(server);
     int delivered = 0;
     QPointer<FrameSocket> guard(server);
-    connect(server, &FrameSocket::frameReceived, &scope, [&delivered, server](const Frame &) {
+    connect(server, &FrameSocket::frameReceived, &scope, [&delivered, socket = server](const Frame &) {
         ++delivered;
-        delete server;
+        delete socket;
     });
 
     // Both frames reach the server in one read; the first delivery deletes the reader.
@@ -395,7 +395,7 @@ void TestFrameSocket::receiverMayCloseTheSocket()
     auto [client, server] = connectPair(&scope);
     QVERIFY(server);
     attach(server, &inbox);
-    connect(server, &FrameSocket::frameReceived, server, [server] { server->close(); });
+    connect(server, &FrameSocket::frameReceived, server, [socket = server] { socket->close(); });
 
     client->send(header(u"a"_s, 1));
     client->send(header(u"b"_s, 2));

@@ -116,8 +116,9 @@ void TestHostileRequests::refused_data()
         << get(QCborArray{slice(1, 3, -1), slice(0, 3, 1)}) << QByteArray() << u"invalid"_s << u"outside the axis"_s;
     QTest::newRow("get, more axes than the block")
         << get(QCborArray{slice(0, 1, 1), slice(0, 1, 1), slice(0, 1, 1)}) << QByteArray() << u"invalid"_s << u"3 axes"_s;
+    // QCborValue(...): a one-element braced list of a QCborArray is a copy of it to clang, not a list holding it.
     QTest::newRow("get, fewer axes than the block")
-        << get(QCborArray{slice(0, 1, 1)}) << QByteArray() << u"invalid"_s << u"1 axes"_s;
+        << get(QCborArray{QCborValue(slice(0, 1, 1))}) << QByteArray() << u"invalid"_s << u"1 axes"_s;
     QTest::newRow("get, step 0") << get(QCborArray{slice(0, 2, 0), slice(0, 3, 1)}) << QByteArray() << u"invalid"_s
                                  << u"step is 0"_s;
     QTest::newRow("get, step that overflows")
