@@ -10,9 +10,9 @@ cd "$(dirname "$0")"
 
 PACKAGES=(g++ cmake ninja-build pkg-config qt6-base-dev libqcustomplot-dev libnetcdf-c++4-dev libeigen3-dev help2man fonts-dejavu-core)
 # Only the tests need these: the formatting check, netCDF4-python as the reference reader, xarray
-# as the reference for the language, clang with its runtime for the fuzz targets, and openssl to
-# make TLS test certificates.
-TEST_PACKAGES=(clang-format python3-netcdf4 python3-xarray clang libclang-rt-14-dev openssl)
+# as the reference for the language, clang with its runtime and llvm-symbolizer for the sanitized
+# build and the fuzz targets, and openssl to make TLS test certificates.
+TEST_PACKAGES=(clang-format python3-netcdf4 python3-xarray clang libclang-rt-14-dev llvm-14 openssl)
 BUILD_DIR=${TESSERA_BUILD_DIR:-build}
 
 usage() {
@@ -56,16 +56,16 @@ bench_days() {
 # the libFuzzer targets in the same build (one build for both keeps CI under its 30 minutes). Every
 # process (tests, workers, the CLI) writes its reports into one folder; any report fails.
 run_sanitized_tests() {
-    local dir="$BUILD_DIR-asan" root="$PWD" reports
+    local dir="$BUILD_DIR-asan" root="$PWD" reports symbolizer=/usr/bin/llvm-symbolizer-14
     cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
         -DTESSERA_SANITIZE=address,undefined -DTESSERA_FUZZ=ON -DTESSERA_MAN_PAGES=OFF \
         -DTESSERA_FUZZ_SECONDS="${TESSERA_FUZZ_SECONDS:-30}"
     cmake --build "$dir" --parallel "$(nproc)"
     reports="$(cd "$dir" && pwd)/sanitizer-reports"
     rm -rf "$reports" && mkdir -p "$reports"
-    (cd "$dir" && ASAN_OPTIONS="log_path=$reports/asan:log_exe_name=1" \
+    (cd "$dir" && ASAN_OPTIONS="log_path=$reports/asan:log_exe_name=1:external_symbolizer_path=$symbolizer" \
         LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0" \
-        UBSAN_OPTIONS="log_path=$reports/ubsan:log_exe_name=1:print_stacktrace=1" \
+        UBSAN_OPTIONS="log_path=$reports/ubsan:log_exe_name=1:print_stacktrace=1:external_symbolizer_path=$symbolizer" \
         QT_QPA_PLATFORM=offscreen ctest -LE fuzz --output-on-failure --timeout 900 --parallel "$(nproc)")
     if [ -n "$(ls -A "$reports")" ]; then
         cat "$reports"/* >&2
