@@ -415,15 +415,9 @@ ExprPtr ExprParser::parseFunctionOfSeveral()
 // eof(x, k=3, dim='time', weights=w): a call whose receiver is its first argument.
 ExprPtr ExprParser::parseEof()
 {
-    const ExprToken &name = next();
-    const ExprToken &open = next(); // '(' (checked by the caller)
-    ExprPtr node = makeNode(Expr::Kind::Call, name.column);
+    const ExprToken &name = next(); // followed by '(' (checked by the caller)
+    ExprPtr node = parseCall(nullptr, name);
     if (!node)
-        return nullptr;
-    node->call = std::make_shared<CallSpec>();
-    node->call->method = name.text;
-    node->call->column = name.column;
-    if (!parseCallArguments(node->call->arguments, open))
         return nullptr;
     std::vector<CallArgument> &arguments = node->call->arguments;
     if (arguments.empty() || !arguments.front().keyword.isEmpty() || arguments.front().kind != CallArgument::Kind::Expression)

@@ -243,7 +243,8 @@ bool ExprParser::parseDims(std::vector<QString> &dims)
     return expectClose(close, open);
 }
 
-// A method the checker resolves, with its arguments as written.
+// A method the checker resolves, with its arguments as written; without a base (a function such
+// as eof), the caller supplies the receiver.
 ExprPtr ExprParser::parseCall(ExprPtr base, const ExprToken &name)
 {
     const ExprToken &open = next(); // '('
@@ -253,7 +254,8 @@ ExprPtr ExprParser::parseCall(ExprPtr base, const ExprToken &name)
     node->call = std::make_shared<CallSpec>();
     node->call->method = name.text;
     node->call->column = name.column;
-    node->operands.push_back(std::move(base));
+    if (base)
+        node->operands.push_back(std::move(base));
     if (!parseCallArguments(node->call->arguments, open))
         return nullptr;
     return node;
