@@ -19,7 +19,7 @@ using namespace tessera;
 namespace {
 
 // Large variables are what a worker's memory limit refuses; here they only slow the search.
-constexpr std::int64_t maxReadBytes = std::int64_t(64) << 20;
+constexpr std::int64_t maxReadBytes = std::int64_t(1) << 20;
 
 QString scratchFile()
 {

@@ -39,6 +39,7 @@ public:
     const std::optional<tessera::FileStack> &fileStack() const { return m_stack; }
 
 private:
+    void showVariables(const tessera::Result<tessera::FileInfo> &info);
     void planStack();
 
     const ScatterFilesPage *m_filesPage = nullptr;
@@ -47,7 +48,8 @@ private:
     QLabel *m_summary = nullptr;
     QLabel *m_error = nullptr;
     std::optional<tessera::FileStack> m_stack;
-    int m_planGeneration = 0; // answers of older checks are dropped
+    int m_planGeneration = 0;    // answers of older checks are dropped
+    int m_inspectGeneration = 0; // as are those of older inspections
 };
 
 // 3. How the stacked array is cut into blocks, spread over workers and read, and its name.
