@@ -167,6 +167,7 @@ QCborMap StatusReply::toCbor() const
                     {u"memoryLimit"_s, qint64(memoryLimitBytes)},
                     {u"memoryUsed"_s, qint64(memoryUsedBytes)},
                     {u"memoryPeak"_s, qint64(memoryPeakBytes)},
+                    {u"memoryReserve"_s, qint64(memoryReserveBytes)},
                     {u"blocks"_s, blocks},
                     {u"busy"_s, busy},
                     {u"listen"_s, listen}};
@@ -182,6 +183,7 @@ Result<StatusReply> StatusReply::fromCbor(const QCborMap &map)
     reply.memoryLimitBytes = fields.integer("memoryLimit", 0, maxCount);
     reply.memoryUsedBytes = fields.integer("memoryUsed", 0, maxCount);
     reply.memoryPeakBytes = fields.integer("memoryPeak", 0, maxCount, 0);
+    reply.memoryReserveBytes = fields.integer("memoryReserve", 0, maxCount, 0);
     reply.blocks = int(fields.integer("blocks", 0, maxInt));
     reply.busy = int(fields.integer("busy", 0, maxInt));
     reply.listen = fields.text("listen", MaxPathLength, QString());

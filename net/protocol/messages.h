@@ -116,7 +116,8 @@ struct StatusReply
     int blocks = 0;
     int busy = 0;
     QString listen{};
-    std::int64_t memoryPeakBytes = 0; // the most held since the worker's previous status reply
+    std::int64_t memoryPeakBytes = 0;    // the most held since the worker's previous status reply
+    std::int64_t memoryReserveBytes = 0; // faulted-in free memory kept for the next results
     QCborMap toCbor() const;
     static Result<StatusReply> fromCbor(const QCborMap &map);
     bool operator==(const StatusReply &) const = default;

@@ -409,6 +409,7 @@ void ClusterSession::refreshWorkerStatus()
             info.latencyMillis = double(timer->nsecsElapsed()) / 1e6;
             info.memoryUsedBytes = status->memoryUsedBytes;
             info.memoryPeakBytes = status->memoryPeakBytes;
+            info.memoryReserveBytes = status->memoryReserveBytes;
             info.memoryLimitBytes = status->memoryLimitBytes;
             info.blockCount = status->blocks;
             if (info.state != WorkerState::Lost)

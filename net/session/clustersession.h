@@ -37,7 +37,8 @@ struct WorkerInfo
     int threads = 0;
     std::int64_t memoryLimitBytes = 0;
     std::int64_t memoryUsedBytes = 0;
-    std::int64_t memoryPeakBytes = 0; // the most the worker held since its previous status
+    std::int64_t memoryPeakBytes = 0;    // the most the worker held since its previous status
+    std::int64_t memoryReserveBytes = 0; // free memory it keeps faulted in for the next results
     int blockCount = 0;
     WorkerState state = WorkerState::Connecting;
     double latencyMillis = 0; // last round trip of a status request

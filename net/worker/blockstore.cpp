@@ -98,6 +98,25 @@ std::int64_t BlockStore::usedBytes() const
     return m_storedBytes + m_reservedBytes;
 }
 
+std::int64_t BlockStore::largestArrayBytes() const
+{
+    std::lock_guard lock(m_mutex);
+    std::int64_t largest = 0;
+    QStringView array;
+    std::int64_t bytes = 0;
+    // Keys sort by array, so each array's blocks are consecutive.
+    for (const auto &[key, block] : m_blocks) {
+        const QStringView prefix = QStringView(key).left(key.indexOf(QLatin1Char(':')));
+        if (prefix != array) {
+            array = prefix;
+            bytes = 0;
+        }
+        bytes += block.byteSize();
+        largest = std::max(largest, bytes);
+    }
+    return largest;
+}
+
 int BlockStore::blockCount() const
 {
     std::lock_guard lock(m_mutex);

@@ -41,6 +41,9 @@ public:
     std::int64_t takePeakBytes();
     std::int64_t limitBytes() const { return m_limitBytes; }
     int blockCount() const;
+    // Bytes of the largest array held here (blocks grouped by the key's prefix before ':'): about
+    // what the next statement's result will need on this worker.
+    std::int64_t largestArrayBytes() const;
     std::vector<std::pair<QString, std::int64_t>> list() const;
 
 private:

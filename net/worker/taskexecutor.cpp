@@ -10,7 +10,6 @@
 #include "net/worker/taskcheck.h"
 #include "net/worker/taskcompute.h"
 
-#include "core/blockallocator.h"
 #include "core/io/netcdfreader.h"
 #include "core/kernels/elementwise.h"
 #include "core/kernels/reduce.h"
@@ -68,17 +67,10 @@ TaskExecutor::TaskExecutor(BlockStore &store, const WorkerOptions &options, QObj
     , m_store(store)
     , m_workerName(options.name)
     , m_peers(new PeerClient(options.token, options.heartbeatMillis, options.tls, this))
+    , m_reserve(store)
 {
     m_pool.setMaxThreadCount(options.threads);
     m_pool.setExpiryTimeout(-1);
-    m_trimTimer.setSingleShot(true);
-    m_trimTimer.setInterval(5000); // like jemalloc's dirty-page decay: long enough to span a user's next step
-    connect(&m_trimTimer, &QTimer::timeout, this, [this] {
-        if (m_activeTasks == 0)
-            blockallocator::trimPool(std::size_t(64) << 20);
-        else
-            m_trimTimer.start();
-    });
 }
 
 TaskExecutor::~TaskExecutor()
@@ -91,6 +83,7 @@ void TaskExecutor::handle(const QString &type, qint64 id, const Frame &frame, co
     const auto refuse = [&](const Status &status) {
         reply(errorReply(id, status), {});
     };
+    m_reserve.workArrived();
     if (type == msg::Get) {
         if (Result<wire::Get> get = wire::Get::fromCbor(frame.header); get.isOk())
             handleGet(*get, reply);
@@ -117,6 +110,8 @@ void TaskExecutor::handle(const QString &type, qint64 id, const Frame &frame, co
         else
             refuse(release.status());
     }
+    if (m_activeTasks == 0)
+        m_reserve.workerIdle();
 }
 
 void TaskExecutor::handleGet(const wire::Get &get, const ReplyFunction &reply)
@@ -177,7 +172,7 @@ void TaskExecutor::handleLoad(const wire::Load &load, const ReplyFunction &reply
         QMetaObject::invokeMethod(
             this,
             [this, load, reply, bytes, done, owner, block = std::move(block)]() mutable {
-            --m_activeTasks;
+            taskEnded();
             if (!block.isOk()) {
                 m_store.unreserve(bytes);
                 reply(errorReply(load.id, block.status().withContext(QStringLiteral("worker ") + m_workerName)), {});
@@ -312,7 +307,7 @@ void TaskExecutor::inputFailed(const std::shared_ptr<Job> &job, const Status &st
     if (job->failed)
         return;
     job->failed = true;
-    --m_activeTasks;
+    taskEnded();
     m_store.unreserve(job->reservedBytes + std::exchange(job->pieceBytes, 0));
     job->reply(errorReply(job->requestId, status, unreachablePeer), {});
 }
@@ -348,7 +343,7 @@ void TaskExecutor::startJob(const std::shared_ptr<Job> &job)
 void TaskExecutor::finishJob(const std::shared_ptr<Job> &job, Result<NdArray> output, qint64 startMicros, qint64 endMicros,
                              int thread)
 {
-    --m_activeTasks;
+    taskEnded();
     m_store.unreserve(std::exchange(job->pieceBytes, 0)); // the pieces went with job->inputs
     if (!output.isOk()) {
         m_store.unreserve(job->reservedBytes);
@@ -383,7 +378,6 @@ void TaskExecutor::handleRelease(const wire::Release &release, const ReplyFuncti
             ops->second.erase(release.operation);
     }
     const std::int64_t freed = m_store.remove(keys);
-    m_trimTimer.start();
     reply(wire::Ok{release.id, freed}.toCbor(), {});
 }
 
@@ -397,6 +391,12 @@ bool TaskExecutor::storeFor(quint64 owner, const QString &key, NdArray block, st
     m_store.insertReserved(key, std::move(block), reservedBytes);
     owned->second.insert(key);
     return true;
+}
+
+void TaskExecutor::taskEnded()
+{
+    if (--m_activeTasks == 0)
+        m_reserve.workerIdle();
 }
 
 void TaskExecutor::connectionOpened(quint64 owner)
@@ -421,8 +421,8 @@ std::int64_t TaskExecutor::connectionClosed(quint64 owner)
         m_operationsByOwner.erase(ops);
     }
     const std::int64_t freed = m_store.remove(keys);
-    if (freed > 0)
-        m_trimTimer.start();
+    if (m_activeTasks == 0)
+        m_reserve.workerIdle();
     return freed;
 }
 

@@ -5,6 +5,7 @@
 
 #include "net/protocol/framesocket.h"
 #include "net/worker/blockstore.h"
+#include "net/worker/warmreserve.h"
 #include "net/worker/workerservice.h"
 
 #include "core/plan/taskgraph.h"
@@ -13,7 +14,6 @@
 
 #include <QObject>
 #include <QThreadPool>
-#include <QTimer>
 
 #include <functional>
 #include <map>
@@ -64,6 +64,7 @@ private:
                     const std::function<void(NdArray, Region)> &arrived);
     void inputFailed(const std::shared_ptr<Job> &job, const Status &status, const QString &unreachablePeer = {});
     void startJob(const std::shared_ptr<Job> &job);
+    void taskEnded();
     void finishJob(const std::shared_ptr<Job> &job, Result<NdArray> output, qint64 startMicros, qint64 endMicros, int thread);
 
     BlockStore &m_store;
@@ -71,7 +72,7 @@ private:
     QThreadPool m_pool;
     PeerClient *m_peers = nullptr;
     int m_activeTasks = 0;
-    QTimer m_trimTimer; // returns pooled buffers to the system once the worker has been idle a moment
+    WarmReserve m_reserve;
     // Blocks fetched from peers, per operation, dropped when the operation's temporaries are released.
     std::map<QString, std::set<QString>> m_replicasByOperation;
     std::map<QString, std::vector<std::function<void(const Status &)>>> m_inflightFetches;

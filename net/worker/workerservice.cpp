@@ -3,6 +3,8 @@
 
 #include "net/worker/workerservice.h"
 
+#include "core/blockallocator.h"
+
 #include "core/bytesize.h"
 #include "core/memorybudget.h"
 #include "net/protocol/handshake.h"
@@ -229,6 +231,7 @@ void WorkerService::handleRequest(FrameSocket *socket, quint64 owner, const Fram
     if (type == msg::Status) {
         wire::StatusReply status{id, m_options.name, m_options.threads, m_store->limitBytes(), m_store->usedBytes()};
         status.memoryPeakBytes = m_store->takePeakBytes();
+        status.memoryReserveBytes = std::int64_t(blockallocator::pooledBytes());
         status.blocks = m_store->blockCount();
         status.busy = m_executor->activeTasks();
         status.listen = listenAddress();

@@ -145,8 +145,8 @@ void TestMessages::golden_data()
         << u"a56474797065656572726f726269640964636f6465676e6574776f726b676d657373616765782e63616e6e6f7420666574636820626c6f636b20783a302066726f6d20706565722031302e302e302e323a3730373064706565726d31302e302e302e323a37303730"_s;
     QTest::newRow("ping") << QCborMap{{field::Type, msg::Ping}, {field::Id, 16}} << u"a264747970656470696e6762696410"_s;
     QTest::newRow("status reply")
-        << StatusReply{3, u"w2"_s, 2, 1000000000, 250000000, 12, 1, u"10.0.0.2:7070"_s, 300000000}.toCbor()
-        << u"aa6474797065626f6b62696403646e616d656277326774687265616473026b6d656d6f72794c696d69741a3b9aca006a6d656d6f7279557365641a0ee6b2806a6d656d6f72795065616b1a11e1a30066626c6f636b730c646275737901666c697374656e6d31302e302e302e323a37303730"_s;
+        << StatusReply{3, u"w2"_s, 2, 1000000000, 250000000, 12, 1, u"10.0.0.2:7070"_s, 300000000, 500000000}.toCbor()
+        << u"ab6474797065626f6b62696403646e616d656277326774687265616473026b6d656d6f72794c696d69741a3b9aca006a6d656d6f7279557365641a0ee6b2806a6d656d6f72795065616b1a11e1a3006d6d656d6f7279526573657276651a1dcd650066626c6f636b730c646275737901666c697374656e6d31302e302e302e323a37303730"_s;
     QTest::newRow("put")
         << Put{4, u"x@s.op1:0.0.0"_s, {4, 721, 1440}, false}.toCbor()
         << u"a564747970656370757462696404636b65796d7840732e6f70313a302e302e3065736861706583041902d11905a0636e616ef4"_s;
@@ -206,7 +206,7 @@ void TestMessages::roundTrips()
           ErrorCode::Syntax, ErrorCode::Network, ErrorCode::Auth, ErrorCode::Memory, ErrorCode::Cancelled, ErrorCode::Internal})
         roundTrip(Error{77, Status(code, u"what went wrong, and the fix"_s)});
     roundTrip(Error{78, Status(ErrorCode::Network, u"lost peer"_s), u"[fd00::5]:7070"_s});
-    roundTrip(StatusReply{5, u"w9"_s, 16, 123456789012, 2345678901, 400, 3, u"10.1.2.3:7070"_s, 3456789012});
+    roundTrip(StatusReply{5, u"w9"_s, 16, 123456789012, 2345678901, 400, 3, u"10.1.2.3:7070"_s, 3456789012, 4567890123});
     roundTrip(Put{6, u"k"_s, {}, true});
     roundTrip(Put{6, u"k"_s, {0, 5}, false});
     roundTrip(Get{7, u"k"_s, {AxisSlice{5, 3, -2, false}, AxisSlice{2, 1, 1, true}}});
