@@ -34,7 +34,9 @@ UnixSignals::UnixSignals(QObject *parent)
     struct sigaction action = {};
     action.sa_handler = onSignal;
     sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
+    // Once only: a program stuck where the event loop never runs (a damaged file can keep the
+    // NetCDF library busy for many minutes) then ends at the second signal, as signals do.
+    action.sa_flags = SA_RESTART | SA_RESETHAND;
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGTERM, &action, nullptr);
 }

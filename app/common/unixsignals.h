@@ -11,7 +11,8 @@
 namespace tessera {
 
 // SIGINT and SIGTERM delivered as a Qt signal on the main thread (the handler only writes a
-// byte to a socket pair; everything else happens in the event loop, where it is safe).
+// byte to a socket pair; everything else happens in the event loop, where it is safe). The first
+// signal only: a second one has its default effect, ending a program whose event loop is stuck.
 class UnixSignals : public QObject
 {
     Q_OBJECT

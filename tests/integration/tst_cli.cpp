@@ -70,6 +70,7 @@ private Q_SLOTS:
     void errorsExitNonZero();
     void workersStopWhenTheCliIsStopped_data();
     void workersStopWhenTheCliIsStopped();
+    void aSecondSignalEndsACliStuckInTheNetcdfLibrary();
     void workerDyingMidRunIsRecovered();
     void connectsToRunningWorkersWithTheirToken();
     void listensForWorkersThatDialBack();
@@ -444,6 +445,26 @@ void TestCli::workersStopWhenTheCliIsStopped_data()
     QTest::newRow("Ctrl-C") << int(SIGINT) << 130;
     QTest::newRow("SIGTERM") << int(SIGTERM) << 130;
     QTest::newRow("SIGKILL") << int(SIGKILL) << -1;
+}
+
+void TestCli::aSecondSignalEndsACliStuckInTheNetcdfLibrary()
+{
+    // A file the NetCDF fuzzer found: netCDF-C had not finished opening it after 10 minutes. While
+    // the CLI inspects it, its event loop, where the first SIGTERM is handled, does not run.
+    QProcess process;
+    process.start(m_cli,
+                  {u"run"_s, u"--local"_s, u"1"_s, u"--files"_s, QStringLiteral(TESSERA_FUZZ_FINDINGS "/netcdf-endless-open.nc"),
+                   u"--var"_s, u"t2m"_s, u"-e"_s, u"x.sum()"_s});
+    QVERIFY(process.waitForStarted());
+    const auto stop = qScopeGuard([&] { process.kill(); });
+    QTRY_COMPARE_WITH_TIMEOUT(integration::liveChildrenRunning(process.processId(), m_worker).size(), 1, 20000);
+    QTest::qWait(1000); // into the inspection
+    QCOMPARE(::kill(pid_t(process.processId()), SIGTERM), 0);
+    QVERIFY2(!process.waitForFinished(2000), "the CLI was not stuck in the NetCDF library: this test shows nothing");
+    QCOMPARE(::kill(pid_t(process.processId()), SIGTERM), 0);
+    QVERIFY(process.waitForFinished(20000));
+    QCOMPARE(process.exitStatus(), QProcess::CrashExit); // ended by the signal itself
+    // cleanup() checks that no worker is left, orphaned or not.
 }
 
 void TestCli::workersStopWhenTheCliIsStopped()
