@@ -11,9 +11,9 @@ namespace tessera {
 
 // Memory for large array buffers. Blocks are tens of megabytes and every operation makes new
 // ones, so the cost that dominates is the first touch of fresh pages. On a virtual machine whose
-// host takes back the guest's free memory (virtio-balloon free page reporting, as Firecracker and
-// most clouds do), that touch also waits for the host to back each page: measured at 0.3-0.6 GB/s
-// here, against 10 GB/s for writing memory already touched. So freed buffers are kept in a pool,
+// host takes back the guest's free memory (virtio-balloon free page reporting, as on the machine
+// Tessera is developed on), that touch also waits for the host to back each page: measured at
+// 0.3-0.6 GB/s there, against 10 GB/s for writing memory already touched. So freed buffers are kept in a pool,
 // any mix of pooled buffers can serve a request of any size (their pages are moved with mremap,
 // not copied or faulted again), a worker fills the pool ahead of need while it is idle (warm()),
 // and trimPool() returns only what is beyond the worker's reserve.

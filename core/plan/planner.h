@@ -12,6 +12,12 @@
 
 namespace tessera {
 
+// The most inputs a reduction's partial or combine task takes: a task request names each input
+// (about 45 bytes of CBOR), and the protocol refuses a header over 1 MiB, which 55,000 inputs on
+// one worker passed (2.5 MB). More blocks than this per worker make several partials and a local
+// combine tree.
+inline constexpr int MaxTaskInputs = 1024;
+
 struct PlannerContext
 {
     // Where the blocks of a named array live; nullptr for an unknown name.

@@ -89,7 +89,7 @@ Result<NodeBlocks> Planner::planReduce(const Expr &expr)
 }
 
 // Partials on the workers that hold the blocks; a worker's blocks are split across its threads
-// when it has few output blocks to work on.
+// when it has few output blocks to work on, and into tasks of at most MaxTaskInputs inputs.
 std::map<int, std::vector<int>> Planner::addPartials(Reduction &reduction, const BlockIndex &outIndex,
                                                      std::map<int, std::vector<TaskInput>> byWorker,
                                                      const std::vector<int> &groupsOnWorker)
@@ -97,7 +97,9 @@ std::map<int, std::vector<int>> Planner::addPartials(Reduction &reduction, const
     std::vector<std::pair<int, std::vector<TaskInput>>> partialInputs;
     for (auto &[worker, inputs] : byWorker) {
         const int threads = std::max(1, m_context.threadsPerWorker[std::size_t(worker)]);
-        const int splits = std::clamp(threads / std::max(1, groupsOnWorker[std::size_t(worker)]), 1, int(inputs.size()));
+        const int forThreads = threads / std::max(1, groupsOnWorker[std::size_t(worker)]);
+        const int forSize = int((inputs.size() + MaxTaskInputs - 1) / MaxTaskInputs);
+        const int splits = std::clamp(std::max(forThreads, forSize), 1, int(inputs.size()));
         for (int split = 0; split < splits; ++split) {
             const std::size_t begin = inputs.size() * std::size_t(split) / std::size_t(splits);
             const std::size_t end = inputs.size() * std::size_t(split + 1) / std::size_t(splits);
@@ -121,14 +123,25 @@ int Planner::addCombines(Reduction &reduction, const BlockIndex &outIndex,
     std::vector<int> states;
     const bool oneWorker = partialsByWorker.size() == 1;
     for (const auto &[worker, partials] : partialsByWorker) {
-        if (partials.size() == 1) {
-            states.push_back(partials.front());
-            continue;
+        // A local tree of at most MaxTaskInputs states per combine, on the partials' worker.
+        std::vector<int> level = partials;
+        while (level.size() > 1) {
+            const bool last = level.size() <= std::size_t(MaxTaskInputs);
+            std::vector<int> next;
+            for (std::size_t begin = 0; begin < level.size(); begin += MaxTaskInputs) {
+                const std::size_t end = std::min(level.size(), begin + MaxTaskInputs);
+                if (end - begin == 1) {
+                    next.push_back(level[begin]);
+                    continue;
+                }
+                Task task = reduction.makeTask(TaskKind::Combine, outIndex, oneWorker && last);
+                for (std::size_t i = begin; i < end; ++i)
+                    task.inputs.push_back(stateInput(level[i]));
+                next.push_back(addTask(std::move(task), worker));
+            }
+            level = std::move(next);
         }
-        Task task = reduction.makeTask(TaskKind::Combine, outIndex, oneWorker);
-        for (int partial : partials)
-            task.inputs.push_back(stateInput(partial));
-        states.push_back(addTask(std::move(task), worker));
+        states.push_back(level.front());
     }
     const auto levels = combineTree(int(states.size()), std::max(2, m_context.combineFanIn));
     for (std::size_t level = 0; level < levels.size(); ++level) {

@@ -3,8 +3,11 @@
 
 #include "net/session/graphrunner.h"
 
+#include "core/bytesize.h"
 #include "core/io/netcdfreader.h"
+#include "core/plan/planner.h"
 #include "net/protocol/clock.h"
+#include "net/protocol/frame.h"
 #include "net/protocol/messages.h"
 #include "net/protocol/taskmessages.h"
 #include "net/protocol/workerclient.h"
@@ -297,6 +300,22 @@ void GraphRunner::sendTask(const Task &task)
     request.store = !isResult || m_settings.storeResult;
     request.returnOutput = (isResult && m_settings.gatherResult) || m_returnsOutput[std::size_t(task.id)];
     const QCborMap header = request.toCbor();
+    // A worker closes a connection whose frame header passes the limit, as broken framing: a task
+    // naming that many inputs (a rechunk of tens of thousands of blocks into one) is refused here.
+    if (task.inputs.size() > std::size_t(MaxTaskInputs)) {
+        const qsizetype bytes = header.toCborValue().toCbor().size();
+        if (bytes > FrameLimits{}.maxHeaderBytes) {
+            const QString block = task.outputKey.section(QLatin1Char(':'), 1).replace(QLatin1Char('.'), QStringLiteral(", "));
+            fail(makeError(ErrorCode::InvalidArgument,
+                           QStringLiteral("block (%1) of the result would be made from %2 pieces: a request of %3, over the "
+                                          "protocol's %4; make fewer, larger blocks first, e.g. with .rechunk(...)")
+                               .arg(block)
+                               .arg(task.inputs.size())
+                               .arg(formatBytes(bytes), formatBytes(FrameLimits{}.maxHeaderBytes))));
+            QMetaObject::invokeMethod(this, &GraphRunner::finishIfIdle, Qt::QueuedConnection);
+            return;
+        }
+    }
     ++m_outstanding;
     send(task.worker, header, {},
          [this, id = task.id, attempt = m_attempt[task.id]](const Frame &reply) { onReply(id, attempt, reply, 0); });

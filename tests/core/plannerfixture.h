@@ -143,6 +143,8 @@ inline QString graphProblem(const TaskGraph &graph, const Workspace &workspace)
             return where + u"id %1 is not its index"_s.arg(task.id);
         if (task.worker < 0 || task.worker >= workspace.workerCount())
             return where + u"worker %1 does not exist"_s.arg(task.worker);
+        if ((task.kind == TaskKind::Partial || task.kind == TaskKind::Combine) && task.inputs.size() > std::size_t(MaxTaskInputs))
+            return where + u"%1 inputs, more than a task request may name (%2)"_s.arg(task.inputs.size()).arg(MaxTaskInputs);
         std::vector<int> producers;
         for (const TaskInput &input : task.inputs) {
             const auto source = sources.find(input.key);

@@ -289,6 +289,10 @@ void TestPlanExecution::matchesWholeArrayEvaluation_data()
         {"irregular grid round robin", {Chunks({{3, 1, 8}, {2, 3}, {4, 2}}), assignRoundRobin(12, 3), {1, 4, 2}, 2}},
         {"1-row blocks on 2",
          {Chunks({{6, 6}, {1, 1, 1, 1, 1}, {6}}), assignContiguous(std::vector<std::int64_t>(10, 1), 2), {2, 1}}},
+        // More blocks on a worker than one task may take: several partials, a local combine tree.
+        {"2100 planes on 2",
+         {Chunks::alongFirstAxis({2100, 5, 6}, 1), assignContiguous(std::vector<std::int64_t>(2100, 240), 2), {1, 1}}},
+        {"1100 planes on 1", {Chunks::alongFirstAxis({1100, 5, 6}, 1), std::vector<int>(1100, 0), {1}}},
         {"24 blocks on 9 fan-in 4",
          {Chunks({std::vector<std::int64_t>(12, 1), {2, 3}, {6}}), assignRoundRobin(24, 9), std::vector<int>(9, 1)}},
     };

@@ -50,6 +50,7 @@ private Q_SLOTS:
     void keepsAnAssignedResult();
     void failureReleasesWhatItMade();
     void cancelReleasesWhatItMade();
+    void aTaskTooLargeToSendFailsTheRunNotTheWorker();
     void aWorkerGoneBeforeTheRunGetsNoTask();
     void aWorkerThatStopsAnsweringFailsTheRun();
     void aWorkerLostMidRunIsReplaced();
@@ -193,6 +194,39 @@ void TestGraphRunner::failureReleasesWhatItMade()
     const Status status = run(runner);
     QCOMPARE(status.code(), ErrorCode::NotFound);
     QVERIFY2(status.message().contains(u"nowhere:1.0"_s), qPrintable(status.message()));
+    QTRY_VERIFY_WITH_TIMEOUT(onlyArrayBlocksRemain(), waitMillis);
+}
+
+void TestGraphRunner::aTaskTooLargeToSendFailsTheRunNotTheWorker()
+{
+    // A task naming 30,000 inputs needs a request over the 1 MiB header limit, which a worker takes
+    // for broken framing and closes the connection: the runner refuses to send it instead.
+    Plan planned = plan(u"a + 1"_s, u"t.op9"_s);
+    Task &task = planned.graph.tasks[1];
+    TaskInput input = task.inputs.front();
+    input.key = QString(60, u'k') + u":0.0"_s; // about 80 bytes of CBOR per input: 2.4 MB in all
+    task.inputs.assign(30000, input);
+    GraphRunner::Settings settings;
+    settings.operationId = u"t.op9"_s;
+    GraphRunner runner(std::move(planned.graph), settings, m_clients, m_addresses);
+    const Status status = run(runner);
+    QCOMPARE(status.code(), ErrorCode::InvalidArgument);
+    QVERIFY2(status.message().contains(u"30000 pieces"_s) && status.message().contains(u"rechunk"_s),
+             qPrintable(status.message()));
+    QTRY_VERIFY_WITH_TIMEOUT(onlyArrayBlocksRemain(), waitMillis);
+
+    // Both workers still serve.
+    for (const QPointer<WorkerClient> &client : m_clients)
+        QVERIFY(client && client->state() == WorkerClient::State::Ready);
+    Plan again = plan(u"a * 3"_s, u"t.op10"_s);
+    GraphRunner::Settings gather;
+    gather.operationId = u"t.op10"_s;
+    gather.storeResult = false;
+    gather.gatherResult = true;
+    GraphRunner second(std::move(again.graph), gather, m_clients, m_addresses);
+    QVERIFY(run(second).isOk());
+    const NdArray tripled = assembleBlocks(second.graph().result.chunks, second.takeResultBlocks());
+    QCOMPARE(tripled.at(11), m_values.at(11) * 3);
     QTRY_VERIFY_WITH_TIMEOUT(onlyArrayBlocksRemain(), waitMillis);
 }
 
