@@ -677,19 +677,36 @@ void GraphRunner::releaseAfterRun(bool failed)
 void GraphRunner::releaseBlocks(const std::vector<QPointer<WorkerClient>> &clients, const std::vector<QString> &keys,
                                 const std::vector<int> &owners, const QString &operationId)
 {
-    std::map<int, QCborArray> byWorker;
-    for (std::size_t i = 0; i < keys.size(); ++i)
-        byWorker[owners[i]].append(keys[i]);
+    // Keys go in batches well under the 1 MiB frame header limit: an array of 110,960 blocks
+    // released in one request (2.8 MB) made both workers close their connections.
+    constexpr qsizetype batchBytes = 256 << 10;
+    std::map<int, std::vector<QCborArray>> byWorker;
+    std::map<int, qsizetype> bytesInBatch;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        std::vector<QCborArray> &batches = byWorker[owners[i]];
+        qsizetype &bytes = bytesInBatch[owners[i]];
+        if (batches.empty() || bytes > batchBytes) {
+            batches.emplace_back();
+            bytes = 0;
+        }
+        batches.back().append(keys[i]);
+        bytes += keys[i].size() + 4;
+    }
     for (int worker = 0; worker < int(clients.size()); ++worker) {
         WorkerClient *client = clients[std::size_t(worker)];
         if (!client || client->state() != WorkerClient::State::Ready)
             continue;
-        if (byWorker[worker].isEmpty() && operationId.isEmpty())
+        std::vector<QCborArray> &batches = byWorker[worker];
+        if (batches.empty() && operationId.isEmpty())
             continue;
-        QCborMap header{{field::Type, msg::Release}, {u"keys"_s, byWorker[worker]}};
-        if (!operationId.isEmpty())
-            header[u"op"_s] = operationId;
-        client->request(header, [](const Frame &) {});
+        if (batches.empty())
+            batches.emplace_back();
+        for (std::size_t batch = 0; batch < batches.size(); ++batch) {
+            QCborMap header{{field::Type, msg::Release}, {u"keys"_s, batches[batch]}};
+            if (!operationId.isEmpty() && batch + 1 == batches.size())
+                header[u"op"_s] = operationId;
+            client->request(header, [](const Frame &) {});
+        }
     }
 }
 

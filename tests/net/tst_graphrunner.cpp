@@ -51,6 +51,7 @@ private Q_SLOTS:
     void failureReleasesWhatItMade();
     void cancelReleasesWhatItMade();
     void aTaskTooLargeToSendFailsTheRunNotTheWorker();
+    void releasingManyBlocksKeepsTheWorkers();
     void aWorkerGoneBeforeTheRunGetsNoTask();
     void aWorkerThatStopsAnsweringFailsTheRun();
     void aWorkerLostMidRunIsReplaced();
@@ -227,6 +228,30 @@ void TestGraphRunner::aTaskTooLargeToSendFailsTheRunNotTheWorker()
     QVERIFY(run(second).isOk());
     const NdArray tripled = assembleBlocks(second.graph().result.chunks, second.takeResultBlocks());
     QCOMPARE(tripled.at(11), m_values.at(11) * 3);
+    QTRY_VERIFY_WITH_TIMEOUT(onlyArrayBlocksRemain(), waitMillis);
+}
+
+void TestGraphRunner::releasingManyBlocksKeepsTheWorkers()
+{
+    // 40,000 keys of 64 characters per worker (2.6 MB of CBOR) go in several requests, each
+    // under the frame header limit; the workers keep their connections and their blocks.
+    std::vector<QString> keys;
+    std::vector<int> owners;
+    for (int i = 0; i < 80000; ++i) {
+        keys.push_back(u"gone.%1:0.0"_s.arg(i, 56, 10, QLatin1Char('0')));
+        owners.push_back(i % 2);
+    }
+    GraphRunner::releaseBlocks(m_clients, keys, owners, u"t.op11"_s);
+    Plan planned = plan(u"a - 2"_s, u"t.op12"_s);
+    GraphRunner::Settings gather;
+    gather.operationId = u"t.op12"_s;
+    gather.storeResult = false;
+    gather.gatherResult = true;
+    GraphRunner runner(std::move(planned.graph), gather, m_clients, m_addresses);
+    const Status status = run(runner);
+    QVERIFY2(status.isOk(), qPrintable(status.message()));
+    for (const QPointer<WorkerClient> &client : m_clients)
+        QVERIFY(client && client->state() == WorkerClient::State::Ready);
     QTRY_VERIFY_WITH_TIMEOUT(onlyArrayBlocksRemain(), waitMillis);
 }
 
