@@ -95,8 +95,9 @@ void ScatterVariablePage::initializePage()
         });
     QTimer::singleShot(SlowReadHintMillis, this, [this, generation, first] {
         if (generation == m_inspectGeneration && m_variables->topLevelItemCount() == 0 && m_error->text().isEmpty())
-            m_summary->setText(tr("Still reading %1: a damaged file can keep the NetCDF library busy for minutes. "
-                                  "Go Back to choose other files.")
+            m_summary->setText(tr("Still reading %1: a damaged file can keep the NetCDF library busy for many "
+                                  "minutes, and no other NetCDF file can be read until it ends. If it does not, "
+                                  "save your work, restart the workbench and check the file (ncdump -h).")
                                    .arg(first));
     });
 }
