@@ -68,6 +68,10 @@ private:
                                                 std::map<int, std::vector<TaskInput>> byWorker,
                                                 const std::vector<int> &groupsOnWorker);
     int addCombines(Reduction &reduction, const BlockIndex &outIndex, const std::map<int, std::vector<int>> &partialsByWorker);
+    // Combines `states` in a tree of `fanIn` (combineTree), on `worker` or placed when -1; the root
+    // finalizes when `rootFinalizes`. Returns the root.
+    int addCombineTree(Reduction &reduction, const BlockIndex &outIndex, std::vector<int> states, int fanIn, bool rootFinalizes,
+                       int worker = -1);
     TaskInput stateInput(int taskId) const;
 
     QString newNodePrefix() { return m_context.keyPrefix + QStringLiteral(".n") + QString::number(m_nodeCount++); }

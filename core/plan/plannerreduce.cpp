@@ -116,34 +116,22 @@ std::map<int, std::vector<int>> Planner::addPartials(Reduction &reduction, const
     return partialsByWorker;
 }
 
-// One state per worker, then a tree across workers whose root finalizes; returns the root.
+// One state per worker (a local tree of at most MaxTaskInputs states per combine), then a tree
+// across workers whose root finalizes; returns the root.
 int Planner::addCombines(Reduction &reduction, const BlockIndex &outIndex,
                          const std::map<int, std::vector<int>> &partialsByWorker)
 {
     std::vector<int> states;
     const bool oneWorker = partialsByWorker.size() == 1;
-    for (const auto &[worker, partials] : partialsByWorker) {
-        // A local tree of at most MaxTaskInputs states per combine, on the partials' worker.
-        std::vector<int> level = partials;
-        while (level.size() > 1) {
-            const bool last = level.size() <= std::size_t(MaxTaskInputs);
-            std::vector<int> next;
-            for (std::size_t begin = 0; begin < level.size(); begin += MaxTaskInputs) {
-                const std::size_t end = std::min(level.size(), begin + MaxTaskInputs);
-                if (end - begin == 1) {
-                    next.push_back(level[begin]);
-                    continue;
-                }
-                Task task = reduction.makeTask(TaskKind::Combine, outIndex, oneWorker && last);
-                for (std::size_t i = begin; i < end; ++i)
-                    task.inputs.push_back(stateInput(level[i]));
-                next.push_back(addTask(std::move(task), worker));
-            }
-            level = std::move(next);
-        }
-        states.push_back(level.front());
-    }
-    const auto levels = combineTree(int(states.size()), std::max(2, m_context.combineFanIn));
+    for (const auto &[worker, partials] : partialsByWorker)
+        states.push_back(addCombineTree(reduction, outIndex, partials, MaxTaskInputs, oneWorker, worker));
+    return addCombineTree(reduction, outIndex, std::move(states), std::max(2, m_context.combineFanIn), true);
+}
+
+int Planner::addCombineTree(Reduction &reduction, const BlockIndex &outIndex, std::vector<int> states, int fanIn,
+                            bool rootFinalizes, int worker)
+{
+    const auto levels = combineTree(int(states.size()), fanIn);
     for (std::size_t level = 0; level < levels.size(); ++level) {
         std::vector<int> next;
         for (const auto &group : levels[level]) {
@@ -151,10 +139,10 @@ int Planner::addCombines(Reduction &reduction, const BlockIndex &outIndex,
                 next.push_back(states[std::size_t(group.front())]);
                 continue;
             }
-            Task task = reduction.makeTask(TaskKind::Combine, outIndex, level + 1 == levels.size());
+            Task task = reduction.makeTask(TaskKind::Combine, outIndex, rootFinalizes && level + 1 == levels.size());
             for (int member : group)
                 task.inputs.push_back(stateInput(states[std::size_t(member)]));
-            next.push_back(addTask(std::move(task)));
+            next.push_back(addTask(std::move(task), worker));
         }
         states = std::move(next);
     }
