@@ -233,10 +233,9 @@ std::int64_t residentBytes(qint64 processId)
 // has answered a status request.
 void settleWorkers(ClusterSession &session)
 {
-    QEventLoop settle;
-    QTimer::singleShot(6000, &settle, &QEventLoop::quit);
-    settle.exec();
+    pauseFor(6.0);
     session.refreshWorkerStatus();
+    QEventLoop settle;
     int answers = 0;
     QObject::connect(&session, &ClusterSession::workersChanged, &settle, [&] {
         if (++answers == int(session.workers().size()))

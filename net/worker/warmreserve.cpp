@@ -35,9 +35,7 @@ WarmReserve::WarmReserve(const BlockStore &store, QObject *parent)
     m_trimTimer.setInterval(TrimDelayMillis);
     connect(&m_trimTimer, &QTimer::timeout, this, [this] {
         // Whole buffers go, so the pool may end below the target: fill it up again.
-        m_stop = true;
-        if (m_filler.joinable())
-            m_filler.join();
+        stopFill();
         blockallocator::trimPool(std::size_t(targetBytes()));
         startFill();
     });
@@ -45,9 +43,7 @@ WarmReserve::WarmReserve(const BlockStore &store, QObject *parent)
 
 WarmReserve::~WarmReserve()
 {
-    m_stop = true;
-    if (m_filler.joinable())
-        m_filler.join();
+    stopFill();
 }
 
 void WarmReserve::workArrived()
@@ -75,13 +71,18 @@ void WarmReserve::waitForFill()
         m_filler.join();
 }
 
-void WarmReserve::startFill()
+// A fill stops within one huge page of being told.
+void WarmReserve::stopFill()
 {
-    const std::int64_t target = targetBytes();
-    // The previous fill has stopped or is within one huge page of stopping.
     m_stop = true;
     if (m_filler.joinable())
         m_filler.join();
+}
+
+void WarmReserve::startFill()
+{
+    const std::int64_t target = targetBytes();
+    stopFill();
     if (std::int64_t(blockallocator::pooledBytes()) >= target)
         return;
     m_stop = false;

@@ -40,6 +40,7 @@ public:
 
 private:
     void startFill();
+    void stopFill();
 
     const BlockStore &m_store;
     QTimer m_fillTimer;
