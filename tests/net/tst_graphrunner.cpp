@@ -63,6 +63,8 @@ private:
     Plan plan(const QString &text, const QString &operationId);
     Status run(GraphRunner &runner);
     bool onlyArrayBlocksRemain();
+    // Both workers are still connected and compute a * 3 correctly.
+    void checkWorkersStillServe(const QString &operationId);
 
     QObject m_scope;
     std::vector<WorkerService *> m_services;
@@ -135,6 +137,24 @@ Status TestGraphRunner::run(GraphRunner &runner)
 bool TestGraphRunner::onlyArrayBlocksRemain()
 {
     return keysOf(m_services[0]) == std::set<QString>{m_a.keys[0]} && keysOf(m_services[1]) == std::set<QString>{m_a.keys[1]};
+}
+
+void TestGraphRunner::checkWorkersStillServe(const QString &operationId)
+{
+    for (const QPointer<WorkerClient> &client : m_clients)
+        QVERIFY(client && client->state() == WorkerClient::State::Ready);
+    Plan planned = plan(u"a * 3"_s, operationId);
+    GraphRunner::Settings gather;
+    gather.operationId = operationId;
+    gather.storeResult = false;
+    gather.gatherResult = true;
+    GraphRunner runner(std::move(planned.graph), gather, m_clients, m_addresses);
+    const Status status = run(runner);
+    QVERIFY2(status.isOk(), qPrintable(status.message()));
+    const NdArray tripled = assembleBlocks(runner.graph().result.chunks, runner.takeResultBlocks());
+    for (std::int64_t i = 0; i < m_values.size(); ++i)
+        QCOMPARE(tripled.at(i), m_values.at(i) * 3);
+    QTRY_VERIFY_WITH_TIMEOUT(onlyArrayBlocksRemain(), waitMillis);
 }
 
 void TestGraphRunner::evaluatesAndReleasesTemporaries()
@@ -215,20 +235,7 @@ void TestGraphRunner::aTaskTooLargeToSendFailsTheRunNotTheWorker()
     QVERIFY2(status.message().contains(u"30000 pieces"_s) && status.message().contains(u"rechunk"_s),
              qPrintable(status.message()));
     QTRY_VERIFY_WITH_TIMEOUT(onlyArrayBlocksRemain(), waitMillis);
-
-    // Both workers still serve.
-    for (const QPointer<WorkerClient> &client : m_clients)
-        QVERIFY(client && client->state() == WorkerClient::State::Ready);
-    Plan again = plan(u"a * 3"_s, u"t.op10"_s);
-    GraphRunner::Settings gather;
-    gather.operationId = u"t.op10"_s;
-    gather.storeResult = false;
-    gather.gatherResult = true;
-    GraphRunner second(std::move(again.graph), gather, m_clients, m_addresses);
-    QVERIFY(run(second).isOk());
-    const NdArray tripled = assembleBlocks(second.graph().result.chunks, second.takeResultBlocks());
-    QCOMPARE(tripled.at(11), m_values.at(11) * 3);
-    QTRY_VERIFY_WITH_TIMEOUT(onlyArrayBlocksRemain(), waitMillis);
+    checkWorkersStillServe(u"t.op10"_s);
 }
 
 void TestGraphRunner::releasingManyBlocksKeepsTheWorkers()
@@ -242,17 +249,7 @@ void TestGraphRunner::releasingManyBlocksKeepsTheWorkers()
         owners.push_back(i % 2);
     }
     GraphRunner::releaseBlocks(m_clients, keys, owners, u"t.op11"_s);
-    Plan planned = plan(u"a - 2"_s, u"t.op12"_s);
-    GraphRunner::Settings gather;
-    gather.operationId = u"t.op12"_s;
-    gather.storeResult = false;
-    gather.gatherResult = true;
-    GraphRunner runner(std::move(planned.graph), gather, m_clients, m_addresses);
-    const Status status = run(runner);
-    QVERIFY2(status.isOk(), qPrintable(status.message()));
-    for (const QPointer<WorkerClient> &client : m_clients)
-        QVERIFY(client && client->state() == WorkerClient::State::Ready);
-    QTRY_VERIFY_WITH_TIMEOUT(onlyArrayBlocksRemain(), waitMillis);
+    checkWorkersStillServe(u"t.op12"_s);
 }
 
 void TestGraphRunner::cancelReleasesWhatItMade()
