@@ -4,9 +4,7 @@
 #include "core/memorybudget.h"
 
 #include "core/bytesize.h"
-
-#include <QDir>
-#include <QFile>
+#include "core/cgroupfiles.h"
 
 #include <algorithm>
 #include <unistd.h>
@@ -20,59 +18,22 @@ namespace {
 // A limit this large means none (cgroup v1 reports "no limit" as a page-rounded INT64_MAX).
 constexpr std::int64_t unlimited = std::int64_t(1) << 60;
 
-QString readText(const QString &path)
+std::optional<double> memoryLimitIn(const QString &directory, bool v2)
 {
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? QString::fromLatin1(file.readAll()).trimmed() : QString();
-}
-
-std::optional<std::int64_t> limitIn(const QString &path)
-{
-    const QString text = readText(path);
+    const QString text = readSmallTextFile(directory + (v2 ? u"/memory.max"_s : u"/memory.limit_in_bytes"_s));
     bool ok = false;
     const std::int64_t value = text.toLongLong(&ok);
     if (!ok || value <= 0 || value >= unlimited)
         return std::nullopt; // absent, "max", or no limit
-    return value;
-}
-
-// The tightest limit on the path from the cgroup up to the root of its hierarchy.
-std::optional<std::int64_t> tightestOnPath(const QString &root, QString path, const QString &file)
-{
-    std::optional<std::int64_t> tightest;
-    while (true) {
-        if (const auto limit = limitIn(QDir::cleanPath(root + u'/' + path + u'/' + file)))
-            tightest = tightest ? std::min(*tightest, *limit) : *limit;
-        if (path.isEmpty() || path == u"/"_s)
-            break;
-        path = path.section(u'/', 0, -2);
-    }
-    return tightest;
+    return double(value);
 }
 
 } // namespace
 
 std::optional<std::int64_t> cgroupMemoryLimitBytes(const QString &procSelfCgroup, const QString &cgroupRoot)
 {
-    std::optional<std::int64_t> tightest;
-    const auto keep = [&](std::optional<std::int64_t> limit) {
-        if (limit)
-            tightest = tightest ? std::min(*tightest, *limit) : *limit;
-    };
-    // Lines are "ID:CONTROLLERS:PATH"; v2 is "0::PATH". In a container the hierarchy is often
-    // mounted at its own cgroup, so the root's files are read too.
-    for (const QString &line : readText(procSelfCgroup).split(u'\n', Qt::SkipEmptyParts)) {
-        const QStringList fields = line.split(u':');
-        if (fields.size() < 3)
-            continue;
-        const QString path = fields.mid(2).join(u':');
-        if (fields[0] == u"0"_s && fields[1].isEmpty()) {
-            keep(tightestOnPath(cgroupRoot, path, u"memory.max"_s));
-        } else if (fields[1].split(u',').contains(u"memory"_s)) {
-            keep(tightestOnPath(cgroupRoot + u"/memory"_s, path, u"memory.limit_in_bytes"_s));
-        }
-    }
-    return tightest;
+    const std::optional<double> limit = tightestCgroupLimit(procSelfCgroup, cgroupRoot, u"memory"_s, memoryLimitIn);
+    return limit ? std::optional<std::int64_t>(std::int64_t(*limit)) : std::nullopt;
 }
 
 std::optional<std::int64_t> slurmMemoryBytes(const QString &memPerNode, const QString &memPerCpu, const QString &cpusOnNode)

@@ -4,9 +4,11 @@
 #include "app/common/unixsignals.h"
 #include "core/blockallocator.h"
 #include "core/bytesize.h"
+#include "core/cpubudget.h"
 #include "core/memorybudget.h"
 #include "net/protocol/handshake.h"
 #include "net/protocol/hostport.h"
+#include "net/worker/launcherenvironment.h"
 #include "net/worker/workerservice.h"
 
 #include <QCommandLineParser>
@@ -41,10 +43,15 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     QCommandLineOption listen(QStringLiteral("listen"),
-                              QStringLiteral("Address to listen on (default 127.0.0.1 and a free port)."),
-                              QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:0"));
-    QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Kernel threads (default 1)."), QStringLiteral("N"),
-                               QStringLiteral("1"));
+                              QStringLiteral("Address to listen on (default 127.0.0.1 and a free port; with --connect to "
+                                             "another host, 0.0.0.0 and a free port, so peers on other hosts reach it)."),
+                              QStringLiteral("HOST:PORT"));
+    QCommandLineOption threads(
+        QStringLiteral("threads"),
+        QStringLiteral("Kernel threads (default: the least of the CPUs this process may run on, the cgroup's CPU quota and "
+                       "Slurm's CPUs per task; here %1).")
+            .arg(currentCpuLimits().describe()),
+        QStringLiteral("N"));
     QCommandLineOption memory(
         QStringLiteral("memory-limit"),
         QStringLiteral("Most bytes of blocks to hold, e.g. 12G (default: 80% of the least of physical memory, "
@@ -56,7 +63,9 @@ int main(int argc, char *argv[])
     QCommandLineOption dial(QStringLiteral("connect"),
                             QStringLiteral("Dial back to a workbench or tessera-cli listening at HOST:PORT."),
                             QStringLiteral("HOST:PORT"));
-    QCommandLineOption name(QStringLiteral("name"), QStringLiteral("Name shown in the cluster view (default host:port)."),
+    QCommandLineOption name(QStringLiteral("name"),
+                            QStringLiteral("Name shown in the cluster view (default: 'rank N' when started by mpirun or srun, "
+                                           "else host:port)."),
                             QStringLiteral("NAME"));
     QCommandLineOption heartbeat(QStringLiteral("heartbeat-timeout"),
                                  QStringLiteral("A peer worker that shows no sign of life this long is lost, and the fetches "
@@ -78,14 +87,16 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     WorkerOptions options;
-    options.name = parser.value(name);
-    const Result<ListenAddress> listenAddress = parseListenAddress(parser.value(listen));
+    options.name = parser.isSet(name) ? parser.value(name) : launcherRankName();
+    options.dialBack = parser.value(dial);
+    const QString listenText = parser.isSet(listen) ? parser.value(listen) : defaultListenAddress(options.dialBack);
+    const Result<ListenAddress> listenAddress = parseListenAddress(listenText);
     if (!listenAddress.isOk())
         return fail(QStringLiteral("--listen: ") + listenAddress.status().message());
     options.listenAddress = listenAddress->address;
     options.port = listenAddress->port;
-    bool threadsOk = false;
-    options.threads = parser.value(threads).toInt(&threadsOk);
+    bool threadsOk = true;
+    options.threads = parser.isSet(threads) ? parser.value(threads).toInt(&threadsOk) : currentCpuLimits().usableCpus();
     if (!threadsOk || options.threads < 1)
         return fail(QStringLiteral("--threads %1 is not a positive number").arg(parser.value(threads)));
     if (parser.isSet(memory)) {
@@ -99,7 +110,6 @@ int main(int argc, char *argv[])
             return fail(token.status().message());
         options.token = *token;
     }
-    options.dialBack = parser.value(dial);
     bool heartbeatOk = false;
     const double heartbeatSeconds = parser.value(heartbeat).toDouble(&heartbeatOk);
     if (!heartbeatOk || heartbeatSeconds < 0)

@@ -94,7 +94,7 @@ QCborMap Hello::toCbor() const
 {
     return QCborMap{{field::Type, msg::Hello}, {u"version"_s, version}, {u"nonce"_s, nonce},
                     {u"name"_s, name},         {u"threads"_s, threads}, {u"memoryLimit"_s, qint64(memoryLimitBytes)},
-                    {u"listen"_s, listen}};
+                    {u"listen"_s, listen},     {u"host"_s, host}};
 }
 
 Result<Hello> Hello::fromCbor(const QCborMap &map)
@@ -108,6 +108,7 @@ Result<Hello> Hello::fromCbor(const QCborMap &map)
     hello.threads = int(fields.integer("threads", 1, 4096));
     hello.memoryLimitBytes = fields.integer("memoryLimit", 0, maxCount);
     hello.listen = fields.text("listen", MaxPathLength, QString());
+    hello.host = fields.text("host", MaxNameLength, QString());
     if (fields.isOk() && !hello.listen.isEmpty() && !parseHostPort(hello.listen).isOk())
         fields.fail("listen", u"is not HOST:PORT"_s);
     return fields.finish(hello);

@@ -79,6 +79,7 @@ struct Hello
     int threads = 1;
     std::int64_t memoryLimitBytes = 0;
     QString listen{};
+    QString host{}; // the machine's name, so a user sees which workers share one
     QCborMap toCbor() const;
     static Result<Hello> fromCbor(const QCborMap &map);
     bool operator==(const Hello &) const = default;

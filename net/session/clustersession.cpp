@@ -88,6 +88,7 @@ void ClusterSession::Private::addWorker(WorkerClient *client)
     worker.info.name = client->workerName();
     worker.info.address = client->address();
     worker.info.threads = client->hello().threads;
+    worker.info.host = client->hello().host;
     worker.info.memoryLimitBytes = client->hello().memoryLimitBytes;
     worker.info.state = WorkerState::Connected;
     const int index = worker.info.index;

@@ -34,6 +34,7 @@ struct WorkerInfo
     int index = 0;
     QString name;
     QString address; // host:port the worker listens on (peers fetch from there)
+    QString host;    // the machine's name as the worker knows it
     int threads = 0;
     std::int64_t memoryLimitBytes = 0;
     std::int64_t memoryUsedBytes = 0;

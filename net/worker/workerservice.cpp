@@ -40,9 +40,12 @@ Status WorkerService::start()
     const bool loopback = m_options.listenAddress.isLoopback();
     if (!loopback && m_options.token.isEmpty()) {
         return makeError(ErrorCode::Auth,
-                         QStringLiteral("listening on %1 needs a token, or anyone who can reach the port could use this worker; "
-                                        "pass --token-file F (make one with: head -c 32 /dev/urandom | base64 > F)")
-                             .arg(m_options.listenAddress.toString()));
+                         QStringLiteral("listening on %1%2 needs a token, or anyone who can reach the port could use this "
+                                        "worker; pass --token-file F (make one with: head -c 32 /dev/urandom | base64 > F)")
+                             .arg(m_options.listenAddress.toString(),
+                                  m_options.dialBack.isEmpty()
+                                      ? QString()
+                                      : QStringLiteral(" (where a worker dialing another host listens, so its peers reach it)")));
     }
     TESSERA_RETURN_IF_ERROR(setUpTls());
     // A QSslServer queues a connection once its TLS handshake is done.
@@ -152,7 +155,7 @@ void WorkerService::accept(QTcpSocket *socket, bool dialBack)
             Q_EMIT shutdownRequested(0);
     });
     frames->send(wire::Hello{ProtocolVersion, connection.nonce, m_options.name, m_options.threads, m_options.memoryLimitBytes,
-                             listenAddress()}
+                             listenAddress(), QHostInfo::localHostName()}
                      .toCbor());
 }
 

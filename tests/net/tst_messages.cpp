@@ -132,8 +132,8 @@ void TestMessages::golden_data()
     QTest::addColumn<QString>("hex");
     const QByteArray nonce(32, '\x5a');
     QTest::newRow("hello")
-        << Hello{1, nonce, u"w1"_s, 4, std::int64_t(8) << 30, u"127.0.0.1:7070"_s}.toCbor()
-        << u"a764747970656568656c6c6f6776657273696f6e01656e6f6e636558205a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a646e616d656277316774687265616473046b6d656d6f72794c696d69741b0000000200000000666c697374656e6e3132372e302e302e313a37303730"_s;
+        << Hello{1, nonce, u"w1"_s, 4, std::int64_t(8) << 30, u"127.0.0.1:7070"_s, u"n1"_s}.toCbor()
+        << u"a864747970656568656c6c6f6776657273696f6e01656e6f6e636558205a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a646e616d656277316774687265616473046b6d656d6f72794c696d69741b0000000200000000666c697374656e6e3132372e302e302e313a3730373064686f7374626e31"_s;
     QTest::newRow("auth")
         << Auth{1, QByteArray(32, '\x11'), u"client"_s}.toCbor()
         << u"a4647479706564617574686776657273696f6e01636d61635820111111111111111111111111111111111111111111111111111111111111111164726f6c6566636c69656e74"_s;
@@ -199,7 +199,8 @@ void TestMessages::golden()
 
 void TestMessages::roundTrips()
 {
-    roundTrip(Hello{1, QByteArray(32, '\x07'), u"node-17"_s, 64, std::int64_t(200) << 30, u"[fd00::5]:7070"_s});
+    roundTrip(
+        Hello{1, QByteArray(32, '\x07'), u"node-17"_s, 64, std::int64_t(200) << 30, u"[fd00::5]:7070"_s, u"node-17.example"_s});
     roundTrip(Auth{1, QByteArray(32, '\x42'), u"peer"_s});
     for (ErrorCode code :
          {ErrorCode::InvalidArgument, ErrorCode::NotFound, ErrorCode::Io, ErrorCode::Format, ErrorCode::ShapeMismatch,

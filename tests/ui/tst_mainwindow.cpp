@@ -27,6 +27,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QDropEvent>
+#include <QHostInfo>
 #include <QLabel>
 #include <QMimeData>
 #include <QRegularExpression>
@@ -146,6 +147,7 @@ void TestMainWindow::clusterDockListsWorkers()
         const QString status = model->index(row, ClusterModel::STATUS).data().toString();
         QVERIFY2(status == u"connected" || status == u"busy", qPrintable(status));
         QVERIFY(!model->index(row, ClusterModel::ADDRESS).data().toString().isEmpty());
+        QCOMPARE(model->index(row, ClusterModel::HOST).data().toString(), QHostInfo::localHostName());
         QVERIFY(model->index(row, ClusterModel::THREADS).data().toInt() >= 1);
     }
     // The periodic status refresh fills in the round trip time.

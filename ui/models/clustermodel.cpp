@@ -88,6 +88,7 @@ QVariant ClusterModel::displayData(const WorkerInfo &worker, int column) const
 {
     switch (column) {
     case NAME: return worker.name;
+    case HOST: return worker.host;
     case ADDRESS: return worker.address;
     case THREADS: return worker.threads;
     case MEMORY:
@@ -111,6 +112,7 @@ QVariant ClusterModel::headerData(int section, Qt::Orientation orientation, int 
 
     switch (section) {
     case NAME: return tr("Worker");
+    case HOST: return tr("Host");
     case ADDRESS: return tr("Address");
     case THREADS: return tr("Threads");
     case MEMORY: return tr("Memory");

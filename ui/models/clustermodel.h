@@ -24,6 +24,7 @@ class ClusterModel final : public QAbstractTableModel
 public:
     enum Column {
         NAME,
+        HOST,
         ADDRESS,
         THREADS,
         MEMORY,
