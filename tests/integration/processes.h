@@ -75,7 +75,9 @@ struct WorkerProcess
     }
 };
 
-inline std::unique_ptr<WorkerProcess> startWorker(const QStringList &arguments)
+// `launcher`, when given, is a command that runs the worker (its program and first arguments), as
+// the test-host harness runs a program on one of its hosts.
+inline std::unique_ptr<WorkerProcess> startWorker(const QStringList &arguments, const QStringList &launcher = {})
 {
     auto worker = std::make_unique<WorkerProcess>();
     const QString program = programFromEnvironment("TESSERA_WORKER");
@@ -83,7 +85,10 @@ inline std::unique_ptr<WorkerProcess> startWorker(const QStringList &arguments)
         worker->error = QStringLiteral("TESSERA_WORKER does not name the built tessera-worker; run the test through ctest");
         return worker;
     }
-    worker->process->start(program, arguments);
+    if (launcher.isEmpty())
+        worker->process->start(program, arguments);
+    else
+        worker->process->start(launcher.front(), launcher.mid(1) + QStringList{program} + arguments);
     static const QString prefix = QStringLiteral("tessera-worker listening on ");
     while (worker->process->waitForReadyRead(15000) || worker->process->canReadLine()) {
         if (!worker->process->canReadLine())

@@ -1,0 +1,77 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#pragma once
+
+// Test hosts on one machine for integration tests: tests/netbed/netbed.sh makes network namespaces
+// joined by a bridge (198.18.0.0/24 only); a NetBed removes them when it goes, also when a test
+// fails. The test process itself is on the bridge at 198.18.0.1.
+
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+#include <unistd.h>
+
+namespace integration {
+
+class NetBed
+{
+public:
+    NetBed(QString name, int hosts, QString rate = {})
+        : m_name(std::move(name))
+        , m_hosts(hosts)
+        , m_rate(std::move(rate))
+    {
+    }
+    ~NetBed() { script({QStringLiteral("down"), m_name}); }
+    NetBed(const NetBed &) = delete;
+    NetBed &operator=(const NetBed &) = delete;
+
+    // Why no bed can be made here without counting as a failure ("" when one can be tried).
+    static QString whyNotHere()
+    {
+        if (::geteuid() != 0)
+            return QStringLiteral("making network namespaces needs root (CI runs as root); the multi-host tests did not run");
+        return {};
+    }
+
+    // Makes the hosts; returns the harness's error, or "".
+    QString up()
+    {
+        QStringList arguments{QStringLiteral("up"), m_name, QString::number(m_hosts)};
+        if (!m_rate.isEmpty())
+            arguments << QStringLiteral("--rate") << m_rate;
+        return script(arguments);
+    }
+
+    static QString hostAddress(int host) { return QStringLiteral("198.18.0.%1").arg(10 + host); }
+    static QString machineAddress() { return QStringLiteral("198.18.0.1"); }
+    QString hostName(int host) const { return QStringLiteral("%1-h%2").arg(m_name).arg(host); }
+
+    // The command that runs a program on `host` (see startWorker's launcher).
+    QStringList on(int host) const
+    {
+        return {QStringLiteral(TESSERA_NETBED), QStringLiteral("run"), m_name, QString::number(host)};
+    }
+
+private:
+    static QString script(const QStringList &arguments)
+    {
+        QProcess process;
+        process.start(QStringLiteral(TESSERA_NETBED), arguments);
+        if (!process.waitForFinished(60000))
+            return QStringLiteral("netbed.sh %1 did not finish: %2").arg(arguments.join(u' '), process.errorString());
+        if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
+            return QStringLiteral("netbed.sh %1 failed: %2")
+                .arg(arguments.join(u' '), QString::fromUtf8(process.readAllStandardError()).trimmed());
+        }
+        return {};
+    }
+
+    QString m_name;
+    int m_hosts;
+    QString m_rate;
+};
+
+} // namespace integration
