@@ -11,9 +11,11 @@ cd "$(dirname "$0")"
 PACKAGES=(g++ cmake ninja-build pkg-config qt6-base-dev libqcustomplot-dev libnetcdf-c++4-dev libeigen3-dev help2man fonts-dejavu-core)
 # Only the tests need these: the formatting check, netCDF4-python as the reference reader, xarray
 # as the reference for the language, clang with its runtime and llvm-symbolizer for the sanitized
-# build and the fuzz targets, openssl to make TLS test certificates, and iproute2 (ip, tc) to make
-# test hosts of network namespaces.
-TEST_PACKAGES=(clang-format python3-netcdf4 python3-xarray clang libclang-rt-14-dev llvm-14 openssl iproute2)
+# build and the fuzz targets, openssl to make TLS test certificates, iproute2 (ip, tc) to make
+# test hosts of network namespaces, and the launchers the tests start workers with: a real Slurm
+# (slurmctld, slurmd, munge; the test starts and stops its own) and Open MPI's mpirun.
+TEST_PACKAGES=(clang-format python3-netcdf4 python3-xarray clang libclang-rt-14-dev llvm-14 openssl iproute2
+    slurm-wlm munge openmpi-bin)
 BUILD_DIR=${TESSERA_BUILD_DIR:-build}
 
 usage() {

@@ -7,24 +7,47 @@
 #include "net/protocol/handshake.h"
 #include "net/protocol/hostport.h"
 
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHostAddress>
+#include <QHostInfo>
+#include <QRandomGenerator>
+
 #include <cstdio>
 
 namespace tessera::cli {
 
 void ClusterOptions::addTo(QCommandLineParser &parser) const
 {
-    parser.addOptions({local, threads, memoryLimit, connect, listen, expect, tokenFile, tlsCa, tlsPin, heartbeat});
+    parser.addOptions({local, threads, memoryLimit, connect, listen, expect, tokenFile, slurm, tasksPerNode, partition, timeLimit,
+                       slurmArgument, slurmWait, tlsCa, tlsPin, heartbeat});
 }
 
-Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &options, int defaultLocal, LocalCluster &local,
-                    ClusterSession &session)
+void Launched::stop()
 {
-    QByteArray token;
-    if (parser.isSet(options.tokenFile)) {
-        auto read = readTokenFile(parser.value(options.tokenFile));
-        TESSERA_RETURN_IF_ERROR(read);
-        token = *read;
-    }
+    local.stop();
+    if (slurm)
+        slurm->cancel();
+    if (!tokenFile.isEmpty())
+        QFile::remove(tokenFile);
+}
+
+namespace {
+
+Result<int> positiveNumber(const QCommandLineParser &parser, const QCommandLineOption &option)
+{
+    bool ok = false;
+    const int value = parser.value(option).toInt(&ok);
+    if (!ok || value < 1)
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("--%1 %2 is not a positive number").arg(option.names().front(), parser.value(option)));
+    return value;
+}
+
+Status setUpSecurity(const QCommandLineParser &parser, const ClusterOptions &options, ClusterSession &session)
+{
     bool heartbeatOk = false;
     const double heartbeatSeconds = parser.value(options.heartbeat).toDouble(&heartbeatOk);
     if (!heartbeatOk || heartbeatSeconds < 0)
@@ -42,44 +65,119 @@ Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &opti
         TESSERA_RETURN_IF_ERROR(clientTlsConfiguration(tls)); // a missing file or a bad pin, said now
         session.setTls(tls);
     }
-    const int modes = int(parser.isSet(options.local)) + int(parser.isSet(options.connect)) + int(parser.isSet(options.listen));
-    if (modes > 1)
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("choose one of --local, --connect and --listen"));
+    return Status::ok();
+}
 
-    if (parser.isSet(options.connect)) {
-        const Result<QStringList> addresses = parseHostPortList(parser.value(options.connect));
-        if (!addresses.isOk())
-            return addresses.status().withContext(QStringLiteral("--connect"));
-        return waitForOperation(session.connectToWorkers(*addresses, token));
-    }
-    if (parser.isSet(options.listen)) {
-        const Result<ListenAddress> listen = parseListenAddress(parser.value(options.listen));
-        if (!listen.isOk())
-            return listen.status().withContext(QStringLiteral("--listen"));
-        bool expectOk = false;
-        const int expected = parser.value(options.expect).toInt(&expectOk);
-        if (!expectOk || expected < 1)
-            return makeError(ErrorCode::InvalidArgument,
-                             QStringLiteral("--expect %1 is not a positive number").arg(parser.value(options.expect)));
-        Operation *operation = session.listenForWorkers(listen->address, listen->port, token, expected);
-        if (!session.listenAddress().isEmpty()) {
-            std::fprintf(stderr, "waiting for %d worker(s): start them with tessera-worker --connect %s\n", expected,
-                         qPrintable(session.listenAddress()));
-        }
+// A token file only the user can read, in a folder the nodes share with this one (the home).
+Result<QString> makeTokenFile(QByteArray &token)
+{
+    const QString directory = QDir::home().filePath(QStringLiteral(".tessera"));
+    if (!QDir().mkpath(directory))
+        return makeError(ErrorCode::Io,
+                         QStringLiteral("cannot make %1 for the workers' token; pass --token-file F").arg(directory));
+    const QString path = QStringLiteral("%1/token-%2").arg(directory).arg(QCoreApplication::applicationPid());
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
+        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+        return makeError(ErrorCode::Io,
+                         QStringLiteral("cannot write the workers' token to %1: %2").arg(path, file.errorString()));
+    QByteArray random(32, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(random.begin(), random.end());
+    token = random.toBase64();
+    file.write(token + '\n');
+    return path;
+}
+
+Status listenAndWait(ClusterSession &session, const QString &listenText, const QByteArray &token, int expected, SlurmJob *job,
+                     const QString &tokenFile)
+{
+    const Result<ListenAddress> listen = parseListenAddress(listenText);
+    if (!listen.isOk())
+        return listen.status().withContext(QStringLiteral("--listen"));
+    Operation *operation = session.listenForWorkers(listen->address, listen->port, token, expected);
+    if (session.listenAddress().isEmpty())
+        return waitForOperation(operation);
+    if (!job) {
+        std::fprintf(stderr, "waiting for %d worker(s): start them with tessera-worker --connect %s\n", expected,
+                     qPrintable(session.listenAddress()));
         return waitForOperation(operation);
     }
+    // Workers on other nodes cannot dial "0.0.0.0": give them this host's name.
+    QString dialBack = session.listenAddress();
+    if (QHostAddress(listen->address).isEqual(QHostAddress::AnyIPv4) || listen->address == QHostAddress::Any)
+        dialBack = joinHostPort(QHostInfo::localHostName(), quint16(dialBack.section(u':', -1).toUInt()));
+    Status jobStatus;
+    QObject::connect(job, &SlurmJob::submitted, operation, [job](const QString &id) {
+        std::fprintf(stderr, "Slurm job %s: %d worker(s) will dial back; its output goes to %s\n", qPrintable(id),
+                     job->request().workers(), qPrintable(job->outputFile()));
+    });
+    QObject::connect(job, &SlurmJob::stateChanged, operation, [job](const SlurmJobState &state) {
+        std::fprintf(stderr, "Slurm job %s is %s\n", qPrintable(job->jobId()), qPrintable(state.describe()));
+    });
+    QObject::connect(job, &SlurmJob::failed, operation, [&jobStatus, operation](const Status &status) {
+        jobStatus = status;
+        operation->cancel();
+    });
+    job->submit(dialBack, tokenFile);
+    const Status connected = waitForOperation(operation);
+    if (!jobStatus.isOk())
+        return jobStatus;
+    if (connected.isOk())
+        job->workersArrived();
+    return connected;
+}
 
+Result<SlurmRequest> slurmRequest(const QCommandLineParser &parser, const ClusterOptions &options)
+{
+    SlurmRequest request;
+    const Result<int> nodes = positiveNumber(parser, options.slurm);
+    TESSERA_RETURN_IF_ERROR(nodes);
+    const Result<int> tasks = positiveNumber(parser, options.tasksPerNode);
+    TESSERA_RETURN_IF_ERROR(tasks);
+    const Result<int> wait = positiveNumber(parser, options.slurmWait);
+    TESSERA_RETURN_IF_ERROR(wait);
+    request.nodes = *nodes;
+    request.tasksPerNode = *tasks;
+    request.dialInSeconds = *wait;
+    request.partition = parser.value(options.partition);
+    request.timeLimit = parser.value(options.timeLimit);
+    request.extraArguments = parser.values(options.slurmArgument);
+    request.outputDirectory = QDir::home().filePath(QStringLiteral(".tessera"));
+    return request;
+}
+
+Status startSlurmJob(const QCommandLineParser &parser, const ClusterOptions &options, QByteArray token, Launched &launched,
+                     ClusterSession &session)
+{
+    Result<SlurmRequest> request = slurmRequest(parser, options);
+    TESSERA_RETURN_IF_ERROR(request);
+    QString tokenFile = parser.value(options.tokenFile);
+    if (tokenFile.isEmpty()) {
+        Result<QString> made = makeTokenFile(token);
+        TESSERA_RETURN_IF_ERROR(made);
+        tokenFile = launched.tokenFile = *made;
+    }
+    launched.slurm = std::make_unique<SlurmJob>(*request);
+    const QString listen = parser.isSet(options.listen) ? parser.value(options.listen) : QStringLiteral("0.0.0.0:0");
+    return listenAndWait(session, listen, token, request->workers(), launched.slurm.get(),
+                         QFileInfo(tokenFile).absoluteFilePath());
+}
+
+Status startLocalWorkers(const QCommandLineParser &parser, const ClusterOptions &options, int defaultLocal, LocalCluster &local,
+                         ClusterSession &session)
+{
     LocalClusterOptions localOptions;
     localOptions.heartbeatMillis = session.heartbeatTimeout();
-    bool ok = true;
-    localOptions.workers = parser.isSet(options.local) ? parser.value(options.local).toInt(&ok) : defaultLocal;
-    if (!ok || localOptions.workers < 1)
-        return makeError(ErrorCode::InvalidArgument,
-                         QStringLiteral("--local %1 is not a positive number of workers").arg(parser.value(options.local)));
-    localOptions.threadsPerWorker = parser.value(options.threads).toInt(&ok);
-    if (!ok || localOptions.threadsPerWorker < 1)
-        return makeError(ErrorCode::InvalidArgument,
-                         QStringLiteral("--threads %1 is not a positive number").arg(parser.value(options.threads)));
+    if (parser.isSet(options.local)) {
+        const Result<int> workers = positiveNumber(parser, options.local);
+        TESSERA_RETURN_IF_ERROR(workers);
+        localOptions.workers = *workers;
+    } else {
+        localOptions.workers = defaultLocal;
+    }
+    const Result<int> threads = positiveNumber(parser, options.threads);
+    TESSERA_RETURN_IF_ERROR(threads);
+    localOptions.threadsPerWorker = *threads;
     if (parser.isSet(options.memoryLimit)) {
         localOptions.memoryLimitBytes = parseByteSize(parser.value(options.memoryLimit));
         if (localOptions.memoryLimitBytes <= 0)
@@ -88,6 +186,39 @@ Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &opti
                 QStringLiteral("--memory-limit %1 is not a size; write e.g. 8G").arg(parser.value(options.memoryLimit)));
     }
     return waitForOperation(session.connectToLocalCluster(&local, localOptions));
+}
+
+} // namespace
+
+Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &options, int defaultLocal, Launched &launched,
+                    ClusterSession &session)
+{
+    QByteArray token;
+    if (parser.isSet(options.tokenFile)) {
+        auto read = readTokenFile(parser.value(options.tokenFile));
+        TESSERA_RETURN_IF_ERROR(read);
+        token = *read;
+    }
+    TESSERA_RETURN_IF_ERROR(setUpSecurity(parser, options, session));
+    const int modes = int(parser.isSet(options.local)) + int(parser.isSet(options.connect))
+                      + int(parser.isSet(options.listen) && !parser.isSet(options.slurm)) + int(parser.isSet(options.slurm));
+    if (modes > 1)
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("choose one of --local, --connect, --listen and --slurm"));
+
+    if (parser.isSet(options.connect)) {
+        const Result<QStringList> addresses = parseHostPortList(parser.value(options.connect));
+        if (!addresses.isOk())
+            return addresses.status().withContext(QStringLiteral("--connect"));
+        return waitForOperation(session.connectToWorkers(*addresses, token));
+    }
+    if (parser.isSet(options.slurm))
+        return startSlurmJob(parser, options, token, launched, session);
+    if (parser.isSet(options.listen)) {
+        const Result<int> expected = positiveNumber(parser, options.expect);
+        TESSERA_RETURN_IF_ERROR(expected);
+        return listenAndWait(session, parser.value(options.listen), token, *expected, nullptr, {});
+    }
+    return startLocalWorkers(parser, options, defaultLocal, launched.local, session);
 }
 
 } // namespace tessera::cli

@@ -5,6 +5,7 @@
 
 #include "net/session/clustersession.h"
 #include "net/session/localcluster.h"
+#include "net/session/slurmjob.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
@@ -12,7 +13,8 @@
 namespace tessera::cli {
 
 // The options every command that needs workers shares: --local N [--threads T] [--memory-limit],
-// --connect HOST:PORT,... --token-file F, or --listen HOST:PORT --expect N --token-file F.
+// --connect HOST:PORT,... --token-file F, --listen HOST:PORT --expect N --token-file F, or
+// --slurm N [--tasks-per-node T] [--partition P] [--time T] [--slurm-arg A]... [--listen HOST:PORT].
 struct ClusterOptions
 {
     QCommandLineOption local{QStringLiteral("local"), QStringLiteral("Start N workers on this machine."), QStringLiteral("N")};
@@ -36,6 +38,27 @@ struct ClusterOptions
                               QStringLiteral("Connect to workers over TLS, accepting the one certificate with this SHA-256 "
                                              "fingerprint (openssl x509 -noout -fingerprint -sha256 -in CERT)."),
                               QStringLiteral("SHA256")};
+    QCommandLineOption slurm{QStringLiteral("slurm"),
+                             QStringLiteral("Start the workers as a Slurm job on N nodes (sbatch + srun); they dial back to "
+                                            "--listen (default: all interfaces, reached at this host's name) and the job "
+                                            "is cancelled when this program ends."),
+                             QStringLiteral("N")};
+    QCommandLineOption tasksPerNode{QStringLiteral("tasks-per-node"),
+                                    QStringLiteral("Workers per Slurm node (default 1; each takes the node's CPUs and "
+                                                   "memory Slurm gives its task)."),
+                                    QStringLiteral("T"), QStringLiteral("1")};
+    QCommandLineOption partition{QStringLiteral("partition"), QStringLiteral("Slurm partition (default: the cluster's)."),
+                                 QStringLiteral("P")};
+    QCommandLineOption timeLimit{
+        QStringLiteral("time"), QStringLiteral("Slurm time limit of the workers' job, e.g. 30 or 2:00:00."), QStringLiteral("T")};
+    QCommandLineOption slurmArgument{QStringLiteral("slurm-arg"),
+                                     QStringLiteral("One more sbatch argument, e.g. --slurm-arg=--account=climate; "
+                                                    "repeatable."),
+                                     QStringLiteral("A")};
+    QCommandLineOption slurmWait{QStringLiteral("slurm-wait"),
+                                 QStringLiteral("Cancel the Slurm job when its workers have not all dialed in within this "
+                                                "many seconds (default 300)."),
+                                 QStringLiteral("SECONDS"), QStringLiteral("300")};
     QCommandLineOption heartbeat{QStringLiteral("heartbeat-timeout"),
                                  QStringLiteral("A worker that shows no sign of life this long is lost and its blocks are "
                                                 "rebuilt on the others (default 5; a closed connection is lost at once)."),
@@ -44,8 +67,19 @@ struct ClusterOptions
     void addTo(QCommandLineParser &parser) const;
 };
 
+// What this program started for its session: local workers or a Slurm job, stopped with it.
+struct Launched
+{
+    LocalCluster local;
+    std::unique_ptr<SlurmJob> slurm;
+    QString tokenFile; // made for the Slurm job, removed with it
+
+    ~Launched() { stop(); }
+    void stop();
+};
+
 // Starts or connects to the workers the options ask for, `defaultLocal` local ones if none.
-Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &options, int defaultLocal, LocalCluster &local,
+Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &options, int defaultLocal, Launched &launched,
                     ClusterSession &session);
 
 } // namespace tessera::cli

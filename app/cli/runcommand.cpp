@@ -246,7 +246,8 @@ int runCommand(const QStringList &arguments)
         printError(QStringLiteral("--repeat %1 is not a positive number").arg(parser.value(options.repeat)));
         return 2;
     }
-    const bool remote = parser.isSet(clusterOptions.connect) || parser.isSet(clusterOptions.listen);
+    const bool remote =
+        parser.isSet(clusterOptions.connect) || parser.isSet(clusterOptions.listen) || parser.isSet(clusterOptions.slurm);
     const Result<Experiment> experiment = experimentFrom(parser, options, remote);
     if (!experiment.isOk()) {
         printError(experiment.status().message());
@@ -254,16 +255,16 @@ int runCommand(const QStringList &arguments)
     }
 
     // Local workers stop when this function returns, on Ctrl-C too (the signal ends the wait).
-    LocalCluster local;
+    Launched launched;
     ClusterSession session;
     UnixSignals unixSignals;
     QObject::connect(&unixSignals, &UnixSignals::interrupted, &session, [&] {
-        local.stop();
-        std::fprintf(stderr, "tessera-cli: interrupted; local workers stopped\n");
+        launched.stop();
+        std::fprintf(stderr, "tessera-cli: interrupted; workers stopped\n");
         std::_Exit(130);
     });
     QObject::connect(&session, &ClusterSession::workerLost, &session, [](int, const QString &message) { printError(message); });
-    if (Status status = setUpCluster(parser, clusterOptions, 2, local, session); !status.isOk()) {
+    if (Status status = setUpCluster(parser, clusterOptions, 2, launched, session); !status.isOk()) {
         printError(status.message());
         return 1;
     }

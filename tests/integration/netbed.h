@@ -55,23 +55,57 @@ public:
         return {QStringLiteral(TESSERA_NETBED), QStringLiteral("run"), m_name, QString::number(host)};
     }
 
-private:
-    static QString script(const QStringList &arguments)
+    const QString &name() const { return m_name; }
+    int hosts() const { return m_hosts; }
+
+    // Runs one of the harness's scripts (netbed.sh, slurmbed.sh beside it); returns its error or "".
+    static QString script(const QStringList &arguments, const QString &program = QStringLiteral(TESSERA_NETBED))
     {
         QProcess process;
-        process.start(QStringLiteral(TESSERA_NETBED), arguments);
+        process.start(program, arguments);
         if (!process.waitForFinished(60000))
-            return QStringLiteral("netbed.sh %1 did not finish: %2").arg(arguments.join(u' '), process.errorString());
+            return QStringLiteral("%1 %2 did not finish: %3").arg(program, arguments.join(u' '), process.errorString());
         if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
-            return QStringLiteral("netbed.sh %1 failed: %2")
-                .arg(arguments.join(u' '), QString::fromUtf8(process.readAllStandardError()).trimmed());
+            return QStringLiteral("%1 %2 failed: %3")
+                .arg(program, arguments.join(u' '), QString::fromUtf8(process.readAllStandardError()).trimmed());
         }
         return {};
     }
 
+private:
     QString m_name;
     int m_hosts;
     QString m_rate;
+};
+
+// A real Slurm on a NetBed's hosts (tests/netbed/slurmbed.sh): nodes n0..nN-1, one per host,
+// everything in `directory`; stopped when this goes. Clients need SLURM_CONF=configuration().
+class SlurmBed
+{
+public:
+    SlurmBed(const NetBed &bed, QString directory)
+        : m_bed(bed)
+        , m_directory(std::move(directory))
+    {
+    }
+    ~SlurmBed() { NetBed::script({QStringLiteral("down"), m_directory}, program()); }
+    SlurmBed(const SlurmBed &) = delete;
+    SlurmBed &operator=(const SlurmBed &) = delete;
+
+    QString up()
+    {
+        return NetBed::script({QStringLiteral("up"), m_directory, m_bed.name(), QString::number(m_bed.hosts())}, program());
+    }
+    QString configuration() const { return m_directory + QStringLiteral("/slurm.conf"); }
+
+private:
+    static QString program()
+    {
+        return QStringLiteral(TESSERA_NETBED).replace(QStringLiteral("netbed.sh"), QStringLiteral("slurmbed.sh"));
+    }
+
+    const NetBed &m_bed;
+    QString m_directory;
 };
 
 } // namespace integration

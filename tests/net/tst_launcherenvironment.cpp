@@ -2,8 +2,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 // What a worker takes from the launcher that started it: its name from the rank variables of
-// mpirun and srun, and where it listens when it dials back.
+// mpirun and srun, and where it listens when it dials back. And what the workbench reads from
+// Slurm about the workers' job: its state and why, in words (tst_slurm runs a real Slurm).
 
+#include "net/session/slurmjob.h"
 #include "net/worker/launcherenvironment.h"
 
 #include <QTest>
@@ -20,6 +22,9 @@ private Q_SLOTS:
     void rankName();
     void listenWhenDialingBack_data();
     void listenWhenDialingBack();
+    void slurmJobStates_data();
+    void slurmJobStates();
+    void slurmBatchScript();
 };
 
 void TestLauncherEnvironment::rankName_data()
@@ -63,6 +68,52 @@ void TestLauncherEnvironment::listenWhenDialingBack()
     QFETCH(QString, dialBack);
     QFETCH(QString, expected);
     QCOMPARE(defaultListenAddress(dialBack), expected);
+}
+
+void TestLauncherEnvironment::slurmJobStates_data()
+{
+    QTest::addColumn<QString>("scontrol");
+    QTest::addColumn<QString>("described");
+    QTest::addColumn<bool>("final");
+    const QString head = u"JobId=12 JobName=tessera-workers UserId=ana(1000) GroupId=ana(1000) Priority=1 "_s;
+    QTest::newRow("waiting for nodes") << head + u"JobState=PENDING Reason=Resources Dependency=(null) Requeue=1"_s
+                                       << u"PENDING (Resources: waiting for nodes to become free)"_s << false;
+    QTest::newRow("running") << head + u"JobState=RUNNING Reason=None Dependency=(null)"_s << u"RUNNING"_s << false;
+    QTest::newRow("time limit reached") << head + u"JobState=TIMEOUT Reason=TimeLimit Dependency=(null)"_s
+                                        << u"TIMEOUT (TimeLimit: its time limit was reached)"_s << true;
+    QTest::newRow("a reason without words") << head + u"JobState=PENDING Reason=BeginTime"_s << u"PENDING (BeginTime)"_s << false;
+    QTest::newRow("node failed") << head + u"JobState=NODE_FAIL Reason=None"_s << u"NODE_FAIL"_s << true;
+}
+
+void TestLauncherEnvironment::slurmJobStates()
+{
+    QFETCH(QString, scontrol);
+    QFETCH(QString, described);
+    QFETCH(bool, final);
+    const SlurmJobState state = SlurmJobState::parse(scontrol);
+    QCOMPARE(state.describe(), described);
+    QCOMPARE(state.isFinal(), final);
+}
+
+void TestLauncherEnvironment::slurmBatchScript()
+{
+    SlurmRequest request;
+    request.nodes = 4;
+    request.tasksPerNode = 2;
+    request.partition = u"compute"_s;
+    request.timeLimit = u"1:00:00"_s;
+    request.extraArguments = {u"--account=climate"_s};
+    request.workerProgram = u"/opt/tessera's/bin/tessera-worker"_s;
+    request.outputDirectory = u"/home/ana/.tessera"_s;
+    QCOMPARE(SlurmJob::sbatchArguments(request),
+             (QStringList{u"--parsable"_s, u"--job-name=tessera-workers"_s, u"--nodes=4"_s, u"--ntasks-per-node=2"_s,
+                          u"--output=/home/ana/.tessera/slurm-tessera-%j.out"_s, u"--partition=compute"_s, u"--time=1:00:00"_s,
+                          u"--account=climate"_s}));
+    // The token stays in its file: only the file's name is on the command line.
+    QCOMPARE(SlurmJob::batchScript(request, u"login1:7070"_s, u"/home/ana/.tessera/token-7"_s),
+             u"#!/bin/sh\n# Tessera workers, dialing back to login1:7070\n"
+             u"exec srun '/opt/tessera'\\''s/bin/tessera-worker' --connect 'login1:7070' --token-file "
+             u"'/home/ana/.tessera/token-7'\n"_s);
 }
 
 QTEST_APPLESS_MAIN(TestLauncherEnvironment)

@@ -99,7 +99,8 @@ run)
     bed=$2 host=$3
     shift 3
     # Its own UTS namespace, so the host's programs see their host's name.
-    exec ip netns exec "$bed-h$host" unshare --uts /bin/sh -c 'hostname "$0" && exec "$@"' "$bed-h$host" "$@"
+    # nsenter, not `ip netns exec`: that mounts a sysfs of its own, without /sys/fs/cgroup.
+    exec nsenter --net="/run/netns/$bed-h$host" unshare --uts /bin/sh -c 'hostname "$0" && exec "$@"' "$bed-h$host" "$@"
     ;;
 *) die "usage: netbed.sh up|down|run|address ..." ;;
 esac

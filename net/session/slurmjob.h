@@ -1,0 +1,98 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#pragma once
+
+#include "core/status.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+#include <QTimer>
+
+namespace tessera {
+
+// What to ask Slurm for: one worker per task, dialing back to the workbench.
+struct SlurmRequest
+{
+    int nodes = 1;
+    int tasksPerNode = 1;
+    QString partition;          // empty: the cluster's default
+    QString timeLimit;          // Slurm's form ("30", "1:00:00", "2-0"); empty: the partition's default
+    QStringList extraArguments; // given to sbatch as they are, e.g. --account=climate
+    QString workerProgram;      // tessera-worker as the nodes see it; empty: the one beside this program
+    QString outputDirectory;    // where the job's output goes (slurm-tessera-JOBID.out)
+    int dialInSeconds = 300;    // cancel the job when its workers have not all dialed in by then
+
+    int workers() const { return nodes * tasksPerNode; }
+};
+
+// Where a job is, as `scontrol show job -o` says it.
+struct SlurmJobState
+{
+    QString state;  // PENDING, RUNNING, TIMEOUT, ...
+    QString reason; // Resources, Priority, TimeLimit, "None"
+    bool isFinal() const;
+    // "PENDING (Resources: waiting for nodes to become free)".
+    QString describe() const;
+    static SlurmJobState parse(const QString &scontrolLine);
+};
+
+// The workers of a session as one Slurm batch job: `sbatch` with a script that runs
+// `srun tessera-worker --connect ADDRESS --token-file F` (the token stays in the file, never on a
+// command line), its state watched until it ends, cancelled (`scancel`) by cancel() or when this
+// object goes. Slurm's own errors arrive as failed() with Slurm's words in them.
+class SlurmJob : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit SlurmJob(SlurmRequest request, QObject *parent = nullptr);
+    ~SlurmJob() override;
+
+    // Submits the job. `dialBack` is HOST:PORT the workers can reach; `tokenFile` a file every
+    // node can read (a shared home or project folder), readable only by the user.
+    void submit(const QString &dialBack, const QString &tokenFile);
+    // The session has every worker: the dial-in deadline no longer applies.
+    void workersArrived();
+    // scancel, waiting for it to answer; nothing when the job was never submitted or is over.
+    void cancel();
+
+    const SlurmRequest &request() const { return m_request; }
+    QString jobId() const { return m_jobId; }
+    const SlurmJobState &state() const { return m_state; }
+    QString outputFile() const;
+
+    // The batch script and sbatch's arguments, as submit() gives them (tests and the GUI's preview).
+    static QString batchScript(const SlurmRequest &request, const QString &dialBack, const QString &tokenFile);
+    static QStringList sbatchArguments(const SlurmRequest &request);
+
+Q_SIGNALS:
+    void submitted(const QString &jobId);
+    void stateChanged(const tessera::SlurmJobState &state);
+    // sbatch refused the job, the job ended, or no worker dialed in in time (the job is then
+    // cancelled). Fires at most once.
+    void failed(const tessera::Status &status);
+
+private:
+    void onSubmitted(int exitCode, QProcess::ExitStatus exitStatus);
+    void poll();
+    void onPolled(int exitCode);
+    void onDialInDeadline();
+    void fail(Status status);
+    QString outputTail() const;
+
+    SlurmRequest m_request;
+    QString m_jobId;
+    SlurmJobState m_state;
+    QPointer<QProcess> m_submit;
+    QPointer<QProcess> m_query;
+    QTimer m_pollTimer;
+    QTimer m_dialInTimer;
+    bool m_failed = false;
+    bool m_arrived = false;
+};
+
+} // namespace tessera
