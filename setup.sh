@@ -13,9 +13,9 @@ PACKAGES=(g++ cmake ninja-build pkg-config qt6-base-dev libqcustomplot-dev libne
 # as the reference for the language, clang with its runtime and llvm-symbolizer for the sanitized
 # build and the fuzz targets, openssl to make TLS test certificates, iproute2 (ip, tc) to make
 # test hosts of network namespaces, and the launchers the tests start workers with: a real Slurm
-# (slurmctld, slurmd, munge; the test starts and stops its own) and Open MPI's mpirun.
+# (slurmctld, slurmd, munge; the test starts and stops its own), Open MPI's mpirun, and sshd.
 TEST_PACKAGES=(clang-format python3-netcdf4 python3-xarray clang libclang-rt-14-dev llvm-14 openssl iproute2
-    slurm-wlm munge openmpi-bin)
+    slurm-wlm munge openmpi-bin openssh-server)
 BUILD_DIR=${TESSERA_BUILD_DIR:-build}
 
 usage() {

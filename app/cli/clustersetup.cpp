@@ -21,15 +21,16 @@ namespace tessera::cli {
 
 void ClusterOptions::addTo(QCommandLineParser &parser) const
 {
-    parser.addOptions({local, threads, memoryLimit, connect, listen, expect, tokenFile, slurm, tasksPerNode, partition, timeLimit,
-                       slurmArgument, slurmWait, tlsCa, tlsPin, heartbeat});
+    parser.addOptions({local,   threads,      memoryLimit, connect,   listen,        expect,    tokenFile,
+                       slurm,   tasksPerNode, partition,   timeLimit, slurmArgument, slurmWait, ssh,
+                       sshJump, sshArgument,  sshWorker,   tlsCa,     tlsPin,        heartbeat});
 }
 
 void Launched::stop()
 {
     local.stop();
-    if (slurm)
-        slurm->cancel();
+    if (launcher)
+        launcher->stop();
     if (!tokenFile.isEmpty())
         QFile::remove(tokenFile);
 }
@@ -88,8 +89,8 @@ Result<QString> makeTokenFile(QByteArray &token)
     return path;
 }
 
-Status listenAndWait(ClusterSession &session, const QString &listenText, const QByteArray &token, int expected, SlurmJob *job,
-                     const QString &tokenFile)
+Status listenAndWait(ClusterSession &session, const QString &listenText, const QByteArray &token, int expected,
+                     WorkerLauncher *launcher)
 {
     const Result<ListenAddress> listen = parseListenAddress(listenText);
     if (!listen.isOk())
@@ -97,34 +98,31 @@ Status listenAndWait(ClusterSession &session, const QString &listenText, const Q
     Operation *operation = session.listenForWorkers(listen->address, listen->port, token, expected);
     if (session.listenAddress().isEmpty())
         return waitForOperation(operation);
-    if (!job) {
+    if (!launcher) {
         std::fprintf(stderr, "waiting for %d worker(s): start them with tessera-worker --connect %s\n", expected,
                      qPrintable(session.listenAddress()));
         return waitForOperation(operation);
     }
-    // Workers on other nodes cannot dial "0.0.0.0": give them this host's name.
-    QString dialBack = session.listenAddress();
-    if (QHostAddress(listen->address).isEqual(QHostAddress::AnyIPv4) || listen->address == QHostAddress::Any)
-        dialBack = joinHostPort(QHostInfo::localHostName(), quint16(dialBack.section(u':', -1).toUInt()));
-    Status jobStatus;
-    QObject::connect(job, &SlurmJob::submitted, operation, [job](const QString &id) {
-        std::fprintf(stderr, "Slurm job %s: %d worker(s) will dial back; its output goes to %s\n", qPrintable(id),
-                     job->request().workers(), qPrintable(job->outputFile()));
-    });
-    QObject::connect(job, &SlurmJob::stateChanged, operation, [job](const SlurmJobState &state) {
-        std::fprintf(stderr, "Slurm job %s is %s\n", qPrintable(job->jobId()), qPrintable(state.describe()));
-    });
-    QObject::connect(job, &SlurmJob::failed, operation, [&jobStatus, operation](const Status &status) {
-        jobStatus = status;
+    Status launchStatus;
+    QObject::connect(launcher, &WorkerLauncher::message, operation,
+                     [](const QString &text) { std::fprintf(stderr, "%s\n", qPrintable(text)); });
+    QObject::connect(launcher, &WorkerLauncher::failed, operation, [&launchStatus, operation](const Status &status) {
+        launchStatus = status;
         operation->cancel();
     });
-    job->submit(dialBack, tokenFile);
+    launcher->launch(session.listenAddress());
     const Status connected = waitForOperation(operation);
-    if (!jobStatus.isOk())
-        return jobStatus;
+    if (!launchStatus.isOk())
+        return launchStatus;
     if (connected.isOk())
-        job->workersArrived();
+        launcher->workersArrived();
     return connected;
+}
+
+// Where a launcher's workers dial: --listen, or every interface (they run on other hosts).
+QString listenFor(const QCommandLineParser &parser, const ClusterOptions &options)
+{
+    return parser.isSet(options.listen) ? parser.value(options.listen) : QStringLiteral("0.0.0.0:0");
 }
 
 Result<SlurmRequest> slurmRequest(const QCommandLineParser &parser, const ClusterOptions &options)
@@ -157,10 +155,29 @@ Status startSlurmJob(const QCommandLineParser &parser, const ClusterOptions &opt
         TESSERA_RETURN_IF_ERROR(made);
         tokenFile = launched.tokenFile = *made;
     }
-    launched.slurm = std::make_unique<SlurmJob>(*request);
-    const QString listen = parser.isSet(options.listen) ? parser.value(options.listen) : QStringLiteral("0.0.0.0:0");
-    return listenAndWait(session, listen, token, request->workers(), launched.slurm.get(),
-                         QFileInfo(tokenFile).absoluteFilePath());
+    launched.launcher = std::make_unique<SlurmJob>(*request, QFileInfo(tokenFile).absoluteFilePath());
+    return listenAndWait(session, listenFor(parser, options), token, request->workers(), launched.launcher.get());
+}
+
+Status startSshWorkers(const QCommandLineParser &parser, const ClusterOptions &options, QByteArray token, Launched &launched,
+                       ClusterSession &session)
+{
+    SshRequest request;
+    request.hosts = parser.value(options.ssh).split(u',', Qt::SkipEmptyParts);
+    for (QString &host : request.hosts)
+        host = host.trimmed();
+    if (request.hosts.isEmpty())
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("--ssh needs hosts: --ssh node1,node2"));
+    request.jumpHost = parser.value(options.sshJump);
+    request.sshArguments = parser.values(options.sshArgument);
+    request.workerProgram = parser.value(options.sshWorker);
+    if (token.isEmpty()) { // nothing to share beforehand: the token travels over ssh
+        QByteArray random(32, Qt::Uninitialized);
+        QRandomGenerator::system()->generate(random.begin(), random.end());
+        token = random.toBase64();
+    }
+    launched.launcher = std::make_unique<SshWorkers>(request, token);
+    return listenAndWait(session, listenFor(parser, options), token, int(request.hosts.size()), launched.launcher.get());
 }
 
 Status startLocalWorkers(const QCommandLineParser &parser, const ClusterOptions &options, int defaultLocal, LocalCluster &local,
@@ -200,10 +217,13 @@ Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &opti
         token = *read;
     }
     TESSERA_RETURN_IF_ERROR(setUpSecurity(parser, options, session));
+    const bool launching = parser.isSet(options.slurm) || parser.isSet(options.ssh);
     const int modes = int(parser.isSet(options.local)) + int(parser.isSet(options.connect))
-                      + int(parser.isSet(options.listen) && !parser.isSet(options.slurm)) + int(parser.isSet(options.slurm));
+                      + int(parser.isSet(options.listen) && !launching) + int(parser.isSet(options.slurm))
+                      + int(parser.isSet(options.ssh));
     if (modes > 1)
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("choose one of --local, --connect, --listen and --slurm"));
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("choose one of --local, --connect, --listen, --slurm and --ssh"));
 
     if (parser.isSet(options.connect)) {
         const Result<QStringList> addresses = parseHostPortList(parser.value(options.connect));
@@ -213,10 +233,12 @@ Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &opti
     }
     if (parser.isSet(options.slurm))
         return startSlurmJob(parser, options, token, launched, session);
+    if (parser.isSet(options.ssh))
+        return startSshWorkers(parser, options, token, launched, session);
     if (parser.isSet(options.listen)) {
         const Result<int> expected = positiveNumber(parser, options.expect);
         TESSERA_RETURN_IF_ERROR(expected);
-        return listenAndWait(session, parser.value(options.listen), token, *expected, nullptr, {});
+        return listenAndWait(session, parser.value(options.listen), token, *expected, nullptr);
     }
     return startLocalWorkers(parser, options, defaultLocal, launched.local, session);
 }

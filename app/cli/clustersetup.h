@@ -6,6 +6,7 @@
 #include "net/session/clustersession.h"
 #include "net/session/localcluster.h"
 #include "net/session/slurmjob.h"
+#include "net/session/sshworkers.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
@@ -14,7 +15,8 @@ namespace tessera::cli {
 
 // The options every command that needs workers shares: --local N [--threads T] [--memory-limit],
 // --connect HOST:PORT,... --token-file F, --listen HOST:PORT --expect N --token-file F, or
-// --slurm N [--tasks-per-node T] [--partition P] [--time T] [--slurm-arg A]... [--listen HOST:PORT].
+// --slurm N [--tasks-per-node T] [--partition P] [--time T] [--slurm-arg A]... [--listen HOST:PORT],
+// or --ssh HOST,... [--ssh-jump J] [--ssh-arg A]... [--ssh-worker PATH] [--listen HOST:PORT].
 struct ClusterOptions
 {
     QCommandLineOption local{QStringLiteral("local"), QStringLiteral("Start N workers on this machine."), QStringLiteral("N")};
@@ -59,6 +61,19 @@ struct ClusterOptions
                                  QStringLiteral("Cancel the Slurm job when its workers have not all dialed in within this "
                                                 "many seconds (default 300)."),
                                  QStringLiteral("SECONDS"), QStringLiteral("300")};
+    QCommandLineOption ssh{QStringLiteral("ssh"),
+                           QStringLiteral("Start one worker on each of these hosts over ssh (your ssh config, keys and "
+                                          "agent; no password prompts); they dial back to --listen (default: all "
+                                          "interfaces, reached at this host's name) and end with this program."),
+                           QStringLiteral("HOST,...")};
+    QCommandLineOption sshJump{QStringLiteral("ssh-jump"),
+                               QStringLiteral("Reach the --ssh hosts through this login node (ssh -J)."), QStringLiteral("HOST")};
+    QCommandLineOption sshArgument{QStringLiteral("ssh-arg"),
+                                   QStringLiteral("One more ssh argument, e.g. --ssh-arg=-p2222; repeatable."),
+                                   QStringLiteral("A")};
+    QCommandLineOption sshWorker{QStringLiteral("ssh-worker"),
+                                 QStringLiteral("tessera-worker's path on the --ssh hosts (default: their PATH's)."),
+                                 QStringLiteral("PATH")};
     QCommandLineOption heartbeat{QStringLiteral("heartbeat-timeout"),
                                  QStringLiteral("A worker that shows no sign of life this long is lost and its blocks are "
                                                 "rebuilt on the others (default 5; a closed connection is lost at once)."),
@@ -71,8 +86,8 @@ struct ClusterOptions
 struct Launched
 {
     LocalCluster local;
-    std::unique_ptr<SlurmJob> slurm;
-    QString tokenFile; // made for the Slurm job, removed with it
+    std::unique_ptr<WorkerLauncher> launcher; // a Slurm job or ssh sessions
+    QString tokenFile;                        // made for the Slurm job, removed with it
 
     ~Launched() { stop(); }
     void stop();

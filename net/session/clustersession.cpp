@@ -12,6 +12,7 @@
 #include "net/session/clustersession_p.h"
 
 #include <QCborArray>
+#include <QHostInfo>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTcpSocket>
@@ -264,7 +265,11 @@ QString ClusterSession::listenAddress() const
 {
     if (!d->listener || !d->listener->isListening())
         return {};
-    return joinHostPort(d->listener->serverAddress().toString(), d->listener->serverPort());
+    const QHostAddress address = d->listener->serverAddress();
+    // Workers elsewhere cannot dial "0.0.0.0": give them this host's name.
+    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4 || address == QHostAddress::AnyIPv6)
+        return joinHostPort(QHostInfo::localHostName(), d->listener->serverPort());
+    return joinHostPort(address.toString(), d->listener->serverPort());
 }
 
 void ClusterSession::disconnectAll()

@@ -87,9 +87,10 @@ SlurmJobState SlurmJobState::parse(const QString &scontrolLine)
     return parsed;
 }
 
-SlurmJob::SlurmJob(SlurmRequest request, QObject *parent)
-    : QObject(parent)
+SlurmJob::SlurmJob(SlurmRequest request, QString tokenFile, QObject *parent)
+    : WorkerLauncher(parent)
     , m_request(std::move(request))
+    , m_tokenFile(std::move(tokenFile))
 {
     m_pollTimer.setInterval(PollMillis);
     connect(&m_pollTimer, &QTimer::timeout, this, &SlurmJob::poll);
@@ -99,7 +100,7 @@ SlurmJob::SlurmJob(SlurmRequest request, QObject *parent)
 
 SlurmJob::~SlurmJob()
 {
-    cancel();
+    stop();
 }
 
 QStringList SlurmJob::sbatchArguments(const SlurmRequest &request)
@@ -128,7 +129,7 @@ QString SlurmJob::outputFile() const
     return m_jobId.isEmpty() ? QString() : u"%1/slurm-tessera-%2.out"_s.arg(m_request.outputDirectory, m_jobId);
 }
 
-void SlurmJob::submit(const QString &dialBack, const QString &tokenFile)
+void SlurmJob::launch(const QString &dialBack)
 {
     m_submit = new QProcess(this);
     connect(m_submit, &QProcess::finished, this, &SlurmJob::onSubmitted);
@@ -138,7 +139,7 @@ void SlurmJob::submit(const QString &dialBack, const QString &tokenFile)
                                                 u"on PATH?"_s.arg(m_submit->errorString())));
     });
     m_submit->start(u"sbatch"_s, sbatchArguments(m_request));
-    m_submit->write(batchScript(m_request, dialBack, tokenFile).toLocal8Bit());
+    m_submit->write(batchScript(m_request, dialBack, m_tokenFile).toLocal8Bit());
     m_submit->closeWriteChannel();
 }
 
@@ -157,6 +158,9 @@ void SlurmJob::onSubmitted(int exitCode, QProcess::ExitStatus exitStatus)
     }
     m_jobId = jobId;
     Q_EMIT submitted(m_jobId);
+    Q_EMIT message(u"Slurm job %1: %2 worker(s) will dial back; its output goes to %3"_s.arg(m_jobId)
+                       .arg(m_request.workers())
+                       .arg(outputFile()));
     m_pollTimer.start();
     if (!m_arrived && m_request.dialInSeconds > 0)
         m_dialInTimer.start(m_request.dialInSeconds * 1000);
@@ -189,6 +193,7 @@ void SlurmJob::onPolled(int exitCode)
         return;
     m_state = now;
     Q_EMIT stateChanged(m_state);
+    Q_EMIT message(u"Slurm job %1 is %2"_s.arg(m_jobId, m_state.describe()));
     if (m_state.isFinal()) {
         m_pollTimer.stop();
         m_dialInTimer.stop();
@@ -202,7 +207,7 @@ void SlurmJob::onPolled(int exitCode)
 void SlurmJob::onDialInDeadline()
 {
     const QString state = m_state.state.isEmpty() ? QString() : u" (it is %1)"_s.arg(m_state.describe());
-    cancel();
+    stop();
     fail(makeError(ErrorCode::Network,
                    u"the workers of Slurm job %1 did not all dial in within %2 s%3, so it was cancelled; ask for fewer or "
                    u"smaller nodes, another partition, or allow longer"_s.arg(m_jobId)
@@ -210,7 +215,7 @@ void SlurmJob::onDialInDeadline()
                        .arg(state)));
 }
 
-void SlurmJob::cancel()
+void SlurmJob::stop()
 {
     m_pollTimer.stop();
     m_dialInTimer.stop();

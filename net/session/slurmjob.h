@@ -4,8 +4,8 @@
 #pragma once
 
 #include "core/status.h"
+#include "net/session/workerlauncher.h"
 
-#include <QObject>
 #include <QPointer>
 #include <QProcess>
 #include <QString>
@@ -42,23 +42,25 @@ struct SlurmJobState
 
 // The workers of a session as one Slurm batch job: `sbatch` with a script that runs
 // `srun tessera-worker --connect ADDRESS --token-file F` (the token stays in the file, never on a
-// command line), its state watched until it ends, cancelled (`scancel`) by cancel() or when this
+// command line), its state watched until it ends, cancelled (`scancel`) by stop() or when this
 // object goes. Slurm's own errors arrive as failed() with Slurm's words in them.
-class SlurmJob : public QObject
+class SlurmJob : public WorkerLauncher
 {
     Q_OBJECT
 
 public:
-    explicit SlurmJob(SlurmRequest request, QObject *parent = nullptr);
+    // `tokenFile` is a file every node can read (a shared home or project folder), readable only
+    // by the user.
+    SlurmJob(SlurmRequest request, QString tokenFile, QObject *parent = nullptr);
     ~SlurmJob() override;
 
-    // Submits the job. `dialBack` is HOST:PORT the workers can reach; `tokenFile` a file every
-    // node can read (a shared home or project folder), readable only by the user.
-    void submit(const QString &dialBack, const QString &tokenFile);
+    int workerCount() const override { return m_request.workers(); }
+    // Submits the job.
+    void launch(const QString &dialBack) override;
     // The session has every worker: the dial-in deadline no longer applies.
-    void workersArrived();
+    void workersArrived() override;
     // scancel, waiting for it to answer; nothing when the job was never submitted or is over.
-    void cancel();
+    void stop() override;
 
     const SlurmRequest &request() const { return m_request; }
     QString jobId() const { return m_jobId; }
@@ -72,9 +74,8 @@ public:
 Q_SIGNALS:
     void submitted(const QString &jobId);
     void stateChanged(const tessera::SlurmJobState &state);
-    // sbatch refused the job, the job ended, or no worker dialed in in time (the job is then
-    // cancelled). Fires at most once.
-    void failed(const tessera::Status &status);
+    // failed(): sbatch refused the job, the job ended, or no worker dialed in in time (the job
+    // is then cancelled).
 
 private:
     void onSubmitted(int exitCode, QProcess::ExitStatus exitStatus);
@@ -85,6 +86,7 @@ private:
     QString outputTail() const;
 
     SlurmRequest m_request;
+    QString m_tokenFile;
     QString m_jobId;
     SlurmJobState m_state;
     QPointer<QProcess> m_submit;

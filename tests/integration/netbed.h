@@ -108,4 +108,39 @@ private:
     QString m_directory;
 };
 
+// A real sshd on some of a NetBed's hosts (tests/netbed/sshbed.sh), keys and configuration in
+// `directory`; stopped when this goes. Clients take `ssh -F configuration()`.
+class SshBed
+{
+public:
+    SshBed(const NetBed &bed, QString directory)
+        : m_bed(bed)
+        , m_directory(std::move(directory))
+    {
+    }
+    ~SshBed() { NetBed::script({QStringLiteral("down"), m_directory}, program()); }
+    SshBed(const SshBed &) = delete;
+    SshBed &operator=(const SshBed &) = delete;
+
+    QString up(const QList<int> &hosts)
+    {
+        QStringList arguments{QStringLiteral("up"), m_directory, m_bed.name()};
+        for (int host : hosts)
+            arguments << QString::number(host);
+        return NetBed::script(arguments, program());
+    }
+    QString configuration() const { return m_directory + QStringLiteral("/ssh_config"); }
+    // The same, with a key no sshd accepts.
+    QString otherConfiguration() const { return m_directory + QStringLiteral("/other_config"); }
+
+private:
+    static QString program()
+    {
+        return QStringLiteral(TESSERA_NETBED).replace(QStringLiteral("netbed.sh"), QStringLiteral("sshbed.sh"));
+    }
+
+    const NetBed &m_bed;
+    QString m_directory;
+};
+
 } // namespace integration

@@ -134,9 +134,9 @@ void TestSlurm::workersRunAsASlurmJob()
     asked.extraArguments = {u"--cpus-per-task=1"_s, u"--mem=500"_s}; // the nodes have 2 CPUs and 2000 MB
     ClusterSession session;
     Operation *listening = session.listenForWorkers(QHostAddress(integration::NetBed::machineAddress()), 0, Token, Hosts);
-    auto job = std::make_unique<SlurmJob>(asked);
+    auto job = std::make_unique<SlurmJob>(asked, writeToken(u"token"_s));
     QSignalSpy failed(job.get(), &SlurmJob::failed);
-    job->submit(session.listenAddress(), writeToken(u"token"_s));
+    job->launch(session.listenAddress());
     const Status connected = integration::finishWithin(listening, 60000);
     QVERIFY2(connected.isOk(), qPrintable(connected.message() + job->state().describe()));
     QVERIFY(!job->jobId().isEmpty());
@@ -172,9 +172,9 @@ void TestSlurm::slurmsRefusalIsShown()
 {
     SlurmRequest asked = request(1);
     asked.partition = u"nosuch"_s;
-    SlurmJob job(asked);
+    SlurmJob job(asked, writeToken(u"token"_s));
     QSignalSpy failed(&job, &SlurmJob::failed);
-    job.submit(u"198.18.0.1:9"_s, writeToken(u"token"_s));
+    job.launch(u"198.18.0.1:9"_s);
     QVERIFY(failed.wait(20000));
     const QString message = failed.front().front().value<Status>().message();
     QVERIFY2(message.startsWith(u"Slurm refused the workers' job: "_s)
@@ -187,9 +187,9 @@ void TestSlurm::aJobWhoseWorkersNeverComeIsCancelled()
 {
     SlurmRequest asked = request(Hosts + 2); // more nodes than there are: it waits for ever
     asked.dialInSeconds = 3;
-    SlurmJob job(asked);
+    SlurmJob job(asked, writeToken(u"token"_s));
     QSignalSpy failed(&job, &SlurmJob::failed);
-    job.submit(u"198.18.0.1:9"_s, writeToken(u"token"_s));
+    job.launch(u"198.18.0.1:9"_s);
     QVERIFY(failed.wait(30000));
     const QString message = failed.front().front().value<Status>().message();
     QVERIFY2(message.contains(u"did not all dial in within 3 s"_s) && message.contains(u"PENDING"_s)

@@ -1,0 +1,108 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "net/session/sshworkers.h"
+
+using namespace Qt::StringLiterals;
+
+namespace tessera {
+
+namespace {
+
+constexpr int StopWaitMillis = 3000;
+
+// For the remote shell ssh hands the command to.
+QString shellQuoted(const QString &text)
+{
+    QString quoted = text;
+    quoted.replace(u'\'', u"'\\''"_s);
+    return u'\'' + quoted + u'\'';
+}
+
+QString lastLines(const QByteArray &output, int count)
+{
+    const QStringList lines = QString::fromLocal8Bit(output).split(u'\n', Qt::SkipEmptyParts);
+    return lines.mid(std::max<qsizetype>(0, lines.size() - count)).join(u"; "_s).trimmed();
+}
+
+} // namespace
+
+SshWorkers::SshWorkers(SshRequest request, QByteArray token, QObject *parent)
+    : WorkerLauncher(parent)
+    , m_request(std::move(request))
+    , m_token(std::move(token))
+{
+}
+
+SshWorkers::~SshWorkers()
+{
+    stop();
+}
+
+QStringList SshWorkers::sshCommand(const SshRequest &request, const QString &host, const QString &dialBack)
+{
+    // BatchMode: a missing key is an error to show, not a password prompt nobody sees.
+    QStringList arguments{u"-o"_s, u"BatchMode=yes"_s, u"-o"_s, u"ConnectTimeout=15"_s};
+    if (!request.jumpHost.isEmpty())
+        arguments << u"-J"_s << request.jumpHost;
+    arguments << request.sshArguments << u"--"_s << host;
+    QStringList remote{request.workerProgram.isEmpty() ? u"tessera-worker"_s : request.workerProgram, u"--connect"_s, dialBack,
+                       u"--token-file"_s, u"/dev/stdin"_s};
+    remote << request.workerArguments;
+    for (QString &word : remote)
+        word = shellQuoted(word);
+    return arguments << remote.join(u' ');
+}
+
+void SshWorkers::launch(const QString &dialBack)
+{
+    for (int host = 0; host < m_request.hosts.size(); ++host) {
+        auto process = std::make_unique<QProcess>();
+        connect(process.get(), &QProcess::finished, this,
+                [this, host](int exitCode, QProcess::ExitStatus exitStatus) { onFinished(host, exitCode, exitStatus); });
+        connect(process.get(), &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+            if (error == QProcess::FailedToStart && !m_failed) {
+                m_failed = true;
+                Q_EMIT failed(makeError(ErrorCode::NotFound, u"cannot run ssh; install OpenSSH's client"_s));
+            }
+        });
+        process->start(u"ssh"_s, sshCommand(m_request, m_request.hosts[host], dialBack));
+        process->write(m_token + '\n'); // kept open: a closed stdin would end some remote shells' commands
+        m_processes.push_back(std::move(process));
+    }
+    Q_EMIT message(u"starting %1 worker(s) over ssh: %2"_s.arg(m_request.hosts.size()).arg(m_request.hosts.join(u", "_s)));
+}
+
+void SshWorkers::onFinished(int host, int exitCode, QProcess::ExitStatus exitStatus)
+{
+    QProcess *process = m_processes[host].get();
+    const QByteArray errors = process->readAllStandardError();
+    if (m_stopping || m_arrived || m_failed)
+        return;
+    m_failed = true;
+    const QString said = lastLines(errors, 3);
+    QString what = u"the worker on %1 ended before it dialed in (ssh exited with %2)"_s.arg(m_request.hosts[host]).arg(exitCode);
+    if (exitStatus != QProcess::NormalExit)
+        what = u"ssh to %1 crashed"_s.arg(m_request.hosts[host]);
+    if (exitCode == 255)
+        what = u"ssh could not reach %1"_s.arg(m_request.hosts[host]);
+    else if (exitCode == 127)
+        what = u"there is no tessera-worker on %1's PATH; install Tessera there or give the worker's path"_s.arg(
+            m_request.hosts[host]);
+    Q_EMIT failed(makeError(ErrorCode::Network, said.isEmpty() ? what : what + u": "_s + said));
+}
+
+void SshWorkers::stop()
+{
+    m_stopping = true;
+    for (const auto &process : m_processes) {
+        if (process->state() != QProcess::NotRunning)
+            process->terminate();
+    }
+    for (const auto &process : m_processes) {
+        if (process->state() != QProcess::NotRunning && !process->waitForFinished(StopWaitMillis))
+            process->kill();
+    }
+}
+
+} // namespace tessera
