@@ -29,8 +29,6 @@ void ClusterOptions::addTo(QCommandLineParser &parser) const
 void Launched::stop()
 {
     local.stop();
-    if (launcher)
-        launcher->stop();
     if (!tokenFile.isEmpty())
         QFile::remove(tokenFile);
 }
@@ -90,33 +88,23 @@ Result<QString> makeTokenFile(QByteArray &token)
 }
 
 Status listenAndWait(ClusterSession &session, const QString &listenText, const QByteArray &token, int expected,
-                     WorkerLauncher *launcher)
+                     std::unique_ptr<WorkerLauncher> launcher = {})
 {
     const Result<ListenAddress> listen = parseListenAddress(listenText);
     if (!listen.isOk())
         return listen.status().withContext(QStringLiteral("--listen"));
-    Operation *operation = session.listenForWorkers(listen->address, listen->port, token, expected);
-    if (session.listenAddress().isEmpty())
-        return waitForOperation(operation);
-    if (!launcher) {
-        std::fprintf(stderr, "waiting for %d worker(s): start them with tessera-worker --connect %s\n", expected,
-                     qPrintable(session.listenAddress()));
+    if (launcher) {
+        Operation *operation = session.launchWorkers(std::move(launcher), listen->address, listen->port, token);
+        QObject::connect(operation, &Operation::progress, operation,
+                         [](qint64, qint64, const QString &text) { std::fprintf(stderr, "%s\n", qPrintable(text)); });
         return waitForOperation(operation);
     }
-    Status launchStatus;
-    QObject::connect(launcher, &WorkerLauncher::message, operation,
-                     [](const QString &text) { std::fprintf(stderr, "%s\n", qPrintable(text)); });
-    QObject::connect(launcher, &WorkerLauncher::failed, operation, [&launchStatus, operation](const Status &status) {
-        launchStatus = status;
-        operation->cancel();
-    });
-    launcher->launch(session.listenAddress());
-    const Status connected = waitForOperation(operation);
-    if (!launchStatus.isOk())
-        return launchStatus;
-    if (connected.isOk())
-        launcher->workersArrived();
-    return connected;
+    Operation *operation = session.listenForWorkers(listen->address, listen->port, token, expected);
+    if (!session.listenAddress().isEmpty()) {
+        std::fprintf(stderr, "waiting for %d worker(s): start them with tessera-worker --connect %s\n", expected,
+                     qPrintable(session.listenAddress()));
+    }
+    return waitForOperation(operation);
 }
 
 // Where a launcher's workers dial: --listen, or every interface (they run on other hosts).
@@ -155,12 +143,11 @@ Status startSlurmJob(const QCommandLineParser &parser, const ClusterOptions &opt
         TESSERA_RETURN_IF_ERROR(made);
         tokenFile = launched.tokenFile = *made;
     }
-    launched.launcher = std::make_unique<SlurmJob>(*request, QFileInfo(tokenFile).absoluteFilePath());
-    return listenAndWait(session, listenFor(parser, options), token, request->workers(), launched.launcher.get());
+    return listenAndWait(session, listenFor(parser, options), token, request->workers(),
+                         std::make_unique<SlurmJob>(*request, QFileInfo(tokenFile).absoluteFilePath()));
 }
 
-Status startSshWorkers(const QCommandLineParser &parser, const ClusterOptions &options, QByteArray token, Launched &launched,
-                       ClusterSession &session)
+Status startSshWorkers(const QCommandLineParser &parser, const ClusterOptions &options, QByteArray token, ClusterSession &session)
 {
     SshRequest request;
     request.hosts = parser.value(options.ssh).split(u',', Qt::SkipEmptyParts);
@@ -176,8 +163,8 @@ Status startSshWorkers(const QCommandLineParser &parser, const ClusterOptions &o
         QRandomGenerator::system()->generate(random.begin(), random.end());
         token = random.toBase64();
     }
-    launched.launcher = std::make_unique<SshWorkers>(request, token);
-    return listenAndWait(session, listenFor(parser, options), token, int(request.hosts.size()), launched.launcher.get());
+    return listenAndWait(session, listenFor(parser, options), token, int(request.hosts.size()),
+                         std::make_unique<SshWorkers>(request, token));
 }
 
 Status startLocalWorkers(const QCommandLineParser &parser, const ClusterOptions &options, int defaultLocal, LocalCluster &local,
@@ -234,7 +221,7 @@ Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &opti
     if (parser.isSet(options.slurm))
         return startSlurmJob(parser, options, token, launched, session);
     if (parser.isSet(options.ssh))
-        return startSshWorkers(parser, options, token, launched, session);
+        return startSshWorkers(parser, options, token, session);
     if (parser.isSet(options.listen)) {
         const Result<int> expected = positiveNumber(parser, options.expect);
         TESSERA_RETURN_IF_ERROR(expected);

@@ -82,12 +82,12 @@ struct ClusterOptions
     void addTo(QCommandLineParser &parser) const;
 };
 
-// What this program started for its session: local workers or a Slurm job, stopped with it.
+// What this program started for its session besides what the session stops itself (launched
+// workers): local workers and a token file.
 struct Launched
 {
     LocalCluster local;
-    std::unique_ptr<WorkerLauncher> launcher; // a Slurm job or ssh sessions
-    QString tokenFile;                        // made for the Slurm job, removed with it
+    QString tokenFile; // made for a Slurm job, removed with it (the session stops the job)
 
     ~Launched() { stop(); }
     void stop();

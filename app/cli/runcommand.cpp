@@ -260,6 +260,7 @@ int runCommand(const QStringList &arguments)
     UnixSignals unixSignals;
     QObject::connect(&unixSignals, &UnixSignals::interrupted, &session, [&] {
         launched.stop();
+        session.stopLaunchedWorkers();
         std::fprintf(stderr, "tessera-cli: interrupted; workers stopped\n");
         std::_Exit(130);
     });

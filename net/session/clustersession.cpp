@@ -156,6 +156,7 @@ ClusterSession::~ClusterSession()
         if (worker.client)
             worker.client->close();
     }
+    stopLaunchedWorkers(); // after the connections: dial-back workers end on their own, then the job goes
 }
 
 // The session's blocks die with it: nobody else can name them, so workers that outlive the
@@ -256,7 +257,9 @@ Operation *ClusterSession::listenForWorkers(const QHostAddress &address, quint16
             }
         });
         connect(operation, &Operation::cancelRequested, this, [this, operation] {
-            d->operationDone(operation, makeError(ErrorCode::Cancelled, QStringLiteral("stopped waiting for workers")));
+            d->operationDone(operation, d->launchFailure.isOk()
+                                            ? makeError(ErrorCode::Cancelled, QStringLiteral("stopped waiting for workers"))
+                                            : d->launchFailure);
         });
     });
 }
@@ -275,6 +278,7 @@ QString ClusterSession::listenAddress() const
 void ClusterSession::disconnectAll()
 {
     d->releaseAllArrays();
+    stopLaunchedWorkers();
     for (auto &worker : d->workers) {
         if (worker.client) {
             worker.client->close();

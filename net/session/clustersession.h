@@ -21,6 +21,8 @@
 
 namespace tessera {
 
+class WorkerLauncher;
+
 class BlockDirectory;
 class LocalCluster;
 struct LocalClusterOptions;
@@ -103,6 +105,14 @@ public:
     // dialed in and passed the handshake. Returns the address to give them via listenAddress().
     Operation *listenForWorkers(const QHostAddress &address, quint16 port, const QByteArray &token, int expected);
     QString listenAddress() const;
+    // Listens for the workers `launcher` starts elsewhere (a Slurm job, ssh sessions), launches
+    // it with listenAddress(), and finishes when all have dialed in, or with the launcher's own
+    // error (the launcher then stops what it started). The session keeps the launcher until
+    // disconnectAll() or its end, which stop it: a Slurm job is cancelled with the session.
+    Operation *launchWorkers(std::unique_ptr<WorkerLauncher> launcher, const QHostAddress &address, quint16 port,
+                             const QByteArray &token);
+    // Stops what the launcher started (scancel, the ssh sessions), e.g. on Ctrl-C.
+    void stopLaunchedWorkers();
     // Drops all connections and forgets the arrays (the workers keep running).
     void disconnectAll();
 

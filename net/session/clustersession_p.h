@@ -10,6 +10,7 @@
 #include "net/session/blockdirectory.h"
 #include "net/session/clustersession.h"
 #include "net/session/graphrunner.h"
+#include "net/session/workerlauncher.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -138,6 +139,8 @@ public:
     QTcpServer *listener = nullptr;
     int expectedDialIns = 0;
     QPointer<Operation> listenOperation;
+    QPointer<WorkerLauncher> launcher; // of the workers now dialing in or connected (sessionlaunch.cpp)
+    Status launchFailure;              // why the launcher gave up, for the listening operation
 
     std::deque<std::pair<QPointer<Operation>, std::function<void(Operation *)>>> queue;
     QPointer<Operation> running;

@@ -20,6 +20,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QPointer>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -133,14 +134,18 @@ void TestSlurm::workersRunAsASlurmJob()
     SlurmRequest asked = request(Hosts);
     asked.extraArguments = {u"--cpus-per-task=1"_s, u"--mem=500"_s}; // the nodes have 2 CPUs and 2000 MB
     ClusterSession session;
-    Operation *listening = session.listenForWorkers(QHostAddress(integration::NetBed::machineAddress()), 0, Token, Hosts);
-    auto job = std::make_unique<SlurmJob>(asked, writeToken(u"token"_s));
-    QSignalSpy failed(job.get(), &SlurmJob::failed);
-    job->launch(session.listenAddress());
-    const Status connected = integration::finishWithin(listening, 60000);
-    QVERIFY2(connected.isOk(), qPrintable(connected.message() + job->state().describe()));
-    QVERIFY(!job->jobId().isEmpty());
+    auto owned = std::make_unique<SlurmJob>(asked, writeToken(u"token"_s));
+    QPointer<SlurmJob> job = owned.get();
+    QSignalSpy failed(job, &SlurmJob::failed);
+    QStringList said;
+    Operation *launching = session.launchWorkers(std::move(owned), QHostAddress(integration::NetBed::machineAddress()), 0, Token);
+    connect(launching, &Operation::progress, this, [&said](qint64, qint64, const QString &text) { said << text; });
+    const Status connected = integration::finishWithin(launching, 60000);
+    QVERIFY2(connected.isOk(), qPrintable(connected.message()));
+    QVERIFY(job && !job->jobId().isEmpty());
     QCOMPARE(squeueState(job->jobId()), u"RUNNING"_s);
+    QVERIFY2(said.join(u'\n').contains(u"Slurm job %1: 3 worker(s) will dial back"_s.arg(job->jobId())),
+             qPrintable(said.join(u'\n')));
 
     QStringList names, hosts;
     for (const WorkerInfo &worker : session.workers()) {
@@ -163,9 +168,9 @@ void TestSlurm::workersRunAsASlurmJob()
     QVERIFY(mean.report.peerBytes > 0); // partials crossed between nodes
 
     const QString jobId = job->jobId();
-    job.reset(); // the session's end
-    QVERIFY2(jobIsOver(jobId), qPrintable(u"job still "_s + squeueState(jobId)));
     QCOMPARE(failed.count(), 0);
+    session.disconnectAll(); // as a new connection or the GUI's end does
+    QVERIFY2(jobIsOver(jobId), qPrintable(u"job still "_s + squeueState(jobId)));
 }
 
 void TestSlurm::slurmsRefusalIsShown()
