@@ -7,13 +7,7 @@
 #include "net/protocol/handshake.h"
 #include "net/protocol/hostport.h"
 
-#include <QCoreApplication>
 #include <QDir>
-#include <QFile>
-#include <QFileInfo>
-#include <QHostAddress>
-#include <QHostInfo>
-#include <QRandomGenerator>
 
 #include <cstdio>
 
@@ -24,13 +18,6 @@ void ClusterOptions::addTo(QCommandLineParser &parser) const
     parser.addOptions({local,   threads,      memoryLimit, connect,   listen,        expect,    tokenFile,
                        slurm,   tasksPerNode, partition,   timeLimit, slurmArgument, slurmWait, ssh,
                        sshJump, sshArgument,  sshWorker,   tlsCa,     tlsPin,        heartbeat});
-}
-
-void Launched::stop()
-{
-    local.stop();
-    if (!tokenFile.isEmpty())
-        QFile::remove(tokenFile);
 }
 
 namespace {
@@ -67,38 +54,11 @@ Status setUpSecurity(const QCommandLineParser &parser, const ClusterOptions &opt
     return Status::ok();
 }
 
-// A token file only the user can read, in a folder the nodes share with this one (the home).
-Result<QString> makeTokenFile(QByteArray &token)
-{
-    const QString directory = QDir::home().filePath(QStringLiteral(".tessera"));
-    if (!QDir().mkpath(directory))
-        return makeError(ErrorCode::Io,
-                         QStringLiteral("cannot make %1 for the workers' token; pass --token-file F").arg(directory));
-    const QString path = QStringLiteral("%1/token-%2").arg(directory).arg(QCoreApplication::applicationPid());
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
-        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner))
-        return makeError(ErrorCode::Io,
-                         QStringLiteral("cannot write the workers' token to %1: %2").arg(path, file.errorString()));
-    QByteArray random(32, Qt::Uninitialized);
-    QRandomGenerator::system()->generate(random.begin(), random.end());
-    token = random.toBase64();
-    file.write(token + '\n');
-    return path;
-}
-
-Status listenAndWait(ClusterSession &session, const QString &listenText, const QByteArray &token, int expected,
-                     std::unique_ptr<WorkerLauncher> launcher = {})
+Status listenAndWait(ClusterSession &session, const QString &listenText, const QByteArray &token, int expected)
 {
     const Result<ListenAddress> listen = parseListenAddress(listenText);
     if (!listen.isOk())
         return listen.status().withContext(QStringLiteral("--listen"));
-    if (launcher) {
-        Operation *operation = session.launchWorkers(std::move(launcher), listen->address, listen->port, token);
-        QObject::connect(operation, &Operation::progress, operation,
-                         [](qint64, qint64, const QString &text) { std::fprintf(stderr, "%s\n", qPrintable(text)); });
-        return waitForOperation(operation);
-    }
     Operation *operation = session.listenForWorkers(listen->address, listen->port, token, expected);
     if (!session.listenAddress().isEmpty()) {
         std::fprintf(stderr, "waiting for %d worker(s): start them with tessera-worker --connect %s\n", expected,
@@ -107,10 +67,18 @@ Status listenAndWait(ClusterSession &session, const QString &listenText, const Q
     return waitForOperation(operation);
 }
 
-// Where a launcher's workers dial: --listen, or every interface (they run on other hosts).
-QString listenFor(const QCommandLineParser &parser, const ClusterOptions &options)
+// Workers a launcher starts elsewhere dial --listen, or every interface (reached at this host's name).
+Status launchAndWait(const QCommandLineParser &parser, const ClusterOptions &options, ClusterSession &session,
+                     std::unique_ptr<WorkerLauncher> launcher)
 {
-    return parser.isSet(options.listen) ? parser.value(options.listen) : QStringLiteral("0.0.0.0:0");
+    const QString listenText = parser.isSet(options.listen) ? parser.value(options.listen) : QStringLiteral("0.0.0.0:0");
+    const Result<ListenAddress> listen = parseListenAddress(listenText);
+    if (!listen.isOk())
+        return listen.status().withContext(QStringLiteral("--listen"));
+    Operation *operation = session.launchWorkers(std::move(launcher), listen->address, listen->port);
+    QObject::connect(operation, &Operation::progress, operation,
+                     [](qint64, qint64, const QString &text) { std::fprintf(stderr, "%s\n", qPrintable(text)); });
+    return waitForOperation(operation);
 }
 
 Result<SlurmRequest> slurmRequest(const QCommandLineParser &parser, const ClusterOptions &options)
@@ -132,22 +100,18 @@ Result<SlurmRequest> slurmRequest(const QCommandLineParser &parser, const Cluste
     return request;
 }
 
-Status startSlurmJob(const QCommandLineParser &parser, const ClusterOptions &options, QByteArray token, Launched &launched,
-                     ClusterSession &session)
+Status startSlurmJob(const QCommandLineParser &parser, const ClusterOptions &options, ClusterSession &session)
 {
     Result<SlurmRequest> request = slurmRequest(parser, options);
     TESSERA_RETURN_IF_ERROR(request);
-    QString tokenFile = parser.value(options.tokenFile);
-    if (tokenFile.isEmpty()) {
-        Result<QString> made = makeTokenFile(token);
-        TESSERA_RETURN_IF_ERROR(made);
-        tokenFile = launched.tokenFile = *made;
-    }
-    return listenAndWait(session, listenFor(parser, options), token, request->workers(),
-                         std::make_unique<SlurmJob>(*request, QFileInfo(tokenFile).absoluteFilePath()));
+    Result<std::unique_ptr<SlurmJob>> job = SlurmJob::create(*request, parser.value(options.tokenFile));
+    if (!job.isOk())
+        return job.status();
+    return launchAndWait(parser, options, session, std::move(*job));
 }
 
-Status startSshWorkers(const QCommandLineParser &parser, const ClusterOptions &options, QByteArray token, ClusterSession &session)
+Status startSshWorkers(const QCommandLineParser &parser, const ClusterOptions &options, const QByteArray &token,
+                       ClusterSession &session)
 {
     SshRequest request;
     request.hosts = parser.value(options.ssh).split(u',', Qt::SkipEmptyParts);
@@ -158,13 +122,7 @@ Status startSshWorkers(const QCommandLineParser &parser, const ClusterOptions &o
     request.jumpHost = parser.value(options.sshJump);
     request.sshArguments = parser.values(options.sshArgument);
     request.workerProgram = parser.value(options.sshWorker);
-    if (token.isEmpty()) { // nothing to share beforehand: the token travels over ssh
-        QByteArray random(32, Qt::Uninitialized);
-        QRandomGenerator::system()->generate(random.begin(), random.end());
-        token = random.toBase64();
-    }
-    return listenAndWait(session, listenFor(parser, options), token, int(request.hosts.size()),
-                         std::make_unique<SshWorkers>(request, token));
+    return launchAndWait(parser, options, session, std::make_unique<SshWorkers>(request, token));
 }
 
 Status startLocalWorkers(const QCommandLineParser &parser, const ClusterOptions &options, int defaultLocal, LocalCluster &local,
@@ -194,7 +152,7 @@ Status startLocalWorkers(const QCommandLineParser &parser, const ClusterOptions 
 
 } // namespace
 
-Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &options, int defaultLocal, Launched &launched,
+Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &options, int defaultLocal, LocalCluster &local,
                     ClusterSession &session)
 {
     QByteArray token;
@@ -219,15 +177,15 @@ Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &opti
         return waitForOperation(session.connectToWorkers(*addresses, token));
     }
     if (parser.isSet(options.slurm))
-        return startSlurmJob(parser, options, token, launched, session);
+        return startSlurmJob(parser, options, session);
     if (parser.isSet(options.ssh))
         return startSshWorkers(parser, options, token, session);
     if (parser.isSet(options.listen)) {
         const Result<int> expected = positiveNumber(parser, options.expect);
         TESSERA_RETURN_IF_ERROR(expected);
-        return listenAndWait(session, parser.value(options.listen), token, *expected, nullptr);
+        return listenAndWait(session, parser.value(options.listen), token, *expected);
     }
-    return startLocalWorkers(parser, options, defaultLocal, launched.local, session);
+    return startLocalWorkers(parser, options, defaultLocal, local, session);
 }
 
 } // namespace tessera::cli

@@ -82,19 +82,9 @@ struct ClusterOptions
     void addTo(QCommandLineParser &parser) const;
 };
 
-// What this program started for its session besides what the session stops itself (launched
-// workers): local workers and a token file.
-struct Launched
-{
-    LocalCluster local;
-    QString tokenFile; // made for a Slurm job, removed with it (the session stops the job)
-
-    ~Launched() { stop(); }
-    void stop();
-};
-
-// Starts or connects to the workers the options ask for, `defaultLocal` local ones if none.
-Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &options, int defaultLocal, Launched &launched,
+// Starts or connects to the workers the options ask for, `defaultLocal` local ones if none. The
+// session stops the workers a launcher started (a Slurm job, ssh sessions) when it ends.
+Status setUpCluster(const QCommandLineParser &parser, const ClusterOptions &options, int defaultLocal, LocalCluster &local,
                     ClusterSession &session);
 
 } // namespace tessera::cli

@@ -255,17 +255,17 @@ int runCommand(const QStringList &arguments)
     }
 
     // Local workers stop when this function returns, on Ctrl-C too (the signal ends the wait).
-    Launched launched;
+    LocalCluster local;
     ClusterSession session;
     UnixSignals unixSignals;
     QObject::connect(&unixSignals, &UnixSignals::interrupted, &session, [&] {
-        launched.stop();
+        local.stop();
         session.stopLaunchedWorkers();
         std::fprintf(stderr, "tessera-cli: interrupted; workers stopped\n");
         std::_Exit(130);
     });
     QObject::connect(&session, &ClusterSession::workerLost, &session, [](int, const QString &message) { printError(message); });
-    if (Status status = setUpCluster(parser, clusterOptions, 2, launched, session); !status.isOk()) {
+    if (Status status = setUpCluster(parser, clusterOptions, 2, local, session); !status.isOk()) {
         printError(status.message());
         return 1;
     }

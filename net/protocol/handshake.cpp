@@ -76,4 +76,22 @@ Result<QByteArray> readTokenFile(const QString &path)
     return token;
 }
 
+QByteArray makeToken()
+{
+    QByteArray random(32, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(random.begin(), random.end());
+    return random.toBase64();
+}
+
+Status writeTokenFile(const QString &path, const QByteArray &token)
+{
+    QFile file(path);
+    // Owner-only before the token is in it.
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
+        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) || file.write(token + '\n') != token.size() + 1
+        || !file.flush())
+        return makeError(ErrorCode::Io, u"cannot write the workers' token to %1: %2"_s.arg(path, file.errorString()));
+    return Status::ok();
+}
+
 } // namespace tessera

@@ -23,5 +23,9 @@ bool verifyAuthCode(const QByteArray &token, const QByteArray &nonce, const QByt
 
 // Reads a token file: its first line, trimmed. Errors name the file and say how to make one.
 Result<QByteArray> readTokenFile(const QString &path);
+// A new token: 32 random bytes from QRandomGenerator::system(), base64 (printable, one line).
+QByteArray makeToken();
+// Writes `token` to a new file at `path` that only the user may read or write.
+Status writeTokenFile(const QString &path, const QByteArray &token);
 
 } // namespace tessera

@@ -109,8 +109,7 @@ public:
     // it with listenAddress(), and finishes when all have dialed in, or with the launcher's own
     // error (the launcher then stops what it started). The session keeps the launcher until
     // disconnectAll() or its end, which stop it: a Slurm job is cancelled with the session.
-    Operation *launchWorkers(std::unique_ptr<WorkerLauncher> launcher, const QHostAddress &address, quint16 port,
-                             const QByteArray &token);
+    Operation *launchWorkers(std::unique_ptr<WorkerLauncher> launcher, const QHostAddress &address, quint16 port);
     // Stops what the launcher started (scancel, the ssh sessions), e.g. on Ctrl-C.
     void stopLaunchedWorkers();
     // Drops all connections and forgets the arrays (the workers keep running).

@@ -8,8 +8,7 @@
 
 namespace tessera {
 
-Operation *ClusterSession::launchWorkers(std::unique_ptr<WorkerLauncher> owned, const QHostAddress &address, quint16 port,
-                                         const QByteArray &token)
+Operation *ClusterSession::launchWorkers(std::unique_ptr<WorkerLauncher> owned, const QHostAddress &address, quint16 port)
 {
     stopLaunchedWorkers();
     WorkerLauncher *launcher = owned.release();
@@ -17,7 +16,7 @@ Operation *ClusterSession::launchWorkers(std::unique_ptr<WorkerLauncher> owned, 
     d->launcher = launcher;
     d->launchFailure = Status::ok();
     const int expected = launcher->workerCount();
-    Operation *operation = listenForWorkers(address, port, token, expected);
+    Operation *operation = listenForWorkers(address, port, launcher->token(), expected);
     connect(launcher, &WorkerLauncher::message, operation, [this, operation, expected](const QString &text) {
         operation->reportProgress(std::int64_t(d->workers.size()), expected, text);
     });

@@ -3,11 +3,15 @@
 
 #include "net/session/slurmjob.h"
 
+#include "net/protocol/handshake.h"
 #include "net/session/localcluster.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QHash>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
@@ -87,10 +91,29 @@ SlurmJobState SlurmJobState::parse(const QString &scontrolLine)
     return parsed;
 }
 
-SlurmJob::SlurmJob(SlurmRequest request, QString tokenFile, QObject *parent)
-    : WorkerLauncher(parent)
-    , m_request(std::move(request))
+Result<std::unique_ptr<SlurmJob>> SlurmJob::create(SlurmRequest request, const QString &tokenFile)
+{
+    if (!tokenFile.isEmpty()) {
+        Result<QByteArray> token = readTokenFile(tokenFile);
+        TESSERA_RETURN_IF_ERROR(token);
+        const QString path = QFileInfo(tokenFile).absoluteFilePath(); // the nodes do not share our working folder
+        return std::unique_ptr<SlurmJob>(new SlurmJob(std::move(request), path, *token, false));
+    }
+    if (!QDir().mkpath(request.outputDirectory))
+        return makeError(ErrorCode::Io, u"cannot make %1 for the workers' token and output"_s.arg(request.outputDirectory));
+    const QByteArray token = makeToken();
+    const QString path = u"%1/token-%2-%3"_s.arg(QFileInfo(request.outputDirectory).absoluteFilePath())
+                             .arg(QCoreApplication::applicationPid())
+                             .arg(QRandomGenerator::system()->generate(), 8, 16, QLatin1Char('0'));
+    TESSERA_RETURN_IF_ERROR(writeTokenFile(path, token));
+    return std::unique_ptr<SlurmJob>(new SlurmJob(std::move(request), path, token, true));
+}
+
+SlurmJob::SlurmJob(SlurmRequest request, QString tokenFile, QByteArray token, bool ownsTokenFile)
+    : m_request(std::move(request))
     , m_tokenFile(std::move(tokenFile))
+    , m_token(std::move(token))
+    , m_ownsTokenFile(ownsTokenFile)
 {
     m_pollTimer.setInterval(PollMillis);
     connect(&m_pollTimer, &QTimer::timeout, this, &SlurmJob::poll);
@@ -101,6 +124,8 @@ SlurmJob::SlurmJob(SlurmRequest request, QString tokenFile, QObject *parent)
 SlurmJob::~SlurmJob()
 {
     stop();
+    if (m_ownsTokenFile)
+        QFile::remove(m_tokenFile);
 }
 
 QStringList SlurmJob::sbatchArguments(const SlurmRequest &request)

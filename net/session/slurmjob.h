@@ -12,6 +12,8 @@
 #include <QStringList>
 #include <QTimer>
 
+#include <memory>
+
 namespace tessera {
 
 // What to ask Slurm for: one worker per task, dialing back to the workbench.
@@ -50,11 +52,14 @@ class SlurmJob : public WorkerLauncher
 
 public:
     // `tokenFile` is a file every node can read (a shared home or project folder), readable only
-    // by the user.
-    SlurmJob(SlurmRequest request, QString tokenFile, QObject *parent = nullptr);
+    // by the user; empty: a new token in a new such file in the request's output directory,
+    // removed with the job.
+    static Result<std::unique_ptr<SlurmJob>> create(SlurmRequest request, const QString &tokenFile = {});
     ~SlurmJob() override;
 
     int workerCount() const override { return m_request.workers(); }
+    QByteArray token() const override { return m_token; }
+    QString tokenFile() const { return m_tokenFile; }
     // Submits the job.
     void launch(const QString &dialBack) override;
     // The session has every worker: the dial-in deadline no longer applies.
@@ -78,6 +83,7 @@ Q_SIGNALS:
     // is then cancelled).
 
 private:
+    SlurmJob(SlurmRequest request, QString tokenFile, QByteArray token, bool ownsTokenFile);
     void onSubmitted(int exitCode, QProcess::ExitStatus exitStatus);
     void poll();
     void onPolled(int exitCode);
@@ -87,6 +93,8 @@ private:
 
     SlurmRequest m_request;
     QString m_tokenFile;
+    QByteArray m_token;
+    bool m_ownsTokenFile = false;
     QString m_jobId;
     SlurmJobState m_state;
     QPointer<QProcess> m_submit;

@@ -3,6 +3,8 @@
 
 #include "net/session/sshworkers.h"
 
+#include "net/protocol/handshake.h"
+
 using namespace Qt::StringLiterals;
 
 namespace tessera {
@@ -30,7 +32,7 @@ QString lastLines(const QByteArray &output, int count)
 SshWorkers::SshWorkers(SshRequest request, QByteArray token, QObject *parent)
     : WorkerLauncher(parent)
     , m_request(std::move(request))
-    , m_token(std::move(token))
+    , m_token(token.isEmpty() ? makeToken() : std::move(token))
 {
 }
 

@@ -34,10 +34,12 @@ class SshWorkers : public WorkerLauncher
     Q_OBJECT
 
 public:
-    SshWorkers(SshRequest request, QByteArray token, QObject *parent = nullptr);
+    // `token`: empty for a new one (it only has to travel over ssh).
+    explicit SshWorkers(SshRequest request, QByteArray token = {}, QObject *parent = nullptr);
     ~SshWorkers() override;
 
     int workerCount() const override { return int(m_request.hosts.size()); }
+    QByteArray token() const override { return m_token; }
     void launch(const QString &dialBack) override;
     // The session has every worker: an ssh that ends from now on is a lost worker, which the
     // session reports itself.

@@ -21,6 +21,8 @@ public:
     using QObject::QObject;
 
     virtual int workerCount() const = 0;
+    // The token the workers will present.
+    virtual QByteArray token() const = 0;
     // Starts the workers; they dial `dialBack` (HOST:PORT they can reach).
     virtual void launch(const QString &dialBack) = 0;
     virtual void workersArrived() = 0;

@@ -134,11 +134,15 @@ void TestSlurm::workersRunAsASlurmJob()
     SlurmRequest asked = request(Hosts);
     asked.extraArguments = {u"--cpus-per-task=1"_s, u"--mem=500"_s}; // the nodes have 2 CPUs and 2000 MB
     ClusterSession session;
-    auto owned = std::make_unique<SlurmJob>(asked, writeToken(u"token"_s));
-    QPointer<SlurmJob> job = owned.get();
+    Result<std::unique_ptr<SlurmJob>> made = SlurmJob::create(asked); // a token file of its own
+    QVERIFY2(made.isOk(), qPrintable(made.status().message()));
+    const QString tokenFile = (*made)->tokenFile();
+    QCOMPARE(QFileInfo(tokenFile).permissions() & ~(QFileDevice::ReadUser | QFileDevice::WriteUser),
+             QFileDevice::ReadOwner | QFileDevice::WriteOwner); // nobody else may read it
+    QPointer<SlurmJob> job = made->get();
     QSignalSpy failed(job, &SlurmJob::failed);
     QStringList said;
-    Operation *launching = session.launchWorkers(std::move(owned), QHostAddress(integration::NetBed::machineAddress()), 0, Token);
+    Operation *launching = session.launchWorkers(std::move(*made), QHostAddress(integration::NetBed::machineAddress()), 0);
     connect(launching, &Operation::progress, this, [&said](qint64, qint64, const QString &text) { said << text; });
     const Status connected = integration::finishWithin(launching, 60000);
     QVERIFY2(connected.isOk(), qPrintable(connected.message()));
@@ -171,13 +175,16 @@ void TestSlurm::workersRunAsASlurmJob()
     QCOMPARE(failed.count(), 0);
     session.disconnectAll(); // as a new connection or the GUI's end does
     QVERIFY2(jobIsOver(jobId), qPrintable(u"job still "_s + squeueState(jobId)));
+    QTRY_VERIFY(!QFileInfo::exists(tokenFile)); // the job's launcher goes with deleteLater
 }
 
 void TestSlurm::slurmsRefusalIsShown()
 {
     SlurmRequest asked = request(1);
     asked.partition = u"nosuch"_s;
-    SlurmJob job(asked, writeToken(u"token"_s));
+    Result<std::unique_ptr<SlurmJob>> made = SlurmJob::create(asked, writeToken(u"token"_s));
+    QVERIFY2(made.isOk(), qPrintable(made.status().message()));
+    SlurmJob &job = **made;
     QSignalSpy failed(&job, &SlurmJob::failed);
     job.launch(u"198.18.0.1:9"_s);
     QVERIFY(failed.wait(20000));
@@ -192,7 +199,9 @@ void TestSlurm::aJobWhoseWorkersNeverComeIsCancelled()
 {
     SlurmRequest asked = request(Hosts + 2); // more nodes than there are: it waits for ever
     asked.dialInSeconds = 3;
-    SlurmJob job(asked, writeToken(u"token"_s));
+    Result<std::unique_ptr<SlurmJob>> made = SlurmJob::create(asked, writeToken(u"token"_s));
+    QVERIFY2(made.isOk(), qPrintable(made.status().message()));
+    SlurmJob &job = **made;
     QSignalSpy failed(&job, &SlurmJob::failed);
     job.launch(u"198.18.0.1:9"_s);
     QVERIFY(failed.wait(30000));
