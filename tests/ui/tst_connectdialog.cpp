@@ -71,6 +71,8 @@ private Q_SLOTS:
     void missingTokenFileShowsError();
     void profilesAreSavedAndReused();
     void listenModeShowsTheAddressToDial();
+    void launcherPagesAreKeptInProfiles();
+    void sshPageNeedsHosts();
 
 private:
     // A tessera-worker started by hand, as a site would; returns "host:port".
@@ -310,6 +312,64 @@ void TestConnectDialog::listenModeShowsTheAddressToDial()
     m_workers.push_back(std::move(process));
     QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), ConnectTimeoutMillis);
     QCOMPARE(session.workers().size(), std::size_t(1));
+}
+
+void TestConnectDialog::launcherPagesAreKeptInProfiles()
+{
+    ClusterSession session;
+    LocalCluster localCluster;
+    {
+        ConnectDialog dialog(&session, &localCluster);
+        dialog.setCurrentTab(ConnectDialog::SlurmTab);
+        child<QSpinBox>(dialog, u"slurmNodesSpin"_s)->setValue(16);
+        child<QSpinBox>(dialog, u"slurmTasksSpin"_s)->setValue(2);
+        child<QLineEdit>(dialog, u"slurmPartitionEdit"_s)->setText(u"compute"_s);
+        child<QLineEdit>(dialog, u"slurmTimeEdit"_s)->setText(u"4:00:00"_s);
+        child<QLineEdit>(dialog, u"slurmArgumentsEdit"_s)->setText(u"--account=climate --mem=64G"_s);
+        child<QSpinBox>(dialog, u"slurmWaitSpin"_s)->setValue(900);
+        child<QLineEdit>(dialog, u"slurmListenHostEdit"_s)->setText(u"10.1.0.5"_s);
+        child<QPlainTextEdit>(dialog, u"sshHostsEdit"_s)->setPlainText(u"node1, node2"_s);
+        child<QLineEdit>(dialog, u"sshJumpEdit"_s)->setText(u"login.example.org"_s);
+        child<QComboBox>(dialog, u"profileCombo"_s)->setCurrentText(u"hpc"_s);
+        QTest::mouseClick(child<QPushButton>(dialog, u"saveProfileButton"_s), Qt::LeftButton);
+    }
+    // A profile saved before Slurm and ssh existed says only "remote".
+    QSettings().setValue(u"ConnectProfiles/old/remote"_s, true);
+
+    ConnectDialog dialog(&session, &localCluster);
+    auto *combo = child<QComboBox>(dialog, u"profileCombo"_s);
+    dialog.setCurrentTab(ConnectDialog::LocalTab);
+    combo->setCurrentIndex(combo->findText(u"hpc"_s));
+    Q_EMIT combo->textActivated(u"hpc"_s);
+    QCOMPARE(child<QTabWidget>(dialog, u"modeTabs"_s)->currentIndex(), int(ConnectDialog::SlurmTab));
+    QCOMPARE(child<QSpinBox>(dialog, u"slurmNodesSpin"_s)->value(), 16);
+    QCOMPARE(child<QSpinBox>(dialog, u"slurmTasksSpin"_s)->value(), 2);
+    QCOMPARE(child<QLineEdit>(dialog, u"slurmPartitionEdit"_s)->text(), u"compute"_s);
+    QCOMPARE(child<QLineEdit>(dialog, u"slurmTimeEdit"_s)->text(), u"4:00:00"_s);
+    QCOMPARE(child<QLineEdit>(dialog, u"slurmArgumentsEdit"_s)->text(), u"--account=climate --mem=64G"_s);
+    QCOMPARE(child<QSpinBox>(dialog, u"slurmWaitSpin"_s)->value(), 900);
+    QCOMPARE(child<QLineEdit>(dialog, u"slurmListenHostEdit"_s)->text(), u"10.1.0.5"_s);
+    QCOMPARE(child<QPlainTextEdit>(dialog, u"sshHostsEdit"_s)->toPlainText(), u"node1, node2"_s);
+    QCOMPARE(child<QLineEdit>(dialog, u"sshJumpEdit"_s)->text(), u"login.example.org"_s);
+    Q_EMIT combo->textActivated(u"old"_s);
+    QCOMPARE(child<QTabWidget>(dialog, u"modeTabs"_s)->currentIndex(), int(ConnectDialog::RemoteTab));
+}
+
+void TestConnectDialog::sshPageNeedsHosts()
+{
+    ClusterSession session;
+    LocalCluster localCluster;
+    ConnectDialog dialog(&session, &localCluster);
+    dialog.setCurrentTab(ConnectDialog::SshTab);
+    dialog.show();
+    child<QLineEdit>(dialog, u"sshListenHostEdit"_s)->setText(u"not an address"_s);
+    QTest::mouseClick(child<QPushButton>(dialog, u"connectButton"_s), Qt::LeftButton);
+    QVERIFY2(dialog.errorText().startsWith(u"\"not an address\" is not an IP address of this machine"_s),
+             qPrintable(dialog.errorText()));
+    child<QLineEdit>(dialog, u"sshListenHostEdit"_s)->setText(u"127.0.0.1"_s);
+    QTest::mouseClick(child<QPushButton>(dialog, u"connectButton"_s), Qt::LeftButton);
+    QCOMPARE(dialog.errorText(), u"List the hosts to start workers on."_s);
+    QVERIFY(!dialog.isConnecting());
 }
 
 QTEST_MAIN(TestConnectDialog)

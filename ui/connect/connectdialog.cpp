@@ -7,6 +7,8 @@
 #include "net/protocol/hostport.h"
 #include "net/session/clustersession.h"
 #include "net/session/localcluster.h"
+#include "net/session/workerlauncher.h"
+#include "ui/connect/launchpages.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -151,6 +153,10 @@ ConnectDialog::ConnectDialog(ClusterSession *session, LocalCluster *localCluster
     m_tabs->setObjectName(u"modeTabs"_s);
     m_tabs->addTab(localPage, tr("&Local cluster"));
     m_tabs->addTab(remotePage, tr("&Remote cluster"));
+    m_slurmPage = new SlurmPage(this);
+    m_tabs->addTab(m_slurmPage, tr("Sl&urm"));
+    m_sshPage = new SshPage(this);
+    m_tabs->addTab(m_sshPage, tr("ss&h"));
 
     // Status and buttons
     m_errorLabel = new QLabel(this);
@@ -215,9 +221,13 @@ void ConnectDialog::reject()
 
 void ConnectDialog::updateWidgets()
 {
-    const bool local = (m_tabs->currentIndex() == LocalTab);
+    const int tab = m_tabs->currentIndex();
     const bool listen = m_listenMode->isChecked();
-    m_connectButton->setText(local ? tr("&Start local cluster") : (listen ? tr("&Listen") : tr("&Connect")));
+    m_connectButton->setText(tab == LocalTab   ? tr("&Start local cluster")
+                             : tab == SlurmTab ? tr("&Submit job")
+                             : tab == SshTab   ? tr("&Start workers")
+                             : listen          ? tr("&Listen")
+                                               : tr("&Connect"));
     m_addresses->setEnabled(!listen);
     m_listenHost->setEnabled(listen);
     m_listenPort->setEnabled(listen);
@@ -256,10 +266,11 @@ void ConnectDialog::startConnecting()
 
     currentProfile().saveAsLastUsed(m_profileCombo->currentText());
 
-    if (m_tabs->currentIndex() == LocalTab)
-        connectLocal();
-    else
-        connectRemote();
+    switch (m_tabs->currentIndex()) {
+    case LocalTab: connectLocal(); break;
+    case RemoteTab: connectRemote(); break;
+    default: connectLaunched(); break;
+    }
 }
 
 void ConnectDialog::connectLocal()
@@ -316,6 +327,29 @@ void ConnectDialog::connectRemote()
     watchOperation(m_session->connectToWorkers(*addresses, token));
 }
 
+void ConnectDialog::connectLaunched()
+{
+    const bool slurm = m_tabs->currentIndex() == SlurmTab;
+    DialBackFields *dialBack = slurm ? m_slurmPage->dialBack() : m_sshPage->dialBack();
+    const Result<QHostAddress> address = dialBack->address();
+    if (!address.isOk()) {
+        showError(address.status().message());
+        return;
+    }
+    Result<std::unique_ptr<WorkerLauncher>> launcher = slurm ? m_slurmPage->makeLauncher() : m_sshPage->makeLauncher();
+    if (!launcher.isOk()) {
+        showError(launcher.status().message());
+        return;
+    }
+    m_session->setTls({}); // launched workers have no certificates; the token guards them
+    setBusy(true);
+    Operation *operation = m_session->launchWorkers(std::move(*launcher), *address, dialBack->port());
+    // What the launcher says (job submitted, pending and why) is the user's only view of it.
+    connect(operation, &Operation::progress, m_listenInfo,
+            [this](qint64, qint64, const QString &text) { m_listenInfo->setText(text); });
+    watchOperation(operation);
+}
+
 void ConnectDialog::watchOperation(Operation *operation)
 {
     m_operation = operation;
@@ -350,7 +384,7 @@ void ConnectDialog::operationFinished(Operation *operation)
 ConnectProfile ConnectDialog::currentProfile() const
 {
     ConnectProfile profile;
-    profile.remote = (m_tabs->currentIndex() == RemoteTab);
+    profile.mode = ConnectProfile::Mode(m_tabs->currentIndex());
     profile.localWorkers = m_localWorkers->value();
     profile.localThreads = m_localThreads->value();
     profile.localMemoryGiB = m_localMemoryGiB->value();
@@ -362,12 +396,16 @@ ConnectProfile ConnectDialog::currentProfile() const
     profile.tokenFile = m_tokenFile->text();
     profile.tlsCaFile = m_tlsCaFile->text();
     profile.tlsPin = m_tlsPin->text();
+    m_slurmPage->readInto(profile);
+    m_sshPage->readInto(profile);
+    // The two pages share the dial-back fields of the profile: the shown page's win.
+    (profile.mode == ConnectProfile::Ssh ? m_sshPage->dialBack() : m_slurmPage->dialBack())->readInto(profile);
     return profile;
 }
 
 void ConnectDialog::showProfile(const ConnectProfile &profile)
 {
-    m_tabs->setCurrentIndex(profile.remote ? RemoteTab : LocalTab);
+    m_tabs->setCurrentIndex(profile.mode);
     m_localWorkers->setValue(profile.localWorkers);
     m_localThreads->setValue(profile.localThreads);
     m_localMemoryGiB->setValue(profile.localMemoryGiB);
@@ -379,6 +417,8 @@ void ConnectDialog::showProfile(const ConnectProfile &profile)
     m_tokenFile->setText(profile.tokenFile);
     m_tlsCaFile->setText(profile.tlsCaFile);
     m_tlsPin->setText(profile.tlsPin);
+    m_slurmPage->showProfile(profile);
+    m_sshPage->showProfile(profile);
     updateWidgets();
 }
 

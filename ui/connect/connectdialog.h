@@ -25,8 +25,12 @@ class Operation;
 
 namespace tessera::ui {
 
+class SlurmPage;
+class SshPage;
+
 // Connects the session to a cluster: a local one started with one click, remote workers by
-// address, or workers that dial back. A failure (unreachable, wrong token, version mismatch)
+// address, workers that dial back, or workers it starts as a Slurm job or over ssh (the pages of
+// launchpages.h). A failure (unreachable, wrong token, version mismatch)
 // is shown here and the dialog stays open so the user can fix it; it closes (accepted) once
 // the session is connected. Settings can be kept as named profiles.
 //
@@ -34,13 +38,13 @@ namespace tessera::ui {
 // localMemorySpin, addressesEdit, connectModeRadio, listenModeRadio, listenHostEdit,
 // listenPortSpin, expectedWorkersSpin, tokenFileEdit, tokenFileButton, tlsCaFileEdit, tlsPinEdit, profileCombo,
 // saveProfileButton, deleteProfileButton, connectButton, cancelButton, errorLabel,
-// listenInfoLabel, connectProgress.
+// listenInfoLabel, connectProgress, and those launchpages.h lists.
 class ConnectDialog final : public QDialog
 {
     Q_OBJECT
 
 public:
-    enum Tab { LocalTab, RemoteTab };
+    enum Tab { LocalTab, RemoteTab, SlurmTab, SshTab }; // ConnectProfile::Mode's order
 
     // The local cluster belongs to the caller, so its workers outlive the dialog.
     ConnectDialog(tessera::ClusterSession *session, tessera::LocalCluster *localCluster, QWidget *parent = nullptr);
@@ -58,6 +62,7 @@ private:
     void startConnecting();
     void connectLocal();
     void connectRemote();
+    void connectLaunched();
     void watchOperation(tessera::Operation *operation);
     void operationFinished(tessera::Operation *operation);
     void showError(const QString &message);
@@ -93,6 +98,8 @@ private:
     QLineEdit *m_tlsCaFile = nullptr;
     QLineEdit *m_tlsPin = nullptr;
     QLabel *m_listenInfo = nullptr;
+    SlurmPage *m_slurmPage = nullptr;
+    SshPage *m_sshPage = nullptr;
     QLabel *m_errorLabel = nullptr;
     QProgressBar *m_progress = nullptr;
     QPushButton *m_connectButton = nullptr;

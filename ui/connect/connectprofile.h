@@ -16,7 +16,9 @@ namespace tessera::ui {
 // the settings last used to connect (which File > Start local cluster also starts from).
 struct ConnectProfile
 {
-    bool remote = false;
+    // Which page: the dialog's tabs in order.
+    enum Mode { Local, Remote, Slurm, Ssh };
+    Mode mode = Local;
     int localWorkers = 2;
     int localThreads = 1;
     double localMemoryGiB = 0; // per worker; 0: the worker's own default
@@ -28,6 +30,21 @@ struct ConnectProfile
     QString tokenFile;
     QString tlsCaFile; // remote: TLS, checking the workers' certificates by this CA (PEM) ...
     QString tlsPin;    // ... or by this SHA-256 fingerprint
+
+    // Slurm and ssh: where the workers they start dial back.
+    QString launchListenHost = QStringLiteral("0.0.0.0");
+    int launchListenPort = 0; // any free port
+    int slurmNodes = 2;
+    int slurmTasksPerNode = 1;
+    QString slurmPartition; // empty: the cluster's default
+    QString slurmTimeLimit; // Slurm's form; empty: the partition's default
+    QString slurmArguments; // more sbatch arguments, as a shell would split them
+    QString slurmTokenFile; // empty: a new one under ~/.tessera, removed with the job
+    int slurmWaitSeconds = 300;
+    QString sshHosts; // separated by commas, spaces or lines
+    QString sshJumpHost;
+    QString sshArguments;     // more ssh arguments, as a shell would split them
+    QString sshWorkerProgram; // empty: tessera-worker on the hosts' PATH
 
     // Sensible for this machine: half its cores over the local workers.
     static ConnectProfile defaults();
