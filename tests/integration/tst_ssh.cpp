@@ -189,9 +189,9 @@ void TestSsh::theCliStartsWorkersOverSsh()
     const QString json = m_dir.filePath(u"cli.json"_s);
     cli.start(integration::programFromEnvironment("TESSERA_CLI"),
               {u"run"_s, u"--ssh"_s, integration::NetBed::hostAddress(1) + u',' + integration::NetBed::hostAddress(2),
-               u"--ssh-arg=-F"_s, u"--ssh-arg="_s + m_ssh->configuration(), u"--ssh-worker"_s,
-               integration::programFromEnvironment("TESSERA_WORKER"), u"--listen"_s, u"198.18.0.1:0"_s, u"--files"_s,
-               QFileInfo(m_files.front()).path(), u"--var"_s, u"t2m"_s, u"-e"_s, u"x.min()"_s, u"--json"_s, json});
+               u"--ssh-jump"_s, integration::NetBed::hostAddress(0), u"--ssh-arg=-F"_s, u"--ssh-arg="_s + m_ssh->configuration(),
+               u"--ssh-worker"_s, integration::programFromEnvironment("TESSERA_WORKER"), u"--listen"_s, u"198.18.0.1:0"_s,
+               u"--files"_s, QFileInfo(m_files.front()).path(), u"--var"_s, u"t2m"_s, u"-e"_s, u"x.min()"_s, u"--json"_s, json});
     QVERIFY(cli.waitForFinished(90000));
     const QString errors = QString::fromLocal8Bit(cli.readAllStandardError());
     QVERIFY2(cli.exitCode() == 0, qPrintable(errors));
