@@ -9,9 +9,12 @@
 #include "app/common/unixsignals.h"
 #include "core/bytesize.h"
 #include "core/io/sampledata.h"
+#include "net/protocol/handshake.h"
+#include "net/protocol/hostport.h"
 #include "net/session/localcluster.h"
 
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
@@ -20,6 +23,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <optional>
 
 namespace tessera::cli {
 namespace {
@@ -32,7 +36,10 @@ struct BenchSettings
     int repeats = 3;
     double pauseSeconds = 0; // after every run, as a user reading the result before the next step
     QString directory;
-    QString jsonPath; // empty: no JSON
+    QString jsonPath;    // empty: no JSON
+    QStringList connect; // workers started elsewhere; empty: local ones
+    QString tokenFile;   // theirs
+    bool remote() const { return !connect.isEmpty(); }
 };
 
 struct BenchRow
@@ -40,6 +47,17 @@ struct BenchRow
     StepRecord step;
     double limitSeconds = 0;
     QString limitBasis;
+};
+
+// What carries bytes between this program and the workers, and between workers: loopback for
+// local workers (one path all share), or measured links (each worker has its own, this program
+// one) for workers elsewhere.
+struct Network
+{
+    double bytesPerSecond = 0;
+    double roundTripSeconds = 0;
+    bool perWorkerLinks = false;
+    QString name; // "loopback", "link"
 };
 
 // One seed statement and the machine limit it is held against.
@@ -81,7 +99,15 @@ Result<BenchSettings> parseBench(const QStringList &arguments)
         QStringLiteral("Seconds to wait after every run, as a user reading the result before typing the next statement "
                        "(default 0: back to back)."),
         QStringLiteral("S"), QStringLiteral("0"));
-    parser.addOptions({local, threads, days, grid, repeat, pause, data, json});
+    const QCommandLineOption connect(
+        QStringLiteral("connect"),
+        QStringLiteral("Run on workers listening at HOST:PORT[,...] instead of local ones (their --threads are taken as "
+                       "given with --threads); --data must then be a folder they read too. The limits are then the "
+                       "measured links to them."),
+        QStringLiteral("ADDRESSES"));
+    const QCommandLineOption tokenFile(QStringLiteral("token-file"), QStringLiteral("The --connect workers' token file."),
+                                       QStringLiteral("F"));
+    parser.addOptions({local, threads, days, grid, repeat, pause, data, json, connect, tokenFile});
     processCommandLine(parser, arguments);
 
     BenchSettings settings;
@@ -104,6 +130,14 @@ Result<BenchSettings> parseBench(const QStringList &arguments)
             : QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation)
                   + QStringLiteral("/tessera/sample-%1d-%2").arg(settings.sample.days).arg(settings.sample.gridDegrees);
     settings.jsonPath = parser.value(json);
+    if (parser.isSet(connect)) {
+        Result<QStringList> addresses = parseHostPortList(parser.value(connect));
+        if (!addresses.isOk())
+            return addresses.status().withContext(QStringLiteral("--connect"));
+        settings.connect = *addresses;
+        settings.workers = int(settings.connect.size());
+        settings.tokenFile = parser.value(tokenFile);
+    }
     return settings;
 }
 
@@ -129,8 +163,8 @@ void pauseFor(double seconds)
     idle.exec();
 }
 
-Status runLoads(ClusterSession &session, LoadRequest &request, const MachineLimits &limits, const BenchSettings &settings,
-                std::vector<BenchRow> &rows)
+Status runLoads(ClusterSession &session, LoadRequest &request, const MachineLimits &limits, const Network &network,
+                const BenchSettings &settings, std::vector<BenchRow> &rows)
 {
     for (const LoadMode mode : {LoadMode::Head, LoadMode::Workers}) {
         request.mode = mode;
@@ -146,8 +180,8 @@ Status runLoads(ClusterSession &session, LoadRequest &request, const MachineLimi
         const double bytes = double(session.array(request.name)->meta.byteSize());
         BenchRow row{std::move(*step), 0, {}};
         if (mode == LoadMode::Head) {
-            row.limitSeconds = bytes / limits.loopbackBytesPerSecond;
-            row.limitBasis = QStringLiteral("bytes / loopback bandwidth");
+            row.limitSeconds = bytes / network.bytesPerSecond;
+            row.limitBasis = QStringLiteral("bytes / %1 bandwidth").arg(network.name);
         } else {
             row.limitSeconds = bytes / (limits.memoryWriteBytesPerSecond * settings.workers);
             row.limitBasis = QStringLiteral("bytes / (memory write bandwidth x workers)");
@@ -157,29 +191,37 @@ Status runLoads(ClusterSession &session, LoadRequest &request, const MachineLimi
     return Status::ok();
 }
 
-std::vector<SeedStep> seedSteps(const ArrayInfo &x, const MachineLimits &limits, const BenchSettings &settings)
+std::vector<SeedStep> seedSteps(const ArrayInfo &x, const MachineLimits &limits, const Network &network,
+                                const BenchSettings &settings)
 {
     const double arrayBytes = double(x.meta.byteSize());
     const std::int64_t plane = std::min<std::int64_t>(100, x.meta.shape[0] - 1);
     const double planeBytes = arrayBytes / double(x.meta.shape[0]);
-    const double threads = double(settings.workers) * settings.threadsPerWorker;
+    const double workers = settings.workers;
+    const double threads = workers * settings.threadsPerWorker;
     const double readSeconds = arrayBytes / (limits.memoryReadBytesPerSecond * threads);
     const QString readBasis = QStringLiteral("bytes / (read bandwidth x threads)");
+    // Over links, a reduction to a plane moves at least one partial over a link and the result
+    // to this program.
+    const double planeTrips = network.perWorkerLinks ? 2 * planeBytes / network.bytesPerSecond : 0;
+    const QString planeBasis =
+        network.perWorkerLinks ? QStringLiteral("reads + a partial over one link + the result to the head") : readBasis;
+    // Every rechunked block needs the others' days: all but a worker's own share crosses, over
+    // each worker's own link or over the one loopback.
+    const double crossing = arrayBytes * (workers - 1) / workers / (network.perWorkerLinks ? workers : 1.0);
     return {
-        {QStringLiteral("x[0,0,0]"), limits.loopbackRoundTripSeconds, QStringLiteral("one loopback round trip")},
-        {QStringLiteral("x[%1,:,:]").arg(plane), planeBytes / limits.loopbackBytesPerSecond,
-         QStringLiteral("plane / loopback bandwidth")},
+        {QStringLiteral("x[0,0,0]"), network.roundTripSeconds, QStringLiteral("one %1 round trip").arg(network.name)},
+        {QStringLiteral("x[%1,:,:]").arg(plane), planeBytes / network.bytesPerSecond,
+         QStringLiteral("plane / %1 bandwidth").arg(network.name)},
         {QStringLiteral("x.sum()"), readSeconds, readBasis},
         {QStringLiteral("x.mean(axis=(1,2))"), readSeconds, readBasis},
-        {QStringLiteral("x.mean(axis=0)"), readSeconds, readBasis},
+        {QStringLiteral("x.mean(axis=0)"), readSeconds + planeTrips, planeBasis},
         {QStringLiteral("y = x - x.mean()"), 2 * readSeconds + arrayBytes / (limits.memoryWriteBytesPerSecond * threads),
          QStringLiteral("2 reads + 1 write of the array")},
-        {QStringLiteral("x.std(axis=0)"), readSeconds, readBasis},
-        // Every block needs the others' days: all but a worker's own share crosses.
+        {QStringLiteral("x.std(axis=0)"), readSeconds + planeTrips, planeBasis},
         {QStringLiteral("r = x.rechunk(time=-1, latitude=8)"),
-         arrayBytes * (settings.workers - 1) / settings.workers / limits.loopbackBytesPerSecond
-             + arrayBytes / (limits.memoryWriteBytesPerSecond * settings.workers),
-         QStringLiteral("crossing bytes / loopback bandwidth + 1 write of the array")},
+         crossing / network.bytesPerSecond + arrayBytes / (limits.memoryWriteBytesPerSecond * workers),
+         QStringLiteral("crossing bytes / %1 bandwidth + 1 write of the array").arg(network.name)},
     };
 }
 
@@ -268,7 +310,7 @@ QJsonArray reportMemory(ClusterSession &session, const LocalCluster &cluster)
     return rows;
 }
 
-Status writeBenchJson(const QString &path, const MachineLimits &limits, const std::vector<BenchRow> &rows,
+Status writeBenchJson(const QString &path, const MachineLimits &limits, const Network &network, const std::vector<BenchRow> &rows,
                       const QJsonArray &memory)
 {
     QJsonArray steps;
@@ -286,7 +328,11 @@ Status writeBenchJson(const QString &path, const MachineLimits &limits, const st
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
         return makeError(ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+    const QJsonObject links{{QStringLiteral("name"), network.name},
+                            {QStringLiteral("bytesPerSecond"), network.bytesPerSecond},
+                            {QStringLiteral("roundTripSeconds"), network.roundTripSeconds}};
     file.write(QJsonDocument(QJsonObject{{QStringLiteral("machine"), machine},
+                                         {QStringLiteral("network"), links},
                                          {QStringLiteral("steps"), steps},
                                          {QStringLiteral("memory"), memory}})
                    .toJson());
@@ -297,6 +343,53 @@ int fail(const Status &status, int exitCode = 1)
 {
     std::fprintf(stderr, "tessera-cli: %s\n", qPrintable(status.message()));
     return exitCode;
+}
+
+Status connectWorkers(const BenchSettings &settings, LocalCluster &cluster, ClusterSession &session)
+{
+    if (!settings.remote()) {
+        LocalClusterOptions options;
+        options.workers = settings.workers;
+        options.threadsPerWorker = settings.threadsPerWorker;
+        return waitForOperation(session.connectToLocalCluster(&cluster, options));
+    }
+    QByteArray token;
+    if (!settings.tokenFile.isEmpty()) {
+        Result<QByteArray> read = readTokenFile(settings.tokenFile);
+        TESSERA_RETURN_IF_ERROR(read);
+        token = *read;
+    }
+    return waitForOperation(session.connectToWorkers(settings.connect, token));
+}
+
+// Each worker's link in turn, with this program's one link carrying every probe: the slowest
+// direction of the slowest link, and the fastest round trip seen.
+Result<Network> measureLinks(ClusterSession &session)
+{
+    constexpr std::int64_t ProbeBytes = std::int64_t(64) << 20;
+    std::fprintf(stderr, "measuring the links to the workers...\n");
+    Network network{0, 0, true, QStringLiteral("link")};
+    for (const WorkerInfo &worker : session.workers()) {
+        std::optional<Result<LinkMeasurement>> answer;
+        session.measureLink(worker.index, ProbeBytes, [&answer](Result<LinkMeasurement> measured) { answer = measured; });
+        QEventLoop wait;
+        QElapsedTimer waited;
+        waited.start();
+        while (!answer && waited.elapsed() < 120000)
+            wait.processEvents(QEventLoop::WaitForMoreEvents, 1000);
+        if (!answer)
+            return makeError(ErrorCode::Network, QStringLiteral("the link to %1 did not answer within 120 s").arg(worker.name));
+        TESSERA_RETURN_IF_ERROR(*answer);
+        const LinkMeasurement &link = **answer;
+        std::printf("link to %s (%s): send %.1f MB/s, receive %.1f MB/s, round trip %.2f ms\n", qPrintable(worker.name),
+                    qPrintable(worker.address), link.sendBytesPerSecond / 1e6, link.receiveBytesPerSecond / 1e6,
+                    link.roundTripSeconds * 1e3);
+        const double slowest = std::min(link.sendBytesPerSecond, link.receiveBytesPerSecond);
+        network.bytesPerSecond = network.bytesPerSecond > 0 ? std::min(network.bytesPerSecond, slowest) : slowest;
+        network.roundTripSeconds =
+            network.roundTripSeconds > 0 ? std::min(network.roundTripSeconds, link.roundTripSeconds) : link.roundTripSeconds;
+    }
+    return network;
 }
 
 } // namespace
@@ -321,25 +414,30 @@ int benchCommand(const QStringList &arguments)
         cluster.stop();
         std::_Exit(130);
     });
-    LocalClusterOptions clusterOptions;
-    clusterOptions.workers = settings->workers;
-    clusterOptions.threadsPerWorker = settings->threadsPerWorker;
-    if (Status connected = waitForOperation(session.connectToLocalCluster(&cluster, clusterOptions)); !connected.isOk())
+    if (Status connected = connectWorkers(*settings, cluster, session); !connected.isOk())
         return fail(connected);
+    Network network{limits.loopbackBytesPerSecond, limits.loopbackRoundTripSeconds, false, QStringLiteral("loopback")};
+    if (settings->remote()) {
+        const Result<Network> measured = measureLinks(session);
+        if (!measured.isOk())
+            return fail(measured.status());
+        network = *measured;
+    }
 
     LoadRequest request;
     request.files = *files;
     request.variable = QStringLiteral("t2m");
     std::vector<BenchRow> rows;
-    if (Status loaded = runLoads(session, request, limits, *settings, rows); !loaded.isOk())
+    if (Status loaded = runLoads(session, request, limits, network, *settings, rows); !loaded.isOk())
         return fail(loaded);
-    const std::vector<SeedStep> steps = seedSteps(*session.array(request.name), limits, *settings);
+    const std::vector<SeedStep> steps = seedSteps(*session.array(request.name), limits, network, *settings);
     if (Status ran = runStatements(session, steps, *settings, rows); !ran.isOk())
         return fail(ran);
     printRows(rows);
-    const QJsonArray memory = reportMemory(session, cluster);
+    // Resident memory is read from /proc: only for workers on this machine.
+    const QJsonArray memory = settings->remote() ? QJsonArray() : reportMemory(session, cluster);
     if (!settings->jsonPath.isEmpty()) {
-        if (Status written = writeBenchJson(settings->jsonPath, limits, rows, memory); !written.isOk())
+        if (Status written = writeBenchJson(settings->jsonPath, limits, network, rows, memory); !written.isOk())
             return fail(written);
     }
     return 0;

@@ -86,10 +86,9 @@ QByteArray makeToken()
 Status writeTokenFile(const QString &path, const QByteArray &token)
 {
     QFile file(path);
-    // Owner-only before the token is in it.
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
-        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) || file.write(token + '\n') != token.size() + 1
-        || !file.flush())
+    // A new file, owner-only from its creation: nobody can open it before the token is in it.
+    if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+        || file.write(token + '\n') != token.size() + 1 || !file.flush())
         return makeError(ErrorCode::Io, u"cannot write the workers' token to %1: %2"_s.arg(path, file.errorString()));
     return Status::ok();
 }

@@ -25,7 +25,7 @@ bool verifyAuthCode(const QByteArray &token, const QByteArray &nonce, const QByt
 Result<QByteArray> readTokenFile(const QString &path);
 // A new token: 32 random bytes from QRandomGenerator::system(), base64 (printable, one line).
 QByteArray makeToken();
-// Writes `token` to a new file at `path` that only the user may read or write.
+// Writes `token` to a new file at `path` (refused when one exists) that only the user may read or write.
 Status writeTokenFile(const QString &path, const QByteArray &token);
 
 } // namespace tessera

@@ -16,6 +16,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -46,6 +47,14 @@ struct WorkerInfo
     WorkerState state = WorkerState::Connecting;
     double latencyMillis = 0; // last round trip of a status request
     QString error;            // why it was lost
+};
+
+// A link between this program and one worker as the protocol sees it (see measureLink).
+struct LinkMeasurement
+{
+    double sendBytesPerSecond = 0;    // to the worker
+    double receiveBytesPerSecond = 0; // from it
+    double roundTripSeconds = 0;      // the fastest of a few status requests
 };
 
 // A distributed array in the session's workspace.
@@ -112,6 +121,11 @@ public:
     Operation *launchWorkers(std::unique_ptr<WorkerLauncher> launcher, const QHostAddress &address, quint16 port);
     // Stops what the launcher started (scancel, the ssh sessions), e.g. on Ctrl-C.
     void stopLaunchedWorkers();
+
+    // Times a scratch block of `bytes` sent to worker `worker` and read back, and a few status
+    // round trips, then drops the block: the benchmark's limits for a cluster it did not start.
+    // Run it while no statement runs.
+    void measureLink(int worker, std::int64_t bytes, std::function<void(Result<LinkMeasurement>)> done);
     // Drops all connections and forgets the arrays (the workers keep running).
     void disconnectAll();
 

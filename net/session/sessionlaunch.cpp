@@ -24,11 +24,15 @@ Operation *ClusterSession::launchWorkers(std::unique_ptr<WorkerLauncher> owned, 
         d->launchFailure = status;
         operation->cancel();
     });
-    connect(operation, &Operation::finished, launcher, [launcher, operation] {
-        if (operation->status().isOk())
+    connect(operation, &Operation::finished, launcher, [this, launcher, operation] {
+        if (operation->status().isOk()) {
             launcher->workersArrived();
-        else
-            launcher->stop();
+            return;
+        }
+        // Workers that came before the launch failed or was cancelled would outlive it: part of
+        // a cluster is not what was asked for.
+        QMetaObject::invokeMethod(
+            this, [this] { disconnectAll(); }, Qt::QueuedConnection);
     });
     // Next turn of the event loop, once the caller is listening to the operation's progress.
     if (const QString dialBack = listenAddress(); !dialBack.isEmpty())

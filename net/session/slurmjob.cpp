@@ -93,14 +93,18 @@ SlurmJobState SlurmJobState::parse(const QString &scontrolLine)
 
 Result<std::unique_ptr<SlurmJob>> SlurmJob::create(SlurmRequest request, const QString &tokenFile)
 {
+    // sbatch does not make the output's folder; the job would fail without a word.
+    const QDir output(request.outputDirectory);
+    if (!output.exists()
+        && !QDir().mkdir(request.outputDirectory, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner)
+        && !QDir().mkpath(request.outputDirectory))
+        return makeError(ErrorCode::Io, u"cannot make %1 for the workers' token and output"_s.arg(request.outputDirectory));
     if (!tokenFile.isEmpty()) {
         Result<QByteArray> token = readTokenFile(tokenFile);
         TESSERA_RETURN_IF_ERROR(token);
         const QString path = QFileInfo(tokenFile).absoluteFilePath(); // the nodes do not share our working folder
         return std::unique_ptr<SlurmJob>(new SlurmJob(std::move(request), path, *token, false));
     }
-    if (!QDir().mkpath(request.outputDirectory))
-        return makeError(ErrorCode::Io, u"cannot make %1 for the workers' token and output"_s.arg(request.outputDirectory));
     const QByteArray token = makeToken();
     const QString path = u"%1/token-%2-%3"_s.arg(QFileInfo(request.outputDirectory).absoluteFilePath())
                              .arg(QCoreApplication::applicationPid())
@@ -124,8 +128,6 @@ SlurmJob::SlurmJob(SlurmRequest request, QString tokenFile, QByteArray token, bo
 SlurmJob::~SlurmJob()
 {
     stop();
-    if (m_ownsTokenFile)
-        QFile::remove(m_tokenFile);
 }
 
 QStringList SlurmJob::sbatchArguments(const SlurmRequest &request)
@@ -156,6 +158,8 @@ QString SlurmJob::outputFile() const
 
 void SlurmJob::launch(const QString &dialBack)
 {
+    if (m_stopped)
+        return; // stopped before its turn came
     m_submit = new QProcess(this);
     connect(m_submit, &QProcess::finished, this, &SlurmJob::onSubmitted);
     connect(m_submit, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
@@ -175,6 +179,10 @@ void SlurmJob::onSubmitted(int exitCode, QProcess::ExitStatus exitStatus)
     m_submit->deleteLater();
     // --parsable prints "JOBID" or "JOBID;CLUSTER".
     const QString jobId = QString::fromLatin1(output).section(u';', 0, 0);
+    if (m_stopped) { // stop() waited for sbatch: the job only needs cancelling
+        m_jobId = jobId;
+        return;
+    }
     if (exitStatus != QProcess::NormalExit || exitCode != 0 || jobId.isEmpty()) {
         fail(makeError(ErrorCode::InvalidArgument,
                        u"Slurm refused the workers' job: %1"_s.arg(
@@ -204,6 +212,13 @@ void SlurmJob::poll()
         return; // the last question is still open
     m_query = new QProcess(this);
     connect(m_query, &QProcess::finished, this, [this](int exitCode) { onPolled(exitCode); });
+    connect(m_query, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+        if (error != QProcess::FailedToStart)
+            return;
+        m_query->deleteLater();
+        m_pollTimer.stop();
+        Q_EMIT message(u"cannot run scontrol to follow Slurm job %1; its state is no longer shown"_s.arg(m_jobId));
+    });
     m_query->start(u"scontrol"_s, {u"show"_s, u"job"_s, u"-o"_s, m_jobId});
 }
 
@@ -242,13 +257,25 @@ void SlurmJob::onDialInDeadline()
 
 void SlurmJob::stop()
 {
+    m_stopped = true;
     m_pollTimer.stop();
     m_dialInTimer.stop();
+    // A job sbatch is submitting right now is cancelled too, once it has its number.
+    if (m_submit && m_submit->state() != QProcess::NotRunning)
+        m_submit->waitForFinished(CancelWaitMillis);
+    if (m_ownsTokenFile)
+        QFile::remove(m_tokenFile); // the workers read it when they started
     if (m_jobId.isEmpty() || m_state.isFinal())
         return;
     QProcess scancel;
     scancel.start(u"scancel"_s, {m_jobId});
-    scancel.waitForFinished(CancelWaitMillis);
+    if (!scancel.waitForFinished(CancelWaitMillis) || scancel.exitStatus() != QProcess::NormalExit || scancel.exitCode() != 0) {
+        const QString why = QString::fromLocal8Bit(scancel.readAllStandardError()).trimmed();
+        Q_EMIT message(u"could not cancel Slurm job %1 (%2); cancel it with: scancel %1"_s.arg(
+            m_jobId, why.isEmpty() ? scancel.errorString() : why));
+        qWarning("tessera: could not cancel Slurm job %s", qPrintable(m_jobId));
+        return;
+    }
     m_state = {u"CANCELLED"_s, {}};
 }
 

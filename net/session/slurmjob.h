@@ -103,6 +103,7 @@ private:
     QTimer m_dialInTimer;
     bool m_failed = false;
     bool m_arrived = false;
+    bool m_stopped = false;
 };
 
 } // namespace tessera

@@ -54,11 +54,13 @@ public:
     // refused, permission denied, command not found).
 
 private:
+    void keepErrors(int host);
     void onFinished(int host, int exitCode, QProcess::ExitStatus exitStatus);
 
     SshRequest m_request;
     QByteArray m_token;
     std::vector<std::unique_ptr<QProcess>> m_processes;
+    std::vector<QByteArray> m_errors; // the last of each ssh's stderr
     bool m_arrived = false;
     bool m_failed = false;
     bool m_stopping = false;
