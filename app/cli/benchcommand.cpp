@@ -101,9 +101,9 @@ Result<BenchSettings> parseBench(const QStringList &arguments)
         QStringLiteral("S"), QStringLiteral("0"));
     const QCommandLineOption connect(
         QStringLiteral("connect"),
-        QStringLiteral("Run on workers listening at HOST:PORT[,...] instead of local ones (their --threads are taken as "
-                       "given with --threads); --data must then be a folder they read too. The limits are then the "
-                       "measured links to them."),
+        QStringLiteral("Run on workers listening at HOST:PORT[,...] instead of local ones; --data must then be a "
+                       "folder they read too. The limits are then the measured links to them, and the threads the "
+                       "workers report."),
         QStringLiteral("ADDRESSES"));
     const QCommandLineOption tokenFile(QStringLiteral("token-file"), QStringLiteral("The --connect workers' token file."),
                                        QStringLiteral("F"));
@@ -191,14 +191,22 @@ Status runLoads(ClusterSession &session, LoadRequest &request, const MachineLimi
     return Status::ok();
 }
 
+// The kernel threads of all workers, as they report them.
+double totalThreads(const ClusterSession &session)
+{
+    double threads = 0;
+    for (const WorkerInfo &worker : session.workers())
+        threads += worker.threads;
+    return std::max(1.0, threads);
+}
+
 std::vector<SeedStep> seedSteps(const ArrayInfo &x, const MachineLimits &limits, const Network &network,
-                                const BenchSettings &settings)
+                                const BenchSettings &settings, double threads)
 {
     const double arrayBytes = double(x.meta.byteSize());
     const std::int64_t plane = std::min<std::int64_t>(100, x.meta.shape[0] - 1);
     const double planeBytes = arrayBytes / double(x.meta.shape[0]);
     const double workers = settings.workers;
-    const double threads = workers * settings.threadsPerWorker;
     const double readSeconds = arrayBytes / (limits.memoryReadBytesPerSecond * threads);
     const QString readBasis = QStringLiteral("bytes / (read bandwidth x threads)");
     // Over links, a reduction to a plane moves at least one partial over a link and the result
@@ -430,7 +438,8 @@ int benchCommand(const QStringList &arguments)
     std::vector<BenchRow> rows;
     if (Status loaded = runLoads(session, request, limits, network, *settings, rows); !loaded.isOk())
         return fail(loaded);
-    const std::vector<SeedStep> steps = seedSteps(*session.array(request.name), limits, network, *settings);
+    const std::vector<SeedStep> steps =
+        seedSteps(*session.array(request.name), limits, network, *settings, totalThreads(session));
     if (Status ran = runStatements(session, steps, *settings, rows); !ran.isOk())
         return fail(ran);
     printRows(rows);

@@ -75,6 +75,7 @@ private Q_SLOTS:
     void connectsToRunningWorkersWithTheirToken();
     void listensForWorkersThatDialBack();
     void listenOnPortZeroSaysWhereItListens();
+    void benchMeasuresTheLinksToRunningWorkers();
 
 private:
     CliRun runCli(const QStringList &arguments,
@@ -618,6 +619,37 @@ void TestCli::listenOnPortZeroSaysWhereItListens()
     static const QRegularExpression hint(u"--connect 127\\.0\\.0\\.1:([1-9]\\d*)"_s);
     QTRY_VERIFY2_WITH_TIMEOUT(hint.match(errors).hasMatch() || cli.state() == QProcess::NotRunning, qPrintable(errors), 20000);
     QVERIFY2(hint.match(errors).hasMatch(), qPrintable(u"no port to give the workers: "_s + errors.trimmed()));
+}
+
+void TestCli::benchMeasuresTheLinksToRunningWorkers()
+{
+    const QString tokenFile = m_dir.filePath(u"bench.token"_s);
+    QFile file(tokenFile);
+    QVERIFY(file.open(QIODevice::WriteOnly) && file.write("bench-token\n") > 0);
+    file.close();
+    const auto first = integration::startWorker({u"--token-file"_s, tokenFile, u"--threads"_s, u"1"_s});
+    const auto second = integration::startWorker({u"--token-file"_s, tokenFile, u"--threads"_s, u"2"_s});
+    QVERIFY2(first->error.isEmpty() && second->error.isEmpty(), qPrintable(first->error + second->error));
+    const QString json = m_dir.filePath(u"bench.json"_s);
+    const CliRun run = runCli({u"bench"_s, u"--connect"_s, first->address + u',' + second->address, u"--token-file"_s, tokenFile,
+                               u"--days"_s, u"2"_s, u"--grid"_s, u"5"_s, u"--repeat"_s, u"1"_s, u"--data"_s,
+                               m_dir.filePath(u"bench-data"_s), u"--json"_s, json});
+    QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
+    // One measured link per worker, and the steps held against links, not loopback.
+    QCOMPARE(run.out.count(u"link to "_s), 2);
+    QVERIFY2(run.out.contains(u"plane / link bandwidth"_s) && !run.out.contains(u"loopback bandwidth"_s), qPrintable(run.out));
+    QFile written(json);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    const QJsonObject bench = QJsonDocument::fromJson(written.readAll()).object();
+    const QJsonObject network = bench.value(u"network"_s).toObject();
+    QCOMPARE(network.value(u"name"_s).toString(), u"link"_s);
+    QVERIFY(network.value(u"bytesPerSecond"_s).toDouble() > 0 && network.value(u"roundTripSeconds"_s).toDouble() > 0);
+    QCOMPARE(bench.value(u"steps"_s).toArray().size(), 10);
+    // The scratch blocks of the measurement are gone from the workers.
+    ClusterSession later;
+    QVERIFY(integration::finishWithin(later.connectToWorkers({first->address, second->address}, "bench-token")).isOk());
+    for (const std::int64_t used : integration::memoryUsed(later))
+        QCOMPARE(used, std::int64_t(0));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
