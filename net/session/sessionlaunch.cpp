@@ -30,9 +30,14 @@ Operation *ClusterSession::launchWorkers(std::unique_ptr<WorkerLauncher> owned, 
             return;
         }
         // Workers that came before the launch failed or was cancelled would outlive it: part of
-        // a cluster is not what was asked for.
+        // a cluster is not what was asked for. (Unless another launch has begun meanwhile.)
         QMetaObject::invokeMethod(
-            this, [this] { disconnectAll(); }, Qt::QueuedConnection);
+            this,
+            [this, failedLauncher = QPointer<WorkerLauncher>(launcher)] {
+            if (failedLauncher && d->launcher == failedLauncher)
+                disconnectAll();
+            },
+            Qt::QueuedConnection);
     });
     // Next turn of the event loop, once the caller is listening to the operation's progress.
     if (const QString dialBack = listenAddress(); !dialBack.isEmpty())
