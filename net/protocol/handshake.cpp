@@ -78,9 +78,7 @@ Result<QByteArray> readTokenFile(const QString &path)
 
 QByteArray makeToken()
 {
-    QByteArray random(32, Qt::Uninitialized);
-    QRandomGenerator::system()->generate(random.begin(), random.end());
-    return random.toBase64();
+    return makeNonce().toBase64(); // as random as a nonce, and printable on one line
 }
 
 Status writeTokenFile(const QString &path, const QByteArray &token)

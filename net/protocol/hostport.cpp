@@ -98,6 +98,11 @@ Result<ListenAddress> parseListenAddress(QStringView text)
     return result;
 }
 
+bool isAnyAddress(const QHostAddress &address)
+{
+    return address == QHostAddress::Any || address == QHostAddress::AnyIPv4 || address == QHostAddress::AnyIPv6;
+}
+
 QString peerAddress(const QString &reachedAt, const QString &listen)
 {
     const Result<HostPort> listening = parseHostPort(listen);

@@ -49,4 +49,7 @@ QString joinHostPort(const QString &host, quint16 port);
 // reached at `reachedAt`: the worker's own word, unless it only knows itself as loopback.
 QString peerAddress(const QString &reachedAt, const QString &listen);
 
+// 0.0.0.0, [::] or Qt's dual-stack Any: a listener on every interface, which others cannot dial as such.
+bool isAnyAddress(const QHostAddress &address);
+
 } // namespace tessera

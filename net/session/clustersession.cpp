@@ -270,7 +270,7 @@ QString ClusterSession::listenAddress() const
         return {};
     const QHostAddress address = d->listener->serverAddress();
     // Workers elsewhere cannot dial "0.0.0.0": give them this host's name.
-    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4 || address == QHostAddress::AnyIPv6)
+    if (isAnyAddress(address))
         return joinHostPort(QHostInfo::localHostName(), d->listener->serverPort());
     return joinHostPort(address.toString(), d->listener->serverPort());
 }

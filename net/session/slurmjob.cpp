@@ -5,6 +5,7 @@
 
 #include "net/protocol/handshake.h"
 #include "net/session/localcluster.h"
+#include "net/session/shellquote.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -22,14 +23,6 @@ namespace {
 
 constexpr int PollMillis = 1000;
 constexpr int CancelWaitMillis = 10000;
-
-// For /bin/sh: 'it'\''s'.
-QString shellQuoted(const QString &text)
-{
-    QString quoted = text;
-    quoted.replace(u'\'', u"'\\''"_s);
-    return u'\'' + quoted + u'\'';
-}
 
 // Slurm's words for why a job waits or ended, in a user's words.
 QString reasonText(const QString &reason)

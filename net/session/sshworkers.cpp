@@ -4,6 +4,7 @@
 #include "net/session/sshworkers.h"
 
 #include "net/protocol/handshake.h"
+#include "net/session/shellquote.h"
 
 #include <QProcessEnvironment>
 
@@ -17,14 +18,6 @@ namespace {
 
 constexpr int StopWaitMillis = 3000;
 constexpr qsizetype MaxErrorBytes = 4096;
-
-// For the remote shell ssh hands the command to.
-QString shellQuoted(const QString &text)
-{
-    QString quoted = text;
-    quoted.replace(u'\'', u"'\\''"_s);
-    return u'\'' + quoted + u'\'';
-}
 
 QString lastLines(const QByteArray &output, int count)
 {

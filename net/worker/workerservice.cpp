@@ -93,7 +93,7 @@ Status WorkerService::setUpTls()
 QString WorkerService::listenAddress() const
 {
     QHostAddress address = m_server->serverAddress();
-    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4 || address == QHostAddress::AnyIPv6)
+    if (isAnyAddress(address))
         address = QHostAddress::LocalHost; // clients substitute the address they reached us at (peerAddress())
     return joinHostPort(address.toString(), m_server->serverPort());
 }
