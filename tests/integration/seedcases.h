@@ -7,6 +7,7 @@
 // stacked file values by plain loops (reference.h), and how closely the two must agree.
 
 #include "reference.h"
+#include "sessionhelpers.h"
 
 #include <QString>
 
@@ -170,6 +171,29 @@ inline const std::vector<SeedCase> &seedCases()
          1e-12, 300},
         };
     return cases;
+}
+
+// Runs the seed experiment's own statements (the rows named "seed ...") on `session`, whose x
+// holds `x`: each answer against its reference, and the partials of x.mean(axis=0) combined across
+// workers. Returns the first problem, or "".
+inline QString seedStatementProblems(tessera::ClusterSession &session, const Ref &x)
+{
+    for (const SeedCase &seedCase : seedCases()) {
+        if (!QString::fromLatin1(seedCase.row).startsWith(QStringLiteral("seed")))
+            continue;
+        const integration::Evaluated result = integration::evaluate(session, seedCase.statement);
+        if (!result.status.isOk())
+            return seedCase.statement + QStringLiteral(": ") + result.status.message();
+        if (result.result.gathered) {
+            const QString problem =
+                reference::mismatch(result.result.value, seedCase.expected(x), seedCase.relative, seedCase.floor);
+            if (!problem.isEmpty())
+                return seedCase.statement + QStringLiteral(": ") + problem;
+        }
+        if (seedCase.statement == QStringLiteral("x.mean(axis=0)") && result.report.peerBytes <= 0)
+            return QStringLiteral("x.mean(axis=0): the combine fetched nothing from another worker");
+    }
+    return {};
 }
 
 } // namespace seed

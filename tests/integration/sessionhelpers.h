@@ -8,6 +8,7 @@
 
 #include "processes.h"
 
+#include "core/io/sampledata.h"
 #include "net/session/clustersession.h"
 
 #include <QObject>
@@ -24,6 +25,16 @@ struct Evaluated
     tessera::EvaluationResult result;
     tessera::OperationReport report;
 };
+
+// Sample files of `days` days on a 5-degree grid (4 x 37 x 72 per day): for tests about where data
+// goes and what is computed, not about its size.
+inline tessera::Result<QStringList> writeSmallSample(const QString &directory, int days)
+{
+    tessera::SampleDataOptions options;
+    options.days = days;
+    options.gridDegrees = 5;
+    return tessera::writeSampleData(directory, options);
+}
 
 inline Evaluated evaluate(tessera::ClusterSession &session, const QString &statement)
 {

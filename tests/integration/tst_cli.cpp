@@ -100,10 +100,7 @@ void TestCli::initTestCase()
     QCOMPARE(::prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
     QVERIFY(m_dir.isValid());
     m_data = QDir(m_dir.filePath(u"data"_s));
-    SampleDataOptions options;
-    options.days = 3;
-    options.gridDegrees = 5; // (12, 37, 72)
-    auto written = writeSampleData(m_data.path(), options);
+    auto written = integration::writeSmallSample(m_data.path(), 3);
     QVERIFY2(written.isOk(), qPrintable(written.status().message()));
     m_files = *written;
     m_x = reference::readStack(m_files, "t2m");

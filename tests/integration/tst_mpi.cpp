@@ -39,10 +39,7 @@ void TestMpi::ranksDialBackNamedByTheirRank()
     QFile token(dir.filePath(u"token"_s));
     QVERIFY(token.open(QIODevice::WriteOnly) && token.write("mpi-test-token\n") > 0);
     token.close();
-    SampleDataOptions options;
-    options.days = 6;
-    options.gridDegrees = 5;
-    const Result<QStringList> files = writeSampleData(dir.filePath(u"era"_s), options);
+    const Result<QStringList> files = integration::writeSmallSample(dir.filePath(u"era"_s), 6);
     QVERIFY2(files.isOk(), qPrintable(files.status().message()));
 
     ClusterSession session;

@@ -69,10 +69,7 @@ void TestMultiHost::initTestCase()
     QFile token(m_tokenFile);
     QVERIFY(token.open(QIODevice::WriteOnly) && token.write(Token + '\n') > 0);
     token.close();
-    SampleDataOptions options;
-    options.days = 6;
-    options.gridDegrees = 5;
-    const Result<QStringList> files = writeSampleData(m_dir.filePath(u"era"_s), options);
+    const Result<QStringList> files = integration::writeSmallSample(m_dir.filePath(u"era"_s), 6);
     QVERIFY2(files.isOk(), qPrintable(files.status().message()));
     m_files = *files;
     m_x = reference::readStack(m_files, "t2m");
@@ -114,19 +111,8 @@ void TestMultiHost::runSeedStatements(ClusterSession &session, LoadMode mode)
 {
     const Status loaded = integration::load(session, u"x"_s, m_files, u"t2m"_s, mode, 1);
     QVERIFY2(loaded.isOk(), qPrintable(loaded.message()));
-    for (const seed::SeedCase &seedCase : seed::seedCases()) {
-        if (!QString::fromLatin1(seedCase.row).startsWith(u"seed"_s))
-            continue;
-        const integration::Evaluated result = integration::evaluate(session, seedCase.statement);
-        QVERIFY2(result.status.isOk(), qPrintable(seedCase.statement + u": "_s + result.status.message()));
-        if (result.result.gathered) {
-            const QString problem =
-                reference::mismatch(result.result.value, seedCase.expected(m_x), seedCase.relative, seedCase.floor);
-            QVERIFY2(problem.isEmpty(), qPrintable(seedCase.statement + u": "_s + problem));
-        }
-        if (seedCase.statement == u"x.mean(axis=0)"_s) // partials combined across hosts
-            QVERIFY2(result.report.peerBytes > 0, "the combine fetched nothing from another host");
-    }
+    const QString seedProblem = seed::seedStatementProblems(session, m_x);
+    QVERIFY2(seedProblem.isEmpty(), qPrintable(seedProblem));
     // The mean each worker subtracts is fetched from the worker that combined it.
     const integration::Evaluated std = integration::evaluate(session, u"y.std()"_s);
     QVERIFY2(std.status.isOk(), qPrintable(std.status.message()));

@@ -66,10 +66,7 @@ void TestRechunk::initTestCase()
 {
     QVERIFY2(!integration::programFromEnvironment("TESSERA_WORKER").isEmpty(),
              "TESSERA_WORKER must name the built tessera-worker; run this test through ctest");
-    SampleDataOptions options;
-    options.days = days;
-    options.gridDegrees = 5.0;
-    auto written = writeSampleData(m_dir.path(), options);
+    auto written = integration::writeSmallSample(m_dir.path(), days);
     QVERIFY2(written.isOk(), qPrintable(written.status().message()));
     m_files = *written;
     {

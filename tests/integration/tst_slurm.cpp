@@ -96,10 +96,7 @@ void TestSlurm::initTestCase()
     problem = m_slurm->up();
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     qputenv("SLURM_CONF", m_slurm->configuration().toLocal8Bit());
-    SampleDataOptions options;
-    options.days = 6;
-    options.gridDegrees = 5;
-    const Result<QStringList> files = writeSampleData(m_dir.filePath(u"era"_s), options);
+    const Result<QStringList> files = integration::writeSmallSample(m_dir.filePath(u"era"_s), 6);
     QVERIFY2(files.isOk(), qPrintable(files.status().message()));
     m_files = *files;
     m_x = reference::readStack(m_files, "t2m");

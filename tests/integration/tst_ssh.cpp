@@ -83,10 +83,7 @@ void TestSsh::initTestCase()
     m_ssh = std::make_unique<integration::SshBed>(*m_bed, m_dir.filePath(u"ssh"_s));
     problem = m_ssh->up({0, 1, 2});
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
-    SampleDataOptions options;
-    options.days = 6;
-    options.gridDegrees = 5;
-    const Result<QStringList> files = writeSampleData(m_dir.filePath(u"era"_s), options);
+    const Result<QStringList> files = integration::writeSmallSample(m_dir.filePath(u"era"_s), 6);
     QVERIFY2(files.isOk(), qPrintable(files.status().message()));
     m_files = *files;
     m_x = reference::readStack(m_files, "t2m");

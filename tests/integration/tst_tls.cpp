@@ -76,10 +76,7 @@ void TestTls::initTestCase()
     QVERIFY(token.open(QIODevice::WriteOnly));
     token.write("tls-test-token\n");
     token.close();
-    SampleDataOptions options;
-    options.days = 5;
-    options.gridDegrees = 5;
-    const Result<QStringList> files = writeSampleData(path(u"era"_s), options);
+    const Result<QStringList> files = integration::writeSmallSample(path(u"era"_s), 5);
     QVERIFY2(files.isOk(), qPrintable(files.status().message()));
     m_files = *files;
     m_x = reference::readStack(m_files, "t2m");
@@ -118,19 +115,8 @@ void TestTls::seedStatementsOverTls()
         integration::finishWithin(session.connectToWorkers({first->address, second->address}, "tls-test-token"));
     QVERIFY2(connected.isOk(), qPrintable(connected.message()));
     QVERIFY(integration::load(session, u"x"_s, m_files, u"t2m"_s, LoadMode::Head, 1).isOk());
-    for (const seed::SeedCase &seedCase : seed::seedCases()) {
-        if (!QString::fromLatin1(seedCase.row).startsWith(u"seed"_s))
-            continue;
-        const integration::Evaluated result = integration::evaluate(session, seedCase.statement);
-        QVERIFY2(result.status.isOk(), qPrintable(seedCase.statement + u": "_s + result.status.message()));
-        if (result.result.gathered) {
-            const QString problem =
-                reference::mismatch(result.result.value, seedCase.expected(m_x), seedCase.relative, seedCase.floor);
-            QVERIFY2(problem.isEmpty(), qPrintable(seedCase.statement + u": "_s + problem));
-        }
-        if (seedCase.statement == u"x.mean(axis=0)"_s) // partials combined across the two workers
-            QVERIFY2(result.report.peerBytes > 0, "the combine fetched nothing from the other worker");
-    }
+    const QString problem = seed::seedStatementProblems(session, m_x);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
 }
 
 void TestTls::wrongCertificatesAreRefused_data()

@@ -11,6 +11,7 @@
 #include "net/session/localcluster.h"
 
 #include "screenshots.h"
+#include "widgetlookup.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -33,15 +34,6 @@ using namespace tessera::ui;
 
 namespace {
 constexpr int ConnectTimeoutMillis = 20000;
-
-template <typename T>
-T *child(const QWidget &parent, const QString &name)
-{
-    T *widget = parent.findChild<T *>(name);
-    if (!widget)
-        qWarning("no child %s", qPrintable(name));
-    return widget;
-}
 
 QString writeToken(const QTemporaryDir &dir, const QString &fileName, const QByteArray &token)
 {

@@ -8,6 +8,7 @@
 
 #include "../integration/netbed.h"
 #include "screenshots.h"
+#include "widgetlookup.h"
 
 #include "net/session/clustersession.h"
 #include "net/session/localcluster.h"
@@ -35,15 +36,6 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr int Hosts = 3;
-
-template <typename T>
-T *child(const QWidget &parent, const QString &name)
-{
-    T *widget = parent.findChild<T *>(name);
-    if (!widget)
-        qFatal("no %s named %s", T::staticMetaObject.className(), qPrintable(name));
-    return widget;
-}
 
 QStringList hostsInClusterView(ClusterSession &session)
 {
