@@ -46,7 +46,7 @@ inline Evaluated evaluate(tessera::ClusterSession &session, const QString &state
 
 inline tessera::Status load(tessera::ClusterSession &session, const QString &name, const QStringList &files,
                             const QString &variable = QStringLiteral("t2m"), tessera::LoadMode mode = tessera::LoadMode::Workers,
-                            int blocksPerFile = 1)
+                            int blocksPerFile = 1, int timeoutMillis = 30000)
 {
     tessera::LoadRequest request;
     request.name = name;
@@ -55,7 +55,7 @@ inline tessera::Status load(tessera::ClusterSession &session, const QString &nam
     request.mode = mode;
     request.blocksPerFile = blocksPerFile;
     tessera::Operation *operation = session.load(request);
-    const tessera::Status status = finishWithin(operation);
+    const tessera::Status status = finishWithin(operation, timeoutMillis);
     operation->deleteLater();
     return status;
 }

@@ -415,7 +415,9 @@ void TestRecovery::aLongKernelIsNoLoss()
     local.workers = 1;
     local.memoryLimitBytes = std::int64_t(6) << 30;
     QVERIFY(integration::finishWithin(session.connectToLocalCluster(&cluster, local), deadlineMillis).isOk());
-    const Status loaded = integration::load(session, u"x"_s, *files);
+    // 3.2 GB onto one worker's fresh pages: under the sanitizers, beside another test, this took over
+    // 30 s once (the test's own deadline is for a hang, not a speed).
+    const Status loaded = integration::load(session, u"x"_s, *files, u"t2m"_s, LoadMode::Workers, 1, deadlineMillis);
     QVERIFY2(loaded.isOk(), qPrintable(loaded.message()));
     // Short only for the kernel: the load of 96 files is not what this test is about.
     const int shortHeartbeat = 200;
