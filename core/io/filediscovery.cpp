@@ -3,8 +3,9 @@
 
 #include "core/io/filediscovery.h"
 
+#include "core/io/zarrreader.h"
+
 #include <QDir>
-#include <QDirIterator>
 #include <QFileInfo>
 #include <QRegularExpression>
 
@@ -36,20 +37,30 @@ QStringList sortedByPath(QStringList files)
     return files;
 }
 
-// QDirIterator without QDir::Hidden leaves out hidden files and does not descend into hidden
-// folders; symbolic links to folders are not followed, so a link cycle cannot recurse forever.
-Result<QStringList> netcdfFilesUnder(const QString &folder, const QString &asWritten)
+// Hidden files and folders are left out; symbolic links to folders are not followed, so a link
+// cycle cannot recurse forever. A Zarr store is one dataset: its chunks are not walked.
+void datasetsUnder(const QString &folder, QStringList &found)
+{
+    const QDir dir(folder);
+    for (const QFileInfo &entry : dir.entryInfoList(QDir::Files | QDir::Dirs | QDir::Readable | QDir::NoDotAndDotDot)) {
+        if (entry.isDir() && !entry.isSymLink()) {
+            if (isZarrStore(entry.filePath()))
+                found << entry.absoluteFilePath();
+            else
+                datasetsUnder(entry.filePath(), found);
+        } else if (entry.isFile() && hasNetcdfName(entry.fileName())) {
+            found << entry.absoluteFilePath();
+        }
+    }
+}
+
+Result<QStringList> datasetsIn(const QString &folder, const QString &asWritten)
 {
     QStringList files;
-    QDirIterator it(folder, QDir::Files | QDir::Readable | QDir::NoDotAndDotDot | QDir::Dirs, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString file = it.next();
-        if (it.fileInfo().isFile() && hasNetcdfName(it.fileName()))
-            files << QFileInfo(file).absoluteFilePath();
-    }
+    datasetsUnder(folder, files);
     if (files.isEmpty())
         return makeError(ErrorCode::NotFound, u"no files match %1: the folder and its subfolders have no NetCDF files "
-                                              "(.nc, .nc4, .cdf, .netcdf)"_s.arg(asWritten));
+                                              "(.nc, .nc4, .cdf, .netcdf) and no Zarr stores"_s.arg(asWritten));
     return sortedByPath(files);
 }
 
@@ -66,9 +77,9 @@ Result<QStringList> globMatches(const QFileInfo &info, const QString &asWritten)
     if (!namePattern.isValid())
         return makeError(ErrorCode::InvalidArgument, u"%1 is not a valid file pattern"_s.arg(asWritten));
     QStringList files;
-    for (const QString &name : dir.entryList(QDir::Files | QDir::Readable)) {
-        if (namePattern.match(name).hasMatch())
-            files << dir.absoluteFilePath(name);
+    for (const QFileInfo &entry : dir.entryInfoList(QDir::Files | QDir::Dirs | QDir::Readable | QDir::NoDotAndDotDot)) {
+        if (namePattern.match(entry.fileName()).hasMatch() && (entry.isFile() || isZarrStore(entry.filePath())))
+            files << entry.absoluteFilePath();
     }
     if (files.isEmpty())
         return makeError(ErrorCode::NotFound, u"no files match %1"_s.arg(asWritten));
@@ -85,8 +96,9 @@ bool hasNetcdfName(const QString &fileName)
 
 QString fileDiscoveryRule()
 {
-    return u"A file is taken as it is; a folder gives the NetCDF files (.nc, .nc4, .cdf, .netcdf) in it and its "
-           "subfolders; a glob (quote it) gives the files it matches. Files stack in path order."_s;
+    return u"A file or a Zarr store is taken as it is; a folder gives the NetCDF files (.nc, .nc4, .cdf, .netcdf) and "
+           "Zarr stores in it and its subfolders; a glob (quote it) gives the files and stores it matches. They stack in "
+           "path order."_s;
 }
 
 Result<QStringList> discoverFiles(const QString &path)
@@ -101,8 +113,10 @@ Result<QStringList> discoverFiles(const QString &path)
         return makeError(ErrorCode::InvalidArgument, u"%1: wildcards work in the file name only, not in folders"_s.arg(path));
     if (info.isFile())
         return QStringList{info.absoluteFilePath()};
+    if (info.isDir() && isZarrStore(expanded))
+        return QStringList{info.absoluteFilePath()};
     if (info.isDir())
-        return netcdfFilesUnder(expanded, path);
+        return datasetsIn(expanded, path);
     return makeError(ErrorCode::NotFound, u"no such file or directory: %1"_s.arg(path));
 }
 

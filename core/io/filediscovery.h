@@ -12,11 +12,12 @@ namespace tessera {
 
 // Which files a path names, one rule for the CLI's --files, the scatter wizard's drops and
 // experiments:
-//   - a file: that file, whatever its name;
+//   - a file: that file, whatever its name; a Zarr store (a folder with zarr.json, .zarray or
+//     .zgroup): that store;
 //   - a folder: the NetCDF files in it and in its subfolders (names ending .nc, .nc4, .cdf or
-//     .netcdf, any case; hidden files and folders left out);
-//   - a glob in the last part ("/data/era/*.nc", "~/x/2014-0[6-8]-*.nc"): the files it matches,
-//     whatever their names (wildcards * ? [...] in the file name only).
+//     .netcdf, any case; hidden files and folders left out), and the Zarr stores;
+//   - a glob in the last part ("/data/era/*.nc", "~/x/2014-0[6-8]-*.nc"): the files and Zarr
+//     stores it matches, whatever their names (wildcards * ? [...] in the file name only).
 // "~" at the start is the home folder. Files come sorted by path, so files named by date stack in
 // time order. Nothing found is an error naming the path.
 Result<QStringList> discoverFiles(const QString &path);

@@ -4,7 +4,7 @@
 #include "core/io/filestack.h"
 
 #include "core/cftime.h"
-#include "core/io/netcdfreader_p.h"
+#include "core/io/dataset_p.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -35,7 +35,7 @@ Result<FileStack> planFileStack(const QStringList &files, const QString &variabl
         return makeError(ErrorCode::InvalidArgument, u"no files to read variable %1 from"_s.arg(variable));
 
     const QString &firstFile = files.front();
-    Result<VariableProbe> first = probeVariable(firstFile, variable, true);
+    Result<VariableProbe> first = probeDatasetVariable(firstFile, variable, true);
     if (!first)
         return first.status();
     const Shape firstShape = first->meta.shape;
@@ -52,13 +52,14 @@ Result<FileStack> planFileStack(const QStringList &files, const QString &variabl
     stack.meta = std::move(first->meta);
     stack.firstExtents.reserve(std::size_t(files.size()));
     stack.firstExtents.push_back(firstShape.front());
+    stack.firstChunks.push_back(first->firstChunk);
     Axis &firstAxis = stack.meta.axes.front();
     bool allHaveCoordinates = firstAxis.hasCoordinates();
     std::int64_t totalRows = firstShape.front();
 
     for (qsizetype index = 1; index < files.size(); ++index) {
         const QString &file = files.at(index);
-        const Result<VariableProbe> probe = probeVariable(file, variable, false);
+        const Result<VariableProbe> probe = probeDatasetVariable(file, variable, false);
         if (!probe)
             return probe.status();
         const Shape &shape = probe->meta.shape;
@@ -76,6 +77,7 @@ Result<FileStack> planFileStack(const QStringList &files, const QString &variabl
                                                                       shortName(firstFile, firstFile), first->storageType));
         }
         stack.firstExtents.push_back(shape.front());
+        stack.firstChunks.push_back(probe->firstChunk);
         totalRows += shape.front();
 
         const Axis &axis = probe->meta.axes.front();

@@ -13,12 +13,13 @@
 
 namespace tessera {
 
-// Many files holding one variable, stacked along its first dimension in the order given.
+// Many files (NetCDF files or Zarr stores) holding one variable, stacked along its first dimension in the order given.
 struct FileStack
 {
     QStringList files;
     QString variable;
     std::vector<std::int64_t> firstExtents; // per file: its length along the first dimension
+    std::vector<std::int64_t> firstChunks;  // per file: a Zarr store's chunk length along it; 0 for NetCDF
     QString storageType;                    // the same in every file: "int16", "float32", ...
     ArrayMeta meta;                         // stacked shape; axis 0 coordinates concatenated from all files
 };

@@ -6,18 +6,12 @@
 // Internal to core: the metadata look-up shared by readVariableMeta and planFileStack, which
 // needs the storage type too and, for all files but the first, only the first axis' values.
 
-#include "core/arraymeta.h"
+#include "core/io/variableprobe_p.h"
 #include "core/status.h"
 
 #include <QString>
 
 namespace tessera {
-
-struct VariableProbe
-{
-    ArrayMeta meta; // source left empty
-    QString storageType;
-};
 
 // Coordinate values are read for every axis when `allAxisValues`, otherwise for axis 0 only.
 Result<VariableProbe> probeVariable(const QString &path, const QString &variable, bool allAxisValues);

@@ -4,7 +4,7 @@
 #include "net/session/graphrunner.h"
 
 #include "core/bytesize.h"
-#include "core/io/netcdfreader.h"
+#include "core/io/dataset.h"
 #include "core/plan/planner.h"
 #include "net/protocol/clock.h"
 #include "net/protocol/frame.h"
@@ -345,7 +345,7 @@ void GraphRunner::startHeadRead(const Task &task)
         return;
     }
     m_readers.start([this, source, taskId, attempt, clientStart] {
-        Result<NdArray> block = readVariable(source.path, source.variable, source.start, source.count);
+        Result<NdArray> block = readDatasetVariable(source.path, source.variable, source.start, source.count);
         QMetaObject::invokeMethod(
             this,
             [this, taskId, attempt, clientStart, block = std::move(block)]() mutable {

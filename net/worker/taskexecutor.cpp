@@ -10,7 +10,7 @@
 #include "net/worker/taskcheck.h"
 #include "net/worker/taskcompute.h"
 
-#include "core/io/netcdfreader.h"
+#include "core/io/dataset.h"
 #include "core/kernels/elementwise.h"
 #include "core/kernels/reduce.h"
 #include "core/kernels/slice.h"
@@ -160,7 +160,7 @@ void TaskExecutor::handleLoad(const wire::Load &load, const ReplyFunction &reply
         wire::Done done{load.id, received};
         done.startMicros = epochMicros();
         done.thread = currentThreadIndex();
-        Result<NdArray> block = readVariable(load.source.path, load.source.variable, load.source.start, load.source.count);
+        Result<NdArray> block = readDatasetVariable(load.source.path, load.source.variable, load.source.start, load.source.count);
         if (block.isOk() && block->shape() != load.shape) {
             block = makeError(
                 ErrorCode::ShapeMismatch,

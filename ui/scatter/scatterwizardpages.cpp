@@ -88,7 +88,7 @@ void ScatterVariablePage::initializePage()
     const int generation = ++m_inspectGeneration;
     m_summary->setText(tr("Reading %1...").arg(first));
     runInBackground(
-        this, [first] { return inspectNetcdf(first); },
+        this, [first] { return inspectDataset(first); },
         [this, generation](Result<FileInfo> info) {
         if (generation == m_inspectGeneration)
             showVariables(info);

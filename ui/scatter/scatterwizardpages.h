@@ -5,8 +5,8 @@
 
 #include "ui/scatter/scatterfilespage.h"
 
+#include "core/io/dataset.h"
 #include "core/io/filestack.h"
-#include "core/io/netcdfreader.h"
 #include "net/session/clustersession.h"
 
 #include <QWizardPage>

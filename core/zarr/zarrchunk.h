@@ -1,0 +1,26 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#pragma once
+
+#include "core/status.h"
+#include "core/zarr/zarrmetadata.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+
+namespace tessera::zarr {
+
+// A chunk's elements as Tessera works with them: C order, the machine's byte order,
+// elementCount(chunkShape) * dtype.size bytes.
+
+// A chunk file's bytes to elements, through the array's codecs (shards included: a missing
+// inner chunk is the fill value). Errors say what is wrong, not which file: callers add that.
+Result<QByteArray> decodeChunk(const ArrayMetadata &array, QByteArrayView stored);
+// Elements to the bytes of a chunk file. In a shard, inner chunks that hold only the fill value
+// are left out, as zarr-python leaves them out.
+Result<QByteArray> encodeChunk(const ArrayMetadata &array, QByteArrayView elements);
+// A chunk that holds only the fill value.
+QByteArray fillChunk(const ArrayMetadata &array, const Shape &chunkShape);
+
+} // namespace tessera::zarr

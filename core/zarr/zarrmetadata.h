@@ -1,0 +1,83 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#pragma once
+
+#include "core/ndarray.h"
+#include "core/status.h"
+#include "core/zarr/zarrcodecs.h"
+#include "core/zarr/zarrdtype.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+namespace tessera::zarr {
+
+struct ShardingCodec;
+
+// How a chunk's elements become the bytes of its file, in encoding order: an optional
+// transpose, then bytes in one byte order (or, instead, sharding), then byte codecs.
+struct CodecChain
+{
+    std::vector<int> order; // stored axis k is the chunk's axis order[k]; empty: C order
+    bool bigEndian = false;
+    std::shared_ptr<const ShardingCodec> sharding; // set: the chunk is a shard of inner chunks
+    std::vector<BytesCodec> bytesCodecs;
+
+    // "bytes, zstd", "sharding_indexed [bytes, blosc (lz4, shuffle)]", for messages and views.
+    QString describe() const;
+};
+
+// v3's sharding_indexed: a chunk file holds a grid of inner chunks and an index of where each is.
+struct ShardingCodec
+{
+    Shape innerChunk;
+    CodecChain inner;
+    CodecChain index; // bytes, little-endian, optionally crc32c: the only index codecs v3 allows today
+    bool indexAtEnd = true;
+};
+
+// One array of a store: what zarr.json (v3) or .zarray with .zattrs (v2) says.
+struct ArrayMetadata
+{
+    QString folder;       // the array's folder
+    QString metadataFile; // its zarr.json or .zarray, named in messages
+    int format = 3;
+    Shape shape;
+    Shape chunkShape;
+    DataType dtype;
+    ScalarBytes fill{};       // in the machine's byte order
+    bool fillIsNull = false;  // v2's "fill_value": null
+    bool v2ChunkKeys = false; // "0.1.2" rather than v3's "c/0/1/2"
+    QChar separator = u'/';
+    CodecChain codecs;
+    std::vector<QString> dimensionNames; // empty when the store names none
+    QJsonObject attributes;
+
+    // The chunk's file, relative to the array's folder.
+    QString chunkKey(const std::vector<std::int64_t> &chunkIndex) const;
+    std::int64_t chunkBytes() const { return elementCount(chunkShape) * dtype.size; }
+    double fillAsDouble() const;
+};
+
+enum class NodeKind {
+    None,
+    Array,
+    Group,
+};
+
+// What a folder holds: a v3 zarr.json (array or group), a v2 .zarray or .zgroup, or neither.
+NodeKind nodeKind(const QString &folder);
+
+// Reads and checks the array's metadata; errors name the file and what is wrong with it.
+Result<ArrayMetadata> readArrayMetadata(const QString &folder);
+
+// The metadata files of `array` (format 2: .zarray and .zattrs; 3: zarr.json), as name and JSON.
+std::vector<std::pair<QString, QByteArray>> arrayMetadataFiles(const ArrayMetadata &array);
+// A group's metadata file(s) with `attributes`.
+std::vector<std::pair<QString, QByteArray>> groupMetadataFiles(int format, const QJsonObject &attributes);
+
+} // namespace tessera::zarr
