@@ -11,7 +11,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <numeric>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -22,6 +24,18 @@ namespace {
 // Metadata files are small; a larger one is not metadata (and would cost memory to parse).
 constexpr qint64 maxMetadataBytes = 64 << 20;
 
+Result<QJsonObject> parseJsonObject(const QByteArray &bytes, const QString &file)
+{
+    QJsonParseError error{};
+    const QJsonDocument document = QJsonDocument::fromJson(bytes, &error);
+    if (error.error != QJsonParseError::NoError)
+        return makeError(ErrorCode::Format,
+                         u"%1: not valid JSON at byte %2 (%3)"_s.arg(file).arg(error.offset).arg(error.errorString()));
+    if (!document.isObject())
+        return makeError(ErrorCode::Format, u"%1: holds JSON but not an object"_s.arg(file));
+    return document.object();
+}
+
 Result<QJsonObject> readJsonObject(const QString &file)
 {
     QFile in(file);
@@ -29,14 +43,7 @@ Result<QJsonObject> readJsonObject(const QString &file)
         return makeError(ErrorCode::NotFound, u"%1: cannot open (%2)"_s.arg(file, in.errorString()));
     if (in.size() > maxMetadataBytes)
         return makeError(ErrorCode::Format, u"%1: %2 bytes is too large for Zarr metadata"_s.arg(file).arg(in.size()));
-    QJsonParseError error{};
-    const QJsonDocument document = QJsonDocument::fromJson(in.readAll(), &error);
-    if (error.error != QJsonParseError::NoError)
-        return makeError(ErrorCode::Format,
-                         u"%1: not valid JSON at byte %2 (%3)"_s.arg(file).arg(error.offset).arg(error.errorString()));
-    if (!document.isObject())
-        return makeError(ErrorCode::Format, u"%1: holds JSON but not an object"_s.arg(file));
-    return document.object();
+    return parseJsonObject(in.readAll(), file);
 }
 
 Result<Shape> readExtents(const QJsonValue &json, const QString &what, std::int64_t smallest)
@@ -294,21 +301,17 @@ Status parseV2Fields(const QJsonObject &json, ArrayMetadata &array)
     return Status::ok();
 }
 
-Result<ArrayMetadata> readV2(const QString &folder)
+// `attributes` is null when the array has no .zattrs.
+Result<ArrayMetadata> parseV2(const QString &folder, const QJsonObject &zarray, const std::optional<QJsonObject> &attributes)
 {
     ArrayMetadata array;
     array.folder = folder;
     array.format = 2;
     array.metadataFile = QDir(folder).filePath(u".zarray"_s);
-    Result<QJsonObject> json = readJsonObject(array.metadataFile);
-    TESSERA_RETURN_IF_ERROR(json);
-    if (json->value(u"zarr_format"_s).toInt() != 2)
+    if (zarray.value(u"zarr_format"_s).toInt() != 2)
         return makeError(ErrorCode::Format, u"%1: zarr_format is not 2"_s.arg(array.metadataFile));
-    TESSERA_RETURN_IF_ERROR(parseV2Fields(*json, array).withContext(array.metadataFile));
-    const QString attributesFile = QDir(folder).filePath(u".zattrs"_s);
-    if (QFileInfo::exists(attributesFile)) {
-        Result<QJsonObject> attributes = readJsonObject(attributesFile);
-        TESSERA_RETURN_IF_ERROR(attributes);
+    TESSERA_RETURN_IF_ERROR(parseV2Fields(zarray, array).withContext(array.metadataFile));
+    if (attributes) {
         array.attributes = *attributes;
         for (const QJsonValue &name : attributes->value(u"_ARRAY_DIMENSIONS"_s).toArray())
             array.dimensionNames.push_back(name.toString());
@@ -316,17 +319,36 @@ Result<ArrayMetadata> readV2(const QString &folder)
     return array;
 }
 
-Result<ArrayMetadata> readV3(const QString &folder)
+Result<ArrayMetadata> parseV3(const QString &folder, const QJsonObject &json)
 {
     ArrayMetadata array;
     array.folder = folder;
     array.metadataFile = QDir(folder).filePath(u"zarr.json"_s);
-    Result<QJsonObject> json = readJsonObject(array.metadataFile);
-    TESSERA_RETURN_IF_ERROR(json);
-    if (json->value(u"zarr_format"_s).toInt() != 3)
+    if (json.value(u"zarr_format"_s).toInt() != 3)
         return makeError(ErrorCode::Format, u"%1: zarr_format is not 3"_s.arg(array.metadataFile));
-    TESSERA_RETURN_IF_ERROR(parseV3Fields(*json, array).withContext(array.metadataFile));
+    TESSERA_RETURN_IF_ERROR(parseV3Fields(json, array).withContext(array.metadataFile));
     return array;
+}
+
+Result<ArrayMetadata> readV2(const QString &folder)
+{
+    Result<QJsonObject> zarray = readJsonObject(QDir(folder).filePath(u".zarray"_s));
+    TESSERA_RETURN_IF_ERROR(zarray);
+    std::optional<QJsonObject> attributes;
+    const QString attributesFile = QDir(folder).filePath(u".zattrs"_s);
+    if (QFileInfo::exists(attributesFile)) {
+        Result<QJsonObject> read = readJsonObject(attributesFile);
+        TESSERA_RETURN_IF_ERROR(read);
+        attributes = *read;
+    }
+    return parseV2(folder, *zarray, attributes);
+}
+
+Result<ArrayMetadata> readV3(const QString &folder)
+{
+    Result<QJsonObject> json = readJsonObject(QDir(folder).filePath(u"zarr.json"_s));
+    TESSERA_RETURN_IF_ERROR(json);
+    return parseV3(folder, *json);
 }
 
 QByteArray compactJson(const QJsonObject &json)
@@ -440,7 +462,25 @@ Result<ArrayMetadata> readArrayMetadata(const QString &folder)
     return makeError(ErrorCode::NotFound, u"%1: no Zarr array here (neither zarr.json nor .zarray)"_s.arg(folder));
 }
 
-std::vector<std::pair<QString, QByteArray>> arrayMetadataFiles(const ArrayMetadata &array)
+Result<ArrayMetadata> parseArrayMetadata(const QString &folder, const MetadataFiles &files)
+{
+    std::map<QString, QJsonObject> objects;
+    for (const auto &[name, bytes] : files) {
+        if (bytes.size() > maxMetadataBytes)
+            return makeError(ErrorCode::Format, u"%1: %2 bytes is too large for Zarr metadata"_s.arg(name).arg(bytes.size()));
+        Result<QJsonObject> object = parseJsonObject(bytes, QDir(folder).filePath(name));
+        TESSERA_RETURN_IF_ERROR(object);
+        objects[name] = *object;
+    }
+    if (objects.count(u"zarr.json"_s))
+        return parseV3(folder, objects[u"zarr.json"_s]);
+    if (!objects.count(u".zarray"_s))
+        return makeError(ErrorCode::Format, u"%1: the metadata holds neither zarr.json nor .zarray"_s.arg(folder));
+    const auto attributes = objects.find(u".zattrs"_s);
+    return parseV2(folder, objects[u".zarray"_s], attributes == objects.end() ? std::nullopt : std::optional(attributes->second));
+}
+
+MetadataFiles arrayMetadataFiles(const ArrayMetadata &array)
 {
     const QJsonValue fill = array.fillIsNull ? QJsonValue() : fillValueJson(array.fillAsDouble(), array.dtype);
     if (array.format == 2) {
@@ -479,7 +519,7 @@ std::vector<std::pair<QString, QByteArray>> arrayMetadataFiles(const ArrayMetada
     return {{u"zarr.json"_s, compactJson(json)}};
 }
 
-std::vector<std::pair<QString, QByteArray>> groupMetadataFiles(int format, const QJsonObject &attributes)
+MetadataFiles groupMetadataFiles(int format, const QJsonObject &attributes)
 {
     if (format == 2)
         return {{u".zgroup"_s, compactJson(QJsonObject{{u"zarr_format"_s, 2}})}, {u".zattrs"_s, compactJson(attributes)}};

@@ -75,9 +75,15 @@ NodeKind nodeKind(const QString &folder);
 // Reads and checks the array's metadata; errors name the file and what is wrong with it.
 Result<ArrayMetadata> readArrayMetadata(const QString &folder);
 
-// The metadata files of `array` (format 2: .zarray and .zattrs; 3: zarr.json), as name and JSON.
-std::vector<std::pair<QString, QByteArray>> arrayMetadataFiles(const ArrayMetadata &array);
+// Metadata files by name (".zarray", ".zattrs", "zarr.json") and their JSON.
+using MetadataFiles = std::vector<std::pair<QString, QByteArray>>;
+
+// The metadata files of `array` (format 2: .zarray and .zattrs; 3: zarr.json).
+MetadataFiles arrayMetadataFiles(const ArrayMetadata &array);
 // A group's metadata file(s) with `attributes`.
-std::vector<std::pair<QString, QByteArray>> groupMetadataFiles(int format, const QJsonObject &attributes);
+MetadataFiles groupMetadataFiles(int format, const QJsonObject &attributes);
+// The array `files` describe, checked as readArrayMetadata checks what it reads (a worker gets
+// the metadata of the array it writes this way, before the files exist).
+Result<ArrayMetadata> parseArrayMetadata(const QString &folder, const MetadataFiles &files);
 
 } // namespace tessera::zarr

@@ -1,8 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Tessera developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-// Reading Zarr v2 stores that zarr-python 2.13 and xarray wrote, each codec and data type,
-// compared value by value with what xarray decodes; and the errors for stores Tessera must refuse.
+// Reading Zarr stores that other implementations wrote: v2 by zarr-python 2.13 and xarray, v3 by
+// zarrita; each codec and data type, compared value by value with what xarray decodes (v2) or
+// with the values zarrita was given (v3); and the errors for stores Tessera must refuse.
 
 #include "core/io/filediscovery.h"
 #include "core/io/filestack.h"
@@ -46,8 +47,8 @@ class TestZarrRead : public QObject
 
 private slots:
     void initTestCase();
-    void matchesXarray_data();
-    void matchesXarray();
+    void matchesReference_data();
+    void matchesReference();
     void refusesWhatItCannotRead_data();
     void refusesWhatItCannotRead();
     void listsArraysWithDimensionNames();
@@ -58,7 +59,8 @@ private slots:
 
 private:
     QTemporaryDir m_dir;
-    QString m_fixtures;
+    QString m_fixtures; // v2, by zarr-python and xarray
+    QString m_v3;       // by zarrita
 };
 
 void TestZarrRead::initTestCase()
@@ -69,39 +71,48 @@ void TestZarrRead::initTestCase()
         zarrfixture::run(u"/usr/bin/python3"_s, {QStringLiteral(TESSERA_ZARR_SCRIPTS "/make_v2_fixtures.py"), m_fixtures});
     QVERIFY2(failure.isEmpty(), qPrintable(u"python3-zarr and python3-xarray write the fixtures: "_s + failure));
     QVERIFY(zarrfixture::manifest(m_fixtures).size() > 20);
+    m_v3 = m_dir.filePath(u"v3"_s);
+    QVERIFY2(zarrfixture::haveZarrita(), zarrfixture::zarritaMissing);
+    const QString v3Failure = zarrfixture::run(u"node"_s, {QStringLiteral(TESSERA_ZARR_SCRIPTS "/make_v3_fixtures.mjs"), m_v3});
+    QVERIFY2(v3Failure.isEmpty(), qPrintable(u"zarrita writes the v3 fixtures: "_s + v3Failure));
+    QVERIFY(zarrfixture::manifest(m_v3).size() > 20);
 }
 
-void TestZarrRead::matchesXarray_data()
+void TestZarrRead::matchesReference_data()
 {
+    QTest::addColumn<QString>("folder");
     QTest::addColumn<QString>("store");
     QTest::addColumn<QString>("variable");
     QTest::addColumn<QString>("reference");
     QTest::addColumn<Shape>("shape");
-    for (const QJsonValue &entry : zarrfixture::manifest(m_fixtures)) {
-        const QJsonObject check = entry.toObject();
-        if (check.contains(u"error"_s))
-            continue;
-        Shape shape;
-        for (const QJsonValue &extent : check.value(u"shape"_s).toArray())
-            shape.push_back(extent.toInteger());
-        QTest::newRow(qPrintable(check.value(u"note"_s).toString() + u" "_s + check.value(u"variable"_s).toString()))
-            << check.value(u"store"_s).toString() << check.value(u"variable"_s).toString()
-            << check.value(u"reference"_s).toString() << shape;
+    for (const QString &folder : {m_fixtures, m_v3}) {
+        for (const QJsonValue &entry : zarrfixture::manifest(folder)) {
+            const QJsonObject check = entry.toObject();
+            if (check.contains(u"error"_s))
+                continue;
+            Shape shape;
+            for (const QJsonValue &extent : check.value(u"shape"_s).toArray())
+                shape.push_back(extent.toInteger());
+            QTest::newRow(qPrintable(check.value(u"note"_s).toString() + u" "_s + check.value(u"variable"_s).toString()))
+                << folder << check.value(u"store"_s).toString() << check.value(u"variable"_s).toString()
+                << check.value(u"reference"_s).toString() << shape;
+        }
     }
 }
 
-void TestZarrRead::matchesXarray()
+void TestZarrRead::matchesReference()
 {
+    QFETCH(QString, folder);
     QFETCH(QString, store);
     QFETCH(QString, variable);
     QFETCH(QString, reference);
     QFETCH(Shape, shape);
-    const QString path = QDir(m_fixtures).filePath(store);
+    const QString path = QDir(folder).filePath(store);
     QVERIFY(isZarrStore(path));
     const Result<NdArray> whole = readZarrVariable(path, variable);
     QVERIFY2(whole, qPrintable(whole.status().message()));
     QCOMPARE(whole->shape(), shape);
-    const std::vector<double> expected = zarrfixture::readDoubles(QDir(m_fixtures).filePath(reference));
+    const std::vector<double> expected = zarrfixture::readDoubles(QDir(folder).filePath(reference));
     QString where;
     QVERIFY2(sameValues(*whole, expected, &where), qPrintable(where));
 

@@ -14,6 +14,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <cstring>
 #include <vector>
 
 namespace zarrfixture {
@@ -39,6 +40,14 @@ inline QString run(const QString &program, const QStringList &arguments, const Q
         return QStringLiteral("%1 %2 failed:\n%3").arg(program, arguments.join(u' '), output);
     return {};
 }
+
+// zarrita is installed into tests/zarr/node_modules (npm ci --prefix tests/zarr) by ./setup.sh test.
+inline bool haveZarrita()
+{
+    return QFile::exists(QStringLiteral(TESSERA_ZARR_SCRIPTS "/node_modules/zarrita/package.json"));
+}
+inline const char *const zarritaMissing = "zarrita is not installed: run ./setup.sh test, or npm ci --prefix tests/zarr "
+                                          "(needs nodejs and npm)";
 
 inline QJsonArray manifest(const QString &folder)
 {
