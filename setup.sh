@@ -8,14 +8,17 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(g++ cmake ninja-build pkg-config qt6-base-dev libqcustomplot-dev libnetcdf-c++4-dev libeigen3-dev help2man fonts-dejavu-core)
+PACKAGES=(g++ cmake ninja-build pkg-config qt6-base-dev libqcustomplot-dev libnetcdf-c++4-dev libeigen3-dev
+    libblosc-dev zlib1g-dev libzstd-dev help2man fonts-dejavu-core)
 # Only the tests need these: the formatting check, netCDF4-python as the reference reader, xarray
 # as the reference for the language, clang with its runtime and llvm-symbolizer for the sanitized
 # build and the fuzz targets, openssl to make TLS test certificates, iproute2 (ip, tc) to make
-# test hosts of network namespaces, and the launchers the tests start workers with: a real Slurm
-# (slurmctld, slurmd, munge; the test starts and stops its own), Open MPI's mpirun, and sshd.
-TEST_PACKAGES=(clang-format python3-netcdf4 python3-xarray clang libclang-rt-14-dev llvm-14 openssl iproute2
-    slurm-wlm munge openmpi-bin openssh-server)
+# test hosts of network namespaces, the launchers the tests start workers with: a real Slurm
+# (slurmctld, slurmd, munge; the test starts and stops its own), Open MPI's mpirun, and sshd; and
+# the other Zarr implementations: zarr-python, and node with npm for zarrita (pinned in
+# tests/zarr/package.json, installed into tests/zarr/node_modules).
+TEST_PACKAGES=(clang-format python3-netcdf4 python3-xarray python3-zarr clang libclang-rt-14-dev llvm-14 openssl iproute2
+    slurm-wlm munge openmpi-bin openssh-server nodejs npm)
 BUILD_DIR=${TESSERA_BUILD_DIR:-build}
 
 usage() {
@@ -95,7 +98,11 @@ run)
     exec "$BUILD_DIR/app/tessera-cli" bench --local 2 --days "$(bench_days)"
     ;;
 test)
+    if command -v npm >/dev/null; then # a Node.js that brings its own npm (NodeSource's) conflicts with Debian's
+        TEST_PACKAGES=("${TEST_PACKAGES[@]/%npm/nodejs}")
+    fi
     install_packages "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    npm ci --prefix tests/zarr --no-audit --no-fund --loglevel=error
     build
     (cd "$BUILD_DIR" && QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 600 --parallel "$(nproc)")
     run_sanitized_tests

@@ -36,7 +36,8 @@ void printError(const QString &message)
 struct RunOptions
 {
     QCommandLineOption files{QStringLiteral("files"),
-                             QStringLiteral("NetCDF files: a file, a folder or a glob. ") + fileDiscoveryRule(),
+                             QStringLiteral("NetCDF files or Zarr stores: a file, a store, a folder or a glob. ")
+                                 + fileDiscoveryRule(),
                              QStringLiteral("PATH")};
     QCommandLineOption variable{QStringLiteral("var"), QStringLiteral("Variable to load (group/var inside groups)."),
                                 QStringLiteral("NAME")};
@@ -64,6 +65,11 @@ struct RunOptions
     QCommandLineOption json{QStringLiteral("json"),
                             QStringLiteral("Also write the figures as JSON (shape as a list of integers, NaN as null)."),
                             QStringLiteral("FILE")};
+    QCommandLineOption save{QStringLiteral("save"),
+                            QStringLiteral("After the statements, write array NAME as a Zarr store at PATH, each worker "
+                                           "writing its own blocks (as the statement save(NAME, 'PATH'); options such as "
+                                           "format='v3' go in such a statement); repeatable."),
+                            QStringLiteral("NAME=PATH")};
     QCommandLineOption out{QStringLiteral("out"),
                            QStringLiteral("Write each statement's result (a number too, and an array kept on the workers) as "
                                           "a NetCDF file with its coordinates and units into DIR."),
@@ -71,7 +77,7 @@ struct RunOptions
 
     void addTo(QCommandLineParser &parser) const
     {
-        parser.addOptions({files, variable, name, load, blocksPerFile, experiment, expression, repeat, json, out});
+        parser.addOptions({files, variable, name, load, blocksPerFile, experiment, expression, save, repeat, json, out});
     }
 };
 
@@ -119,6 +125,15 @@ Result<Experiment> experimentFrom(const QCommandLineParser &parser, const RunOpt
         experiment.load = request;
     }
     experiment.statements << parser.values(options.expression);
+    for (const QString &save : parser.values(options.save)) {
+        const QString name = save.section(u'=', 0, 0).trimmed();
+        const QString path = save.section(u'=', 1);
+        if (name.isEmpty() || path.isEmpty() || path.contains(u'\'') || path.contains(u'"'))
+            return makeError(
+                ErrorCode::InvalidArgument,
+                QStringLiteral("--save %1: give NAME=PATH, as in --save clim=/data/clim.zarr (a path without quotes)").arg(save));
+        experiment.statements << QStringLiteral("save(%1, '%2')").arg(name, path);
+    }
     return experiment;
 }
 
@@ -152,6 +167,8 @@ Status writeResult(ClusterSession &session, const QString &directory, std::size_
     if (!QDir().mkpath(directory))
         return makeError(ErrorCode::Io, QStringLiteral("cannot create output folder %1").arg(directory));
     const EvaluationResult &result = step.result;
+    if (!result.saved.isEmpty())
+        return Status::ok(); // the store is its file
     NdArray value = result.value;
     if (!result.gathered) {
         Result<NdArray> fetched = fetchStored(session, result.arrayName);

@@ -83,6 +83,8 @@ QString number(double value)
 
 QString describeResult(const EvaluationResult &result)
 {
+    if (!result.saved.isEmpty())
+        return result.saved;
     if (!result.gathered) {
         return result.arrayName.isEmpty()
                    ? QString()
@@ -137,6 +139,8 @@ QJsonObject StepRecord::toJson() const
     }
     if (!result.arrayName.isEmpty())
         value[QStringLiteral("array")] = result.arrayName;
+    if (!result.saved.isEmpty())
+        value[QStringLiteral("saved")] = result.saved;
     for (const EvaluationResult::Companion &companion : result.companions) {
         QJsonArray values; // small: an EOF's variance fractions, or its principal components
         for (std::int64_t i = 0; i < companion.value.size(); ++i)

@@ -148,6 +148,15 @@ struct CallSpec
     std::vector<CallArgument> arguments;
 };
 
+// save(EXPR, 'PATH.zarr', format='v3', codec='zstd', ...): the statement writes EXPR's value to a
+// Zarr store; the keyword arguments are kept as written for the session to read.
+struct SaveSpec
+{
+    QString path;
+    int pathColumn = 0;
+    std::vector<CallArgument> options;
+};
+
 // `name = expr` assigns a new distributed array; a bare expression has an empty target.
 struct Statement
 {
@@ -155,6 +164,7 @@ struct Statement
     int targetColumn = 0;
     std::unique_ptr<Expr> expr;
     QString text;
+    std::shared_ptr<SaveSpec> save; // set: a save(...) statement, whose value is `expr`
 };
 
 } // namespace tessera

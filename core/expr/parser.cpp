@@ -160,7 +160,15 @@ Result<Statement> ExprParser::parseStatement(QStringView text)
         if (at(Kind::End))
             return syntaxError(peek().column, u"expected an expression after '=', found end of input"_s);
     }
-    statement.expr = parseExpr();
+    if (at(Kind::Name) && peek().text == u"save" && peek(1).kind == Kind::LeftParen) {
+        if (!statement.target.isEmpty())
+            return syntaxError(peek().column, u"save(...) writes a store and has no value to assign; write save(%1, 'PATH.zarr') "
+                                              "after assigning %1"_s.arg(statement.target));
+        if (!parseSave(statement))
+            return m_error;
+    } else {
+        statement.expr = parseExpr();
+    }
     if (!statement.expr)
         return m_error;
     const ExprToken &rest = peek();
@@ -320,6 +328,8 @@ ExprPtr ExprParser::parsePrimary()
             return parseFunctionOfSeveral();
         if (token.text == u"eof" && peek(1).kind == Kind::LeftParen)
             return parseEof();
+        if (token.text == u"save" && peek(1).kind == Kind::LeftParen)
+            return fail(token.column, u"save(...) is a statement of its own, as in save(x - x.mean(), 'anomaly.zarr')"_s);
         if (token.text == u"None")
             return fail(token.column, u"None can only be an axis, as in x.sum(axis=None)"_s);
         if ((token.text == u"nan" || token.text == u"inf") && peek(1).kind != Kind::LeftParen) {
@@ -425,6 +435,30 @@ ExprPtr ExprParser::parseEof()
     node->operands.push_back(std::move(arguments.front().expr));
     arguments.erase(arguments.begin());
     return node;
+}
+
+// save(EXPR, 'PATH', keyword=value, ...): the value first, then the path, then options by keyword.
+bool ExprParser::parseSave(Statement &statement)
+{
+    const ExprToken &name = next(); // followed by '(' (checked by the caller)
+    ExprPtr node = parseCall(nullptr, name);
+    if (!node)
+        return false;
+    std::vector<CallArgument> &arguments = node->call->arguments;
+    const bool valueFirst =
+        !arguments.empty() && arguments[0].keyword.isEmpty() && arguments[0].kind == CallArgument::Kind::Expression;
+    const bool pathSecond =
+        arguments.size() >= 2 && arguments[1].keyword.isEmpty() && arguments[1].kind == CallArgument::Kind::Text;
+    if (!valueFirst || !pathSecond || (arguments.size() > 2 && arguments[2].keyword.isEmpty()))
+        return reject(name.column, u"save() takes the array, then the store's path in quotes, then options by name, as in "
+                                   "save(x.mean(axis=0), 'clim.zarr', format='v3')"_s);
+    statement.expr = std::move(arguments[0].expr);
+    statement.save = std::make_shared<SaveSpec>();
+    statement.save->path = arguments[1].text;
+    statement.save->pathColumn = arguments[1].column;
+    for (std::size_t i = 2; i < arguments.size(); ++i)
+        statement.save->options.push_back(std::move(arguments[i]));
+    return true;
 }
 
 Result<Statement> parseStatement(QStringView text)

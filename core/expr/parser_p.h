@@ -53,6 +53,7 @@ private:
     ExprPtr parsePrimary();
     ExprPtr parseFunction(UnaryOp op);
     ExprPtr parseEof();
+    bool parseSave(Statement &statement);
     ExprPtr parseFunctionOfSeveral();
     ExprPtr makeBinary(BinaryOp op, int column, ExprPtr lhs, ExprPtr rhs);
 

@@ -22,18 +22,23 @@ struct Piece
 };
 
 // A Zarr store left at one block per file is cut at its chunks' boundaries into blocks of about
-// this size (several small chunks per block), as a day's NetCDF file of the seed data is one block.
+// this size (several small chunks per block), as a day's NetCDF file of the seed data is one
+// block; but into at least two blocks per worker while there are chunks enough.
 constexpr std::int64_t zarrBlockBytes = std::int64_t(32) << 20;
+constexpr std::int64_t zarrBlocksPerWorker = 2;
 
 // Where one file's rows are cut: `parts` even runs, or, for a Zarr store (chunk > 0), runs of
 // whole chunks, so that no two blocks read the same chunk unless a chunk is split on purpose.
-std::vector<std::int64_t> cutPoints(std::int64_t extent, std::int64_t chunk, int blocksPerFile, std::int64_t rowBytes)
+std::vector<std::int64_t> cutPoints(std::int64_t extent, std::int64_t chunk, int blocksPerFile, std::int64_t rowBytes,
+                                    std::int64_t fewestBlocks)
 {
     std::vector<std::int64_t> points{0};
     const std::int64_t chunkRuns = chunk > 0 ? (extent + chunk - 1) / chunk : 0;
     if (chunk > 0 && (blocksPerFile == 1 || blocksPerFile <= chunkRuns)) {
+        const std::int64_t bySize = zarrBlockBytes / std::max<std::int64_t>(1, chunk * rowBytes);
         const std::int64_t perBlock =
-            blocksPerFile == 1 ? std::max<std::int64_t>(1, zarrBlockBytes / std::max<std::int64_t>(1, chunk * rowBytes)) : 0;
+            blocksPerFile == 1 ? std::max<std::int64_t>(1, std::min(bySize, chunkRuns / std::max<std::int64_t>(1, fewestBlocks)))
+                               : 0;
         const std::int64_t parts = blocksPerFile == 1 ? (chunkRuns + perBlock - 1) / perBlock : blocksPerFile;
         for (std::int64_t part = 1; part <= parts; ++part)
             points.push_back(std::min(extent, chunk * (chunkRuns * part / parts)));
@@ -45,14 +50,17 @@ std::vector<std::int64_t> cutPoints(std::int64_t extent, std::int64_t chunk, int
     return points;
 }
 
-std::vector<Piece> cutFiles(const FileStack &stack, int blocksPerFile)
+std::vector<Piece> cutFiles(const FileStack &stack, int blocksPerFile, int workers)
 {
+    const auto files = std::int64_t(stack.files.size());
+    const std::int64_t fewestBlocksPerFile = (zarrBlocksPerWorker * workers + files - 1) / std::max<std::int64_t>(1, files);
     const Shape &shape = stack.meta.shape;
     const std::int64_t rowBytes = elementCount(Shape(shape.begin() + 1, shape.end())) * std::int64_t(sizeof(double));
     std::vector<Piece> pieces;
     for (int file = 0; file < int(stack.files.size()); ++file) {
         const std::int64_t chunk = std::size_t(file) < stack.firstChunks.size() ? stack.firstChunks[std::size_t(file)] : 0;
-        const std::vector<std::int64_t> points = cutPoints(stack.firstExtents[std::size_t(file)], chunk, blocksPerFile, rowBytes);
+        const std::vector<std::int64_t> points =
+            cutPoints(stack.firstExtents[std::size_t(file)], chunk, blocksPerFile, rowBytes, fewestBlocksPerFile);
         for (std::size_t i = 1; i < points.size(); ++i) {
             if (points[i] > points[i - 1])
                 pieces.push_back({file, points[i - 1], points[i] - points[i - 1]});
@@ -103,7 +111,7 @@ Result<TaskGraph> planLoad(const FileStack &stack, const LoadLayout &layout, con
         return makeError(ErrorCode::InvalidArgument,
                          u"%1: nothing to stack (no files, or a scalar variable)"_s.arg(layout.arrayName));
 
-    const std::vector<Piece> pieces = cutFiles(stack, layout.blocksPerFile);
+    const std::vector<Piece> pieces = cutFiles(stack, layout.blocksPerFile, int(workers.size()));
     TaskGraph graph;
     graph.result.chunks = chunksOf(pieces, shape);
     std::vector<std::int64_t> blockBytes;

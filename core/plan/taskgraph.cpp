@@ -24,6 +24,7 @@ QString taskKindName(TaskKind kind)
     case TaskKind::Gram: return QStringLiteral("gram");
     case TaskKind::Eigen: return QStringLiteral("eigen");
     case TaskKind::Project: return QStringLiteral("project");
+    case TaskKind::Store: return QStringLiteral("store");
     }
     return QStringLiteral("task");
 }

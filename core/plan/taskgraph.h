@@ -30,6 +30,7 @@ enum class TaskKind {
     Gram,     // the time x time product of one block's anomalies along axes[0]
     Eigen,    // the leading `order` eigenpairs of a summed Gram matrix
     Project,  // one block's anomalies along axes[0] projected on the eigenvectors: EOF patterns
+    Store,    // write one block's chunks into a Zarr array (see `store`); makes [bytes, files] written
 };
 QString taskKindName(TaskKind kind); // "load", "slice", ...
 
@@ -60,6 +61,18 @@ struct LoadSource
     bool operator==(const LoadSource &) const = default;
 };
 
+// Where a Store task writes its block: the Zarr array in `folder` (an absolute path), which
+// `metadata` describes (its metadata files by name, as the client writes them once every block is
+// written), the block's first element at `origin` in the array.
+struct StoreTarget
+{
+    QString folder;
+    std::vector<std::pair<QString, QByteArray>> metadata;
+    Shape origin;
+
+    bool operator==(const StoreTarget &) const = default;
+};
+
 struct Task
 {
     int id = 0; // index in TaskGraph::tasks, which is in dependency order
@@ -81,6 +94,7 @@ struct Task
     int ddof = 0;
     bool finalize = false; // Partial/Combine: turn the state into the reduction's result
     LoadSource load;       // Load
+    StoreTarget store;     // Store
     bool headRead = false; // Load: the client reads the slab and sends the block (a put)
     // Load of a value the client already has (coordinates, constants computed from them): sent
     // as the block instead of a slab read. Implies headRead.

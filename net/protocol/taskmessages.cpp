@@ -71,6 +71,15 @@ QCborMap taskToCbor(const Task &task, const std::vector<QString> &sources)
         map[u"order"_s] = task.order;
         break;
     }
+    case TaskKind::Store: {
+        map[u"folder"_s] = task.store.folder;
+        QCborMap metadata;
+        for (const auto &[name, bytes] : task.store.metadata)
+            metadata[name] = bytes;
+        map[u"metadata"_s] = metadata;
+        map[u"origin"_s] = shapeToCbor(task.store.origin);
+        break;
+    }
     case TaskKind::Load:
     case TaskKind::Slice: break;
     }
@@ -118,6 +127,30 @@ void readAnalysis(CborFields &fields, Task &task)
     task.order = int(fields.integer("order", 0, maxValues, 0));
 }
 
+// A Zarr array's folder, its metadata files (a few, of a few megabytes at most: the worker
+// parses them as the untrusted JSON they are) and the block's origin.
+void readStoreTarget(CborFields &fields, Task &task)
+{
+    constexpr qsizetype maxMetadataFiles = 4;
+    constexpr qsizetype maxMetadataBytes = 4 << 20;
+    task.store.folder = fields.text("folder", MaxPathLength);
+    const QCborMap metadata = fields.map("metadata");
+    task.store.origin = fields.shape("origin");
+    if (!fields.isOk())
+        return;
+    if (metadata.size() > maxMetadataFiles) {
+        fields.fail("metadata", u"names %1 files; an array has at most %2"_s.arg(metadata.size()).arg(maxMetadataFiles));
+        return;
+    }
+    for (auto it = metadata.constBegin(); it != metadata.constEnd(); ++it) {
+        if (!it.key().isString() || !it.value().isByteArray() || it.value().toByteArray().size() > maxMetadataBytes) {
+            fields.fail("metadata", u"must map file names to JSON of at most %1 bytes"_s.arg(maxMetadataBytes));
+            return;
+        }
+        task.store.metadata.emplace_back(it.key().toString(), it.value().toByteArray());
+    }
+}
+
 // The kernel's parameters, each in range for its kind; a binary task with a constant has one
 // input, without one two.
 void readKernel(CborFields &fields, Task &task)
@@ -158,6 +191,7 @@ void readKernel(CborFields &fields, Task &task)
     case TaskKind::Gram:
     case TaskKind::Eigen:
     case TaskKind::Project: readAnalysis(fields, task); break;
+    case TaskKind::Store: readStoreTarget(fields, task); break;
     case TaskKind::Load:
     case TaskKind::Slice: break;
     }
@@ -195,7 +229,8 @@ void checkInputCount(CborFields &fields, const Task &task)
     const std::size_t count = task.inputs.size();
     std::size_t expected = 0; // 0: one or more
     if (task.kind == TaskKind::Slice || task.kind == TaskKind::Unary || task.kind == TaskKind::Quantile
-        || task.kind == TaskKind::Polyfit || task.kind == TaskKind::Gram || task.kind == TaskKind::Eigen)
+        || task.kind == TaskKind::Polyfit || task.kind == TaskKind::Gram || task.kind == TaskKind::Eigen
+        || task.kind == TaskKind::Store)
         expected = 1;
     else if (task.kind == TaskKind::Project)
         expected = 2;
@@ -217,7 +252,7 @@ Result<std::pair<Task, std::vector<QString>>> taskFromCbor(const QCborMap &map)
     Task task;
     std::vector<QString> sources;
     task.id = int(fields.integer("id", 0, std::numeric_limits<int>::max()));
-    task.kind = TaskKind(fields.integer("kind", int(TaskKind::Slice), int(TaskKind::Project)));
+    task.kind = TaskKind(fields.integer("kind", int(TaskKind::Slice), int(TaskKind::Store)));
     task.outputKey = fields.key("out");
     task.outputShape = fields.shape("shape");
     if (fields.isOk())

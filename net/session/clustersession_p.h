@@ -44,7 +44,8 @@ struct PreparedStatement
     bool gather = false; // the value comes back to the client
     // An EOF's modes come back beside its patterns: the spec says along what.
     std::shared_ptr<const AnalysisSpec> eof;
-    QString dataName; // the analysed array's long name, for the companions' names
+    QString dataName;                     // the analysed array's long name, for the companions' names
+    std::shared_ptr<const SaveSpec> save; // a save(...) statement: the value goes to a Zarr store
 };
 
 // ClusterSession's state, shared by the files that implement connecting, loading and evaluating.
@@ -77,6 +78,9 @@ public:
     void startEvaluate(Operation *operation, const QString &statement);
     Result<PreparedStatement> prepareStatement(const QString &text, const QString &operationId);
     Status checkNotDamaged(const Expr &expr) const;
+    // sessionsave.cpp
+    void startSave(Operation *operation, PreparedStatement statement, const OperationClock &clock, const QString &operationId);
+
     void finishEvaluation(Operation *operation, const PreparedStatement &statement, GraphRunner &runner,
                           const OperationClock &clock);
 

@@ -62,6 +62,8 @@ struct EvaluationResult
         NdArray value;
     };
     std::vector<Companion> companions;
+    // save(...): where the value went and what it took, in one line.
+    QString saved;
 };
 
 // One asynchronous piece of work of a ClusterSession (or of a LocalCluster starting its

@@ -80,6 +80,10 @@ void ClusterSession::Private::startEvaluate(Operation *operation, const QString 
     }
     OperationReport &report = operation->mutableReport();
     report.planSeconds = clock.elapsedSeconds();
+    if (prepared->save) {
+        startSave(operation, std::move(*prepared), clock, operationId);
+        return;
+    }
     if (prepared->plan.constant) {
         EvaluationResult &result = operation->mutableResult();
         result.meta = prepared->meta;
@@ -139,7 +143,8 @@ Result<PreparedStatement> ClusterSession::Private::prepareStatement(const QStrin
     };
     context.threadsPerWorker = threadsPerWorker();
     context.keyPrefix = operationId;
-    context.keepResult = !statement->target.isEmpty();
+    // A saved value stays on the workers, each of which writes its own blocks.
+    context.keepResult = !statement->target.isEmpty() || statement->save;
     Result<Plan> plan = planExpression(expr, context);
     TESSERA_RETURN_IF_ERROR(plan);
     prepared.plan = std::move(*plan);
@@ -147,10 +152,13 @@ Result<PreparedStatement> ClusterSession::Private::prepareStatement(const QStrin
     // A named result stays on the workers: naming it is asking to keep it there. An unnamed one
     // comes back when it is small, and is kept under a new name otherwise.
     prepared.target = statement->target;
-    prepared.gather = prepared.target.isEmpty() && prepared.meta.byteSize() <= q->resultLimitBytes();
-    if (prepared.target.isEmpty() && !prepared.gather)
+    prepared.save = statement->save;
+    prepared.gather = prepared.target.isEmpty() && !prepared.save && prepared.meta.byteSize() <= q->resultLimitBytes();
+    if (prepared.target.isEmpty() && !prepared.gather && !prepared.save)
         prepared.target = nextResultName();
     prepared.meta.name = prepared.target;
+    if (prepared.save && expr.kind == Expr::Kind::Name)
+        prepared.meta.name = expr.name; // the saved array's name in the store, unless save() says otherwise
     prepared.meta.source = expr.toString();
     if (expr.kind == Expr::Kind::Analysis && expr.analysis->kind == AnalysisSpec::Kind::Eof) {
         prepared.eof = expr.analysis;

@@ -7,6 +7,8 @@
 #include "core/kernels/analysis.h"
 #include "core/kernels/reduce.h"
 
+#include <QDir>
+
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -146,6 +148,15 @@ Result<Shape> outputShape(const Task &task, const std::vector<Shape> &shapes)
     case TaskKind::Gram:
     case TaskKind::Eigen:
     case TaskKind::Project: return analysisShape(task, shapes);
+    case TaskKind::Store:
+        // The client names the folder; a relative or unclean path would land where the worker happens to run.
+        if (!QDir::isAbsolutePath(task.store.folder) || QDir::cleanPath(task.store.folder) != task.store.folder)
+            return unfit(task, u"writes to %1, which is not an absolute path without . or .."_s.arg(task.store.folder));
+        if (task.store.origin.size() != shapes.at(0).size())
+            return unfit(
+                task,
+                u"origin %1 does not fit a block of rank %2"_s.arg(shapeToString(task.store.origin)).arg(shapes.at(0).size()));
+        return Shape{2};
     case TaskKind::Load: break;
     }
     return unfit(task, u"a load is not a task"_s);

@@ -3,6 +3,7 @@
 
 #include "net/worker/taskcompute.h"
 
+#include "core/io/zarrwriter.h"
 #include "core/kernels/analysis.h"
 #include "core/kernels/elementwise.h"
 #include "core/kernels/reduce.h"
@@ -43,6 +44,16 @@ std::int64_t contiguousOffset(const NdArray &block, const Region &region)
 }
 
 Result<NdArray> runKernel(const Task &task, const std::vector<NdArray> &views);
+
+// Writes the block's chunks into the Zarr array the task names: [bytes, files] written.
+Result<NdArray> storeBlock(const Task &task, const NdArray &block)
+{
+    Result<zarr::ArrayMetadata> array = zarr::parseArrayMetadata(task.store.folder, task.store.metadata);
+    TESSERA_RETURN_IF_ERROR(array);
+    Result<WrittenChunks> written = writeZarrBlock(*array, task.store.origin, block);
+    TESSERA_RETURN_IF_ERROR(written);
+    return NdArray::fromVector({2}, {double(written->bytes), double(written->files)});
+}
 
 } // namespace
 
@@ -105,6 +116,7 @@ Result<NdArray> runKernel(const Task &task, const std::vector<NdArray> &views)
     case TaskKind::Gram: return gramAlong(views.at(0), task.axes.at(0));
     case TaskKind::Eigen: return eigenModes(views.at(0), task.order);
     case TaskKind::Project: return projectAlong(views.at(0), task.axes.at(0), views.at(1));
+    case TaskKind::Store: return storeBlock(task, views.at(0));
     case TaskKind::Rechunk: // assembled above
     case TaskKind::Load: break;
     }

@@ -8,7 +8,7 @@
 #include "core/io/filediscovery.h"
 #include "core/io/filestack.h"
 #include "core/io/zarrreader.h"
-#include "zarrfixture.h"
+#include "tests/zarr/zarrfixture.h"
 
 #include <QDir>
 #include <QFile>

@@ -7,7 +7,7 @@
 
 #include "core/io/zarrreader.h"
 #include "core/io/zarrwriter.h"
-#include "zarrfixture.h"
+#include "tests/zarr/zarrfixture.h"
 
 #include <QDir>
 #include <QFile>

@@ -15,6 +15,7 @@
 #include "ui/views/timingsview.h"
 
 #include "core/io/sampledata.h"
+#include "core/io/zarrreader.h"
 #include "net/session/clustersession.h"
 #include "net/session/localcluster.h"
 #include "net/session/operation.h"
@@ -23,17 +24,20 @@
 
 #include <QAbstractItemView>
 #include <QAction>
+#include <QComboBox>
 #include <QCompleter>
 #include <QDir>
 #include <QDockWidget>
 #include <QDropEvent>
 #include <QHostInfo>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMimeData>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
@@ -69,6 +73,7 @@ private Q_SLOTS:
     void historyAndCompletion();
     void droppedFilesOpenTheWizard();
     void experimentSavedOpenedAndRunAgain();
+    void saveArrayAsZarr();
     void screenshots();
     void layoutIsRemembered();
 
@@ -357,6 +362,47 @@ void TestMainWindow::experimentSavedOpenedAndRunAgain()
         QVERIFY2(status.isOk(), qPrintable(status.message()));
     QCOMPARE(m_window->experiment().runs.size(), before.runs.size() + 1);
     QVERIFY(m_window->timingsView()->toCsv().contains(m_window->experiment().runs.back().label));
+}
+
+void TestMainWindow::saveArrayAsZarr()
+{
+    // From the workspace's context menu, as a user does: the dialog makes the save statement, the
+    // console records it, and the store is on disk with its values.
+    m_window->workspaceTable()->selectRow(m_window->workspaceModel()->rowOf(u"x"_s));
+    const QList<QAction *> actions = m_window->workspaceTable()->actions();
+    QCOMPARE(actions.size(), 1);
+    QCOMPARE(actions.front()->text().remove(u'&'), u"Save array as Zarr..."_s);
+    actions.front()->trigger();
+    auto *dialog = m_window->findChild<QDialog *>(u"saveZarrDialog"_s);
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    const QString store = m_dir.filePath(u"x.zarr"_s);
+    dialog->findChild<QLineEdit *>(u"zarrPathEdit"_s)->setText(store);
+    auto *format = dialog->findChild<QComboBox *>(u"zarrFormatCombo"_s);
+    format->setCurrentIndex(format->findData(u"v3"_s));
+    auto *dtype = dialog->findChild<QComboBox *>(u"zarrDtypeCombo"_s);
+    dtype->setCurrentIndex(dtype->findData(u"float32"_s));
+    const QString statement = u"save(x, '%1', format='v3', dtype='float32')"_s.arg(store);
+    QCOMPARE(dialog->findChild<QLabel *>(u"zarrStatementLabel"_s)->text(), statement);
+    saveScreenshot(dialog, u"save-zarr-dialog"_s);
+
+    std::optional<Status> status;
+    const QMetaObject::Connection reading =
+        connect(m_window, &MainWindow::statementFinished, this,
+                [&status](Operation *operation, const QString &) { status = operation->status(); });
+    dialog->accept();
+    QTRY_VERIFY_WITH_TIMEOUT(status.has_value(), TimeoutMillis);
+    disconnect(reading);
+    QVERIFY2(status->isOk(), qPrintable(status->message()));
+    QTreeWidget *results = m_window->consoleWidget()->resultList();
+    const QTreeWidgetItem *entry = results->topLevelItem(results->topLevelItemCount() - 1);
+    QCOMPARE(entry->text(ConsoleWidget::STATEMENT), statement);
+    QVERIFY2(entry->text(ConsoleWidget::RESULT).contains(u"saved to "_s + store), qPrintable(entry->text(ConsoleWidget::RESULT)));
+    QVERIFY(m_window->experiment().statements.contains(statement));
+    const Result<NdArray> back = readZarrVariable(store, u"x"_s, 100, 1);
+    QVERIFY2(back, qPrintable(back.status().message()));
+    QCOMPARE(back->shape(), (Shape{1, 73, 144}));
+    saveScreenshot(m_window, u"save-zarr-done"_s);
 }
 
 void TestMainWindow::screenshots()

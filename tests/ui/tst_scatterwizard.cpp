@@ -23,6 +23,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
+#include <QProcess>
 #include <QProgressBar>
 #include <QRadioButton>
 #include <QSettings>
@@ -72,6 +73,7 @@ private Q_SLOTS:
     void mismatchedFileIsNamed();
     void cancelKeepsNothing();
     void folderDropFollowsTheFileRule();
+    void zarrStoreFromXarrayDropsAndLoads();
 
 private:
     QTemporaryDir m_dir;
@@ -240,6 +242,58 @@ void TestScatterWizard::folderDropFollowsTheFileRule()
     // A path that yields nothing is named, not silently dropped.
     auto *summary = wizard.filesPage()->findChild<QLabel *>(u"filesSummaryLabel"_s);
     QVERIFY2(summary->text().contains(u"/no/such/folder"_s), qPrintable(summary->text()));
+}
+
+void TestScatterWizard::zarrStoreFromXarrayDropsAndLoads()
+{
+    // The sample days as one Zarr store, written by xarray: a folder dropped as one dataset.
+    const QString store = m_dir.filePath(u"era.zarr"_s);
+    const QString script = u"import sys, xarray as xr\n"
+                           "parts = [xr.open_dataset(f) for f in sys.argv[2:]]\n"
+                           "xr.concat(parts, 'time').to_zarr(sys.argv[1], encoding={'t2m': {'chunks': (2, 73, 144)}})\n"_s;
+    QProcess python;
+    python.start(u"/usr/bin/python3"_s, QStringList{u"-c"_s, script, store} + m_files);
+    QVERIFY(python.waitForFinished(60000));
+    QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+
+    ScatterWizard wizard(&m_session);
+    wizard.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&wizard));
+    QVERIFY(dropPaths(wizard.filesPage(), {store}));
+    QCOMPARE(wizard.files(), QStringList{store});
+    wizard.next();
+    QTRY_VERIFY_WITH_TIMEOUT(wizard.variablePage()->isComplete(), LoadTimeoutMillis);
+    QCOMPARE(wizard.variablePage()->variable(), u"t2m"_s);
+    const QString summary = wizard.findChild<QLabel *>(u"stackSummaryLabel"_s)->text();
+    QVERIFY2(summary.contains(u"(12, 73, 144)"_s), qPrintable(summary));
+    saveScreenshot(&wizard, u"scatter-zarr-variable"_s);
+    wizard.next();
+    wizard.findChild<QLineEdit *>(u"arrayNameEdit"_s)->setText(u"z"_s);
+    QSignalSpy finishedSpy(&wizard, &ScatterWizard::loadFinished);
+    wizard.next();
+    QVERIFY(finishedSpy.wait(LoadTimeoutMillis) || !finishedSpy.isEmpty());
+    QVERIFY2(wizard.progressPage()->isComplete(), qPrintable(wizard.findChild<QLabel *>(u"loadStatusLabel"_s)->text()));
+    const ArrayInfo *z = m_session.array(u"z"_s);
+    QVERIFY(z);
+    QCOMPARE(z->meta.shape, (Shape{12, 73, 144}));
+    // Six chunks of 168 kB: grouped towards 32 MB they would be one block, but each of the two
+    // workers gets two or more while there are chunks enough.
+    QCOMPARE(z->layout.chunks.blockCount(), std::int64_t(6));
+    QVERIFY(z->meta.axes[0].isTime() && z->meta.axes[1].isLatitude());
+    wizard.button(QWizard::FinishButton)->click();
+
+    // The same numbers as the NetCDF files give, up to float32: xarray decoded the packed int16
+    // files to float32 and wrote those.
+    LoadRequest fromFiles;
+    fromFiles.name = u"t"_s;
+    fromFiles.files = m_files;
+    fromFiles.variable = u"t2m"_s;
+    QVERIFY(waitForOperation(m_session.load(fromFiles)).isOk());
+    Operation *difference = m_session.evaluate(u"abs(z - t).max()"_s);
+    QVERIFY(waitForOperation(difference).isOk());
+    QVERIFY2(difference->result().value.at(0) <= 330.0 / (1 << 24),
+             qPrintable(QString::number(difference->result().value.at(0))));
+    delete difference;
 }
 
 void TestScatterWizard::cancelKeepsNothing()

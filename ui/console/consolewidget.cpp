@@ -26,6 +26,8 @@ namespace tessera::ui {
 
 QString summarizeResult(const EvaluationResult &result)
 {
+    if (!result.saved.isEmpty())
+        return result.saved;
     if (!result.gathered || !result.arrayName.isEmpty())
         return ConsoleWidget::tr("stored as %1 %2").arg(result.arrayName, shapeToString(result.meta.shape));
 

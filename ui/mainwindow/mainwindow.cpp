@@ -18,6 +18,7 @@
 #include "ui/views/taskstreamview.h"
 #include "ui/views/timingsview.h"
 
+#include <QAction>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QDragEnterEvent>
@@ -160,6 +161,10 @@ void MainWindow::createDocks()
         m_blockMapView->showArray(m_workspaceModel->arrayNameAt(index.row()));
         findChild<QDockWidget *>(u"blockMapDock"_s)->raise();
     });
+    m_workspaceTable->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto *saveZarr = new QAction(tr("Save array as &Zarr..."), m_workspaceTable);
+    connect(saveZarr, &QAction::triggered, this, [this] { openSaveZarrDialog(); });
+    m_workspaceTable->addAction(saveZarr);
 
     m_console = new ConsoleWidget(this);
     m_resultView = new ResultView(this);

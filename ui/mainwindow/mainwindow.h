@@ -13,6 +13,7 @@
 #include <QPointer>
 
 class QAction;
+class QDialog;
 class QDockWidget;
 class QTableView;
 
@@ -52,6 +53,9 @@ public:
     // Scatters files without the wizard; progress in the status bar.
     tessera::Operation *load(const tessera::LoadRequest &request);
     tessera::Operation *runStatement(const QString &statement);
+    // "Save array as Zarr...": the dialog for `name` (the workspace's selected array when empty),
+    // which runs the save(...) statement it makes. Null when there is no array.
+    QDialog *openSaveZarrDialog(const QString &name = {});
     // Writes sample days into `directory` (kept when present) in the background, then scatters
     // `variable` of them as x; emits demoReady() when x is in memory.
     // Workers read the files themselves unless `mode` says otherwise (remote workers that do
@@ -76,6 +80,7 @@ public:
     ClusterModel *clusterModel() const { return m_clusterModel; }
     ClusterView *clusterView() const { return m_clusterView; }
     WorkspaceModel *workspaceModel() const { return m_workspaceModel; }
+    QTableView *workspaceTable() const { return m_workspaceTable; }
     ClusterStatusBar *clusterStatusBar() const { return m_statusBar; }
 
 Q_SIGNALS:
@@ -138,6 +143,7 @@ private:
     QAction *m_exportPngAction = nullptr;
     QAction *m_exportPdfAction = nullptr;
     QAction *m_exportCsvAction = nullptr;
+    QAction *m_saveZarrAction = nullptr;
     QMenu *m_viewMenu = nullptr;
 };
 

@@ -9,6 +9,8 @@
 #include "ui/connect/connectdialog.h"
 #include "ui/console/consolewidget.h"
 #include "ui/mainwindow/clusterstatusbar.h"
+#include "ui/models/workspacemodel.h"
+#include "ui/save/savezarrdialog.h"
 #include "ui/scatter/scatterwizard.h"
 #include "ui/views/clusterview.h"
 #include "ui/views/resultview.h"
@@ -21,6 +23,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
+#include <QTableView>
 
 using namespace Qt::StringLiterals;
 
@@ -53,6 +56,7 @@ void MainWindow::createMenus()
     m_exportPngAction->setShortcut(Qt::CTRL | Qt::Key_E);
     m_exportPdfAction = file->addAction(tr("Export result as P&DF..."), this, [this] { exportResult(true); });
     m_exportCsvAction = file->addAction(tr("Export &timings as CSV..."), this, &MainWindow::exportTimings);
+    m_saveZarrAction = file->addAction(tr("Save array as &Zarr..."), this, [this] { openSaveZarrDialog(); });
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     quit->setMenuRole(QAction::QuitRole);
@@ -99,7 +103,24 @@ void MainWindow::updateActions()
     m_runAllAction->setEnabled(!m_experiment.isEmpty() && !m_runner->isRunning());
     m_cancelAction->setEnabled(m_statusBar->hasRunningOperations() || m_runner->isRunning());
     m_exportCsvAction->setEnabled(m_timingsView->rowCount() > 0);
+    m_saveZarrAction->setEnabled(!m_session->arrayNames().empty());
     m_clusterView->setClusterState(m_localCluster->isRunning(), m_session->isConnected());
+}
+
+QDialog *MainWindow::openSaveZarrDialog(const QString &name)
+{
+    QString array = name;
+    if (array.isEmpty() && m_workspaceTable->currentIndex().isValid())
+        array = m_workspaceModel->arrayNameAt(m_workspaceTable->currentIndex().row());
+    if (array.isEmpty() && !m_session->arrayNames().empty())
+        array = m_session->arrayNames().front();
+    if (array.isEmpty())
+        return nullptr;
+    auto *dialog = new SaveZarrDialog(array, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { runStatement(dialog->statement()); });
+    dialog->open();
+    return dialog;
 }
 
 void MainWindow::updateTitle()

@@ -6,6 +6,7 @@
 #include "core/io/filediscovery.h"
 #include "ui/style/viewstyle.h"
 
+#include <QDirIterator>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -22,6 +23,25 @@
 using namespace Qt::StringLiterals;
 
 namespace tessera::ui {
+
+namespace {
+
+// A file's size, or what a Zarr store's files add up to.
+qint64 bytesOnDisk(const QString &path)
+{
+    const QFileInfo info(path);
+    if (!info.isDir())
+        return info.size();
+    qint64 bytes = 0;
+    QDirIterator it(path, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        it.next();
+        bytes += it.fileInfo().size();
+    }
+    return bytes;
+}
+
+} // namespace
 
 QStringList localPathsFromMime(const QMimeData *mime)
 {
@@ -42,8 +62,8 @@ ScatterFilesPage::ScatterFilesPage(QWidget *parent)
 {
     setObjectName(u"filesPage"_s);
     setTitle(tr("Files"));
-    setSubTitle(tr("Drop NetCDF files or folders here from the file manager, or add them. They are stacked "
-                   "along their first dimension in the order listed.")
+    setSubTitle(tr("Drop NetCDF files, Zarr stores or folders here from the file manager, or add them. They are "
+                   "stacked along their first dimension in the order listed.")
                 + u' ' + fileDiscoveryRule());
     setAcceptDrops(true);
     m_summary->setObjectName(u"filesSummaryLabel"_s);
@@ -59,7 +79,7 @@ ScatterFilesPage::ScatterFilesPage(QWidget *parent)
 
     auto *addFiles = new QPushButton(tr("Add &files..."), this);
     addFiles->setObjectName(u"addFilesButton"_s);
-    auto *addFolder = new QPushButton(tr("Add f&older..."), this);
+    auto *addFolder = new QPushButton(tr("Add f&older or store..."), this);
     addFolder->setObjectName(u"addFolderButton"_s);
     auto *remove = new QPushButton(tr("&Remove"), this);
     remove->setObjectName(u"removeFilesButton"_s);
@@ -71,7 +91,7 @@ ScatterFilesPage::ScatterFilesPage(QWidget *parent)
                                                tr("NetCDF files (*.nc *.nc4 *.cdf *.netcdf);;All files (*)")));
     });
     connect(addFolder, &QPushButton::clicked, this, [this] {
-        const QString folder = QFileDialog::getExistingDirectory(this, tr("Add a folder of NetCDF files"));
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Add a Zarr store or a folder of NetCDF files"));
         if (!folder.isEmpty())
             addPaths({folder});
     });
@@ -124,7 +144,7 @@ void ScatterFilesPage::setFiles(QStringList files)
     m_list->clear();
     qint64 totalBytes = 0;
     for (const QString &file : std::as_const(m_files)) {
-        const qint64 bytes = QFileInfo(file).size();
+        const qint64 bytes = bytesOnDisk(file);
         totalBytes += bytes;
         auto *item = new QTreeWidgetItem(m_list, {QFileInfo(file).fileName(), formatBytes(bytes)});
         item->setData(0, Qt::UserRole, file);

@@ -30,7 +30,8 @@ QColor workerColor(int worker)
 QColor taskKindColor(tessera::TaskKind kind)
 {
     switch (kind) {
-    case tessera::TaskKind::Load: return QColor(0x5b, 0x8d, 0xc9);
+    case tessera::TaskKind::Load:
+    case tessera::TaskKind::Store: return QColor(0x5b, 0x8d, 0xc9);
     case tessera::TaskKind::Slice:
     case tessera::TaskKind::Unary:
     case tessera::TaskKind::Binary:
@@ -51,6 +52,7 @@ QString taskKindFamily(tessera::TaskKind kind)
 {
     switch (kind) {
     case tessera::TaskKind::Load: return QStringLiteral("load");
+    case tessera::TaskKind::Store: return QStringLiteral("store");
     case tessera::TaskKind::Combine:
     case tessera::TaskKind::Eigen: return QStringLiteral("combine");
     case tessera::TaskKind::Rechunk: return QStringLiteral("rechunk");

@@ -196,6 +196,12 @@ void ResultView::showResult(const tessera::EvaluationResult &result, const QStri
     m_title->setText(statement);
     m_note->clear();
     m_note->hide();
+    if (!result.saved.isEmpty()) {
+        m_bigValue->setText(tr("Saved"));
+        m_message->setText(result.saved);
+        m_stack->setCurrentWidget(m_messagePage);
+        return;
+    }
     if (!result.gathered) {
         showDistributed(result);
         return;
