@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 
@@ -26,6 +27,9 @@ public:
     bool isEmpty() const { return m_size == 0; }
     QByteArrayView view() const { return QByteArrayView(m_data.get(), m_size); }
     QByteArray toByteArray() const { return QByteArray(m_data.get(), qsizetype(m_size)); }
+    // Keeps only the first `size` bytes as the content (a compressor's output, shorter than the
+    // bound it was given); the memory itself goes back with the buffer.
+    void shrink(std::int64_t size) { m_size = std::min(m_size, std::max<std::int64_t>(0, size)); }
     // Shares ownership of the buffer (for NdArray::fromBuffer).
     const std::shared_ptr<char[]> &storage() const { return m_data; }
 

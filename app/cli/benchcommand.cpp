@@ -6,6 +6,7 @@
 #include "app/cli/commandline.h"
 #include "app/cli/machinelimits.h"
 #include "app/cli/steprunner.h"
+#include "app/cli/zarrbench.h"
 #include "app/common/unixsignals.h"
 #include "core/bytesize.h"
 #include "core/io/sampledata.h"
@@ -36,17 +37,11 @@ struct BenchSettings
     int repeats = 3;
     double pauseSeconds = 0; // after every run, as a user reading the result before the next step
     QString directory;
-    QString jsonPath;    // empty: no JSON
-    QStringList connect; // workers started elsewhere; empty: local ones
-    QString tokenFile;   // theirs
+    QString jsonPath;      // empty: no JSON
+    QStringList connect;   // workers started elsewhere; empty: local ones
+    QString zarrDirectory; // --zarr: where the Zarr steps write their store; empty: no Zarr steps
+    QString tokenFile;     // theirs
     bool remote() const { return !connect.isEmpty(); }
-};
-
-struct BenchRow
-{
-    StepRecord step;
-    double limitSeconds = 0;
-    QString limitBasis;
 };
 
 // What carries bytes between this program and the workers, and between workers: loopback for
@@ -107,7 +102,12 @@ Result<BenchSettings> parseBench(const QStringList &arguments)
         QStringLiteral("ADDRESSES"));
     const QCommandLineOption tokenFile(QStringLiteral("token-file"), QStringLiteral("The --connect workers' token file."),
                                        QStringLiteral("F"));
-    parser.addOptions({local, threads, days, grid, repeat, pause, data, json, connect, tokenFile});
+    const QCommandLineOption zarr(
+        QStringLiteral("zarr"),
+        QStringLiteral("Also save the array as a Zarr v3 store with zstd in DIR (each worker writing its "
+                       "own chunks) and load it back, beside DIR's file speed and zstd's on one thread."),
+        QStringLiteral("DIR"));
+    parser.addOptions({local, threads, days, grid, repeat, pause, data, json, connect, tokenFile, zarr});
     processCommandLine(parser, arguments);
 
     BenchSettings settings;
@@ -130,6 +130,7 @@ Result<BenchSettings> parseBench(const QStringList &arguments)
             : QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation)
                   + QStringLiteral("/tessera/sample-%1d-%2").arg(settings.sample.days).arg(settings.sample.gridDegrees);
     settings.jsonPath = parser.value(json);
+    settings.zarrDirectory = parser.value(zarr);
     if (parser.isSet(connect)) {
         Result<QStringList> addresses = parseHostPortList(parser.value(connect));
         if (!addresses.isOk())
@@ -442,6 +443,12 @@ int benchCommand(const QStringList &arguments)
         seedSteps(*session.array(request.name), limits, network, *settings, totalThreads(session));
     if (Status ran = runStatements(session, steps, *settings, rows); !ran.isOk())
         return fail(ran);
+    if (!settings->zarrDirectory.isEmpty()) {
+        if (Status ran = runZarrSteps(session, request.name, files->front(), request.variable, settings->zarrDirectory,
+                                      settings->repeats, rows);
+            !ran.isOk())
+            return fail(ran);
+    }
     printRows(rows);
     // Resident memory is read from /proc: only for workers on this machine.
     const QJsonArray memory = settings->remote() ? QJsonArray() : reportMemory(session, cluster);

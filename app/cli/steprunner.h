@@ -29,6 +29,14 @@ struct StepRecord
     QJsonObject toJson() const;
 };
 
+// A bench step beside the limit it is held against, measured in the same run.
+struct BenchRow
+{
+    StepRecord step;
+    double limitSeconds = 0;
+    QString limitBasis;
+};
+
 // Runs `start()` `repeat` times, waiting for each operation, then `afterEach()` (untimed);
 // stops at the first failure.
 Result<StepRecord> runStep(const QString &label, int repeat, const std::function<Operation *()> &start,

@@ -7,23 +7,43 @@
 #include "core/io/netcdfreader_p.h"
 #include "core/io/zarrreader.h"
 
+#include <QFileInfo>
+
+using namespace Qt::StringLiterals;
+
 namespace tessera {
+
+namespace {
+
+// A folder is a Zarr store or nothing Tessera reads; NetCDF's own message for it would puzzle.
+Status notAStore(const QString &path)
+{
+    return makeError(ErrorCode::Format, u"%1 is a folder without zarr.json, .zgroup or .zarray: not a Zarr store (or its "
+                                        "metadata is missing)"_s.arg(path));
+}
+
+} // namespace
 
 Result<FileInfo> inspectDataset(const QString &path)
 {
-    return isZarrStore(path) ? inspectZarr(path) : inspectNetcdf(path);
+    if (isZarrStore(path))
+        return inspectZarr(path);
+    return QFileInfo(path).isDir() ? Result<FileInfo>(notAStore(path)) : inspectNetcdf(path);
 }
 
 Result<NdArray> readDatasetVariable(const QString &path, const QString &variable, std::int64_t firstStart,
                                     std::int64_t firstCount)
 {
-    return isZarrStore(path) ? readZarrVariable(path, variable, firstStart, firstCount)
-                             : readVariable(path, variable, firstStart, firstCount);
+    if (isZarrStore(path))
+        return readZarrVariable(path, variable, firstStart, firstCount);
+    return QFileInfo(path).isDir() ? Result<NdArray>(notAStore(path)) : readVariable(path, variable, firstStart, firstCount);
 }
 
 Result<VariableProbe> probeDatasetVariable(const QString &path, const QString &variable, bool allAxisValues)
 {
-    return isZarrStore(path) ? probeZarrVariable(path, variable, allAxisValues) : probeVariable(path, variable, allAxisValues);
+    if (isZarrStore(path))
+        return probeZarrVariable(path, variable, allAxisValues);
+    return QFileInfo(path).isDir() ? Result<VariableProbe>(notAStore(path)) : probeVariable(path, variable, allAxisValues);
 }
 
 } // namespace tessera

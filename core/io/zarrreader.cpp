@@ -72,10 +72,15 @@ CfDecoding cfDecoding(const ArrayMetadata &array)
     return cf;
 }
 
-// Decodes a run in place; returns whether any value is NaN afterwards.
+// Decodes values in place; returns whether any value is NaN afterwards.
 bool applyCf(const CfDecoding &cf, double *values, std::int64_t count)
 {
     bool nan = false;
+    if (cf.masked.empty() && !cf.scaled) { // the common case, a plain scan the compiler vectorizes
+        for (std::int64_t i = 0; i < count; ++i)
+            nan |= values[i] != values[i];
+        return nan;
+    }
     for (std::int64_t i = 0; i < count; ++i) {
         double value = values[i];
         for (const double masked : cf.masked) {
@@ -99,13 +104,14 @@ double decodedFill(const ArrayMetadata &array, const CfDecoding &cf)
     return value;
 }
 
-// The chunk's file; a missing file is a chunk of fill values, as the spec says.
-Result<std::optional<QByteArray>> readChunkFile(const ArrayMetadata &array, const std::vector<std::int64_t> &chunk)
+// Decodes the chunk's file into `elements`; false when there is no file, which the spec says is
+// a chunk of fill values.
+Result<bool> readChunk(const ArrayMetadata &array, const std::vector<std::int64_t> &chunk, char *elements)
 {
     const QString path = QDir(array.folder).filePath(array.chunkKey(chunk));
     QFile file(path);
     if (!file.exists())
-        return std::optional<QByteArray>();
+        return false;
     if (!file.open(QIODevice::ReadOnly))
         return makeError(ErrorCode::Io, u"%1: cannot open (%2)"_s.arg(path, file.errorString()));
     // Codecs can grow data a little; much larger than the chunk is not a chunk of this array.
@@ -114,10 +120,26 @@ Result<std::optional<QByteArray>> readChunkFile(const ArrayMetadata &array, cons
         return makeError(ErrorCode::Format, u"%1: %2 bytes is more than a chunk of %3 %4 can be"_s.arg(path)
                                                 .arg(file.size())
                                                 .arg(shapeToString(array.chunkShape), array.dtype.name()));
-    Result<QByteArray> elements = zarr::decodeChunk(array, file.readAll());
-    if (!elements)
-        return elements.status().withContext(path);
-    return std::optional<QByteArray>(std::move(*elements));
+    ByteBuffer stored = ByteBuffer::allocate(file.size());
+    if (file.read(stored.data(), stored.size()) != stored.size())
+        return makeError(ErrorCode::Io, u"%1: cannot read (%2)"_s.arg(path, file.errorString()));
+    const Status decoded = zarr::decodeChunkInto(array, stored.view(), elements);
+    if (!decoded)
+        return decoded.withContext(path);
+    return true;
+}
+
+// A float64 chunk whose every element lands in the output, in one contiguous run, is decoded
+// straight into it.
+bool decodesInPlace(const ArrayMetadata &array, const Shape &extent, const Shape &fromOrigin, const Shape &outShape)
+{
+    if (array.dtype.kind != zarr::ScalarKind::Float || array.dtype.size != 8)
+        return false;
+    for (std::size_t axis = 0; axis < extent.size(); ++axis) {
+        if (fromOrigin[axis] != 0 || extent[axis] != array.chunkShape[axis] || (axis > 0 && extent[axis] != outShape[axis]))
+            return false;
+    }
+    return true;
 }
 
 // Calls visit(chunkIndex) for every chunk that holds rows [firstStart, firstStart + count).
@@ -149,50 +171,125 @@ Status forEachChunk(const ArrayMetadata &array, std::int64_t firstStart, std::in
     }
 }
 
-Result<NdArray> readRows(const ArrayMetadata &array, std::int64_t firstStart, std::int64_t count)
+// Where one chunk's elements go: the box of `extent` at `fromOrigin` in the chunk lands at
+// `toOrigin` in the rows read.
+struct ChunkBox
 {
-    Shape outShape = array.shape;
-    if (!outShape.empty())
-        outShape[0] = count;
-    NdArray out(outShape);
-    const CfDecoding cf = cfDecoding(array);
-    const double fill = decodedFill(array, cf);
-    bool anyNan = false;
+    Shape extent;
+    Shape fromOrigin;
+    Shape toOrigin;
+};
+
+ChunkBox boxOf(const ArrayMetadata &array, const std::vector<std::int64_t> &chunk, std::int64_t firstStart, std::int64_t count)
+{
     const std::size_t rank = array.shape.size();
-    const Status status = forEachChunk(array, firstStart, count, [&](const std::vector<std::int64_t> &chunk) -> Status {
-        Shape extent(rank), fromOrigin(rank, 0), toOrigin(rank);
-        for (std::size_t axis = 0; axis < rank; ++axis) {
-            const std::int64_t origin = chunk[axis] * array.chunkShape[axis];
-            extent[axis] = std::min(array.chunkShape[axis], array.shape[axis] - origin);
-            toOrigin[axis] = origin;
-        }
-        if (rank > 0) {
-            const std::int64_t begin = std::max(toOrigin[0], firstStart);
-            const std::int64_t end = std::min(toOrigin[0] + extent[0], firstStart + count);
-            fromOrigin[0] = begin - toOrigin[0];
-            extent[0] = end - begin;
-            toOrigin[0] = begin - firstStart;
-        }
-        Result<std::optional<QByteArray>> elements = readChunkFile(array, chunk);
-        TESSERA_RETURN_IF_ERROR(elements);
-        const int size = array.dtype.size;
-        zarr::forEachRun(extent, array.chunkShape, fromOrigin, outShape, toOrigin,
+    ChunkBox box{Shape(rank), Shape(rank, 0), Shape(rank)};
+    for (std::size_t axis = 0; axis < rank; ++axis) {
+        const std::int64_t origin = chunk[axis] * array.chunkShape[axis];
+        box.extent[axis] = std::min(array.chunkShape[axis], array.shape[axis] - origin);
+        box.toOrigin[axis] = origin;
+    }
+    if (rank > 0) {
+        const std::int64_t begin = std::max(box.toOrigin[0], firstStart);
+        const std::int64_t end = std::min(box.toOrigin[0] + box.extent[0], firstStart + count);
+        box.fromOrigin[0] = begin - box.toOrigin[0];
+        box.extent[0] = end - begin;
+        box.toOrigin[0] = begin - firstStart;
+    }
+    return box;
+}
+
+// Reads rows of one array into float64, chunk by chunk, decoded as xarray decodes.
+class RowReader
+{
+public:
+    RowReader(const ArrayMetadata &array, std::int64_t firstStart, std::int64_t count)
+        : m_array(array)
+        , m_firstStart(firstStart)
+        , m_count(count)
+        , m_out(rowsShape(array, count))
+        , m_cf(cfDecoding(array))
+        , m_fill(decodedFill(array, m_cf))
+    {
+    }
+
+    Result<NdArray> read()
+    {
+        TESSERA_RETURN_IF_ERROR(forEachChunk(m_array, m_firstStart, m_count, [this](const std::vector<std::int64_t> &chunk) {
+            const ChunkBox box = boxOf(m_array, chunk, m_firstStart, m_count);
+            return decodesInPlace(m_array, box.extent, box.fromOrigin, m_out.shape()) ? readInPlace(chunk, box)
+                                                                                      : readThroughScratch(chunk, box);
+        }));
+        m_out.setMayHaveNan(m_anyNan);
+        return std::move(m_out);
+    }
+
+private:
+    static Shape rowsShape(const ArrayMetadata &array, std::int64_t count)
+    {
+        Shape shape = array.shape;
+        if (!shape.empty())
+            shape[0] = count;
+        return shape;
+    }
+
+    void fillWithFill(double *target, std::int64_t count)
+    {
+        std::fill(target, target + count, m_fill);
+        m_anyNan |= std::isnan(m_fill);
+    }
+
+    Status readInPlace(const std::vector<std::int64_t> &chunk, const ChunkBox &box)
+    {
+        std::int64_t offset = 0;
+        const std::vector<std::int64_t> strides = rowMajorStrides(m_out.shape());
+        for (std::size_t axis = 0; axis < box.toOrigin.size(); ++axis)
+            offset += box.toOrigin[axis] * strides[axis];
+        double *target = m_out.data() + offset;
+        const std::int64_t count = elementCount(box.extent);
+        Result<bool> found = readChunk(m_array, chunk, reinterpret_cast<char *>(target));
+        TESSERA_RETURN_IF_ERROR(found);
+        if (*found)
+            m_anyNan |= applyCf(m_cf, target, count);
+        else
+            fillWithFill(target, count);
+        return Status::ok();
+    }
+
+    Status readThroughScratch(const std::vector<std::int64_t> &chunk, const ChunkBox &box)
+    {
+        if (m_elements.isEmpty())
+            m_elements = ByteBuffer::allocate(m_array.chunkBytes());
+        Result<bool> found = readChunk(m_array, chunk, m_elements.data());
+        TESSERA_RETURN_IF_ERROR(found);
+        const int size = m_array.dtype.size;
+        zarr::forEachRun(box.extent, m_array.chunkShape, box.fromOrigin, m_out.shape(), box.toOrigin,
                          [&](std::int64_t from, std::int64_t to, std::int64_t length) {
-            double *target = out.data() + to;
-            if (!elements->has_value()) {
-                std::fill(target, target + length, fill);
-                anyNan |= std::isnan(fill);
+            double *target = m_out.data() + to;
+            if (!*found) {
+                fillWithFill(target, length);
                 return;
             }
-            zarr::toDoubles(reinterpret_cast<const std::byte *>((*elements)->constData()) + from * size, std::size_t(length),
-                            array.dtype, target);
-            anyNan |= applyCf(cf, target, length);
+            zarr::toDoubles(reinterpret_cast<const std::byte *>(m_elements.data()) + from * size, std::size_t(length),
+                            m_array.dtype, target);
+            m_anyNan |= applyCf(m_cf, target, length);
         });
         return Status::ok();
-    });
-    TESSERA_RETURN_IF_ERROR(status);
-    out.setMayHaveNan(anyNan);
-    return out;
+    }
+
+    const ArrayMetadata &m_array;
+    std::int64_t m_firstStart;
+    std::int64_t m_count;
+    NdArray m_out;
+    CfDecoding m_cf;
+    double m_fill;
+    bool m_anyNan = false;
+    ByteBuffer m_elements; // a chunk that does not decode in place goes here first
+};
+
+Result<NdArray> readRows(const ArrayMetadata &array, std::int64_t firstStart, std::int64_t count)
+{
+    return RowReader(array, firstStart, count).read();
 }
 
 Result<ArrayMetadata> openArray(const QString &store, const QString &variable)
@@ -204,6 +301,10 @@ Result<ArrayMetadata> openArray(const QString &store, const QString &variable)
         return zarr::readArrayMetadata(store);
     }
     const QString folder = QDir(store).filePath(variable);
+    // A folder that lost its metadata file is named as such, not as a variable that is not there.
+    if (!variable.isEmpty() && !variable.contains(u".."_s) && QFileInfo(folder).isDir()
+        && zarr::nodeKind(folder) == zarr::NodeKind::None)
+        return zarr::readArrayMetadata(folder);
     if (variable.isEmpty() || variable.contains(u".."_s) || zarr::nodeKind(folder) != zarr::NodeKind::Array) {
         Result<FileInfo> info = inspectZarr(store);
         QStringList names;

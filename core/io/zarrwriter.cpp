@@ -161,6 +161,22 @@ Status checkOptions(const ZarrSaveOptions &options, const DataType &type)
     return Status::ok();
 }
 
+// A chunk: written as it is, without waiting for the disk (QSaveFile would fdatasync each of
+// thousands of files). A worker that dies half-way fails the save, and the store goes with it.
+Status writeChunkFile(const QString &path, QByteArrayView bytes)
+{
+    QDir().mkpath(QFileInfo(path).path());
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(bytes.data(), bytes.size()) != bytes.size())
+        return makeError(ErrorCode::Io, u"%1: cannot write (%2)"_s.arg(path, file.errorString()));
+    file.close();
+    if (file.error() != QFileDevice::NoError)
+        return makeError(ErrorCode::Io, u"%1: cannot write (%2)"_s.arg(path, file.errorString()));
+    return Status::ok();
+}
+
+// Metadata: whole or not at all, and on disk before the next file, since the group's metadata,
+// written last, is what says the store is complete.
 Status writeFile(const QString &path, QByteArrayView bytes)
 {
     QDir().mkpath(QFileInfo(path).path());
@@ -215,16 +231,30 @@ Status checkAligned(const ArrayMetadata &array, const Shape &origin, const Shape
 }
 
 // One chunk's elements from the block, packed and converted; parts outside the array stay fill.
-QByteArray chunkElements(const ArrayMetadata &array, const Packing &packing, const NdArray &block, const Shape &blockOrigin,
-                         const Shape &chunkOrigin)
+// A float64 chunk that is one contiguous run of the block is the block's own memory (`scratch`
+// stays unused); otherwise the elements are made in `scratch`.
+QByteArrayView chunkElements(const ArrayMetadata &array, const Packing &packing, const NdArray &block, const Shape &blockOrigin,
+                             const Shape &chunkOrigin, ByteBuffer &scratch)
 {
     const std::size_t rank = array.shape.size();
     Shape extent(rank), fromOrigin(rank);
+    bool whole = true;
+    bool contiguous = array.dtype.kind == ScalarKind::Float && array.dtype.size == 8 && !packing.packed;
     for (std::size_t axis = 0; axis < rank; ++axis) {
         extent[axis] = std::min(array.chunkShape[axis], array.shape[axis] - chunkOrigin[axis]);
         fromOrigin[axis] = chunkOrigin[axis] - blockOrigin[axis];
+        whole = whole && extent[axis] == array.chunkShape[axis];
+        contiguous = contiguous && (axis == 0 || (fromOrigin[axis] == 0 && extent[axis] == block.shape()[axis]));
     }
-    QByteArray elements = zarr::fillChunk(array, array.chunkShape);
+    const std::int64_t bytes = array.chunkBytes();
+    if (whole && contiguous) {
+        const std::int64_t offset = rank == 0 ? 0 : fromOrigin[0] * (block.size() / std::max<std::int64_t>(1, block.shape()[0]));
+        return QByteArrayView(reinterpret_cast<const char *>(block.data() + offset), bytes);
+    }
+    if (scratch.size() != bytes)
+        scratch = ByteBuffer::allocate(bytes);
+    if (!whole)
+        zarr::fillElements(scratch.data(), elementCount(array.chunkShape), array.fill, array.dtype.size);
     std::vector<double> packed;
     const int size = array.dtype.size;
     zarr::forEachRun(extent, block.shape(), fromOrigin, array.chunkShape, Shape(rank, 0),
@@ -237,9 +267,9 @@ QByteArray chunkElements(const ArrayMetadata &array, const Packing &packing, con
             values = packed.data();
         }
         zarr::fromDoubles(values, std::size_t(length), array.dtype, array.fill,
-                          reinterpret_cast<std::byte *>(elements.data()) + to * size);
+                          reinterpret_cast<std::byte *>(scratch.data()) + to * size);
     });
-    return elements;
+    return scratch.view();
 }
 
 QJsonObject coordinateAttributes(const Axis &axis)
@@ -267,10 +297,11 @@ Status writeCoordinate(const QString &store, const ArrayMetadata &data, const Ax
     coordinate.separator = data.separator;
     coordinate.dimensionNames = {axis.name};
     coordinate.attributes = coordinateAttributes(axis);
-    const QByteArray values(reinterpret_cast<const char *>(axis.values.data()), qsizetype(axis.values.size() * sizeof(double)));
-    Result<QByteArray> chunk = zarr::encodeChunk(coordinate, values);
+    const QByteArrayView values(reinterpret_cast<const char *>(axis.values.data()),
+                                qsizetype(axis.values.size() * sizeof(double)));
+    Result<ByteBuffer> chunk = zarr::encodeChunk(coordinate, values);
     TESSERA_RETURN_IF_ERROR(chunk);
-    TESSERA_RETURN_IF_ERROR(writeFile(QDir(coordinate.folder).filePath(coordinate.chunkKey({0})), *chunk));
+    TESSERA_RETURN_IF_ERROR(writeChunkFile(QDir(coordinate.folder).filePath(coordinate.chunkKey({0})), chunk->view()));
     return writeMetadata(coordinate.folder, zarr::arrayMetadataFiles(coordinate));
 }
 
@@ -368,13 +399,14 @@ Result<WrittenChunks> writeZarrBlock(const ArrayMetadata &array, const Shape &or
         last[axis] = (origin[axis] + block.shape()[axis] - 1) / array.chunkShape[axis];
     }
     std::vector<std::int64_t> index = first;
+    ByteBuffer scratch;
     while (true) {
         Shape chunkOrigin(rank);
         for (std::size_t axis = 0; axis < rank; ++axis)
             chunkOrigin[axis] = index[axis] * array.chunkShape[axis];
-        Result<QByteArray> encoded = zarr::encodeChunk(array, chunkElements(array, packing, block, origin, chunkOrigin));
+        Result<ByteBuffer> encoded = zarr::encodeChunk(array, chunkElements(array, packing, block, origin, chunkOrigin, scratch));
         TESSERA_RETURN_IF_ERROR(encoded);
-        TESSERA_RETURN_IF_ERROR(writeFile(QDir(array.folder).filePath(array.chunkKey(index)), *encoded));
+        TESSERA_RETURN_IF_ERROR(writeChunkFile(QDir(array.folder).filePath(array.chunkKey(index)), encoded->view()));
         written.bytes += encoded->size();
         ++written.files;
         std::size_t axis = rank;

@@ -28,13 +28,17 @@ constexpr std::int64_t zarrBlockBytes = std::int64_t(32) << 20;
 constexpr std::int64_t zarrBlocksPerWorker = 2;
 
 // Where one file's rows are cut: `parts` even runs, or, for a Zarr store (chunk > 0), runs of
-// whole chunks, so that no two blocks read the same chunk unless a chunk is split on purpose.
+// whole chunks, so that no two blocks read the same chunk unless a chunk is split on purpose:
+// asked for, or a store of fewer chunks than the workers should get blocks (each block then
+// decodes the whole chunk and keeps its rows).
 std::vector<std::int64_t> cutPoints(std::int64_t extent, std::int64_t chunk, int blocksPerFile, std::int64_t rowBytes,
                                     std::int64_t fewestBlocks)
 {
     std::vector<std::int64_t> points{0};
     const std::int64_t chunkRuns = chunk > 0 ? (extent + chunk - 1) / chunk : 0;
-    if (chunk > 0 && (blocksPerFile == 1 || blocksPerFile <= chunkRuns)) {
+    if (chunk > 0 && blocksPerFile == 1 && chunkRuns < fewestBlocks)
+        blocksPerFile = int(std::min<std::int64_t>(fewestBlocks, extent));
+    else if (chunk > 0 && (blocksPerFile == 1 || blocksPerFile <= chunkRuns)) {
         const std::int64_t bySize = zarrBlockBytes / std::max<std::int64_t>(1, chunk * rowBytes);
         const std::int64_t perBlock =
             blocksPerFile == 1 ? std::max<std::int64_t>(1, std::min(bySize, chunkRuns / std::max<std::int64_t>(1, fewestBlocks)))

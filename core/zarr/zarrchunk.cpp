@@ -5,7 +5,8 @@
 
 #include "core/zarr/boxruns.h"
 
-#include <QtEndian>
+#include <QByteArray>
+#include <QSysInfo>
 
 #include <cstring>
 #include <limits>
@@ -23,9 +24,9 @@ bool machineIsBigEndian()
     return QSysInfo::ByteOrder == QSysInfo::BigEndian;
 }
 
-// Moves elements between C order and the stored order: stored axis k is the chunk's axis
-// order[k]. `toStored` picks the direction.
-QByteArray permuted(QByteArrayView data, const Shape &shape, const std::vector<int> &order, int size, bool toStored)
+// Moves elements between C order and the stored order, in which stored axis k is the chunk's
+// axis order[k]; `toStored` picks the direction.
+void permuteInto(const char *from, char *to, const Shape &shape, const std::vector<int> &order, int size, bool toStored)
 {
     const std::size_t rank = shape.size();
     Shape storedShape(rank);
@@ -36,14 +37,11 @@ QByteArray permuted(QByteArrayView data, const Shape &shape, const std::vector<i
     for (std::size_t k = 0; k < rank; ++k)
         strideOfAxis[std::size_t(order[k])] = storedStrides[k];
 
-    QByteArray out(data.size(), Qt::Uninitialized);
     std::vector<std::int64_t> index(rank, 0);
     std::int64_t stored = 0;
     const std::int64_t count = elementCount(shape);
     for (std::int64_t flat = 0; flat < count; ++flat) {
-        const char *from = data.data() + (toStored ? flat : stored) * size;
-        char *to = out.data() + (toStored ? stored : flat) * size;
-        std::memcpy(to, from, std::size_t(size));
+        std::memcpy(to + (toStored ? stored : flat) * size, from + (toStored ? flat : stored) * size, std::size_t(size));
         for (std::size_t axis = rank; axis-- > 0;) {
             if (++index[axis] < shape[axis]) {
                 stored += strideOfAxis[axis];
@@ -53,11 +51,10 @@ QByteArray permuted(QByteArrayView data, const Shape &shape, const std::vector<i
             index[axis] = 0;
         }
     }
-    return out;
 }
 
-Result<QByteArray> decodeWith(const CodecChain &chain, const DataType &dtype, const Shape &shape, const ScalarBytes &fill,
-                              QByteArrayView stored);
+Status decodeInto(const CodecChain &chain, const DataType &dtype, const Shape &shape, const ScalarBytes &fill,
+                  QByteArrayView stored, char *elements);
 
 Shape shardGrid(const ShardingCodec &sharding, const Shape &shape)
 {
@@ -72,13 +69,11 @@ qint64 indexBytes(const ShardingCodec &sharding, const Shape &grid)
     return elementCount(grid) * 16 + 4 * qint64(sharding.index.bytesCodecs.size());
 }
 
-QByteArray filled(const Shape &shape, const ScalarBytes &fill, int size)
+Shape indexShapeOf(const Shape &grid)
 {
-    const std::int64_t count = elementCount(shape);
-    QByteArray out(count * size, Qt::Uninitialized);
-    for (std::int64_t i = 0; i < count; ++i)
-        std::memcpy(out.data() + i * size, fill.data(), std::size_t(size));
-    return out;
+    Shape shape = grid;
+    shape.push_back(2);
+    return shape;
 }
 
 Shape innerOrigin(const ShardingCodec &sharding, const Shape &grid, std::int64_t inner)
@@ -91,66 +86,101 @@ Shape innerOrigin(const ShardingCodec &sharding, const Shape &grid, std::int64_t
     return origin;
 }
 
-Result<QByteArray> decodeShard(const ShardingCodec &sharding, const DataType &dtype, const Shape &shape, const ScalarBytes &fill,
-                               QByteArrayView shard)
+void copyBox(const char *from, const Shape &fromShape, const Shape &fromOrigin, char *to, const Shape &toShape,
+             const Shape &toOrigin, const Shape &extent, int size)
+{
+    forEachRun(extent, fromShape, fromOrigin, toShape, toOrigin,
+               [&](std::int64_t source, std::int64_t target, std::int64_t length) {
+        std::memcpy(to + target * size, from + source * size, std::size_t(length * size));
+    });
+}
+
+Status decodeShard(const ShardingCodec &sharding, const DataType &dtype, const Shape &shape, const ScalarBytes &fill,
+                   QByteArrayView shard, char *elements)
 {
     const Shape grid = shardGrid(sharding, shape);
     const qint64 indexSize = indexBytes(sharding, grid);
     if (shard.size() < indexSize)
         return makeError(ErrorCode::Format,
                          u"is a shard of %1 bytes, too short for its %2-byte index"_s.arg(shard.size()).arg(indexSize));
-    Shape indexShape = grid;
-    indexShape.push_back(2);
-    Result<QByteArray> index = decodeWith(sharding.index, DataType{ScalarKind::UInt, 8}, indexShape, {},
-                                          sharding.indexAtEnd ? shard.last(indexSize) : shard.first(indexSize));
-    if (!index)
-        return index.status().withContext(u"shard index"_s);
-
-    QByteArray out = filled(shape, fill, dtype.size);
     const std::int64_t inners = elementCount(grid);
-    for (std::int64_t inner = 0; inner < inners; ++inner) {
-        std::uint64_t entry[2];
-        std::memcpy(entry, index->constData() + inner * 16, 16);
-        if (entry[0] == emptyEntry && entry[1] == emptyEntry)
+    std::vector<std::uint64_t> index(std::size_t(inners) * 2);
+    const Status indexRead =
+        decodeInto(sharding.index, DataType{ScalarKind::UInt, 8}, indexShapeOf(grid), {},
+                   sharding.indexAtEnd ? shard.last(indexSize) : shard.first(indexSize), reinterpret_cast<char *>(index.data()));
+    if (!indexRead)
+        return indexRead.withContext(u"shard index"_s);
+
+    fillElements(elements, elementCount(shape), fill, dtype.size);
+    ByteBuffer inner = ByteBuffer::allocate(elementCount(sharding.innerChunk) * dtype.size);
+    for (std::int64_t at = 0; at < inners; ++at) {
+        const std::uint64_t offset = index[std::size_t(at) * 2];
+        const std::uint64_t length = index[std::size_t(at) * 2 + 1];
+        if (offset == emptyEntry && length == emptyEntry)
             continue;
-        if (entry[0] > std::uint64_t(shard.size()) || entry[1] > std::uint64_t(shard.size()) - entry[0])
-            return makeError(ErrorCode::Format, u"shard index points past the end of the shard (inner chunk %1)"_s.arg(inner));
-        Result<QByteArray> elements =
-            decodeWith(sharding.inner, dtype, sharding.innerChunk, fill, shard.sliced(qsizetype(entry[0]), qsizetype(entry[1])));
-        if (!elements)
-            return elements.status().withContext(u"inner chunk %1"_s.arg(inner));
-        forEachRun(sharding.innerChunk, sharding.innerChunk, Shape(shape.size(), 0), shape, innerOrigin(sharding, grid, inner),
-                   [&](std::int64_t from, std::int64_t to, std::int64_t length) {
-            std::memcpy(out.data() + to * dtype.size, elements->constData() + from * dtype.size,
-                        std::size_t(length * dtype.size));
-        });
+        if (offset > std::uint64_t(shard.size()) || length > std::uint64_t(shard.size()) - offset)
+            return makeError(ErrorCode::Format, u"shard index points past the end of the shard (inner chunk %1)"_s.arg(at));
+        const Status decoded = decodeInto(sharding.inner, dtype, sharding.innerChunk, fill,
+                                          shard.sliced(qsizetype(offset), qsizetype(length)), inner.data());
+        if (!decoded)
+            return decoded.withContext(u"inner chunk %1"_s.arg(at));
+        copyBox(inner.data(), sharding.innerChunk, Shape(shape.size(), 0), elements, shape, innerOrigin(sharding, grid, at),
+                sharding.innerChunk, dtype.size);
     }
-    return out;
+    return Status::ok();
 }
 
-Result<QByteArray> decodeWith(const CodecChain &chain, const DataType &dtype, const Shape &shape, const ScalarBytes &fill,
-                              QByteArrayView stored)
+Status decodeInto(const CodecChain &chain, const DataType &dtype, const Shape &shape, const ScalarBytes &fill,
+                  QByteArrayView stored, char *elements)
 {
     const qint64 elementBytes = elementCount(shape) * dtype.size;
-    QByteArray bytes = stored.toByteArray();
-    for (std::size_t i = chain.bytesCodecs.size(); i-- > 0;) {
-        const bool innermost = i == 0 && !chain.sharding;
-        Result<QByteArray> decoded = decodeBytes(chain.bytesCodecs[i], bytes, innermost ? elementBytes : -1);
-        if (!decoded)
-            return decoded.status().withContext(chain.bytesCodecs[i].name());
-        bytes = std::move(*decoded);
+    QByteArrayView current = stored;
+    QByteArray holder; // what a codec made whose size was not known beforehand
+    // Undone last to first: crc32c only checks, and the innermost codec writes where the elements go.
+    std::size_t remaining = chain.bytesCodecs.size();
+    while (remaining > 0) {
+        const BytesCodec &codec = chain.bytesCodecs[remaining - 1];
+        if (codec.id == BytesCodec::Id::Crc32c) {
+            Result<QByteArrayView> payload = checkCrc32c(current);
+            if (!payload)
+                return payload.status().withContext(codec.name());
+            current = *payload;
+        } else if (remaining == 1 && !chain.sharding) {
+            break;
+        } else {
+            Result<QByteArray> decoded = decodeBytes(codec, current);
+            if (!decoded)
+                return decoded.status().withContext(codec.name());
+            holder = std::move(*decoded);
+            current = holder;
+        }
+        --remaining;
     }
     if (chain.sharding)
-        return decodeShard(*chain.sharding, dtype, shape, fill, bytes);
-    if (bytes.size() != elementBytes)
-        return makeError(ErrorCode::Format, u"holds %1 bytes where a chunk of %2 %3 needs %4"_s.arg(bytes.size())
+        return decodeShard(*chain.sharding, dtype, shape, fill, current, elements);
+
+    ByteBuffer transposed;
+    char *target = elements;
+    if (!chain.order.empty()) {
+        transposed = ByteBuffer::allocate(elementBytes);
+        target = transposed.data();
+    }
+    if (remaining == 1) {
+        const Status decoded = decodeBytesInto(chain.bytesCodecs.front(), current, target, elementBytes);
+        if (!decoded)
+            return decoded.withContext(chain.bytesCodecs.front().name());
+    } else if (current.size() != elementBytes) {
+        return makeError(ErrorCode::Format, u"holds %1 bytes where a chunk of %2 %3 needs %4"_s.arg(current.size())
                                                 .arg(shapeToString(shape), dtype.name())
                                                 .arg(elementBytes));
+    } else {
+        std::memcpy(target, current.data(), std::size_t(elementBytes));
+    }
     if (chain.bigEndian != machineIsBigEndian())
-        swapBytes(reinterpret_cast<std::byte *>(bytes.data()), std::size_t(elementCount(shape)), dtype.size);
+        swapBytes(reinterpret_cast<std::byte *>(target), std::size_t(elementCount(shape)), dtype.size);
     if (!chain.order.empty())
-        return permuted(bytes, shape, chain.order, dtype.size, false);
-    return bytes;
+        permuteInto(transposed.data(), elements, shape, chain.order, dtype.size, false);
+    return Status::ok();
 }
 
 bool onlyFill(QByteArrayView elements, const ScalarBytes &fill, int size)
@@ -162,10 +192,10 @@ bool onlyFill(QByteArrayView elements, const ScalarBytes &fill, int size)
     return true;
 }
 
-Result<QByteArray> encodeWith(const CodecChain &chain, const DataType &dtype, const Shape &shape, const ScalarBytes &fill,
+Result<ByteBuffer> encodeWith(const CodecChain &chain, const DataType &dtype, const Shape &shape, const ScalarBytes &fill,
                               QByteArrayView elements);
 
-Result<QByteArray> encodeShard(const ShardingCodec &sharding, const DataType &dtype, const Shape &shape, const ScalarBytes &fill,
+Result<ByteBuffer> encodeShard(const ShardingCodec &sharding, const DataType &dtype, const Shape &shape, const ScalarBytes &fill,
                                QByteArrayView elements)
 {
     const Shape grid = shardGrid(sharding, shape);
@@ -174,63 +204,87 @@ Result<QByteArray> encodeShard(const ShardingCodec &sharding, const DataType &dt
     std::vector<std::uint64_t> index(std::size_t(inners) * 2, emptyEntry);
     QByteArray body;
     const qint64 base = sharding.indexAtEnd ? 0 : indexSize;
-    QByteArray inner(elementCount(sharding.innerChunk) * dtype.size, Qt::Uninitialized);
+    ByteBuffer inner = ByteBuffer::allocate(elementCount(sharding.innerChunk) * dtype.size);
     for (std::int64_t at = 0; at < inners; ++at) {
-        forEachRun(sharding.innerChunk, shape, innerOrigin(sharding, grid, at), sharding.innerChunk, Shape(shape.size(), 0),
-                   [&](std::int64_t from, std::int64_t to, std::int64_t length) {
-            std::memcpy(inner.data() + to * dtype.size, elements.data() + from * dtype.size, std::size_t(length * dtype.size));
-        });
-        if (onlyFill(inner, fill, dtype.size))
+        copyBox(elements.data(), shape, innerOrigin(sharding, grid, at), inner.data(), sharding.innerChunk,
+                Shape(shape.size(), 0), sharding.innerChunk, dtype.size);
+        if (onlyFill(inner.view(), fill, dtype.size))
             continue;
-        Result<QByteArray> encoded = encodeWith(sharding.inner, dtype, sharding.innerChunk, fill, inner);
+        Result<ByteBuffer> encoded = encodeWith(sharding.inner, dtype, sharding.innerChunk, fill, inner.view());
         TESSERA_RETURN_IF_ERROR(encoded);
         index[std::size_t(at) * 2] = std::uint64_t(base + body.size());
         index[std::size_t(at) * 2 + 1] = std::uint64_t(encoded->size());
-        body += *encoded;
+        body += encoded->view();
     }
-    Shape indexShape = grid;
-    indexShape.push_back(2);
-    Result<QByteArray> encodedIndex =
-        encodeWith(sharding.index, DataType{ScalarKind::UInt, 8}, indexShape, {},
+    Result<ByteBuffer> encodedIndex =
+        encodeWith(sharding.index, DataType{ScalarKind::UInt, 8}, indexShapeOf(grid), {},
                    QByteArrayView(reinterpret_cast<const char *>(index.data()), qsizetype(index.size() * 8)));
     TESSERA_RETURN_IF_ERROR(encodedIndex);
-    return QByteArray(sharding.indexAtEnd ? body + *encodedIndex : *encodedIndex + body);
+    ByteBuffer shard = ByteBuffer::allocate(body.size() + encodedIndex->size());
+    const QByteArrayView first = sharding.indexAtEnd ? QByteArrayView(body) : encodedIndex->view();
+    const QByteArrayView second = sharding.indexAtEnd ? encodedIndex->view() : QByteArrayView(body);
+    std::memcpy(shard.data(), first.data(), std::size_t(first.size()));
+    std::memcpy(shard.data() + first.size(), second.data(), std::size_t(second.size()));
+    return shard;
 }
 
-Result<QByteArray> encodeWith(const CodecChain &chain, const DataType &dtype, const Shape &shape, const ScalarBytes &fill,
+Result<ByteBuffer> encodeWith(const CodecChain &chain, const DataType &dtype, const Shape &shape, const ScalarBytes &fill,
                               QByteArrayView elements)
 {
-    QByteArray bytes = chain.order.empty() ? elements.toByteArray() : permuted(elements, shape, chain.order, dtype.size, true);
+    ByteBuffer holder; // the latest step's output, once a step has made one
+    QByteArrayView current = elements;
+    if (!chain.order.empty()) {
+        holder = ByteBuffer::allocate(elements.size());
+        permuteInto(elements.data(), holder.data(), shape, chain.order, dtype.size, true);
+        current = holder.view();
+    }
     if (chain.sharding) {
-        Result<QByteArray> shard = encodeShard(*chain.sharding, dtype, shape, fill, bytes);
+        Result<ByteBuffer> shard = encodeShard(*chain.sharding, dtype, shape, fill, current);
         TESSERA_RETURN_IF_ERROR(shard);
-        bytes = std::move(*shard);
-    } else if (chain.bigEndian != machineIsBigEndian()) {
-        swapBytes(reinterpret_cast<std::byte *>(bytes.data()), std::size_t(elementCount(shape)), dtype.size);
+        holder = std::move(*shard);
+        current = holder.view();
+    } else if (chain.bigEndian != machineIsBigEndian() && dtype.size > 1) {
+        if (holder.isEmpty()) {
+            holder = ByteBuffer::allocate(current.size());
+            std::memcpy(holder.data(), current.data(), std::size_t(current.size()));
+        }
+        swapBytes(reinterpret_cast<std::byte *>(holder.data()), std::size_t(elementCount(shape)), dtype.size);
+        current = holder.view();
     }
     for (const BytesCodec &codec : chain.bytesCodecs) {
-        Result<QByteArray> encoded = encodeBytes(codec, bytes);
+        Result<ByteBuffer> encoded = encodeBytes(codec, current);
         TESSERA_RETURN_IF_ERROR(encoded);
-        bytes = std::move(*encoded);
+        holder = std::move(*encoded);
+        current = holder.view();
     }
-    return bytes;
+    if (current.data() == elements.data()) { // nothing changed the bytes: they are the file
+        holder = ByteBuffer::allocate(elements.size());
+        std::memcpy(holder.data(), elements.data(), std::size_t(elements.size()));
+    }
+    return holder;
 }
 
 } // namespace
 
-Result<QByteArray> decodeChunk(const ArrayMetadata &array, QByteArrayView stored)
+Status decodeChunkInto(const ArrayMetadata &array, QByteArrayView stored, char *elements)
 {
-    return decodeWith(array.codecs, array.dtype, array.chunkShape, array.fill, stored);
+    return decodeInto(array.codecs, array.dtype, array.chunkShape, array.fill, stored, elements);
 }
 
-Result<QByteArray> encodeChunk(const ArrayMetadata &array, QByteArrayView elements)
+Result<ByteBuffer> encodeChunk(const ArrayMetadata &array, QByteArrayView elements)
 {
     return encodeWith(array.codecs, array.dtype, array.chunkShape, array.fill, elements);
 }
 
-QByteArray fillChunk(const ArrayMetadata &array, const Shape &chunkShape)
+void fillElements(char *target, std::int64_t count, const ScalarBytes &fill, int size)
 {
-    return filled(chunkShape, array.fill, array.dtype.size);
+    if (count <= 0)
+        return;
+    // One element, then doubling copies: a few dozen memcpy calls for a chunk of millions.
+    std::memcpy(target, fill.data(), std::size_t(size));
+    const std::int64_t total = count * size;
+    for (std::int64_t done = size; done < total; done *= 2)
+        std::memcpy(target + done, target, std::size_t(std::min(done, total - done)));
 }
 
 } // namespace tessera::zarr

@@ -11,9 +11,12 @@
 #include <blosc.h>
 #include <zlib.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -32,51 +35,47 @@ Status sizeError(qint64 actual, qint64 expected)
     return makeError(ErrorCode::Format, u"decodes to %1 bytes where %2 were expected"_s.arg(actual).arg(expected));
 }
 
-// Output grows in steps up to `limit` when the size is not known in advance.
-qint64 initialCapacity(qint64 inputSize, qint64 expectedSize)
+Status zlibError(const z_stream &stream, bool gzip)
 {
-    return expectedSize >= 0 ? expectedSize : std::min<qint64>(maxChunkBytes, std::max<qint64>(4 * inputSize, 4096));
+    return makeError(ErrorCode::Format,
+                     u"is not valid %1 data (zlib says: %2)"_s.arg(gzip ? u"gzip"_s : u"zlib"_s,
+                                                                   QString::fromUtf8(stream.msg ? stream.msg : "truncated")));
 }
 
-Result<QByteArray> inflateStream(QByteArrayView data, qint64 expectedSize, bool gzip)
+// Inflates into target[0, capacity): the number of bytes made, or an error; `more` says whether
+// the stream had more to give when the capacity ran out.
+Result<qint64> inflateInto(QByteArrayView data, char *target, qint64 capacity, bool gzip, bool &more)
 {
     z_stream stream{};
     if (inflateInit2(&stream, gzip ? 15 + 16 : 15) != Z_OK)
         return makeError(ErrorCode::Memory, u"zlib could not start"_s);
-    QByteArray out(initialCapacity(data.size(), expectedSize), Qt::Uninitialized);
     stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
     stream.avail_in = uInt(data.size());
-    int status = Z_OK;
-    while (status == Z_OK) {
-        if (qint64(stream.total_out) == out.size()) {
-            if (expectedSize >= 0 || out.size() >= maxChunkBytes)
-                break;
-            out.resize(std::min<qint64>(maxChunkBytes, out.size() * 2));
-        }
-        stream.next_out = reinterpret_cast<Bytef *>(out.data() + stream.total_out);
-        stream.avail_out = uInt(out.size() - qint64(stream.total_out));
-        status = inflate(&stream, Z_NO_FLUSH);
+    stream.next_out = reinterpret_cast<Bytef *>(target);
+    stream.avail_out = uInt(capacity);
+    int status = inflate(&stream, Z_FINISH);
+    more = status == Z_BUF_ERROR && stream.avail_out == 0 && stream.avail_in > 0;
+    if (status == Z_BUF_ERROR && stream.avail_out == 0) {
+        // Full: does the stream end exactly here?
+        char probe = 0;
+        stream.next_out = reinterpret_cast<Bytef *>(&probe);
+        stream.avail_out = 1;
+        status = inflate(&stream, Z_FINISH);
+        more = stream.avail_out == 0;
     }
-    const qint64 produced = qint64(stream.total_out);
+    const qint64 produced = qint64(stream.total_out) - (more ? 1 : 0);
+    const Status error = status == Z_STREAM_END || more ? Status::ok() : zlibError(stream, gzip);
     inflateEnd(&stream);
-    if (status == Z_OK && expectedSize >= 0)
-        return makeError(ErrorCode::Format, u"decodes to more than the %1 bytes expected"_s.arg(expectedSize));
-    if (status != Z_STREAM_END)
-        return makeError(ErrorCode::Format,
-                         u"is not valid %1 data (zlib says: %2)"_s.arg(gzip ? u"gzip"_s : u"zlib"_s,
-                                                                       QString::fromUtf8(stream.msg ? stream.msg : "truncated")));
-    if (expectedSize >= 0 && produced != expectedSize)
-        return sizeError(produced, expectedSize);
-    out.resize(produced);
-    return out;
+    TESSERA_RETURN_IF_ERROR(error);
+    return produced;
 }
 
-Result<QByteArray> deflateStream(QByteArrayView data, int level, bool gzip)
+Status deflateInto(QByteArrayView data, int level, bool gzip, ByteBuffer &out)
 {
     z_stream stream{};
     if (deflateInit2(&stream, std::clamp(level, 0, 9), Z_DEFLATED, gzip ? 15 + 16 : 15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         return makeError(ErrorCode::Memory, u"zlib could not start"_s);
-    QByteArray out(qsizetype(deflateBound(&stream, uLong(data.size()))), Qt::Uninitialized);
+    out = ByteBuffer::allocate(qint64(deflateBound(&stream, uLong(data.size()))));
     stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
     stream.avail_in = uInt(data.size());
     stream.next_out = reinterpret_cast<Bytef *>(out.data());
@@ -86,35 +85,47 @@ Result<QByteArray> deflateStream(QByteArrayView data, int level, bool gzip)
     deflateEnd(&stream);
     if (status != Z_STREAM_END)
         return makeError(ErrorCode::Internal, u"zlib could not compress a chunk"_s);
-    out.resize(produced);
-    return out;
+    out.shrink(produced);
+    return Status::ok();
 }
 
-Result<QByteArray> zstdDecode(QByteArrayView data, qint64 expectedSize)
+Status zstdInto(QByteArrayView data, char *target, qint64 size)
 {
     const unsigned long long declared = ZSTD_getFrameContentSize(data.data(), std::size_t(data.size()));
     if (declared == ZSTD_CONTENTSIZE_ERROR)
         return makeError(ErrorCode::Format, u"is not valid zstd data"_s);
-    if (declared != ZSTD_CONTENTSIZE_UNKNOWN && expectedSize >= 0 && qint64(declared) != expectedSize)
-        return sizeError(qint64(declared), expectedSize);
+    if (declared != ZSTD_CONTENTSIZE_UNKNOWN && qint64(declared) != size)
+        return sizeError(qint64(declared), size);
+    static thread_local std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> context(ZSTD_createDCtx(), &ZSTD_freeDCtx);
+    // One call for the whole chunk: zstd writes straight into the target, without a window buffer.
+    const std::size_t produced =
+        ZSTD_decompressDCtx(context.get(), target, std::size_t(size), data.data(), std::size_t(data.size()));
+    if (ZSTD_isError(produced)) {
+        if (ZSTD_getErrorCode(produced) == ZSTD_error_dstSize_tooSmall)
+            return makeError(ErrorCode::Format, u"decodes to more than the %1 bytes expected"_s.arg(size));
+        return makeError(ErrorCode::Format,
+                         u"is not valid zstd data (zstd says: %1)"_s.arg(QString::fromUtf8(ZSTD_getErrorName(produced))));
+    }
+    if (qint64(produced) != size)
+        return sizeError(qint64(produced), size);
+    return Status::ok();
+}
+
+Result<QByteArray> zstdGrowing(QByteArrayView data)
+{
     ZSTD_DStream *stream = ZSTD_createDStream();
-    QByteArray out(declared != ZSTD_CONTENTSIZE_UNKNOWN && declared <= std::uint64_t(maxChunkBytes)
-                       ? qint64(declared)
-                       : initialCapacity(data.size(), expectedSize),
-                   Qt::Uninitialized);
+    QByteArray out(std::min<qint64>(maxChunkBytes, std::max<qint64>(4 * data.size(), 4096)), Qt::Uninitialized);
     ZSTD_inBuffer in{data.data(), std::size_t(data.size()), 0};
     ZSTD_outBuffer target{out.data(), std::size_t(out.size()), 0};
     std::size_t status = 1;
-    while (status != 0) {
+    while (status != 0 && !ZSTD_isError(status)) {
         status = ZSTD_decompressStream(stream, &target, &in);
-        if (ZSTD_isError(status))
-            break;
-        if (status == 0)
+        if (ZSTD_isError(status) || status == 0)
             break;
         if (in.pos == in.size && target.pos < target.size)
             break; // truncated: zstd wants input there is none of
         if (target.pos == target.size) {
-            if (expectedSize >= 0 || out.size() >= maxChunkBytes)
+            if (out.size() >= maxChunkBytes)
                 break;
             out.resize(std::min<qint64>(maxChunkBytes, out.size() * 2));
             target = {out.data(), std::size_t(out.size()), target.pos};
@@ -125,63 +136,67 @@ Result<QByteArray> zstdDecode(QByteArrayView data, qint64 expectedSize)
         return makeError(ErrorCode::Format,
                          u"is not valid zstd data (zstd says: %1)"_s.arg(QString::fromUtf8(ZSTD_getErrorName(status))));
     if (status != 0)
-        return makeError(ErrorCode::Format, expectedSize >= 0 && qint64(target.pos) == expectedSize
-                                                ? u"decodes to more than the %1 bytes expected"_s.arg(expectedSize)
-                                                : u"is truncated zstd data"_s);
-    if (expectedSize >= 0 && qint64(target.pos) != expectedSize)
-        return sizeError(qint64(target.pos), expectedSize);
+        return makeError(ErrorCode::Format, u"is truncated zstd data, or more than a chunk may hold"_s);
     out.resize(qsizetype(target.pos));
     return out;
 }
 
-Result<QByteArray> zstdEncode(QByteArrayView data, const BytesCodec &codec)
+Status zstdEncode(QByteArrayView data, const BytesCodec &codec, ByteBuffer &out)
 {
-    ZSTD_CCtx *context = ZSTD_createCCtx();
-    ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, codec.level);
-    ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, codec.zstdChecksum ? 1 : 0);
-    QByteArray out(qsizetype(ZSTD_compressBound(std::size_t(data.size()))), Qt::Uninitialized);
+    static thread_local std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> context(ZSTD_createCCtx(), &ZSTD_freeCCtx);
+    ZSTD_CCtx_reset(context.get(), ZSTD_reset_session_and_parameters);
+    ZSTD_CCtx_setParameter(context.get(), ZSTD_c_compressionLevel, codec.level);
+    ZSTD_CCtx_setParameter(context.get(), ZSTD_c_checksumFlag, codec.zstdChecksum ? 1 : 0);
+    out = ByteBuffer::allocate(qint64(ZSTD_compressBound(std::size_t(data.size()))));
     const std::size_t produced =
-        ZSTD_compress2(context, out.data(), std::size_t(out.size()), data.data(), std::size_t(data.size()));
-    ZSTD_freeCCtx(context);
+        ZSTD_compress2(context.get(), out.data(), std::size_t(out.size()), data.data(), std::size_t(data.size()));
     if (ZSTD_isError(produced))
         return makeError(ErrorCode::Internal,
                          u"zstd could not compress a chunk: %1"_s.arg(QString::fromUtf8(ZSTD_getErrorName(produced))));
-    out.resize(qsizetype(produced));
-    return out;
+    out.shrink(qint64(produced));
+    return Status::ok();
 }
 
-Result<QByteArray> bloscDecode(QByteArrayView data, qint64 expectedSize)
+Result<std::size_t> bloscDeclared(QByteArrayView data)
 {
     std::size_t declared = 0;
     if (blosc_cbuffer_validate(data.data(), std::size_t(data.size()), &declared) != 0)
         return makeError(ErrorCode::Format, u"is not valid blosc data"_s);
-    if (expectedSize >= 0 && qint64(declared) != expectedSize)
-        return sizeError(qint64(declared), expectedSize);
     if (qint64(declared) > maxChunkBytes)
         return makeError(ErrorCode::Format, u"claims %1 bytes, more than a chunk may hold"_s.arg(declared));
-    QByteArray out(qsizetype(declared), Qt::Uninitialized);
-    const int produced = blosc_decompress_ctx(data.data(), out.data(), declared, 1);
-    if (produced < 0 || std::size_t(produced) != declared)
-        return makeError(ErrorCode::Format, u"is damaged blosc data (blosc error %1)"_s.arg(produced));
-    return out;
+    return declared;
 }
 
-Result<QByteArray> bloscEncode(QByteArrayView data, const BytesCodec &codec)
+Status bloscInto(QByteArrayView data, char *target, qint64 size)
+{
+    Result<std::size_t> declared = bloscDeclared(data);
+    TESSERA_RETURN_IF_ERROR(declared);
+    if (qint64(*declared) != size)
+        return sizeError(qint64(*declared), size);
+    const int produced = blosc_decompress_ctx(data.data(), target, *declared, 1);
+    if (produced < 0 || std::size_t(produced) != *declared)
+        return makeError(ErrorCode::Format, u"is damaged blosc data (blosc error %1)"_s.arg(produced));
+    return Status::ok();
+}
+
+Status bloscEncode(QByteArrayView data, const BytesCodec &codec, ByteBuffer &out)
 {
     if (data.size() > maxChunkBytes)
         return makeError(ErrorCode::InvalidArgument,
                          u"a chunk of %1 bytes is more than blosc can hold; choose smaller chunks"_s.arg(data.size()));
-    QByteArray out(data.size() + BLOSC_MAX_OVERHEAD, Qt::Uninitialized);
+    out = ByteBuffer::allocate(data.size() + BLOSC_MAX_OVERHEAD);
     const int produced = blosc_compress_ctx(codec.level, codec.bloscShuffle, std::size_t(std::max(1, codec.bloscTypeSize)),
                                             std::size_t(data.size()), data.data(), out.data(), std::size_t(out.size()),
                                             codec.bloscName.toLatin1().constData(), std::size_t(codec.bloscBlockSize), 1);
     if (produced <= 0)
         return makeError(ErrorCode::Internal, u"blosc could not compress a chunk (%1)"_s.arg(produced));
-    out.resize(produced);
-    return out;
+    out.shrink(produced);
+    return Status::ok();
 }
 
-Result<QByteArray> crcDecode(QByteArrayView data)
+} // namespace
+
+Result<QByteArrayView> checkCrc32c(QByteArrayView data)
 {
     if (data.size() < 4)
         return makeError(ErrorCode::Format, u"is too short to hold its crc32c checksum"_s);
@@ -189,17 +204,10 @@ Result<QByteArray> crcDecode(QByteArrayView data)
     const std::uint32_t stored = qFromLittleEndian<std::uint32_t>(data.data() + payload);
     if (crc32c(data.data(), std::size_t(payload)) != stored)
         return makeError(ErrorCode::Format, u"fails its crc32c checksum (the file is damaged)"_s);
-    return data.first(payload).toByteArray();
+    return data.first(payload);
 }
 
-QByteArray crcEncode(QByteArrayView data)
-{
-    QByteArray out = data.toByteArray();
-    char tail[4];
-    qToLittleEndian<std::uint32_t>(crc32c(data.data(), std::size_t(data.size())), tail);
-    out.append(tail, 4);
-    return out;
-}
+namespace {
 
 Status unsupported(const QString &name, const QString &version)
 {
@@ -338,26 +346,84 @@ Result<BytesCodec> codecNamed(const QString &name, int typeSize)
                      "blosc-lz4, blosc-zstd, blosc-zlib (optionally +noshuffle or +bitshuffle)"_s.arg(name));
 }
 
-Result<QByteArray> decodeBytes(const BytesCodec &codec, QByteArrayView data, qint64 expectedSize)
+Status decodeBytesInto(const BytesCodec &codec, QByteArrayView data, char *target, qint64 size)
 {
     switch (codec.id) {
-    case BytesCodec::Id::Zlib: return inflateStream(data, expectedSize, false);
-    case BytesCodec::Id::Gzip: return inflateStream(data, expectedSize, true);
-    case BytesCodec::Id::Zstd: return zstdDecode(data, expectedSize);
-    case BytesCodec::Id::Blosc: return bloscDecode(data, expectedSize);
-    case BytesCodec::Id::Crc32c: return crcDecode(data);
+    case BytesCodec::Id::Zlib:
+    case BytesCodec::Id::Gzip: {
+        bool more = false;
+        Result<qint64> produced = inflateInto(data, target, size, codec.id == BytesCodec::Id::Gzip, more);
+        TESSERA_RETURN_IF_ERROR(produced);
+        if (more)
+            return makeError(ErrorCode::Format, u"decodes to more than the %1 bytes expected"_s.arg(size));
+        return *produced == size ? Status::ok() : sizeError(*produced, size);
+    }
+    case BytesCodec::Id::Zstd: return zstdInto(data, target, size);
+    case BytesCodec::Id::Blosc: return bloscInto(data, target, size);
+    case BytesCodec::Id::Crc32c: {
+        Result<QByteArrayView> payload = checkCrc32c(data);
+        TESSERA_RETURN_IF_ERROR(payload);
+        if (payload->size() != size)
+            return sizeError(payload->size(), size);
+        std::memcpy(target, payload->data(), std::size_t(size));
+        return Status::ok();
+    }
     }
     return makeError(ErrorCode::Internal, u"unknown codec"_s);
 }
 
-Result<QByteArray> encodeBytes(const BytesCodec &codec, QByteArrayView data)
+Result<QByteArray> decodeBytes(const BytesCodec &codec, QByteArrayView data)
 {
     switch (codec.id) {
-    case BytesCodec::Id::Zlib: return deflateStream(data, codec.level, false);
-    case BytesCodec::Id::Gzip: return deflateStream(data, codec.level, true);
-    case BytesCodec::Id::Zstd: return zstdEncode(data, codec);
-    case BytesCodec::Id::Blosc: return bloscEncode(data, codec);
-    case BytesCodec::Id::Crc32c: return crcEncode(data);
+    case BytesCodec::Id::Zlib:
+    case BytesCodec::Id::Gzip: {
+        QByteArray out(std::min<qint64>(maxChunkBytes, std::max<qint64>(4 * data.size(), 4096)), Qt::Uninitialized);
+        bool more = true;
+        while (true) {
+            Result<qint64> produced = inflateInto(data, out.data(), out.size(), codec.id == BytesCodec::Id::Gzip, more);
+            TESSERA_RETURN_IF_ERROR(produced);
+            if (!more) {
+                out.resize(*produced);
+                return out;
+            }
+            if (out.size() >= maxChunkBytes)
+                return makeError(ErrorCode::Format, u"decodes to more than a chunk may hold"_s);
+            out.resize(std::min<qint64>(maxChunkBytes, out.size() * 2));
+        }
+    }
+    case BytesCodec::Id::Zstd: return zstdGrowing(data);
+    case BytesCodec::Id::Blosc: {
+        Result<std::size_t> declared = bloscDeclared(data);
+        TESSERA_RETURN_IF_ERROR(declared);
+        QByteArray out(qsizetype(*declared), Qt::Uninitialized);
+        TESSERA_RETURN_IF_ERROR(bloscInto(data, out.data(), out.size()));
+        return out;
+    }
+    case BytesCodec::Id::Crc32c: {
+        Result<QByteArrayView> payload = checkCrc32c(data);
+        TESSERA_RETURN_IF_ERROR(payload);
+        return payload->toByteArray();
+    }
+    }
+    return makeError(ErrorCode::Internal, u"unknown codec"_s);
+}
+
+Result<ByteBuffer> encodeBytes(const BytesCodec &codec, QByteArrayView data)
+{
+    ByteBuffer out;
+    switch (codec.id) {
+    case BytesCodec::Id::Zlib:
+    case BytesCodec::Id::Gzip:
+        TESSERA_RETURN_IF_ERROR(deflateInto(data, codec.level, codec.id == BytesCodec::Id::Gzip, out));
+        return out;
+    case BytesCodec::Id::Zstd: TESSERA_RETURN_IF_ERROR(zstdEncode(data, codec, out)); return out;
+    case BytesCodec::Id::Blosc: TESSERA_RETURN_IF_ERROR(bloscEncode(data, codec, out)); return out;
+    case BytesCodec::Id::Crc32c: {
+        out = ByteBuffer::allocate(data.size() + 4);
+        std::memcpy(out.data(), data.data(), std::size_t(data.size()));
+        qToLittleEndian<std::uint32_t>(crc32c(data.data(), std::size_t(data.size())), out.data() + data.size());
+        return out;
+    }
     }
     return makeError(ErrorCode::Internal, u"unknown codec"_s);
 }

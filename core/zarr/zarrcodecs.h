@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include "core/bytebuffer.h"
 #include "core/status.h"
 
 #include <QByteArray>
@@ -43,9 +44,16 @@ QJsonObject v3CodecJson(const BytesCodec &codec);
 // "+bitshuffle" / "+noshuffle": the codecs a user may ask a store to be written with.
 Result<BytesCodec> codecNamed(const QString &name, int typeSize);
 
-// Undoes the codec. `expectedSize` (-1: not known) bounds the output, so a damaged or hostile
-// chunk cannot claim gigabytes; a wrong size is an error.
-Result<QByteArray> decodeBytes(const BytesCodec &codec, QByteArrayView data, qint64 expectedSize);
-Result<QByteArray> encodeBytes(const BytesCodec &codec, QByteArrayView data);
+// Undoes the codec into exactly `size` bytes at `target`: a chunk's size is known, so a damaged
+// or hostile chunk can claim no more, and decoding writes straight where the values go.
+Status decodeBytesInto(const BytesCodec &codec, QByteArrayView data, char *target, qint64 size);
+// Undoes the codec where the size is not known beforehand (the bytes of a whole shard); the
+// output is still bounded by what a chunk may hold.
+Result<QByteArray> decodeBytes(const BytesCodec &codec, QByteArrayView data);
+// The payload before a crc32c codec's 4 bytes, once they match it.
+Result<QByteArrayView> checkCrc32c(QByteArrayView data);
+// In a buffer from the block allocator: chunks are tens of megabytes, and fresh pages for each
+// would cost more than compressing them.
+Result<ByteBuffer> encodeBytes(const BytesCodec &codec, QByteArrayView data);
 
 } // namespace tessera::zarr

@@ -6,6 +6,7 @@
 #include "core/plan/lineage.h"
 #include "core/plan/loadplan.h"
 #include "core/plan/planner.h"
+#include "core/zarr/zarrmetadata.h"
 #include "net/protocol/workerclient.h"
 #include "net/session/blockdirectory.h"
 #include "net/session/clustersession.h"
@@ -80,6 +81,8 @@ public:
     Status checkNotDamaged(const Expr &expr) const;
     // sessionsave.cpp
     void startSave(Operation *operation, PreparedStatement statement, const OperationClock &clock, const QString &operationId);
+    void finishSave(Operation *operation, const QString &store, const zarr::ArrayMetadata &array, const ArrayMeta &meta,
+                    GraphRunner &runner, const OperationClock &clock);
 
     void finishEvaluation(Operation *operation, const PreparedStatement &statement, GraphRunner &runner,
                           const OperationClock &clock);

@@ -80,11 +80,7 @@ void ClusterSession::Private::startEvaluate(Operation *operation, const QString 
     }
     OperationReport &report = operation->mutableReport();
     report.planSeconds = clock.elapsedSeconds();
-    if (prepared->save) {
-        startSave(operation, std::move(*prepared), clock, operationId);
-        return;
-    }
-    if (prepared->plan.constant) {
+    if (prepared->plan.constant && !prepared->save) {
         EvaluationResult &result = operation->mutableResult();
         result.meta = prepared->meta;
         result.gathered = true;
@@ -95,10 +91,14 @@ void ClusterSession::Private::startEvaluate(Operation *operation, const QString 
     }
     const QString fixes = QStringLiteral("free arrays you no longer need (the workspace lists them), add workers, start workers "
                                          "with a larger --memory-limit, or work on a smaller selection of the array");
-    if (Status room = checkRoom(plannedBytesPerWorker(prepared->plan.graph, !prepared->target.isEmpty()), capacities(),
-                                QStringLiteral("'%1'").arg(text.trimmed()), fixes);
+    if (Status room = checkRoom(plannedBytesPerWorker(prepared->plan.graph, !prepared->target.isEmpty() || prepared->save),
+                                capacities(), QStringLiteral("'%1'").arg(text.trimmed()), fixes);
         !room.isOk()) {
         operationDone(operation, room);
+        return;
+    }
+    if (prepared->save) {
+        startSave(operation, std::move(*prepared), clock, operationId);
         return;
     }
     report.taskCount = int(prepared->plan.graph.tasks.size());

@@ -203,47 +203,52 @@ void ClusterSession::Private::startSave(Operation *operation, PreparedStatement 
     runGraph(
         operation, std::move(graph), settings,
         [this, operation, store, array = *array, meta = statement.meta, clock](GraphRunner &runner) {
-        const NdArray counts = assembleBlocks(runner.graph().result.chunks, runner.takeResultBlocks());
-        std::int64_t bytes = 0;
-        qint64 files = 0;
-        for (std::int64_t i = 0; i + 1 < counts.size(); i += 2) {
-            bytes += std::int64_t(counts.at(i));
-            files += qint64(counts.at(i + 1));
-        }
-        // Workers on other hosts write to their own disks unless the path is shared: then the
-        // client sees fewer chunks than they wrote, and must not call the store complete.
-        if (const qint64 seen = filesUnder(array.folder); seen < files) {
-            operationDone(operation,
-                          makeError(ErrorCode::Io, u"the workers wrote %1 chunk files, but %2 holds %3 of them here: the "
-                                                   "workers must see %2 at the same path as this machine (a shared "
-                                                   "file system); nothing was kept"_s.arg(files)
-                                                       .arg(array.folder)
-                                                       .arg(seen)));
-            return;
-        }
-        if (Status finished = finishZarrStore(store, array, meta); !finished) {
-            operationDone(operation, finished);
-            return;
-        }
-        EvaluationResult &result = operation->mutableResult();
-        result.meta = meta;
-        result.saved = u"%1 saved to %2: Zarr v%3, %4, %5, %6 in %7 file(s), %8 (%9 in memory)"_s
-                           .arg(QFileInfo(array.folder).fileName(), store)
-                           .arg(array.format)
-                           .arg(array.dtype.name(), codecText(array), shapeToString(array.chunkShape))
-                           .arg(files)
-                           .arg(formatBytes(bytes), formatBytes(meta.byteSize()));
-        const GraphRunner::Stats &stats = runner.stats();
-        OperationReport &report = operation->mutableReport();
-        report.wallSeconds = clock.elapsedSeconds();
-        report.computeSeconds = std::max(0.0, report.wallSeconds - report.planSeconds);
-        report.clientBytes = clientPayloadBytes() - clock.clientBytesBefore;
-        report.peerBytes = stats.peerBytes;
-        report.peerBytesByPair = peerTraffic(runner.graph(), int(workers.size()));
-        report.tasks = stats.records;
-        operationDone(operation, Status::ok());
+        finishSave(operation, store, array, meta, runner, clock);
         },
         u"blocks"_s);
+}
+
+void ClusterSession::Private::finishSave(Operation *operation, const QString &store, const zarr::ArrayMetadata &array,
+                                         const ArrayMeta &meta, GraphRunner &runner, const OperationClock &clock)
+{
+    const NdArray counts = assembleBlocks(runner.graph().result.chunks, runner.takeResultBlocks());
+    std::int64_t bytes = 0;
+    qint64 files = 0;
+    for (std::int64_t i = 0; i + 1 < counts.size(); i += 2) {
+        bytes += std::int64_t(counts.at(i));
+        files += qint64(counts.at(i + 1));
+    }
+    // Workers on other hosts write to their own disks unless the path is shared: then this machine
+    // sees fewer chunks than they wrote, and must not call the store complete.
+    if (const qint64 seen = filesUnder(array.folder); seen < files) {
+        operationDone(operation, makeError(ErrorCode::Io, u"the workers wrote %1 chunk files, but %2 holds %3 of them here: the "
+                                                          "workers must see %2 at the same path as this machine (a shared "
+                                                          "file system); nothing was kept"_s.arg(files)
+                                                              .arg(array.folder)
+                                                              .arg(seen)));
+        return;
+    }
+    if (Status finished = finishZarrStore(store, array, meta); !finished) {
+        operationDone(operation, finished);
+        return;
+    }
+    EvaluationResult &result = operation->mutableResult();
+    result.meta = meta;
+    result.saved =
+        u"%1 saved to %2: Zarr v%3, %4, %5, %6 in %7 file(s), %8 (%9 in memory)"_s.arg(QFileInfo(array.folder).fileName(), store)
+            .arg(array.format)
+            .arg(array.dtype.name(), codecText(array), shapeToString(array.chunkShape))
+            .arg(files)
+            .arg(formatBytes(bytes), formatBytes(meta.byteSize()));
+    const GraphRunner::Stats &stats = runner.stats();
+    OperationReport &report = operation->mutableReport();
+    report.wallSeconds = clock.elapsedSeconds();
+    report.computeSeconds = std::max(0.0, report.wallSeconds - report.planSeconds);
+    report.clientBytes = clientPayloadBytes() - clock.clientBytesBefore;
+    report.peerBytes = stats.peerBytes;
+    report.peerBytesByPair = peerTraffic(runner.graph(), int(workers.size()));
+    report.tasks = stats.records;
+    operationDone(operation, Status::ok());
 }
 
 } // namespace tessera

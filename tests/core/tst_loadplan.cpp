@@ -93,6 +93,43 @@ private Q_SLOTS:
         QCOMPARE(many->tasks.size(), std::size_t(1));
     }
 
+    void zarrBlocksFollowTheChunks_data()
+    {
+        // One store of 400 rows of (721, 1440) float64 (8.3 MB a row), on two workers.
+        QTest::addColumn<std::int64_t>("chunkRows");
+        QTest::addColumn<int>("blocksPerFile");
+        QTest::addColumn<std::vector<std::int64_t>>("blockRows");
+        // 4-row chunks (33 MB): one chunk a block.
+        QTest::newRow("chunks of 32 MB") << std::int64_t(4) << 1 << std::vector<std::int64_t>(100, 4);
+        // 1-row chunks (8.3 MB): four to a block (33.2 MB, within 32 MiB).
+        QTest::newRow("small chunks grouped") << std::int64_t(1) << 1 << std::vector<std::int64_t>(100, 4);
+        // 3-row chunks (24.9 MB): one to a block, the last chunk short.
+        QTest::newRow("chunks that do not divide") << std::int64_t(3) << 1 << [] {
+            std::vector<std::int64_t> rows(133, 3);
+            rows.push_back(1);
+            return rows;
+        }();
+        // 300-row chunks: two chunk runs, fewer than two blocks a worker, so cut into four.
+        QTest::newRow("large chunks split") << std::int64_t(300) << 1 << std::vector<std::int64_t>{100, 100, 100, 100};
+        // Asked for 5 blocks of 4-row chunks: 20 chunk runs each, at chunk edges.
+        QTest::newRow("asked for 5") << std::int64_t(4) << 5 << std::vector<std::int64_t>(5, 80);
+    }
+
+    void zarrBlocksFollowTheChunks()
+    {
+        QFETCH(std::int64_t, chunkRows);
+        QFETCH(int, blocksPerFile);
+        QFETCH(std::vector<std::int64_t>, blockRows);
+        FileStack stack = stackOf({400});
+        stack.meta.shape = {400, 721, 1440};
+        stack.files = {u"/data/era.zarr"_s};
+        stack.firstChunks = {chunkRows};
+        const Result<TaskGraph> graph =
+            planLoad(stack, layoutOf(Distribution::Contiguous, blocksPerFile), roomy({0, 1}, 8LL << 30));
+        QVERIFY2(graph.isOk(), qPrintable(graph.status().message()));
+        QCOMPARE(graph->result.chunks.extents(0), blockRows);
+    }
+
     void placesOnlyOnTheWorkersGiven()
     {
         // Worker 1 is lost: the session gives workers 0 and 2, and their indices are kept.

@@ -5,6 +5,7 @@
 // zarrita; each codec and data type, compared value by value with what xarray decodes (v2) or
 // with the values zarrita was given (v3); and the errors for stores Tessera must refuse.
 
+#include "core/io/dataset.h"
 #include "core/io/filediscovery.h"
 #include "core/io/filestack.h"
 #include "core/io/zarrreader.h"
@@ -270,8 +271,14 @@ void TestZarrRead::damagedStoresNameTheFile()
     rewrite(zarray, "{\"zarr_format\": 2, \"shape\": [10, 12");
     QVERIFY2(errorOf().contains(zarray) && errorOf().contains(u"not valid JSON"_s), qPrintable(errorOf()));
     QVERIFY(QFile::remove(zarray));
-    QVERIFY2(errorOf().contains(u"no array t2m"_s) && errorOf().contains(u"latitude"_s), qPrintable(errorOf()));
+    QVERIFY2(errorOf().contains(store + u"/t2m: no Zarr array here (neither zarr.json nor .zarray)"_s), qPrintable(errorOf()));
+    const QString rain = readZarrVariable(store, u"rain"_s).status().message();
+    QVERIFY2(rain.contains(u"no array rain in this Zarr store; it has latitude, longitude, time"_s), qPrintable(rain));
     QVERIFY(!isZarrStore(m_dir.filePath(u"nothing-here"_s)));
+    // A store that lost its group metadata is a folder, and is named as one.
+    QVERIFY(QFile::remove(store + u"/.zgroup"_s));
+    const QString notStore = readDatasetVariable(store, u"t2m"_s).status().message();
+    QVERIFY2(notStore.contains(store + u" is a folder without zarr.json, .zgroup or .zarray"_s), qPrintable(notStore));
 }
 
 QTEST_GUILESS_MAIN(TestZarrRead)

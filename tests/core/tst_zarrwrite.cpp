@@ -282,6 +282,21 @@ void TestZarrWrite::damagedChunksFailTheirChecksum()
     file.close();
     const QString message = readZarrVariable(store, u"t2m"_s).status().message();
     QVERIFY2(message.contains(chunk) && message.contains(u"fails its crc32c checksum"_s), qPrintable(message));
+
+    // v3's metadata file gone, then naming a codec Tessera does not know.
+    const QString zarrJson = store + u"/t2m/zarr.json"_s;
+    QFile metadata(zarrJson);
+    QVERIFY(metadata.open(QIODevice::ReadOnly));
+    const QByteArray json = metadata.readAll();
+    metadata.close();
+    QVERIFY(QFile::remove(zarrJson));
+    QString problem = readZarrVariable(store, u"t2m"_s).status().message();
+    QVERIFY2(problem.contains(store + u"/t2m: no Zarr array here (neither zarr.json nor .zarray)"_s), qPrintable(problem));
+    QVERIFY(metadata.open(QIODevice::WriteOnly));
+    metadata.write(QByteArray(json).replace("\"crc32c\"", "\"adler32\""));
+    metadata.close();
+    problem = readZarrVariable(store, u"t2m"_s).status().message();
+    QVERIFY2(problem.contains(zarrJson) && problem.contains(u"codec adler32 is not supported"_s), qPrintable(problem));
 }
 
 QTEST_GUILESS_MAIN(TestZarrWrite)
