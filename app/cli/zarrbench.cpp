@@ -143,10 +143,11 @@ Status runZarrSteps(ClusterSession &session, const QString &arrayName, const QSt
         return session.evaluate(u"save(%1, '%2', format='v3', codec='zstd')"_s.arg(arrayName, store));
     });
     TESSERA_RETURN_IF_ERROR(saved);
+    // The codec's time and the file's add up: writing into the page cache is a copy on the same
+    // cores that compress, and every core is compressing.
     const double encodeSeconds = bytes / (limits->encodeBytesPerSecond * threads);
-    const double writeSeconds = compressed / limits->writeBytesPerSecond;
-    rows.push_back({std::move(*saved), std::max(encodeSeconds, writeSeconds),
-                    encodeSeconds >= writeSeconds ? u"bytes / (zstd compress x threads)"_s : u"compressed bytes / file write"_s});
+    const double writeSeconds = compressed / (limits->writeBytesPerSecond * threads);
+    rows.push_back({std::move(*saved), encodeSeconds + writeSeconds, u"(zstd compress + file write) / threads"_s});
 
     LoadRequest request;
     request.name = arrayName + u"_zarr"_s;
@@ -160,9 +161,8 @@ Status runZarrSteps(ClusterSession &session, const QString &arrayName, const QSt
     QDir(store).removeRecursively();
     TESSERA_RETURN_IF_ERROR(loaded);
     const double decodeSeconds = bytes / (limits->decodeBytesPerSecond * threads);
-    const double readSeconds = compressed / limits->readBytesPerSecond;
-    rows.push_back({std::move(*loaded), std::max(decodeSeconds, readSeconds),
-                    decodeSeconds >= readSeconds ? u"bytes / (zstd decompress x threads)"_s : u"compressed bytes / file read"_s});
+    const double readSeconds = compressed / (limits->readBytesPerSecond * threads);
+    rows.push_back({std::move(*loaded), decodeSeconds + readSeconds, u"(file read + zstd decompress) / threads"_s});
     return Status::ok();
 }
 

@@ -5,7 +5,7 @@
 
 #include "core/ndarray.h"
 #include "core/status.h"
-#include "core/zarr/zarrcodecs.h"
+#include "core/zarr/zarrcodecchain.h"
 #include "core/zarr/zarrdtype.h"
 
 #include <QJsonObject>
@@ -15,30 +15,6 @@
 #include <vector>
 
 namespace tessera::zarr {
-
-struct ShardingCodec;
-
-// How a chunk's elements become the bytes of its file, in encoding order: an optional
-// transpose, then bytes in one byte order (or, instead, sharding), then byte codecs.
-struct CodecChain
-{
-    std::vector<int> order; // stored axis k is the chunk's axis order[k]; empty: C order
-    bool bigEndian = false;
-    std::shared_ptr<const ShardingCodec> sharding; // set: the chunk is a shard of inner chunks
-    std::vector<BytesCodec> bytesCodecs;
-
-    // "bytes, zstd", "sharding_indexed [bytes, blosc (lz4, shuffle)]", for messages and views.
-    QString describe() const;
-};
-
-// v3's sharding_indexed: a chunk file holds a grid of inner chunks and an index of where each is.
-struct ShardingCodec
-{
-    Shape innerChunk;
-    CodecChain inner;
-    CodecChain index; // bytes, little-endian, optionally crc32c: the only index codecs v3 allows today
-    bool indexAtEnd = true;
-};
 
 // One array of a store: what zarr.json (v3) or .zarray with .zattrs (v2) says.
 struct ArrayMetadata
