@@ -18,8 +18,8 @@ namespace {
 // A folder is a Zarr store or nothing Tessera reads; NetCDF's own message for it would puzzle.
 Status notAStore(const QString &path)
 {
-    return makeError(ErrorCode::Format, u"%1 is a folder without zarr.json, .zgroup or .zarray: not a Zarr store (or its "
-                                        "metadata is missing)"_s.arg(path));
+    return makeError(ErrorCode::InvalidArgument, u"%1 is a directory, neither a NetCDF file nor a Zarr store (it has no "
+                                                 "zarr.json, .zgroup or .zarray)"_s.arg(path));
 }
 
 } // namespace

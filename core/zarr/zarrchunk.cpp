@@ -273,6 +273,9 @@ Status decodeChunkInto(const ArrayMetadata &array, QByteArrayView stored, char *
 
 Result<ByteBuffer> encodeChunk(const ArrayMetadata &array, QByteArrayView elements)
 {
+    if (elements.size() != array.chunkBytes())
+        return makeError(ErrorCode::Internal,
+                         u"a chunk of %1 bytes given for chunks of %2 bytes"_s.arg(elements.size()).arg(array.chunkBytes()));
     return encodeWith(array.codecs, array.dtype, array.chunkShape, array.fill, elements);
 }
 

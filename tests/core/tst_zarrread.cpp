@@ -278,7 +278,7 @@ void TestZarrRead::damagedStoresNameTheFile()
     // A store that lost its group metadata is a folder, and is named as one.
     QVERIFY(QFile::remove(store + u"/.zgroup"_s));
     const QString notStore = readDatasetVariable(store, u"t2m"_s).status().message();
-    QVERIFY2(notStore.contains(store + u" is a folder without zarr.json, .zgroup or .zarray"_s), qPrintable(notStore));
+    QVERIFY2(notStore.contains(store + u" is a directory, neither a NetCDF file nor a Zarr store"_s), qPrintable(notStore));
 }
 
 QTEST_GUILESS_MAIN(TestZarrRead)

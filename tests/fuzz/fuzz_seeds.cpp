@@ -6,6 +6,8 @@
 
 #include "core/io/netcdfwriter.h"
 #include "core/io/sampledata.h"
+#include "core/io/zarrwriter.h"
+#include "core/zarr/zarrchunk.h"
 #include "net/protocol/frame.h"
 #include "net/protocol/handshake.h"
 #include "net/protocol/messages.h"
@@ -143,6 +145,49 @@ std::vector<QByteArray> sampleFiles()
     return files;
 }
 
+// Arrays of each format with the codecs, sharding and checksums, and a chunk Tessera wrote for
+// each, in fuzz_zarr's input form.
+std::vector<QByteArray> sampleZarrChunks()
+{
+    std::vector<QByteArray> seeds;
+    const NdArray values =
+        NdArray::fromVector({4, 6}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24});
+    const Chunks blocks({{4}, {6}});
+    ArrayMeta meta;
+    meta.name = u"t"_s;
+    meta.shape = {4, 6};
+    meta.axes = {Axis{u"y"_s}, Axis{u"x"_s}};
+    for (const auto &[format, codec, dtype, shards] :
+         std::vector<std::tuple<int, QString, QString, Shape>>{{2, u"zstd"_s, u"float64"_s, {}},
+                                                               {2, u"blosc-lz4+bitshuffle"_s, u"float32"_s, {}},
+                                                               {2, u"zlib"_s, u"float64"_s, {}},
+                                                               {3, u"gzip"_s, u"float64"_s, {}},
+                                                               {3, u"none"_s, u"float32"_s, {4, 6}}}) {
+        ZarrSaveOptions options;
+        options.format = format;
+        options.codec = codec;
+        options.dtype = dtype;
+        options.shards = shards;
+        options.chunks = shards.empty() ? Shape{4, 6} : Shape{2, 3};
+        options.checksum = format == 3;
+        options.variable = u"t"_s;
+        const Result<zarr::ArrayMetadata> array = planZarrArray(u"/fuzz"_s, meta, blocks, options);
+        if (!array)
+            continue;
+        QByteArray elements(qsizetype(array->chunkBytes()), Qt::Uninitialized);
+        zarr::fromDoubles(values.data(), std::size_t(values.size()), array->dtype, array->fill,
+                          reinterpret_cast<std::byte *>(elements.data()));
+        const Result<ByteBuffer> chunk = zarr::encodeChunk(*array, elements);
+        const QByteArray json = zarr::arrayMetadataFiles(*array).front().second;
+        if (!chunk || json.size() > 0xffff)
+            continue;
+        QByteArray seed;
+        seed.append(char(json.size() & 0xff)).append(char(json.size() >> 8)).append(json).append(chunk->view());
+        seeds.push_back(seed);
+    }
+    return seeds;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -167,6 +212,8 @@ int main(int argc, char *argv[])
             seeds.push_back(task.toCbor());
     } else if (target == u"fuzz_netcdf"_s) {
         seeds = sampleFiles();
+    } else if (target == u"fuzz_zarr"_s) {
+        seeds = sampleZarrChunks();
     } else {
         std::fprintf(stderr, "fuzz_seeds: no seeds for %s\n", argv[1]);
         return 2;

@@ -94,6 +94,19 @@ TaskRequest analysisRequest(TaskKind kind)
     return request;
 }
 
+TaskRequest storeRequest()
+{
+    TaskRequest request;
+    request.id = 19;
+    request.task.kind = TaskKind::Store;
+    request.task.outputKey = u"s.op7save:3"_s;
+    request.task.outputShape = {2};
+    request.task.store = {u"/data/out.zarr/t2m"_s, {{u".zarray"_s, "{\"zarr_format\": 2}"}, {u".zattrs"_s, "{}"}}, {12, 0, 0}};
+    request.task.inputs = {TaskInput{u"x:3.0.0"_s, {}, 33223680, -1}};
+    request.sources = {QString()};
+    return request;
+}
+
 QString hexOf(const QCborMap &map)
 {
     return QString::fromLatin1(map.toCborValue().toCbor().toHex());
@@ -230,6 +243,15 @@ void TestMessages::roundTrips()
     roundTrip(rechunkRequest());
     for (TaskKind kind : {TaskKind::Quantile, TaskKind::Polyfit, TaskKind::Gram, TaskKind::Eigen, TaskKind::Project})
         roundTrip(analysisRequest(kind));
+    roundTrip(storeRequest());
+    // A store task's metadata must map names to bytes, and a few of them.
+    QCborMap badStore = storeRequest().toCbor();
+    QCborMap task = badStore.value(u"task"_s).toMap();
+    task[u"metadata"_s] = QCborMap{{u".zarray"_s, 2}};
+    badStore[u"task"_s] = task;
+    const Result<TaskRequest> refused = TaskRequest::fromCbor(badStore);
+    QVERIFY(!refused.isOk());
+    QVERIFY2(refused.status().message().contains(u"metadata"_s), qPrintable(refused.status().message()));
     roundTrip(Done{1, 1, 2, 3, 4, 5, 6, 7, Shape{}, false});
     roundTrip(Release{2, {}, {}});
     roundTrip(Release{2, {u"a"_s, u"b"_s, u"c"_s}, u"op"_s});
