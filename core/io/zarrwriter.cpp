@@ -12,6 +12,7 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -199,6 +200,10 @@ struct Packing
     bool packed = false;
     double scale = 1.0;
     double offset = 0.0;
+    // Packed values stay within the type's range less the fill value (its lowest value for signed
+    // types, its highest for unsigned), so that no value reads back as missing.
+    double lowest = 0;
+    double highest = 0;
 };
 
 Packing packingOf(const ArrayMetadata &array)
@@ -207,6 +212,10 @@ Packing packingOf(const ArrayMetadata &array)
     packing.packed = array.dtype.kind == ScalarKind::Int || array.dtype.kind == ScalarKind::UInt;
     packing.scale = array.attributes.value(u"scale_factor"_s).toDouble(1.0);
     packing.offset = array.attributes.value(u"add_offset"_s).toDouble(0.0);
+    const int bits = array.dtype.size * 8;
+    const bool isSigned = array.dtype.kind == ScalarKind::Int;
+    packing.lowest = isSigned ? -std::ldexp(1.0, bits - 1) + 1 : 0;
+    packing.highest = isSigned ? std::ldexp(1.0, bits - 1) - 1 : std::ldexp(1.0, bits) - 2;
     return packing;
 }
 
@@ -263,7 +272,8 @@ QByteArrayView chunkElements(const ArrayMetadata &array, const Packing &packing,
         if (packing.packed) {
             packed.resize(std::size_t(length));
             for (std::int64_t i = 0; i < length; ++i)
-                packed[std::size_t(i)] = (values[i] - packing.offset) / packing.scale;
+                packed[std::size_t(i)] =
+                    std::clamp((values[i] - packing.offset) / packing.scale, packing.lowest, packing.highest);
             values = packed.data();
         }
         zarr::fromDoubles(values, std::size_t(length), array.dtype, array.fill,

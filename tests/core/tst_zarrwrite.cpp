@@ -112,6 +112,7 @@ private slots:
     void roundTrips_data();
     void roundTrips();
     void xarrayOpensTheStore();
+    void packingClampsOutOfRangeValues();
     void refusesOptionsThatCannotWork();
     void damagedChunksFailTheirChecksum();
 
@@ -228,6 +229,29 @@ void TestZarrWrite::xarrayOpensTheStore()
     // The default chunks follow the blocks: 4 rows, the largest step every block start (0, 4, 8) is a multiple of.
     QCOMPARE(facts.value(u"chunks"_s).toArray(), (QJsonArray{4, 6, 8}));
     QCOMPARE(facts.value(u"compressor"_s).toObject().value(u"id"_s).toString(), u"zstd"_s);
+}
+
+void TestZarrWrite::packingClampsOutOfRangeValues()
+{
+    // A scale too fine for the values: they clamp to int16's range less the fill value, so only
+    // the NaNs read back as missing.
+    const QString store = m_dir.filePath(u"clamped.zarr"_s);
+    ZarrSaveOptions options;
+    options.variable = u"t2m"_s;
+    options.dtype = u"int16"_s;
+    options.scaleFactor = 0.0005;
+    options.addOffset = 280.0;
+    const NdArray values = sampleValues();
+    const Status written = writeStore(store, options, values);
+    QVERIFY2(written, qPrintable(written.message()));
+    const Result<NdArray> back = readZarrVariable(store, u"t2m"_s);
+    QVERIFY2(back, qPrintable(back.status().message()));
+    for (std::int64_t i = 0; i < values.size(); ++i) {
+        const double value = values.data()[i];
+        const double expected = std::isnan(value) ? value : std::clamp(value, 280.0 - 16.3835, 280.0 + 16.3835);
+        QVERIFY2(std::isnan(expected) ? std::isnan(back->data()[i]) : std::abs(back->data()[i] - expected) <= 0.00026,
+                 qPrintable(u"value %1: %2 read as %3"_s.arg(i).arg(value).arg(back->data()[i])));
+    }
 }
 
 void TestZarrWrite::refusesOptionsThatCannotWork()
