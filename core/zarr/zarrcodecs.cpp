@@ -54,7 +54,7 @@ Result<qint64> inflateInto(QByteArrayView data, char *target, qint64 capacity, b
     stream.next_out = reinterpret_cast<Bytef *>(target);
     stream.avail_out = uInt(capacity);
     int status = inflate(&stream, Z_FINISH);
-    more = status == Z_BUF_ERROR && stream.avail_out == 0 && stream.avail_in > 0;
+    more = false;
     if (status == Z_BUF_ERROR && stream.avail_out == 0) {
         // Full: does the stream end exactly here?
         char probe = 0;
