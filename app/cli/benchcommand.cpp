@@ -445,7 +445,7 @@ int benchCommand(const QStringList &arguments)
         return fail(ran);
     if (!settings->zarrDirectory.isEmpty()) {
         if (Status ran = runZarrSteps(session, request.name, files->front(), request.variable, settings->zarrDirectory,
-                                      settings->repeats, rows);
+                                      settings->repeats, totalThreads(session), rows);
             !ran.isOk())
             return fail(ran);
     }

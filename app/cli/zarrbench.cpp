@@ -112,18 +112,10 @@ Result<StorageLimits> measureStorage(const QString &directory, const QString &sa
     return limits;
 }
 
-double workerThreads(const ClusterSession &session)
-{
-    double threads = 0;
-    for (const WorkerInfo &worker : session.workers())
-        threads += worker.threads;
-    return std::max(1.0, threads);
-}
-
 } // namespace
 
 Status runZarrSteps(ClusterSession &session, const QString &arrayName, const QString &sampleFile, const QString &variable,
-                    const QString &directory, int repeats, std::vector<BenchRow> &rows)
+                    const QString &directory, int repeats, double threads, std::vector<BenchRow> &rows)
 {
     if (!QDir().mkpath(directory))
         return makeError(ErrorCode::Io, u"cannot make folder %1 for the Zarr steps"_s.arg(directory));
@@ -135,7 +127,6 @@ Status runZarrSteps(ClusterSession &session, const QString &arrayName, const QSt
         return makeError(ErrorCode::NotFound, u"no array %1 to save"_s.arg(arrayName));
     const double bytes = double(array->meta.byteSize());
     const double compressed = bytes / limits->compressionRatio;
-    const double threads = workerThreads(session);
 
     const QString store = QDir(directory).filePath(u"tessera-bench.zarr"_s);
     Result<StepRecord> saved = runStep(u"save (Zarr v3, zstd)"_s, repeats, [&] {

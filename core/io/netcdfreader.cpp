@@ -15,11 +15,6 @@ namespace tessera {
 
 namespace {
 
-// Coordinates are metadata that travel with an array (to the GUI, into result files): a 1-D
-// coordinate longer than this (16 Mi values, 128 MB) is kept as an index instead of being read,
-// which also keeps a damaged file that claims a huge dimension from costing gigabytes here.
-constexpr std::int64_t maxCoordinateValues = std::int64_t(1) << 24;
-
 Axis axisFor(int group, const QString &dimName, std::int64_t extent, bool withValues)
 {
     Axis axis;

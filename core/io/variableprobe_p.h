@@ -13,6 +13,11 @@
 
 namespace tessera {
 
+// Coordinates are metadata that travel with an array (to the GUI, into result files): a 1-D
+// coordinate longer than this (16 Mi values, 128 MB) is kept as an index instead of being read,
+// which also keeps a damaged file that claims a huge dimension from costing gigabytes here.
+inline constexpr std::int64_t maxCoordinateValues = std::int64_t(1) << 24;
+
 struct VariableProbe
 {
     ArrayMeta meta; // source left empty

@@ -24,9 +24,6 @@ namespace {
 
 using zarr::ArrayMetadata;
 
-// As for NetCDF: longer 1-D coordinates stay an index rather than travelling as metadata.
-constexpr std::int64_t maxCoordinateValues = std::int64_t(1) << 24;
-
 QString rootArrayName(const QString &store)
 {
     QString name = QFileInfo(QDir::cleanPath(store)).fileName();

@@ -31,14 +31,6 @@ using zarr::ScalarKind;
 // Default chunks are cut down to about this, a size zarr-python and Dask read well.
 constexpr std::int64_t targetChunkBytes = std::int64_t(64) << 20;
 
-QString shapeText(const Shape &shape)
-{
-    QStringList parts;
-    for (const std::int64_t extent : shape)
-        parts << QString::number(extent);
-    return u"("_s + parts.join(u", "_s) + (shape.size() == 1 ? u",)"_s : u")"_s);
-}
-
 std::int64_t largestProperDivisor(std::int64_t value)
 {
     for (std::int64_t divisor = 2; divisor * divisor <= value; ++divisor) {
@@ -70,22 +62,22 @@ Status checkFileShape(const Shape &fileShape, const Chunks &blocks, const QStrin
 {
     if (int(fileShape.size()) != blocks.rank())
         return makeError(ErrorCode::InvalidArgument,
-                         u"%1=%2 has %3 extents; the array has %4 dimensions"_s.arg(option, shapeText(fileShape))
+                         u"%1=%2 has %3 extents; the array has %4 dimensions"_s.arg(option, shapeToString(fileShape))
                              .arg(fileShape.size())
                              .arg(blocks.rank()));
     for (int axis = 0; axis < blocks.rank(); ++axis) {
         if (fileShape[std::size_t(axis)] < 1)
             return makeError(ErrorCode::InvalidArgument,
-                             u"%1=%2: extents must be at least 1"_s.arg(option, shapeText(fileShape)));
+                             u"%1=%2: extents must be at least 1"_s.arg(option, shapeToString(fileShape)));
         for (int chunk = 1; chunk < int(blocks.extents(axis).size()); ++chunk) {
             if (blocks.chunkStart(axis, chunk) % fileShape[std::size_t(axis)] != 0)
                 return makeError(ErrorCode::InvalidArgument,
                                  u"%1=%2 would cut across the array's blocks (one starts at %3 along axis %4), and two workers "
                                  "would write one file; choose extents that divide the blocks' starts, e.g. %1=%5, or "
-                                 "rechunk the array first"_s.arg(option, shapeText(fileShape))
+                                 "rechunk the array first"_s.arg(option, shapeToString(fileShape))
                                      .arg(blocks.chunkStart(axis, chunk))
                                      .arg(axis)
-                                     .arg(shapeText(defaultFileShape(blocks, 8))));
+                                     .arg(shapeToString(defaultFileShape(blocks, 8))));
         }
     }
     return Status::ok();
@@ -130,7 +122,7 @@ Result<zarr::CodecChain> codecChain(const ZarrSaveOptions &options, const DataTy
         if (sharding->innerChunk.size() != fileShape.size() || sharding->innerChunk[axis] < 1
             || fileShape[axis] % sharding->innerChunk[axis] != 0)
             return makeError(ErrorCode::InvalidArgument, u"chunks=%1 must divide shards=%2 along every axis"_s.arg(
-                                                             shapeText(sharding->innerChunk), shapeText(fileShape)));
+                                                             shapeToString(sharding->innerChunk), shapeToString(fileShape)));
     }
     sharding->inner.bytesCodecs = codecs;
     sharding->index.bytesCodecs = {zarr::BytesCodec{zarr::BytesCodec::Id::Crc32c}};
@@ -360,7 +352,7 @@ Result<ArrayMetadata> planZarrArray(const QString &store, const ArrayMeta &meta,
     if (!checkedByteSize(array.chunkShape) || array.chunkBytes() > (std::int64_t(1) << 31) - 64)
         return makeError(
             ErrorCode::InvalidArgument,
-            u"chunks of %1 would pass the 2 GB a chunk may hold; choose smaller ones"_s.arg(shapeText(array.chunkShape)));
+            u"chunks of %1 would pass the 2 GB a chunk may hold; choose smaller ones"_s.arg(shapeToString(array.chunkShape)));
     Result<zarr::CodecChain> chain = codecChain(options, *type, array.chunkShape);
     TESSERA_RETURN_IF_ERROR(chain);
     array.codecs = std::move(*chain);

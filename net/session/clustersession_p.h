@@ -84,6 +84,8 @@ public:
     void finishSave(Operation *operation, const QString &store, const zarr::ArrayMetadata &array, const ArrayMeta &meta,
                     GraphRunner &runner, const OperationClock &clock);
 
+    // A graph's run in its operation's report: wall, compute and transfer times, bytes, tasks.
+    void recordRun(OperationReport &report, const GraphRunner &runner, const OperationClock &clock) const;
     void finishEvaluation(Operation *operation, const PreparedStatement &statement, GraphRunner &runner,
                           const OperationClock &clock);
 

@@ -200,8 +200,13 @@ void ClusterSession::Private::finishEvaluation(Operation *operation, const Prepa
         info.storageType = QStringLiteral("float64");
         registerArray(std::move(info));
     }
+    recordRun(operation->mutableReport(), runner, clock);
+    operationDone(operation, Status::ok());
+}
+
+void ClusterSession::Private::recordRun(OperationReport &report, const GraphRunner &runner, const OperationClock &clock) const
+{
     const GraphRunner::Stats &stats = runner.stats();
-    OperationReport &report = operation->mutableReport();
     report.wallSeconds = clock.elapsedSeconds();
     report.transferSeconds = double(stats.longestFetchWaitMicros + stats.longestReturnMicros + stats.gatherMicros) / 1e6;
     report.transferSeconds = std::min(report.transferSeconds, report.wallSeconds - report.planSeconds);
@@ -210,7 +215,6 @@ void ClusterSession::Private::finishEvaluation(Operation *operation, const Prepa
     report.peerBytes = stats.peerBytes;
     report.peerBytesByPair = peerTraffic(runner.graph(), int(workers.size()));
     report.tasks = stats.records;
-    operationDone(operation, Status::ok());
 }
 
 } // namespace tessera

@@ -240,14 +240,7 @@ void ClusterSession::Private::finishSave(Operation *operation, const QString &st
             .arg(array.dtype.name(), codecText(array), shapeToString(array.chunkShape))
             .arg(files)
             .arg(formatBytes(bytes), formatBytes(meta.byteSize()));
-    const GraphRunner::Stats &stats = runner.stats();
-    OperationReport &report = operation->mutableReport();
-    report.wallSeconds = clock.elapsedSeconds();
-    report.computeSeconds = std::max(0.0, report.wallSeconds - report.planSeconds);
-    report.clientBytes = clientPayloadBytes() - clock.clientBytesBefore;
-    report.peerBytes = stats.peerBytes;
-    report.peerBytesByPair = peerTraffic(runner.graph(), int(workers.size()));
-    report.tasks = stats.records;
+    recordRun(operation->mutableReport(), runner, clock);
     operationDone(operation, Status::ok());
 }
 

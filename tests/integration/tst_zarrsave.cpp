@@ -17,7 +17,6 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
@@ -48,17 +47,6 @@ reference::Array anomaly(const reference::Array &x)
 QString mismatch(const std::vector<double> &values, const reference::Array &expected, double relative)
 {
     return reference::mismatch(NdArray::fromVector(expected.shape, values), expected, relative, 1.0);
-}
-
-QJsonObject runJson(const QString &program, const QStringList &arguments, QString *failure)
-{
-    QProcess process;
-    process.start(program, arguments);
-    if (!process.waitForFinished(120000) || process.exitCode() != 0) {
-        *failure = program + u" "_s + arguments.join(u' ') + u": "_s + QString::fromUtf8(process.readAllStandardError());
-        return {};
-    }
-    return QJsonDocument::fromJson(process.readAllStandardOutput()).object();
 }
 
 } // namespace
@@ -124,17 +112,14 @@ void TestZarrSave::everyWorkerWritesItsBlocksAndXarrayReadsThem()
     QCOMPARE(stores, days); // one block per file, one Store task per block
     QCOMPARE(int(writers.size()), workerCount);
 
-    QString failure;
-    const QString dump = m_dir.filePath(u"anomaly.f64"_s);
-    const QJsonObject facts =
-        runJson(u"/usr/bin/python3"_s, {QStringLiteral(TESSERA_ZARR_SCRIPTS "/dump_with_xarray.py"), store, u"anomaly"_s, dump},
-                &failure);
-    QVERIFY2(failure.isEmpty(), qPrintable(failure));
+    const zarrfixture::Dump xarray = zarrfixture::dumpWithXarray(store, u"anomaly"_s, m_dir.filePath(u"anomaly.f64"_s));
+    QVERIFY2(xarray.failure.isEmpty(), qPrintable(xarray.failure));
+    const QJsonObject &facts = xarray.facts;
     QCOMPARE(facts.value(u"dims"_s).toArray(), (QJsonArray{u"time"_s, u"latitude"_s, u"longitude"_s}));
     QCOMPARE(facts.value(u"time_dtype"_s).toString(), u"datetime64[ns]"_s);
     QCOMPARE(facts.value(u"chunks"_s).toArray(), (QJsonArray{4, 37, 72})); // the blocks' rows
     QCOMPARE(facts.value(u"compressor"_s).toObject().value(u"cname"_s).toString(), u"lz4"_s);
-    const QString wrong = mismatch(zarrfixture::readDoubles(dump), anomaly(m_x), 1e-12);
+    const QString wrong = mismatch(xarray.values, anomaly(m_x), 1e-12);
     QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
 }
 
@@ -147,12 +132,9 @@ void TestZarrSave::shardedV3StoreReadsInZarrita()
     QVERIFY2(saved.status.isOk(), qPrintable(saved.status.message()));
     QVERIFY(QFileInfo::exists(store + u"/x/c/9/0/0"_s)); // one shard file per 4 rows: 40 rows, 10 shards
     QVERIFY(!QFileInfo::exists(store + u"/x/c/10/0/0"_s));
-    QProcess node;
-    const QString dump = m_dir.filePath(u"sharded.f64"_s);
-    node.start(u"node"_s, {QStringLiteral(TESSERA_ZARR_SCRIPTS "/dump_with_zarrita.mjs"), store, u"x"_s, dump});
-    QVERIFY(node.waitForFinished(60000));
-    QVERIFY2(node.exitCode() == 0, node.readAllStandardError().constData());
-    const QString wrong = mismatch(zarrfixture::readDoubles(dump), m_x, 0);
+    const zarrfixture::Dump zarrita = zarrfixture::dumpWithZarrita(store, u"x"_s, m_dir.filePath(u"sharded.f64"_s));
+    QVERIFY2(zarrita.failure.isEmpty(), qPrintable(zarrita.failure));
+    const QString wrong = mismatch(zarrita.values, m_x, 0);
     QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
 }
 

@@ -20,16 +20,10 @@
 namespace zarrfixture {
 
 // Runs `program` with `arguments`; the error names the command and shows its output.
-inline QString run(const QString &program, const QStringList &arguments, const QStringList &environment = {})
+inline QString run(const QString &program, const QStringList &arguments)
 {
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
-    if (!environment.isEmpty()) {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const QString &entry : environment)
-            env.insert(entry.section(u'=', 0, 0), entry.section(u'=', 1));
-        process.setProcessEnvironment(env);
-    }
     process.start(program, arguments);
     if (!process.waitForStarted(10000))
         return QStringLiteral("%1 did not start (%2); ./setup.sh test installs what the Zarr tests need")
@@ -66,6 +60,43 @@ inline std::vector<double> readDoubles(const QString &path)
     std::vector<double> values(std::size_t(bytes.size()) / sizeof(double));
     std::memcpy(values.data(), bytes.constData(), values.size() * sizeof(double));
     return values;
+}
+
+// One array of a store as another implementation reads it: the values the dump script wrote
+// (tests/zarr/dump_with_*), the facts it printed as JSON, or why there are none.
+struct Dump
+{
+    std::vector<double> values;
+    QJsonObject facts;
+    QString failure;
+};
+
+inline Dump dumpWith(const QString &program, const QString &script, const QString &store, const QString &variable,
+                     const QString &valuesFile)
+{
+    QProcess process;
+    const QStringList arguments{script, store, variable, valuesFile};
+    process.start(program, arguments);
+    if (!process.waitForFinished(120000) || process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
+        return {{},
+                {},
+                program + u' ' + arguments.join(u' ') + QStringLiteral(": ") + process.errorString() + u'\n'
+                    + QString::fromUtf8(process.readAllStandardError())};
+    return {readDoubles(valuesFile), QJsonDocument::fromJson(process.readAllStandardOutput()).object(), {}};
+}
+
+// xarray.open_zarr (CF decoding on) and zarr-python: v2 stores.
+inline Dump dumpWithXarray(const QString &store, const QString &variable, const QString &valuesFile)
+{
+    return dumpWith(QStringLiteral("/usr/bin/python3"), QStringLiteral(TESSERA_ZARR_SCRIPTS "/dump_with_xarray.py"), store,
+                    variable, valuesFile);
+}
+
+// zarrita: v2 and v3 stores, the stored values (no CF decoding).
+inline Dump dumpWithZarrita(const QString &store, const QString &variable, const QString &valuesFile)
+{
+    return dumpWith(QStringLiteral("node"), QStringLiteral(TESSERA_ZARR_SCRIPTS "/dump_with_zarrita.mjs"), store, variable,
+                    valuesFile);
 }
 
 } // namespace zarrfixture
