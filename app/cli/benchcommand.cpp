@@ -179,7 +179,7 @@ Status runLoads(ClusterSession &session, LoadRequest &request, const MachineLimi
             [&] { pauseFor(settings.pauseSeconds); });
         TESSERA_RETURN_IF_ERROR(step);
         const double bytes = double(session.array(request.name)->meta.byteSize());
-        BenchRow row{std::move(*step), 0, {}};
+        BenchRow row{std::move(*step), 0, {}, {}};
         if (mode == LoadMode::Head) {
             row.limitSeconds = bytes / network.bytesPerSecond;
             row.limitBasis = QStringLiteral("bytes / %1 bandwidth").arg(network.name);
@@ -243,9 +243,16 @@ Status runStatements(ClusterSession &session, const std::vector<SeedStep> &steps
         Result<StepRecord> step = runStep(
             statement.text, settings.repeats, [&] { return session.evaluate(statement.text); },
             [&] { pauseFor(settings.pauseSeconds); });
+        if (step.status().code() == ErrorCode::Memory) {
+            // Too large for these workers (the experiment's full size on one machine): a fact to
+            // report beside the steps that ran, not a reason to lose them.
+            rows.push_back(
+                {StepRecord{statement.text, {}, {}, {}}, statement.limitSeconds, statement.basis, step.status().message()});
+            continue;
+        }
         if (!step.isOk())
             return step.status().withContext(statement.text);
-        rows.push_back({std::move(*step), statement.limitSeconds, statement.basis});
+        rows.push_back({std::move(*step), statement.limitSeconds, statement.basis, {}});
     }
     return Status::ok();
 }
@@ -257,12 +264,21 @@ void printRows(const std::vector<BenchRow> &rows)
     std::printf("%-36s %9s %9s %10s %9s %7s %6s %16s %16s  %s\n", "step", "first s", "rerun s", "worst/best", "limit s", "ratio",
                 "tasks", "client<->workers", "worker<->worker", "limit is");
     for (const BenchRow &row : rows) {
+        if (!row.refused.isEmpty()) {
+            std::printf("%-36s %9s %9s %10s %9.4f %7s %6s %16s %16s  %s\n", qPrintable(row.step.label), "refused", "-", "-",
+                        row.limitSeconds, "-", "-", "-", "-", qPrintable(row.limitBasis));
+            continue;
+        }
         const double median = row.step.rerunMedianSeconds();
         const double first = row.step.wallSeconds.empty() ? 0.0 : row.step.wallSeconds.front();
         std::printf("%-36s %9.4f %9.4f %10.2f %9.4f %7.1f %6d %16s %16s  %s\n", qPrintable(row.step.label), first, median,
                     row.step.rerunSpread(), row.limitSeconds, row.limitSeconds > 0 ? median / row.limitSeconds : 0.0,
                     row.step.report.taskCount, qPrintable(formatBytes(row.step.report.clientBytes)),
                     qPrintable(formatBytes(row.step.report.peerBytes)), qPrintable(row.limitBasis));
+    }
+    for (const BenchRow &row : rows) {
+        if (!row.refused.isEmpty())
+            std::printf("refused: %s\n", qPrintable(row.refused));
     }
     std::fflush(stdout);
 }
@@ -327,6 +343,8 @@ Status writeBenchJson(const QString &path, const MachineLimits &limits, const Ne
         QJsonObject object = row.step.toJson();
         object[QStringLiteral("limitSeconds")] = row.limitSeconds;
         object[QStringLiteral("ratio")] = row.limitSeconds > 0 ? row.step.rerunMedianSeconds() / row.limitSeconds : 0.0;
+        if (!row.refused.isEmpty())
+            object[QStringLiteral("refused")] = row.refused;
         steps.append(object);
     }
     const QJsonObject machine{{QStringLiteral("memoryReadBytesPerSecond"), limits.memoryReadBytesPerSecond},
@@ -441,8 +459,10 @@ int benchCommand(const QStringList &arguments)
         return fail(loaded);
     const std::vector<SeedStep> steps =
         seedSteps(*session.array(request.name), limits, network, *settings, totalThreads(session));
-    if (Status ran = runStatements(session, steps, *settings, rows); !ran.isOk())
+    if (Status ran = runStatements(session, steps, *settings, rows); !ran.isOk()) {
+        printRows(rows);
         return fail(ran);
+    }
     if (!settings->zarrDirectory.isEmpty()) {
         if (Status ran = runZarrSteps(session, request.name, files->front(), request.variable, settings->zarrDirectory,
                                       settings->repeats, totalThreads(session), rows);

@@ -35,6 +35,7 @@ struct BenchRow
     StepRecord step;
     double limitSeconds = 0;
     QString limitBasis;
+    QString refused; // why the step did not run (no room for its result), empty when it ran
 };
 
 // Runs `start()` `repeat` times, waiting for each operation, then `afterEach()` (untimed);

@@ -138,7 +138,7 @@ Status runZarrSteps(ClusterSession &session, const QString &arrayName, const QSt
     // cores that compress, and every core is compressing.
     const double encodeSeconds = bytes / (limits->encodeBytesPerSecond * threads);
     const double writeSeconds = compressed / (limits->writeBytesPerSecond * threads);
-    rows.push_back({std::move(*saved), encodeSeconds + writeSeconds, u"(zstd compress + file write) / threads"_s});
+    rows.push_back({std::move(*saved), encodeSeconds + writeSeconds, u"(zstd compress + file write) / threads"_s, {}});
 
     LoadRequest request;
     request.name = arrayName + u"_zarr"_s;
@@ -153,7 +153,7 @@ Status runZarrSteps(ClusterSession &session, const QString &arrayName, const QSt
     TESSERA_RETURN_IF_ERROR(loaded);
     const double decodeSeconds = bytes / (limits->decodeBytesPerSecond * threads);
     const double readSeconds = compressed / (limits->readBytesPerSecond * threads);
-    rows.push_back({std::move(*loaded), decodeSeconds + readSeconds, u"(file read + zstd decompress) / threads"_s});
+    rows.push_back({std::move(*loaded), decodeSeconds + readSeconds, u"(file read + zstd decompress) / threads"_s, {}});
     return Status::ok();
 }
 

@@ -124,7 +124,7 @@ public:
 
     // Times a scratch block of `bytes` sent to worker `worker` and read back, and a few status
     // round trips, then drops the block: the benchmark's limits for a cluster it did not start.
-    // Run it while no statement runs.
+    // The block is at most half the worker's free memory. Run it while no statement runs.
     void measureLink(int worker, std::int64_t bytes, std::function<void(Result<LinkMeasurement>)> done);
     // Drops all connections and forgets the arrays (the workers keep running).
     void disconnectAll();

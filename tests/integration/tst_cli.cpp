@@ -76,6 +76,7 @@ private Q_SLOTS:
     void listensForWorkersThatDialBack();
     void listenOnPortZeroSaysWhereItListens();
     void benchMeasuresTheLinksToRunningWorkers();
+    void benchReportsAStepTooLargeForTheWorkersAndGoesOn();
 
 private:
     CliRun runCli(const QStringList &arguments,
@@ -647,6 +648,45 @@ void TestCli::benchMeasuresTheLinksToRunningWorkers()
     QVERIFY(integration::finishWithin(later.connectToWorkers({first->address, second->address}, "bench-token")).isOk());
     for (const std::int64_t used : integration::memoryUsed(later))
         QCOMPARE(used, std::int64_t(0));
+}
+
+// The experiment's full size on one machine: x fits, a second array as large does not. The steps
+// that fit still run and are reported; the others say why they did not.
+void TestCli::benchReportsAStepTooLargeForTheWorkersAndGoesOn()
+{
+    // 8 days on a 5-degree grid: 32 x 37 x 72 float64 = 682 kB, 341 kB per worker. The plane
+    // reductions need 171 kB (mean) and 256 kB (std) beside it, y another 341 kB.
+    const QString tokenFile = m_dir.filePath(u"small.token"_s);
+    QFile file(tokenFile);
+    QVERIFY(file.open(QIODevice::WriteOnly) && file.write("small-token\n") > 0);
+    file.close();
+    const QStringList options{u"--token-file"_s, tokenFile, u"--memory-limit"_s, u"620K"_s};
+    const auto first = integration::startWorker(options);
+    const auto second = integration::startWorker(options);
+    QVERIFY2(first->error.isEmpty() && second->error.isEmpty(), qPrintable(first->error + second->error));
+    const QString json = m_dir.filePath(u"small.json"_s);
+    const CliRun run = runCli({u"bench"_s, u"--connect"_s, first->address + u',' + second->address, u"--token-file"_s, tokenFile,
+                               u"--days"_s, u"8"_s, u"--grid"_s, u"5"_s, u"--repeat"_s, u"2"_s, u"--data"_s,
+                               m_dir.filePath(u"small-data"_s), u"--json"_s, json});
+    QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
+    QVERIFY2(run.out.contains(u"refused: 'y = x - x.mean()' needs"_s) && run.out.contains(u"--memory-limit"_s),
+             qPrintable(run.out));
+    QFile written(json);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    const QJsonArray steps = QJsonDocument::fromJson(written.readAll()).object().value(u"steps"_s).toArray();
+    QCOMPARE(steps.size(), 10);
+    QStringList refused;
+    for (const QJsonValue &step : steps) {
+        const QJsonObject object = step.toObject();
+        if (object.contains(u"refused"_s)) {
+            refused << object.value(u"step"_s).toString();
+            QVERIFY(object.value(u"runs"_s).toArray().isEmpty());
+        } else {
+            QCOMPARE(object.value(u"runs"_s).toArray().size(), 2);
+        }
+    }
+    QVERIFY2(refused == (QStringList{u"y = x - x.mean()"_s, u"r = x.rechunk(time=-1, latitude=8)"_s}),
+             qPrintable(refused.join(u" | "_s)));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
