@@ -6,6 +6,7 @@
 #include "ui/connect/connectprofile.h"
 #include "ui/mainwindow/mainwindow.h"
 
+#include "core/blockallocator.h"
 #include "core/io/filediscovery.h"
 #include "core/io/sampledata.h"
 #include "net/protocol/handshake.h"
@@ -180,6 +181,7 @@ void startUp(MainWindow &window, ClusterSession &session, const Startup &startup
 
 int main(int argc, char *argv[])
 {
+    tessera::blockallocator::tuneMalloc();
     QCoreApplication::setApplicationName(u"tessera"_s);
     QCoreApplication::setOrganizationName(u"Tessera"_s);
     QCoreApplication::setOrganizationDomain(u"tessera.org"_s);

@@ -23,7 +23,11 @@ namespace tessera::ui {
 
 namespace {
 constexpr int ProgressSteps = 1000;
-}
+// Showing the progress widgets lays out the status bar: about 8 ms before each statement
+// started, more than most statements take. A statement done sooner shows no progress at all.
+constexpr int RevealMillis = 400;
+constexpr int ProgressPaceMillis = 100;
+} // namespace
 
 ClusterStatusBar::ClusterStatusBar(ClusterSession *session, QWidget *parent)
     : QWidget(parent)
@@ -43,6 +47,11 @@ ClusterStatusBar::ClusterStatusBar(ClusterSession *session, QWidget *parent)
     m_cancel->setToolTip(tr("Cancel the running operations (Esc)"));
     m_cancel->setAutoRaise(true);
     connect(m_cancel, &QToolButton::clicked, this, &ClusterStatusBar::cancelAll);
+    m_reveal.setSingleShot(true);
+    m_reveal.setInterval(RevealMillis);
+    connect(&m_reveal, &QTimer::timeout, this, [this] { setProgressVisible(true); });
+    m_progressPace.setInterval(ProgressPaceMillis);
+    connect(&m_progressPace, &QTimer::timeout, this, &ClusterStatusBar::showPendingProgress);
 
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -72,9 +81,9 @@ void ClusterStatusBar::watch(Operation *operation)
         // Only the newest operation's numbers are shown; the others are counted in the label.
         if (m_externalProgress || (total <= 0) || m_operations.empty() || (m_operations.back() != operation))
             return;
-        m_progress->setRange(0, ProgressSteps);
-        m_progress->setValue(int(double(done) / double(total) * ProgressSteps));
-        m_progress->setFormat(u"%1/%2 "_s.arg(done).arg(total) + what);
+        m_pending = Pending{done, total, what};
+        if (!m_progressPace.isActive())
+            m_progressPace.start();
     });
     connect(operation, &Operation::finished, this, &ClusterStatusBar::updateProgress);
     updateProgress();
@@ -106,9 +115,29 @@ void ClusterStatusBar::showProgress(qint64 done, qint64 total, const QString &te
     m_progress->setRange(0, ProgressSteps);
     m_progress->setFormat(u"%1/%2"_s.arg(done).arg(total));
     m_shownOperation = nullptr;
+    m_reveal.stop();
     m_task->show();
     m_progress->show();
     m_cancel->hide(); // nothing to cancel: it is not an operation
+}
+
+void ClusterStatusBar::showPendingProgress()
+{
+    if (!m_pending) {
+        m_progressPace.stop();
+        return;
+    }
+    const Pending pending = *std::exchange(m_pending, std::nullopt);
+    m_progress->setRange(0, ProgressSteps);
+    m_progress->setValue(int(double(pending.done) / double(pending.total) * ProgressSteps));
+    m_progress->setFormat(u"%1/%2 "_s.arg(pending.done).arg(pending.total) + pending.what);
+}
+
+void ClusterStatusBar::setProgressVisible(bool visible)
+{
+    m_task->setVisible(visible);
+    m_progress->setVisible(visible);
+    m_cancel->setVisible(visible);
 }
 
 void ClusterStatusBar::updateProgress()
@@ -120,13 +149,16 @@ void ClusterStatusBar::updateProgress()
     if (m_externalProgress)
         return;
 
-    if (!running)
+    if (!running) {
         m_shownOperation = nullptr;
-    m_task->setVisible(running);
-    m_progress->setVisible(running);
-    m_cancel->setVisible(running);
-    if (!running)
+        m_pending.reset();
+        m_progressPace.stop();
+        m_reveal.stop();
+        setProgressVisible(false);
         return;
+    }
+    if (!m_progress->isVisible() && !m_reveal.isActive())
+        m_reveal.start();
 
     // The newest operation is the one the user just asked for.
     const Operation *operation = m_operations.back();
@@ -137,6 +169,7 @@ void ClusterStatusBar::updateProgress()
     // Until the newest operation reports a total, the bar just shows that it is busy.
     if (m_shownOperation != operation) {
         m_shownOperation = operation;
+        m_pending.reset(); // an older operation's numbers
         m_progress->setRange(0, 0);
     }
 }

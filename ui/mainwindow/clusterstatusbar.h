@@ -4,8 +4,10 @@
 #pragma once
 
 #include <QPointer>
+#include <QTimer>
 #include <QWidget>
 
+#include <optional>
 #include <vector>
 
 class QLabel;
@@ -46,6 +48,8 @@ Q_SIGNALS:
 private:
     void updateSummary();
     void updateProgress();
+    void setProgressVisible(bool visible);
+    void showPendingProgress();
 
     tessera::ClusterSession *m_session = nullptr;
     std::vector<QPointer<tessera::Operation>> m_operations;
@@ -55,6 +59,17 @@ private:
     QToolButton *m_cancel = nullptr;
     const tessera::Operation *m_shownOperation = nullptr; // compared, never dereferenced
     bool m_externalProgress = false;
+    QTimer m_reveal; // shows the progress of an operation that is still running after a moment
+    // An operation reports every task; the bar repaints at once on each new value, so the
+    // newest numbers are shown a few times a second instead.
+    QTimer m_progressPace;
+    struct Pending
+    {
+        qint64 done = 0;
+        qint64 total = 0;
+        QString what;
+    };
+    std::optional<Pending> m_pending;
 };
 
 } // namespace tessera::ui

@@ -132,22 +132,46 @@ static void useLabelTicks(QCPAxis *axis, const tessera::Axis &meta, const QVecto
     axis->setTicker(ticker);
 }
 
+namespace {
+
+// QCPColorMapData filled a row at a time: setCell checks the indices and updates the data bounds
+// for each of the million cells of a 721 x 1440 map.
+class RowFilledCells final : public QCPColorMapData
+{
+public:
+    RowFilledCells(int columns, int rows, const QCPRange &keyRange, const QCPRange &valueRange)
+        : QCPColorMapData(columns, rows, keyRange, valueRange)
+    {
+    }
+
+    // `values` row-major, rows x columns. QCPColorMapData's ranges always ascend, so descending
+    // coordinates (latitude 90..-90) fill the cells from the far end: north stays up.
+    void fill(const double *values, bool rowsDescend, bool columnsDescend)
+    {
+        const std::int64_t rows = valueSize();
+        const std::int64_t columns = keySize();
+        for (std::int64_t row = 0; row < rows; ++row) {
+            const double *from = values + row * columns;
+            double *to = mData + (rowsDescend ? rows - 1 - row : row) * columns;
+            if (columnsDescend)
+                std::reverse_copy(from, from + columns, to);
+            else
+                std::copy(from, from + columns, to);
+        }
+        mDataModified = true;
+        recalculateDataBounds();
+    }
+};
+
+} // namespace
+
 void setHeatmapValues(QCPColorMap *map, const double *values, const tessera::ArrayMeta &meta)
 {
     const std::size_t rank = meta.shape.size();
-    const std::int64_t rows = meta.shape[rank - 2];
-    const std::int64_t columns = meta.shape[rank - 1];
-    const bool rowsDescend = axisExtent(meta.axes[rank - 2], rows).descending;
-    const bool columnsDescend = axisExtent(meta.axes[rank - 1], columns).descending;
-    QCPColorMapData *cells = map->data();
-    // QCPColorMapData's ranges always ascend, so descending coordinates (latitude 90..-90)
-    // fill the cells from the far end: north stays up.
-    for (std::int64_t row = 0; row < rows; ++row) {
-        const int valueIndex = int(rowsDescend ? rows - 1 - row : row);
-        const double *rowValues = values + row * columns;
-        for (std::int64_t column = 0; column < columns; ++column)
-            cells->setCell(int(columnsDescend ? columns - 1 - column : column), valueIndex, rowValues[column]);
-    }
+    const bool rowsDescend = axisExtent(meta.axes[rank - 2], meta.shape[rank - 2]).descending;
+    const bool columnsDescend = axisExtent(meta.axes[rank - 1], meta.shape[rank - 1]).descending;
+    // Every map is made by addHeatmap, with these cells.
+    static_cast<RowFilledCells *>(map->data())->fill(values, rowsDescend, columnsDescend);
 }
 
 QCPColorMap *addHeatmap(QCustomPlot *plot, const double *values, const tessera::ArrayMeta &meta, Placed &placed)
@@ -161,9 +185,7 @@ QCPColorMap *addHeatmap(QCustomPlot *plot, const double *values, const tessera::
     const AxisExtent y = axisExtent(rowAxis, rows);
 
     auto *map = new QCPColorMap(plot->xAxis, plot->yAxis);
-    QCPColorMapData *cells = map->data();
-    cells->setSize(int(columns), int(rows));
-    cells->setRange(QCPRange(x.lower, x.upper), QCPRange(y.lower, y.upper));
+    map->setData(new RowFilledCells(int(columns), int(rows), QCPRange(x.lower, x.upper), QCPRange(y.lower, y.upper)));
     setHeatmapValues(map, values, meta);
     map->setInterpolate(false);
     map->setTightBoundary(false);

@@ -16,6 +16,7 @@
 #include <QMessageBox>
 #include <QPainter>
 #include <QPdfWriter>
+#include <QScopeGuard>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QStackedWidget>
@@ -139,6 +140,7 @@ ResultView::~ResultView() = default;
 void ResultView::clear()
 {
     resetPlot();
+    syncMapControls();
     m_title->setText(tr("No result yet"));
     m_note->clear();
     m_note->hide();
@@ -174,10 +176,17 @@ void ResultView::resetPlot()
     m_meansGraph = nullptr;
     m_meansMarker = nullptr;
     m_meanKeys.clear();
-    m_mapBar->hide();
-    m_meansPlot->hide();
-    m_gradientBox->hide();
     setReadout({});
+}
+
+// Shown or hidden once a result is in place, not hidden first and shown again: each change lays
+// out the plot's page, which resizes the plot and replots it (a 721 x 1440 map a second time).
+void ResultView::syncMapControls()
+{
+    const bool stack = !m_stackValues.isNull();
+    m_gradientBox->setVisible(m_colorMap != nullptr);
+    m_mapBar->setVisible(stack);
+    m_meansPlot->setVisible(stack);
 }
 
 QString ResultView::scalarText() const
@@ -193,6 +202,7 @@ QString ResultView::noteText() const
 void ResultView::showResult(const tessera::EvaluationResult &result, const QString &statement)
 {
     resetPlot();
+    const auto syncControls = qScopeGuard([this] { syncMapControls(); });
     m_title->setText(statement);
     m_note->clear();
     m_note->hide();
@@ -279,7 +289,6 @@ void ResultView::showHeatmap(const double *values, const tessera::ArrayMeta &met
         dataRange = QCPRange(dataRange.lower - 0.5, dataRange.upper + 0.5);
     m_colorScale->setDataRange(dataRange);
     applyGradient();
-    m_gradientBox->show();
 
     m_stack->setCurrentWidget(m_plotPage);
     m_plot->replot();
@@ -309,8 +318,6 @@ void ResultView::showStack(const tessera::EvaluationResult &result)
     const QSignalBlocker blocker(m_mapSlider);
     m_mapSlider->setRange(0, int(maps - 1));
     m_mapSlider->setValue(0);
-    m_mapBar->show();
-    m_meansPlot->show();
     if (!m_meansTitle) {
         m_meansPlot->plotLayout()->insertRow(0);
         m_meansTitle = new QCPTextElement(m_meansPlot, QString(), QFont(font().family(), font().pointSize() - 1));
@@ -423,6 +430,7 @@ void ResultView::setGradient(QCPColorGradient::GradientPreset preset)
     m_gradient = preset;
     m_gradientChosen = true;
     applyGradient();
+    m_plot->replot();
 }
 
 void ResultView::applyGradient()
@@ -433,7 +441,6 @@ void ResultView::applyGradient()
     if (!m_colorScale)
         return;
     m_colorScale->setGradient(makeGradient(m_gradient));
-    m_plot->replot();
 }
 
 bool ResultView::exportPng(const QString &fileName)

@@ -78,7 +78,8 @@ private:
     void showComponent(int mode);
     void fitShortPlot(const resultplots::Placed &placed, const QString &units);
     void showMap(int index);
-    void applyGradient();
+    void applyGradient(); // to the box and the colour scale; the caller replots
+    void syncMapControls();
     void exportWithDialog(bool pdf);
     void onMouseMove(QMouseEvent *event);
     void setReadout(const QString &text);

@@ -1,0 +1,207 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// The GUI path against the CLI path, in one run on the same workers: each seed statement run
+// through a bare ClusterSession (what tessera-cli does) and typed into the workbench's console,
+// by turns.
+// Prints per statement the CLI's wall time, the GUI's (as its timings view shows it), and how long
+// the user waits from Return until the window has painted the answer.
+//
+//   bench_gui_path DATA_DIR [--workers N] [--repeat K]      (run under xvfb-run or offscreen)
+
+#include "core/blockallocator.h"
+#include "core/io/filediscovery.h"
+#include "net/session/clustersession.h"
+#include "net/session/localcluster.h"
+#include "net/session/operation.h"
+#include "ui/console/consolewidget.h"
+#include "ui/console/expressionedit.h"
+#include "ui/mainwindow/mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QStandardPaths>
+#include <QTest>
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+using namespace tessera;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+std::vector<QString> statements{u"x[0,0,0]"_s,       u"x[100,:,:]"_s,       u"x.sum()"_s,      u"x.mean(axis=(1,2))"_s,
+                                u"x.mean(axis=0)"_s, u"y = x - x.mean()"_s, u"x.std(axis=0)"_s};
+
+struct Runs
+{
+    std::vector<double> reported; // the operation's own wall time, as the timings view shows it
+    std::vector<double> waited;   // from Return to the answer painted (GUI) or returned (CLI)
+};
+
+double median(std::vector<double> values)
+{
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    const std::size_t middle = values.size() / 2;
+    return values.size() % 2 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+}
+
+// The runs after the first (a user's reruns); the first when it is the only one.
+double rerunMedian(const std::vector<double> &runs)
+{
+    return runs.size() > 1 ? median({runs.begin() + 1, runs.end()}) : median(runs);
+}
+
+// As a user reads one answer before typing the next statement: the window's refreshes after an
+// operation (worker status, views) finish meanwhile, as they do for a user.
+void pause()
+{
+    QTest::qWait(500);
+}
+
+bool check(const Status &status, const char *what)
+{
+    if (!status.isOk())
+        std::fprintf(stderr, "bench_gui_path: %s: %s\n", what, qPrintable(status.message()));
+    return status.isOk();
+}
+
+LoadRequest loadRequest(const QStringList &files)
+{
+    LoadRequest request;
+    request.files = files;
+    request.variable = u"t2m"_s;
+    return request;
+}
+
+// What tessera-cli does for one statement: evaluate, wait, done.
+bool runBare(ClusterSession &session, const QString &statement, Runs &runs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    Operation *operation = session.evaluate(statement);
+    const bool ok = check(waitForOperation(operation), qPrintable(statement));
+    runs.waited.push_back(double(clock.nsecsElapsed()) / 1e9);
+    runs.reported.push_back(operation->report().wallSeconds);
+    delete operation;
+    return ok;
+}
+
+// Types the statement, presses Return, waits for the window to announce the answer, then lets
+// it handle what that set going (the paint of the answer): what the user waits for.
+bool runTyped(ui::MainWindow &window, const QString &statement, Runs &runs)
+{
+    std::optional<double> reported;
+    const QMetaObject::Connection reading =
+        QObject::connect(&window, &ui::MainWindow::statementFinished, [&reported](Operation *operation, const QString &) {
+            reported = operation->status().isOk() ? operation->report().wallSeconds : -1;
+        });
+    ui::ExpressionEdit *edit = window.consoleWidget()->expressionEdit();
+    edit->setText(statement);
+    QElapsedTimer clock;
+    clock.start();
+    QTest::keyClick(edit, Qt::Key_Return, Qt::ControlModifier);
+    while (!reported)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    QCoreApplication::processEvents(); // what the answer set going: the window's paint among it
+    runs.waited.push_back(double(clock.nsecsElapsed()) / 1e9);
+    QObject::disconnect(reading);
+    runs.reported.push_back(*reported);
+    if (*reported < 0)
+        std::fprintf(stderr, "bench_gui_path: %s failed in the window\n", qPrintable(statement));
+    return *reported >= 0;
+}
+
+struct Measured
+{
+    std::vector<Runs> bare;
+    std::vector<Runs> window;
+};
+
+// Both sessions on the same workers, each with its own x, run by turns: the workers' memory and
+// the machine's load are the same for both.
+std::optional<Measured> measure(const QStringList &files, int workers, int repeat, const QString &grabPath)
+{
+    ClusterSession bare;
+    LocalCluster cluster;
+    LocalClusterOptions options;
+    options.workers = workers;
+    if (!check(waitForOperation(bare.connectToLocalCluster(&cluster, options)), "connect")
+        || !check(waitForOperation(bare.load(loadRequest(files))), "load"))
+        return std::nullopt;
+    ClusterSession windowSession;
+    LocalCluster unused; // the window's own local cluster stays stopped
+    ui::MainWindow window(&windowSession, &unused);
+    window.resize(1600, 1000);
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window)
+        || !check(waitForOperation(window.connectToWorkers(cluster.addresses(), {})), "connect the window")
+        || !check(waitForOperation(window.load(loadRequest(files))), "load in the window"))
+        return std::nullopt;
+    Measured measured{std::vector<Runs>(statements.size()), std::vector<Runs>(statements.size())};
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+        for (int run = 0; run < repeat; ++run) {
+            pause();
+            if (!runBare(bare, statements[i], measured.bare[i]))
+                return std::nullopt;
+            pause();
+            if (!runTyped(window, statements[i], measured.window[i]))
+                return std::nullopt;
+        }
+    }
+    if (!grabPath.isEmpty() && !window.grab().save(grabPath))
+        std::fprintf(stderr, "bench_gui_path: cannot write %s\n", qPrintable(grabPath));
+    cluster.stop();
+    return measured;
+}
+
+void printRows(const std::vector<Runs> &cli, const std::vector<Runs> &gui)
+{
+    std::printf("%-22s %10s %10s %10s %10s %10s %10s %9s\n", "statement", "cli first", "cli rerun", "gui first", "gui rerun",
+                "waited 1st", "waited", "+ms rerun");
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+        const double cliRerun = rerunMedian(cli[i].reported);
+        const double guiWaited = rerunMedian(gui[i].waited);
+        std::printf("%-22s %10.4f %10.4f %10.4f %10.4f %10.4f %10.4f %9.1f\n", qPrintable(statements[i]), cli[i].reported.front(),
+                    cliRerun, gui[i].reported.front(), rerunMedian(gui[i].reported), gui[i].waited.front(), guiWaited,
+                    1e3 * (guiWaited - cliRerun));
+    }
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    blockallocator::tuneMalloc(); // as the workbench's main does
+    QApplication app(argc, argv);
+    QStandardPaths::setTestModeEnabled(true); // the window's settings stay out of the user's
+    QCommandLineParser parser;
+    parser.addPositionalArgument(u"DATA_DIR"_s, u"Daily sample files (tessera-cli sample-data)."_s);
+    parser.addOptions({{u"workers"_s, u"Local workers (default 2)."_s, u"N"_s, u"2"_s},
+                       {u"repeat"_s, u"Runs per statement (default 5)."_s, u"K"_s, u"5"_s},
+                       {u"statement"_s, u"Run this statement instead of the seed's (repeatable)."_s, u"S"_s},
+                       {u"grab"_s, u"Save the window as PNG after the last statement."_s, u"PNG"_s}});
+    parser.addHelpOption();
+    parser.process(app);
+    if (parser.positionalArguments().size() != 1)
+        parser.showHelp(2);
+    const Result<QStringList> files = discoverFiles(parser.positionalArguments().front());
+    if (!check(files.status(), "files"))
+        return 1;
+    const int workers = std::max(1, parser.value(u"workers"_s).toInt());
+    const int repeat = std::max(1, parser.value(u"repeat"_s).toInt());
+    if (parser.isSet(u"statement"_s)) {
+        const QStringList chosen = parser.values(u"statement"_s);
+        statements.assign(chosen.begin(), chosen.end());
+    }
+    const std::optional<Measured> measured = measure(*files, workers, repeat, parser.value(u"grab"_s));
+    if (!measured)
+        return 1;
+    printRows(measured->bare, measured->window);
+    return 0;
+}
