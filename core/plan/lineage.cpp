@@ -6,6 +6,7 @@
 #include "core/plan/placement.h"
 
 #include <map>
+#include <unordered_set>
 
 using namespace Qt::StringLiterals;
 
@@ -20,9 +21,12 @@ void Lineage::record(const TaskGraph &graph)
     }
 }
 
-void Lineage::keepOnly(const std::set<QString> &liveKeys)
+void Lineage::keepOnly(const std::vector<QString> &liveKeys)
 {
-    std::set<QString> needed;
+    // Hashed: run after every statement over every block in memory (330,000 keys on the
+    // many-tasks bench), where ordered sets spent a tenth of the client's time comparing strings.
+    std::unordered_set<QString, StringHash> needed;
+    needed.reserve(m_tasks.size() + liveKeys.size());
     std::vector<QString> stack(liveKeys.begin(), liveKeys.end());
     while (!stack.empty()) {
         const QString key = std::move(stack.back());

@@ -10,7 +10,6 @@
 #include <QString>
 
 #include <functional>
-#include <set>
 #include <unordered_map>
 #include <vector>
 
@@ -26,7 +25,7 @@ public:
     // Records the tasks of a run that finished. keepOnly() drops what no kept block needs.
     void record(const TaskGraph &graph);
     // Forgets the tasks that none of `liveKeys` was made from.
-    void keepOnly(const std::set<QString> &liveKeys);
+    void keepOnly(const std::vector<QString> &liveKeys);
 
     const Task *producer(const QString &key) const;
     std::size_t size() const { return m_tasks.size(); }

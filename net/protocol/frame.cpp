@@ -5,7 +5,9 @@
 
 #include "core/bytesize.h"
 
+#include <QBuffer>
 #include <QCborStreamReader>
+#include <QCborStreamWriter>
 #include <QCborValue>
 #include <QtEndian>
 
@@ -112,18 +114,29 @@ FrameHead parseFrameHead(QByteArrayView buffer, const FrameLimits &limits)
 
 QByteArray encodeFrameHead(const QCborMap &header, std::int64_t payloadBytes)
 {
-    Q_ASSERT(payloadBytes >= 0);
-    const QByteArray cbor = header.toCborValue().toCbor();
-    Q_ASSERT(std::uint64_t(cbor.size()) <= UINT32_MAX);
+    return encodeFrameHead([&header](QCborStreamWriter &writer) { header.toCborValue().toCbor(writer); }, payloadBytes);
+}
 
-    QByteArray head(FramePrefixBytes + cbor.size(), Qt::Uninitialized);
+QByteArray encodeFrameHead(const HeaderWriter &writeHeader, std::int64_t payloadBytes)
+{
+    Q_ASSERT(payloadBytes >= 0);
+    QByteArray head(FramePrefixBytes, Qt::Uninitialized);
+    head.reserve(FramePrefixBytes + 512);
+    {
+        // QCborStreamWriter(QByteArray *) writes from the start of the array: append explicitly.
+        QBuffer buffer(&head);
+        buffer.open(QIODevice::WriteOnly | QIODevice::Append);
+        QCborStreamWriter writer(&buffer);
+        writeHeader(writer);
+    }
+    const qsizetype cborBytes = head.size() - FramePrefixBytes;
+    Q_ASSERT(std::uint64_t(cborBytes) <= UINT32_MAX);
     char *prefix = head.data();
     qToBigEndian<std::uint32_t>(FrameMagic, prefix + magicOffset);
     qToBigEndian<std::uint16_t>(ProtocolVersion, prefix + versionOffset);
     qToBigEndian<std::uint16_t>(0, prefix + flagsOffset);
-    qToBigEndian<std::uint32_t>(std::uint32_t(cbor.size()), prefix + headerLengthOffset);
+    qToBigEndian<std::uint32_t>(std::uint32_t(cborBytes), prefix + headerLengthOffset);
     qToBigEndian<std::uint64_t>(std::uint64_t(payloadBytes), prefix + payloadLengthOffset);
-    std::memcpy(prefix + FramePrefixBytes, cbor.constData(), size_t(cbor.size()));
     return head;
 }
 

@@ -9,6 +9,9 @@
 #include <QString>
 
 #include <cstdint>
+#include <functional>
+
+class QCborStreamWriter;
 
 namespace tessera {
 
@@ -47,5 +50,8 @@ FrameHead parseFrameHead(QByteArrayView buffer, const FrameLimits &limits);
 
 // Prefix + CBOR header for a frame whose payload of `payloadBytes` follows.
 QByteArray encodeFrameHead(const QCborMap &header, std::int64_t payloadBytes);
+// The same with the header written by `writeHeader` (one map), straight into the frame's bytes.
+using HeaderWriter = std::function<void(QCborStreamWriter &writer)>;
+QByteArray encodeFrameHead(const HeaderWriter &writeHeader, std::int64_t payloadBytes);
 
 } // namespace tessera

@@ -6,6 +6,8 @@
 #include "core/bytesize.h"
 #include "net/protocol/hostport.h"
 
+#include <QCborStreamWriter>
+
 #include <QHostAddress>
 #include <QScopeGuard>
 #include <QTimer>
@@ -90,11 +92,16 @@ void FrameSocket::send(const QCborMap &header)
 
 void FrameSocket::send(const QCborMap &header, QByteArrayView payload)
 {
+    send([&header](QCborStreamWriter &writer) { header.toCborValue().toCbor(writer); }, payload);
+}
+
+void FrameSocket::send(const HeaderWriter &writeHeader, QByteArrayView payload)
+{
     // A frame for a connection that is gone or closing is dropped: disconnected() has fired or will,
     // and that is how a sender learns that its request gets no reply.
     if (!m_socket || m_closing || m_socket->state() == QAbstractSocket::UnconnectedState)
         return;
-    m_socket->write(encodeFrameHead(header, payload.size()));
+    m_socket->write(encodeFrameHead(writeHeader, payload.size()));
     if (!payload.isEmpty())
         m_socket->write(payload.data(), payload.size());
     m_payloadBytesSent += payload.size();

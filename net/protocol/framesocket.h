@@ -37,6 +37,7 @@ public:
     // Queues one frame; dropped once the connection is closing or gone, which disconnected() reports.
     void send(const QCborMap &header);
     void send(const QCborMap &header, QByteArrayView payload);
+    void send(const HeaderWriter &writeHeader, QByteArrayView payload);
 
     // Applies to frames whose head has not arrived yet; lets a server keep payloads at zero until
     // the peer has authenticated.

@@ -6,6 +6,8 @@
 #include "net/protocol/cborfields.h"
 #include "net/protocol/hostport.h"
 
+#include <QCborStreamWriter>
+
 #include <algorithm>
 #include <limits>
 
@@ -20,85 +22,179 @@ constexpr qint64 maxCount = qint64(1) << 62;
 constexpr int maxInputs = 1 << 16;
 constexpr int maxValues = 1 << 24; // polyfit's x: one per step along the fitted axis
 
-QCborMap taskToCbor(const Task &task, const std::vector<QString> &sources)
+// Tasks are written straight to CBOR, not built as a QCborMap first: a task's request was a
+// fifth of the client's time on a graph of 110,000 small tasks, most of it allocating the map's
+// values. The bytes are the same as a QCborMap of the same fields, in the same order.
+void writeShape(QCborStreamWriter &writer, const Shape &shape)
 {
-    QCborMap map;
-    map[u"id"_s] = task.id;
-    map[u"kind"_s] = int(task.kind);
-    map[u"out"_s] = task.outputKey;
-    map[u"shape"_s] = shapeToCbor(task.outputShape);
-    switch (task.kind) {
-    case TaskKind::Unary: map[u"unary"_s] = int(task.unaryOp); break;
-    case TaskKind::Binary:
-        map[u"binary"_s] = int(task.binaryOp);
-        if (task.constant) {
-            map[u"constant"_s] = *task.constant;
-            map[u"constantLeft"_s] = task.constantOnLeft;
+    writer.startArray(quint64(shape.size()));
+    for (std::int64_t extent : shape)
+        writer.append(qint64(extent));
+    writer.endArray();
+}
+
+void writeAxes(QCborStreamWriter &writer, const std::vector<int> &axes)
+{
+    writer.append("axes"_L1);
+    writer.startArray(quint64(axes.size()));
+    for (int axis : axes)
+        writer.append(axis);
+    writer.endArray();
+}
+
+void writeRegion(QCborStreamWriter &writer, const Region &region)
+{
+    writer.startArray(quint64(region.size()));
+    for (const AxisSlice &slice : region) {
+        writer.startArray(4);
+        writer.append(qint64(slice.start));
+        writer.append(qint64(slice.count));
+        writer.append(qint64(slice.step));
+        writer.append(slice.drop);
+        writer.endArray();
+    }
+    writer.endArray();
+}
+
+void writeInputs(QCborStreamWriter &writer, const Task &task, const std::vector<QString> &sources)
+{
+    writer.append("inputs"_L1);
+    writer.startArray(quint64(task.inputs.size()));
+    for (std::size_t i = 0; i < task.inputs.size(); ++i) {
+        const TaskInput &input = task.inputs[i];
+        const bool from = i < sources.size() && !sources[i].isEmpty();
+        writer.startMap(2 + quint64(!input.region.empty()) + quint64(!input.view.empty()) + quint64(from));
+        writer.append("key"_L1);
+        writer.append(input.key);
+        if (!input.region.empty()) {
+            writer.append("region"_L1);
+            writeRegion(writer, input.region);
         }
-        break;
+        writer.append("bytes"_L1);
+        writer.append(qint64(input.bytes));
+        if (!input.view.empty()) {
+            writer.append("view"_L1);
+            writeShape(writer, input.view);
+        }
+        if (from) {
+            writer.append("from"_L1);
+            writer.append(sources[i]);
+        }
+        writer.endMap();
+    }
+    writer.endArray();
+}
+
+// The fields only some kinds have, after id, kind, out and shape.
+quint64 kindFieldCount(const Task &task)
+{
+    switch (task.kind) {
+    case TaskKind::Unary:
+    case TaskKind::Select:
+    case TaskKind::Rechunk: return 1;
+    case TaskKind::Binary: return task.constant ? 3 : 1;
     case TaskKind::Partial:
-    case TaskKind::Combine: {
-        map[u"reduce"_s] = int(task.reduceOp);
-        QCborArray axes;
-        for (int axis : task.axes)
-            axes.append(axis);
-        map[u"axes"_s] = axes;
-        map[u"ddof"_s] = task.ddof;
-        map[u"finalize"_s] = task.finalize;
-        break;
-    }
-    case TaskKind::Select: {
-        QCborArray constants;
-        for (const std::optional<double> &constant : task.operandConstants)
-            constants.append(constant ? QCborValue(*constant) : QCborValue(nullptr));
-        map[u"constants"_s] = constants;
-        break;
-    }
-    case TaskKind::Rechunk: map[u"grid"_s] = shapeToCbor(task.pieceGrid); break;
+    case TaskKind::Combine: return 4;
     case TaskKind::Quantile:
     case TaskKind::Polyfit:
     case TaskKind::Gram:
     case TaskKind::Eigen:
-    case TaskKind::Project: {
-        QCborArray axes;
-        for (int axis : task.axes)
-            axes.append(axis);
-        map[u"axes"_s] = axes;
-        QCborArray values;
+    case TaskKind::Project:
+    case TaskKind::Store: return 3;
+    case TaskKind::Load:
+    case TaskKind::Slice: return 0;
+    }
+    return 0;
+}
+
+void writeKindFields(QCborStreamWriter &writer, const Task &task)
+{
+    switch (task.kind) {
+    case TaskKind::Unary:
+        writer.append("unary"_L1);
+        writer.append(int(task.unaryOp));
+        break;
+    case TaskKind::Binary:
+        writer.append("binary"_L1);
+        writer.append(int(task.binaryOp));
+        if (task.constant) {
+            writer.append("constant"_L1);
+            writer.append(*task.constant);
+            writer.append("constantLeft"_L1);
+            writer.append(task.constantOnLeft);
+        }
+        break;
+    case TaskKind::Partial:
+    case TaskKind::Combine:
+        writer.append("reduce"_L1);
+        writer.append(int(task.reduceOp));
+        writeAxes(writer, task.axes);
+        writer.append("ddof"_L1);
+        writer.append(task.ddof);
+        writer.append("finalize"_L1);
+        writer.append(task.finalize);
+        break;
+    case TaskKind::Select:
+        writer.append("constants"_L1);
+        writer.startArray(quint64(task.operandConstants.size()));
+        for (const std::optional<double> &constant : task.operandConstants) {
+            if (constant)
+                writer.append(*constant);
+            else
+                writer.append(nullptr);
+        }
+        writer.endArray();
+        break;
+    case TaskKind::Rechunk:
+        writer.append("grid"_L1);
+        writeShape(writer, task.pieceGrid);
+        break;
+    case TaskKind::Quantile:
+    case TaskKind::Polyfit:
+    case TaskKind::Gram:
+    case TaskKind::Eigen:
+    case TaskKind::Project:
+        writeAxes(writer, task.axes);
+        writer.append("values"_L1);
+        writer.startArray(quint64(task.values.size()));
         for (double value : task.values)
-            values.append(value);
-        map[u"values"_s] = values;
-        map[u"order"_s] = task.order;
+            writer.append(value);
+        writer.endArray();
+        writer.append("order"_L1);
+        writer.append(task.order);
         break;
-    }
-    case TaskKind::Store: {
-        map[u"folder"_s] = task.store.folder;
-        QCborMap metadata;
-        for (const auto &[name, bytes] : task.store.metadata)
-            metadata[name] = bytes;
-        map[u"metadata"_s] = metadata;
-        map[u"origin"_s] = shapeToCbor(task.store.origin);
+    case TaskKind::Store:
+        writer.append("folder"_L1);
+        writer.append(task.store.folder);
+        writer.append("metadata"_L1);
+        writer.startMap(quint64(task.store.metadata.size()));
+        for (const auto &[name, bytes] : task.store.metadata) {
+            writer.append(name);
+            writer.append(bytes);
+        }
+        writer.endMap();
+        writer.append("origin"_L1);
+        writeShape(writer, task.store.origin);
         break;
-    }
     case TaskKind::Load:
     case TaskKind::Slice: break;
     }
-    QCborArray inputs;
-    for (std::size_t i = 0; i < task.inputs.size(); ++i) {
-        const TaskInput &input = task.inputs[i];
-        QCborMap entry;
-        entry[u"key"_s] = input.key;
-        if (!input.region.empty())
-            entry[u"region"_s] = regionToCbor(input.region);
-        entry[u"bytes"_s] = qint64(input.bytes);
-        if (!input.view.empty())
-            entry[u"view"_s] = shapeToCbor(input.view);
-        if (i < sources.size() && !sources[i].isEmpty())
-            entry[u"from"_s] = sources[i];
-        inputs.append(entry);
-    }
-    map[u"inputs"_s] = inputs;
-    return map;
+}
+
+void writeTask(QCborStreamWriter &writer, const Task &task, const std::vector<QString> &sources)
+{
+    writer.startMap(5 + kindFieldCount(task));
+    writer.append("id"_L1);
+    writer.append(task.id);
+    writer.append("kind"_L1);
+    writer.append(int(task.kind));
+    writer.append("out"_L1);
+    writer.append(task.outputKey);
+    writer.append("shape"_L1);
+    writeShape(writer, task.outputShape);
+    writeKindFields(writer, task);
+    writeInputs(writer, task, sources);
+    writer.endMap();
 }
 
 void readAxes(CborFields &fields, Task &task)
@@ -279,11 +375,30 @@ TaskRequest TaskRequest::forTask(const Task &task, const QStringList &workerAddr
     return request;
 }
 
+void TaskRequest::write(QCborStreamWriter &writer, qint64 requestId) const
+{
+    writer.startMap(6);
+    writer.append(field::Type);
+    writer.append(msg::Task);
+    writer.append(field::Id);
+    writer.append(requestId);
+    writer.append("op"_L1);
+    writer.append(operation);
+    writer.append("task"_L1);
+    writeTask(writer, task, sources);
+    writer.append("store"_L1);
+    writer.append(store);
+    writer.append("return"_L1);
+    writer.append(returnOutput);
+    writer.endMap();
+}
+
 QCborMap TaskRequest::toCbor() const
 {
-    return QCborMap{{field::Type, msg::Task}, {field::Id, id},
-                    {u"op"_s, operation},     {u"task"_s, taskToCbor(task, sources)},
-                    {u"store"_s, store},      {u"return"_s, returnOutput}};
+    QByteArray bytes;
+    QCborStreamWriter writer(&bytes);
+    write(writer, id);
+    return QCborValue::fromCbor(bytes).toMap();
 }
 
 Result<TaskRequest> TaskRequest::fromCbor(const QCborMap &map)

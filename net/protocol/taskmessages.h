@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+class QCborStreamWriter;
+
 namespace tessera::wire {
 
 // The messages that move work: tasks and their replies, releases, block lists. As in
@@ -32,6 +34,8 @@ struct TaskRequest
     bool returnOutput = false;
     // workerAddresses[i] is where worker i serves its blocks to peers.
     static TaskRequest forTask(const tessera::Task &task, const QStringList &workerAddresses);
+    // The wire form straight to `writer`, with `requestId` as its id; toCbor() is the same map.
+    void write(QCborStreamWriter &writer, qint64 requestId) const;
     QCborMap toCbor() const;
     static Result<TaskRequest> fromCbor(const QCborMap &map);
     bool operator==(const TaskRequest &) const = default;

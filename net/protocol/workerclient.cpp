@@ -242,6 +242,27 @@ void WorkerClient::request(QCborMap header, QByteArrayView payload, ReplyHandler
 {
     const qint64 id = m_nextId++;
     header[field::Id] = id;
+    if (!acceptRequest(id, handler))
+        return;
+    m_pending.emplace(id, std::move(handler));
+    if (payload.isEmpty())
+        m_frames->send(header);
+    else
+        m_frames->send(header, payload);
+}
+
+void WorkerClient::request(const RequestWriter &writeRequest, ReplyHandler handler)
+{
+    const qint64 id = m_nextId++;
+    if (!acceptRequest(id, handler))
+        return;
+    m_pending.emplace(id, std::move(handler));
+    m_frames->send([&writeRequest, id](QCborStreamWriter &writer) { writeRequest(writer, id); }, {});
+}
+
+// False when there is no connection to send on: the handler then gets its error reply later.
+bool WorkerClient::acceptRequest(qint64 id, ReplyHandler &handler)
+{
     if (m_state != State::Ready || !m_frames) {
         const QString message = QStringLiteral("worker %1 is not connected").arg(workerName());
         QMetaObject::invokeMethod(
@@ -250,13 +271,9 @@ void WorkerClient::request(QCborMap header, QByteArrayView payload, ReplyHandler
             handler(Frame{errorReply(id, Status(ErrorCode::Network, message)), {}});
             },
             Qt::QueuedConnection);
-        return;
+        return false;
     }
-    m_pending.emplace(id, std::move(handler));
-    if (payload.isEmpty())
-        m_frames->send(header);
-    else
-        m_frames->send(header, payload);
+    return true;
 }
 
 std::int64_t WorkerClient::payloadBytesSent() const

@@ -469,8 +469,9 @@ void ClusterSession::Private::forgetArray(const QString &name, const BlockLayout
 // The lineage keeps what the blocks in memory were made from, and nothing else.
 void ClusterSession::Private::trimLineage()
 {
-    std::set<QString> live;
-    directory.forEach([&live](const QString &key, const BlockDirectory::Entry &) { live.insert(key); });
+    std::vector<QString> live;
+    live.reserve(directory.size());
+    directory.forEach([&live](const QString &key, const BlockDirectory::Entry &) { live.push_back(key); });
     lineage.keepOnly(live);
 }
 

@@ -14,6 +14,7 @@
 #include "net/session/blockdirectory.h"
 
 #include <QCborArray>
+#include <QCborStreamWriter>
 
 #include <limits>
 #include <map>
@@ -299,11 +300,10 @@ void GraphRunner::sendTask(const Task &task)
     request.operation = m_settings.operationId;
     request.store = !isResult || m_settings.storeResult;
     request.returnOutput = (isResult && m_settings.gatherResult) || m_returnsOutput[std::size_t(task.id)];
-    const QCborMap header = request.toCbor();
     // A worker closes a connection whose frame header passes the limit, as broken framing: a task
     // naming that many inputs (a rechunk of tens of thousands of blocks into one) is refused here.
     if (task.inputs.size() > std::size_t(MaxTaskInputs)) {
-        const qsizetype bytes = header.toCborValue().toCbor().size();
+        const qsizetype bytes = request.toCbor().toCborValue().toCbor().size();
         if (bytes > FrameLimits{}.maxHeaderBytes) {
             const QString block = task.outputKey.section(QLatin1Char(':'), 1).replace(QLatin1Char('.'), QStringLiteral(", "));
             fail(makeError(ErrorCode::InvalidArgument,
@@ -317,8 +317,14 @@ void GraphRunner::sendTask(const Task &task)
         }
     }
     ++m_outstanding;
-    send(task.worker, header, {},
-         [this, id = task.id, attempt = m_attempt[task.id]](const Frame &reply) { onReply(id, attempt, reply, 0); });
+    ReplyHandler handler = [this, id = task.id, attempt = m_attempt[task.id]](const Frame &reply) {
+        onReply(id, attempt, reply, 0);
+    };
+    if (WorkerClient *client = clientOf(task.worker)) {
+        client->request([&request](QCborStreamWriter &writer, qint64 id) { request.write(writer, id); }, std::move(handler));
+        return;
+    }
+    answerUnreachable(task.worker, std::move(handler));
 }
 
 void GraphRunner::sendWorkerLoad(const Task &task)
@@ -605,14 +611,23 @@ void GraphRunner::onGathered(std::size_t index, const Frame &reply, qint64 asked
     finishIfIdle();
 }
 
-void GraphRunner::send(int worker, const QCborMap &header, QByteArrayView payload, std::function<void(const Frame &)> handler)
+WorkerClient *GraphRunner::clientOf(int worker) const
 {
-    WorkerClient *client = worker >= 0 && worker < int(m_clients.size()) ? m_clients[std::size_t(worker)].data() : nullptr;
-    if (client) {
+    return worker >= 0 && worker < int(m_clients.size()) ? m_clients[std::size_t(worker)].data() : nullptr;
+}
+
+void GraphRunner::send(int worker, const QCborMap &header, QByteArrayView payload, ReplyHandler handler)
+{
+    if (WorkerClient *client = clientOf(worker)) {
         client->request(header, payload, std::move(handler));
         return;
     }
-    // Every request gets its answer, as WorkerClient promises, and after this call returns.
+    answerUnreachable(worker, std::move(handler));
+}
+
+// Every request gets its answer, as WorkerClient promises, and after the call that sent it returns.
+void GraphRunner::answerUnreachable(int worker, ReplyHandler handler)
+{
     const QString where = worker >= 0 && worker < m_addresses.size() ? m_addresses[worker] : QString::number(worker);
     QMetaObject::invokeMethod(
         this,

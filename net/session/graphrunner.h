@@ -151,7 +151,10 @@ private:
     void gather(std::size_t index);
     void onGathered(std::size_t index, const Frame &reply, qint64 askedMicros, int askedWorker);
     // To worker `worker`, or an error reply when it is gone.
-    void send(int worker, const QCborMap &header, QByteArrayView payload, std::function<void(const Frame &)> handler);
+    using ReplyHandler = std::function<void(const Frame &)>;
+    WorkerClient *clientOf(int worker) const; // null when not connected
+    void send(int worker, const QCborMap &header, QByteArrayView payload, ReplyHandler handler);
+    void answerUnreachable(int worker, ReplyHandler handler);
     void fail(const Status &status);
     void finishIfIdle();
     void releaseAfterRun(bool failed);

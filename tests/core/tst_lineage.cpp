@@ -149,7 +149,7 @@ struct Session
         std::set<QString> live;
         for (const auto &[array, each] : kept)
             live.insert(each.keys.begin(), each.keys.end());
-        lineage.keepOnly(live);
+        lineage.keepOnly({live.begin(), live.end()});
         // Temporaries are released after each run, as the graph runner does.
         std::erase_if(memory, [&live](const auto &entry) { return !live.count(entry.first); });
     }
