@@ -18,6 +18,7 @@
 
 #include <limits>
 #include <map>
+#include <unordered_map>
 
 using namespace Qt::StringLiterals;
 
@@ -98,9 +99,12 @@ GraphRunner::GraphRunner(TaskGraph graph, Settings settings, std::vector<QPointe
         if (!m_clients[worker])
             m_lostWorkers.insert(int(worker));
     }
-    std::map<QString, std::size_t> resultIndex;
+    // Hashed and sized up front: a graph may have 100,000 tasks and as many result blocks.
+    std::unordered_map<QString, std::size_t, StringHash> resultIndex;
+    resultIndex.reserve(m_graph.result.keys.size());
     for (std::size_t i = 0; i < m_graph.result.keys.size(); ++i)
         resultIndex[m_graph.result.keys[i]] = i;
+    m_producer.reserve(taskCount);
     for (const Task &task : m_graph.tasks) {
         m_producer[task.outputKey] = task.id;
         m_waitingFor[task.id] = int(task.dependsOn.size());

@@ -7,7 +7,8 @@
 // Prints per statement the CLI's wall time, the GUI's (as its timings view shows it), and how long
 // the user waits from Return until the window has painted the answer.
 //
-//   bench_gui_path DATA_DIR [--workers N] [--repeat K]      (run under xvfb-run or offscreen)
+//   bench_gui_path DATA_DIR [--workers N] [--repeat K] [--statement S]... [--grab PNG]
+//   (under xvfb-run, or with QT_QPA_PLATFORM=offscreen)
 
 #include "core/blockallocator.h"
 #include "core/io/filediscovery.h"
@@ -26,6 +27,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <vector>
 
 using namespace tessera;
