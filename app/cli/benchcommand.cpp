@@ -244,8 +244,9 @@ Status runStatements(ClusterSession &session, const std::vector<SeedStep> &steps
             statement.text, settings.repeats, [&] { return session.evaluate(statement.text); },
             [&] { pauseFor(settings.pauseSeconds); });
         if (step.status().code() == ErrorCode::Memory) {
-            // Too large for these workers (the experiment's full size on one machine): a fact to
-            // report beside the steps that ran, not a reason to lose them.
+            // No room on these workers (the experiment's full size on one machine), on the first run
+            // or a later one (the message says which): a fact to report beside the steps that ran,
+            // not a reason to lose them.
             rows.push_back(
                 {StepRecord{statement.text, {}, {}, {}}, statement.limitSeconds, statement.basis, step.status().message()});
             continue;
@@ -408,9 +409,9 @@ Result<Network> measureLinks(ClusterSession &session)
             return makeError(ErrorCode::Network, QStringLiteral("the link to %1 did not answer within 120 s").arg(worker.name));
         TESSERA_RETURN_IF_ERROR(*answer);
         const LinkMeasurement &link = **answer;
-        std::printf("link to %s (%s): send %.1f MB/s, receive %.1f MB/s, round trip %.2f ms\n", qPrintable(worker.name),
-                    qPrintable(worker.address), link.sendBytesPerSecond / 1e6, link.receiveBytesPerSecond / 1e6,
-                    link.roundTripSeconds * 1e3);
+        std::printf("link to %s (%s): send %.1f MB/s, receive %.1f MB/s (a block of %s), round trip %.2f ms\n",
+                    qPrintable(worker.name), qPrintable(worker.address), link.sendBytesPerSecond / 1e6,
+                    link.receiveBytesPerSecond / 1e6, qPrintable(formatBytes(link.probeBytes)), link.roundTripSeconds * 1e3);
         const double slowest = std::min(link.sendBytesPerSecond, link.receiveBytesPerSecond);
         network.bytesPerSecond = network.bytesPerSecond > 0 ? std::min(network.bytesPerSecond, slowest) : slowest;
         network.roundTripSeconds =

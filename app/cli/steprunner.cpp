@@ -182,6 +182,8 @@ Result<StepRecord> runStep(const QString &label, int repeat, const std::function
         record.result = {};
         std::unique_ptr<Operation> operation(start());
         const Status status = waitForOperation(operation.get());
+        if (!status.isOk() && run > 0)
+            return Status(status.code(), QStringLiteral("run %1 of %2: %3").arg(run + 1).arg(repeat).arg(status.message()));
         if (!status.isOk())
             return status;
         record.wallSeconds.push_back(operation->report().wallSeconds);

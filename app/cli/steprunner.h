@@ -35,11 +35,11 @@ struct BenchRow
     StepRecord step;
     double limitSeconds = 0;
     QString limitBasis;
-    QString refused; // why the step did not run (no room for its result), empty when it ran
+    QString refused; // why the workers refused it for memory (on some run), empty when every run ran
 };
 
 // Runs `start()` `repeat` times, waiting for each operation, then `afterEach()` (untimed);
-// stops at the first failure.
+// stops at the first failure, whose message names the run when it is not the first.
 Result<StepRecord> runStep(const QString &label, int repeat, const std::function<Operation *()> &start,
                            const std::function<void()> &afterEach = {});
 

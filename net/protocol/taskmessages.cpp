@@ -85,7 +85,8 @@ void writeInputs(QCborStreamWriter &writer, const Task &task, const std::vector<
     writer.endArray();
 }
 
-// The fields only some kinds have, after id, kind, out and shape.
+// The fields only some kinds have, after id, kind, out and shape. A CBOR map declares its entry
+// count first, so this must match writeKindFields field for field (endMap() checks it).
 quint64 kindFieldCount(const Task &task)
 {
     switch (task.kind) {
@@ -194,7 +195,8 @@ void writeTask(QCborStreamWriter &writer, const Task &task, const std::vector<QS
     writeShape(writer, task.outputShape);
     writeKindFields(writer, task);
     writeInputs(writer, task, sources);
-    writer.endMap();
+    [[maybe_unused]] const bool complete = writer.endMap();
+    Q_ASSERT(complete);
 }
 
 void readAxes(CborFields &fields, Task &task)

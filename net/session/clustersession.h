@@ -55,6 +55,7 @@ struct LinkMeasurement
     double sendBytesPerSecond = 0;    // to the worker
     double receiveBytesPerSecond = 0; // from it
     double roundTripSeconds = 0;      // the fastest of a few status requests
+    std::int64_t probeBytes = 0;      // the block timed each way: at most half the worker's free memory
 };
 
 // A distributed array in the session's workspace.

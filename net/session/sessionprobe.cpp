@@ -110,14 +110,15 @@ void ClusterSession::measureLink(int worker, std::int64_t bytes, std::function<v
         done(makeError(ErrorCode::InvalidArgument, u"there is no connected worker %1 to measure a link to"_s.arg(worker)));
         return;
     }
-    // A worker closes the connection rather than read a payload larger than it may hold: a small
-    // worker gets a probe it has room for (measured less exactly, but measured).
+    // A worker refuses a block it has no room for, and closes the connection on a payload over its
+    // whole limit: a small worker gets a probe it has room for, and the caller is told its size.
     const WorkerInfo &info = d->workers[std::size_t(worker)].info;
     const std::int64_t room = info.memoryLimitBytes - info.memoryUsedBytes;
     auto probe = std::make_shared<Probe>();
     probe->client = d->workers[std::size_t(worker)].client;
     probe->bytes = std::max<std::int64_t>(8, std::min(bytes, room / 2) / 8 * 8);
     probe->key = u"link-probe.%1"_s.arg(QDateTime::currentMSecsSinceEpoch());
+    probe->measured.probeBytes = probe->bytes;
     probe->done = std::move(done);
     roundTrip(probe);
 }

@@ -8,6 +8,7 @@
 #include "net/protocol/messages.h"
 #include "net/protocol/taskmessages.h"
 
+#include <QCborStreamWriter>
 #include <QCborValue>
 #include <QTest>
 
@@ -107,6 +108,19 @@ TaskRequest storeRequest()
     return request;
 }
 
+TaskRequest selectRequest()
+{
+    TaskRequest request;
+    request.id = 20;
+    request.task.kind = TaskKind::Select;
+    request.task.outputKey = u"s.op8:0"_s;
+    request.task.outputShape = {3};
+    request.task.operandConstants = {std::nullopt, 1.5, std::nullopt};
+    request.task.inputs = {TaskInput{u"c:0"_s, {}, 24, -1}, TaskInput{u"y:0"_s, {}, 24, -1}};
+    request.sources = {QString(), u"10.0.0.2:7070"_s};
+    return request;
+}
+
 QString hexOf(const QCborMap &map)
 {
     return QString::fromLatin1(map.toCborValue().toCbor().toHex());
@@ -136,6 +150,7 @@ private Q_SLOTS:
     void golden_data();
     void golden();
     void roundTrips();
+    void writtenTaskRequestsAreTheirMaps();
     void typeMustMatch();
 };
 
@@ -208,6 +223,27 @@ void TestMessages::golden()
     QFETCH(QString, hex);
     QVERIFY2(hexOf(message) == hex, qPrintable(u"\n  diagnostic %1\n  hex        %2"_s.arg(
                                         message.toCborValue().toDiagnosticNotation(), hexOf(message))));
+}
+
+// Task requests go out through write(), straight to CBOR, not through toCbor(). Every kind's
+// bytes must be the same map, encoded as Qt encodes a QCborMap, behind a frame prefix.
+void TestMessages::writtenTaskRequestsAreTheirMaps()
+{
+    TaskRequest binary = TaskRequest::forTask(binaryTask(), {});
+    binary.id = 8;
+    std::vector<TaskRequest> requests{sampleTaskRequest(), binary, rechunkRequest(), storeRequest(), selectRequest()};
+    for (TaskKind kind : {TaskKind::Quantile, TaskKind::Polyfit, TaskKind::Gram, TaskKind::Eigen, TaskKind::Project})
+        requests.push_back(analysisRequest(kind));
+    for (const TaskRequest &request : requests) {
+        const QByteArray frame = encodeFrameHead([&request](QCborStreamWriter &writer) { request.write(writer, request.id); }, 0);
+        const FrameHead parsed = parseFrameHead(frame, FrameLimits{});
+        QCOMPARE(parsed.status, FrameStatus::Ok);
+        const QByteArray written = frame.mid(FramePrefixBytes);
+        QCOMPARE(written.toHex(), parsed.header.toCborValue().toCbor().toHex());
+        const Result<TaskRequest> back = TaskRequest::fromCbor(parsed.header);
+        QVERIFY2(back.isOk(), qPrintable(back.status().message()));
+        QVERIFY2(*back == request, qPrintable(parsed.header.toCborValue().toDiagnosticNotation()));
+    }
 }
 
 void TestMessages::roundTrips()

@@ -163,6 +163,8 @@ public:
     }
 };
 
+constexpr const char *RowFilledProperty = "tesseraRowFilledCells";
+
 } // namespace
 
 void setHeatmapValues(QCPColorMap *map, const double *values, const tessera::ArrayMeta &meta)
@@ -170,8 +172,19 @@ void setHeatmapValues(QCPColorMap *map, const double *values, const tessera::Arr
     const std::size_t rank = meta.shape.size();
     const bool rowsDescend = axisExtent(meta.axes[rank - 2], meta.shape[rank - 2]).descending;
     const bool columnsDescend = axisExtent(meta.axes[rank - 1], meta.shape[rank - 1]).descending;
-    // Every map is made by addHeatmap, with these cells.
-    static_cast<RowFilledCells *>(map->data())->fill(values, rowsDescend, columnsDescend);
+    // QCPColorMapData has no virtual functions to ask its type with: addHeatmap marks its maps.
+    if (map->property(RowFilledProperty).toBool()) {
+        static_cast<RowFilledCells *>(map->data())->fill(values, rowsDescend, columnsDescend);
+        return;
+    }
+    // A map not made by addHeatmap: cell by cell.
+    const std::int64_t rows = meta.shape[rank - 2];
+    const std::int64_t columns = meta.shape[rank - 1];
+    for (std::int64_t row = 0; row < rows; ++row) {
+        for (std::int64_t column = 0; column < columns; ++column)
+            map->data()->setCell(int(columnsDescend ? columns - 1 - column : column), int(rowsDescend ? rows - 1 - row : row),
+                                 values[row * columns + column]);
+    }
 }
 
 QCPColorMap *addHeatmap(QCustomPlot *plot, const double *values, const tessera::ArrayMeta &meta, Placed &placed)
@@ -186,6 +199,7 @@ QCPColorMap *addHeatmap(QCustomPlot *plot, const double *values, const tessera::
 
     auto *map = new QCPColorMap(plot->xAxis, plot->yAxis);
     map->setData(new RowFilledCells(int(columns), int(rows), QCPRange(x.lower, x.upper), QCPRange(y.lower, y.upper)));
+    map->setProperty(RowFilledProperty, true);
     setHeatmapValues(map, values, meta);
     map->setInterpolate(false);
     map->setTightBoundary(false);
