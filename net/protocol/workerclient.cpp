@@ -240,29 +240,17 @@ void WorkerClient::onHandshakeFrame(const Frame &frame)
 
 void WorkerClient::request(QCborMap header, QByteArrayView payload, ReplyHandler handler)
 {
-    const qint64 id = m_nextId++;
-    header[field::Id] = id;
-    if (!acceptRequest(id, handler))
-        return;
-    m_pending.emplace(id, std::move(handler));
-    if (payload.isEmpty())
-        m_frames->send(header);
-    else
-        m_frames->send(header, payload);
+    request(
+        [&header](QCborStreamWriter &writer, qint64 id) {
+        header[field::Id] = id;
+        header.toCborValue().toCbor(writer);
+        },
+        payload, std::move(handler));
 }
 
-void WorkerClient::request(const RequestWriter &writeRequest, ReplyHandler handler)
+void WorkerClient::request(const RequestWriter &writeRequest, QByteArrayView payload, ReplyHandler handler)
 {
     const qint64 id = m_nextId++;
-    if (!acceptRequest(id, handler))
-        return;
-    m_pending.emplace(id, std::move(handler));
-    m_frames->send([&writeRequest, id](QCborStreamWriter &writer) { writeRequest(writer, id); }, {});
-}
-
-// False when there is no connection to send on: the handler then gets its error reply later.
-bool WorkerClient::acceptRequest(qint64 id, ReplyHandler &handler)
-{
     if (m_state != State::Ready || !m_frames) {
         const QString message = QStringLiteral("worker %1 is not connected").arg(workerName());
         QMetaObject::invokeMethod(
@@ -271,9 +259,10 @@ bool WorkerClient::acceptRequest(qint64 id, ReplyHandler &handler)
             handler(Frame{errorReply(id, Status(ErrorCode::Network, message)), {}});
             },
             Qt::QueuedConnection);
-        return false;
+        return;
     }
-    return true;
+    m_pending.emplace(id, std::move(handler));
+    m_frames->send([&writeRequest, id](QCborStreamWriter &writer) { writeRequest(writer, id); }, payload);
 }
 
 std::int64_t WorkerClient::payloadBytesSent() const

@@ -60,7 +60,7 @@ public:
     void request(QCborMap header, ReplyHandler handler) { request(std::move(header), {}, std::move(handler)); }
     // The same for a header written straight to CBOR by `writeRequest`, given the request's id.
     using RequestWriter = std::function<void(QCborStreamWriter &writer, qint64 id)>;
-    void request(const RequestWriter &writeRequest, ReplyHandler handler);
+    void request(const RequestWriter &writeRequest, QByteArrayView payload, ReplyHandler handler);
 
     std::int64_t payloadBytesSent() const;
     std::int64_t payloadBytesReceived() const;
@@ -88,7 +88,6 @@ private:
     void onFrame(const Frame &frame);
     void onHandshakeFrame(const Frame &frame);
     void fail(const QString &message, ErrorCode code = ErrorCode::Network);
-    bool acceptRequest(qint64 id, ReplyHandler &handler);
     void failPending(const QString &message);
     void checkHeartbeat();
     void startHeartbeat();

@@ -325,7 +325,7 @@ void GraphRunner::sendTask(const Task &task)
         onReply(id, attempt, reply, 0);
     };
     if (WorkerClient *client = clientOf(task.worker)) {
-        client->request([&request](QCborStreamWriter &writer, qint64 id) { request.write(writer, id); }, std::move(handler));
+        client->request([&request](QCborStreamWriter &writer, qint64 id) { request.write(writer, id); }, {}, std::move(handler));
         return;
     }
     answerUnreachable(task.worker, std::move(handler));
