@@ -4,6 +4,7 @@
 #include "app/cli/steprunner.h"
 
 #include "core/bytesize.h"
+#include "core/timedruns.h"
 
 #include <QJsonArray>
 #include <QStringList>
@@ -15,29 +16,14 @@
 
 namespace tessera::cli {
 
-namespace {
-
-double median(std::vector<double> values)
-{
-    if (values.empty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    const std::size_t middle = values.size() / 2;
-    return values.size() % 2 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-}
-
-} // namespace
-
 double StepRecord::medianSeconds() const
 {
-    return median(wallSeconds);
+    return medianOf(wallSeconds);
 }
 
 double StepRecord::rerunMedianSeconds() const
 {
-    if (wallSeconds.size() < 2)
-        return medianSeconds();
-    return median({wallSeconds.begin() + 1, wallSeconds.end()});
+    return rerunMedianOf(wallSeconds);
 }
 
 double StepRecord::rerunSpread() const

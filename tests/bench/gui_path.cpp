@@ -12,6 +12,7 @@
 
 #include "core/blockallocator.h"
 #include "core/io/filediscovery.h"
+#include "core/timedruns.h"
 #include "net/session/clustersession.h"
 #include "net/session/localcluster.h"
 #include "net/session/operation.h"
@@ -43,21 +44,6 @@ struct Runs
     std::vector<double> reported; // the operation's own wall time, as the timings view shows it
     std::vector<double> waited;   // from Return to the answer painted (GUI) or returned (CLI)
 };
-
-double median(std::vector<double> values)
-{
-    if (values.empty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    const std::size_t middle = values.size() / 2;
-    return values.size() % 2 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-}
-
-// The runs after the first (a user's reruns); the first when it is the only one.
-double rerunMedian(const std::vector<double> &runs)
-{
-    return runs.size() > 1 ? median({runs.begin() + 1, runs.end()}) : median(runs);
-}
 
 // As a user reads one answer before typing the next statement: the window's refreshes after an
 // operation (worker status, views) finish meanwhile, as they do for a user.
@@ -167,10 +153,10 @@ void printRows(const std::vector<Runs> &cli, const std::vector<Runs> &gui)
     std::printf("%-22s %10s %10s %10s %10s %10s %10s %9s\n", "statement", "cli first", "cli rerun", "gui first", "gui rerun",
                 "waited 1st", "waited", "+ms rerun");
     for (std::size_t i = 0; i < statements.size(); ++i) {
-        const double cliRerun = rerunMedian(cli[i].reported);
-        const double guiWaited = rerunMedian(gui[i].waited);
+        const double cliRerun = rerunMedianOf(cli[i].reported);
+        const double guiWaited = rerunMedianOf(gui[i].waited);
         std::printf("%-22s %10.4f %10.4f %10.4f %10.4f %10.4f %10.4f %9.1f\n", qPrintable(statements[i]), cli[i].reported.front(),
-                    cliRerun, gui[i].reported.front(), rerunMedian(gui[i].reported), gui[i].waited.front(), guiWaited,
+                    cliRerun, gui[i].reported.front(), rerunMedianOf(gui[i].reported), gui[i].waited.front(), guiWaited,
                     1e3 * (guiWaited - cliRerun));
     }
 }
