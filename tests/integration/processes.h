@@ -75,6 +75,13 @@ struct WorkerProcess
     }
 };
 
+// A token file as a site writes one for the workers it starts: the token on the first line.
+inline bool writeTokenFile(const QString &path, const QByteArray &token)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(token + '\n') == token.size() + 1;
+}
+
 // `launcher`, when given, is a command that runs the worker (its program and first arguments), as
 // the test-host harness runs a program on one of its hosts.
 inline std::unique_ptr<WorkerProcess> startWorker(const QStringList &arguments, const QStringList &launcher = {})

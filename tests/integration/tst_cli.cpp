@@ -532,10 +532,7 @@ void TestCli::workerDyingMidRunIsRecovered()
 void TestCli::connectsToRunningWorkersWithTheirToken()
 {
     const QString tokenFile = m_dir.filePath(u"cluster.token"_s);
-    QFile file(tokenFile);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("c2VjcmV0IGZvciB0aGUgY2xp\n");
-    file.close();
+    QVERIFY(integration::writeTokenFile(tokenFile, "c2VjcmV0IGZvciB0aGUgY2xp"));
     const auto first = integration::startWorker({u"--token-file"_s, tokenFile, u"--name"_s, u"site-a"_s});
     const auto second = integration::startWorker({u"--token-file"_s, tokenFile, u"--name"_s, u"site-b"_s});
     QVERIFY2(first->error.isEmpty() && second->error.isEmpty(), qPrintable(first->error + second->error));
@@ -622,9 +619,7 @@ void TestCli::listenOnPortZeroSaysWhereItListens()
 void TestCli::benchMeasuresTheLinksToRunningWorkers()
 {
     const QString tokenFile = m_dir.filePath(u"bench.token"_s);
-    QFile file(tokenFile);
-    QVERIFY(file.open(QIODevice::WriteOnly) && file.write("bench-token\n") > 0);
-    file.close();
+    QVERIFY(integration::writeTokenFile(tokenFile, "bench-token"));
     const auto first = integration::startWorker({u"--token-file"_s, tokenFile, u"--threads"_s, u"1"_s});
     const auto second = integration::startWorker({u"--token-file"_s, tokenFile, u"--threads"_s, u"2"_s});
     QVERIFY2(first->error.isEmpty() && second->error.isEmpty(), qPrintable(first->error + second->error));
@@ -657,9 +652,7 @@ void TestCli::benchReportsAStepTooLargeForTheWorkersAndGoesOn()
     // 8 days on a 5-degree grid: 32 x 37 x 72 float64 = 682 kB, 341 kB per worker. The plane
     // reductions need 171 kB (mean) and 256 kB (std) beside it, y another 341 kB.
     const QString tokenFile = m_dir.filePath(u"small.token"_s);
-    QFile file(tokenFile);
-    QVERIFY(file.open(QIODevice::WriteOnly) && file.write("small-token\n") > 0);
-    file.close();
+    QVERIFY(integration::writeTokenFile(tokenFile, "small-token"));
     const QStringList options{u"--token-file"_s, tokenFile, u"--memory-limit"_s, u"620K"_s};
     const auto first = integration::startWorker(options);
     const auto second = integration::startWorker(options);

@@ -36,9 +36,8 @@ void TestMpi::ranksDialBackNamedByTheirRank()
     const QString mpirun = QStandardPaths::findExecutable(u"mpirun"_s);
     QVERIFY2(!mpirun.isEmpty(), "mpirun is missing: apt-get install openmpi-bin (./setup.sh test does)");
     QTemporaryDir dir;
-    QFile token(dir.filePath(u"token"_s));
-    QVERIFY(token.open(QIODevice::WriteOnly) && token.write("mpi-test-token\n") > 0);
-    token.close();
+    const QString tokenFile = dir.filePath(u"token"_s);
+    QVERIFY(integration::writeTokenFile(tokenFile, "mpi-test-token"));
     const Result<QStringList> files = integration::writeSmallSample(dir.filePath(u"era"_s), 6);
     QVERIFY2(files.isOk(), qPrintable(files.status().message()));
 
@@ -50,7 +49,7 @@ void TestMpi::ranksDialBackNamedByTheirRank()
     if (::geteuid() == 0)
         arguments << u"--allow-run-as-root"_s; // CI runs as root; Open MPI refuses it unless told
     arguments << integration::programFromEnvironment("TESSERA_WORKER") << u"--connect"_s << session.listenAddress()
-              << u"--token-file"_s << token.fileName() << u"--threads"_s << u"1"_s;
+              << u"--token-file"_s << tokenFile << u"--threads"_s << u"1"_s;
     launcher.start(mpirun, arguments);
     const Status connected = integration::finishWithin(listening, 60000);
     QVERIFY2(connected.isOk(), qPrintable(connected.message() + QString::fromLocal8Bit(launcher.readAll())));

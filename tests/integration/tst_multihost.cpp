@@ -66,9 +66,7 @@ void TestMultiHost::initTestCase()
     const QString problem = m_bed->up();
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     m_tokenFile = m_dir.filePath(u"token"_s);
-    QFile token(m_tokenFile);
-    QVERIFY(token.open(QIODevice::WriteOnly) && token.write(Token + '\n') > 0);
-    token.close();
+    QVERIFY(integration::writeTokenFile(m_tokenFile, Token));
     const Result<QStringList> files = integration::writeSmallSample(m_dir.filePath(u"era"_s), 6);
     QVERIFY2(files.isOk(), qPrintable(files.status().message()));
     m_files = *files;

@@ -72,10 +72,7 @@ void TestTls::initTestCase()
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
     m_tokenFile = path(u"token"_s);
-    QFile token(m_tokenFile);
-    QVERIFY(token.open(QIODevice::WriteOnly));
-    token.write("tls-test-token\n");
-    token.close();
+    QVERIFY(integration::writeTokenFile(m_tokenFile, "tls-test-token"));
     const Result<QStringList> files = integration::writeSmallSample(path(u"era"_s), 5);
     QVERIFY2(files.isOk(), qPrintable(files.status().message()));
     m_files = *files;
