@@ -20,6 +20,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QPointer>
 #include <QStandardPaths>
 #include <QTimer>
 
@@ -302,12 +303,10 @@ std::int64_t residentBytes(qint64 processId)
 void settleWorkers(ClusterSession &session)
 {
     pauseFor(6.0);
-    session.refreshWorkerStatus();
     QEventLoop settle;
-    int answers = 0;
-    QObject::connect(&session, &ClusterSession::workersChanged, &settle, [&] {
-        if (++answers == int(session.workers().size()))
-            settle.quit();
+    session.refreshWorkerStatus([loop = QPointer(&settle)] {
+        if (loop) // answers may come after the wait gave up
+            loop->quit();
     });
     QTimer::singleShot(3000, &settle, &QEventLoop::quit);
     settle.exec();

@@ -405,28 +405,48 @@ bool ClusterSession::isBusy() const
 
 void ClusterSession::refreshWorkerStatus()
 {
+    refreshWorkerStatus({});
+}
+
+void ClusterSession::refreshWorkerStatus(std::function<void()> answered)
+{
+    // Every handler runs once, with the reply or with the error of a closed connection.
+    auto outstanding = std::make_shared<int>(0);
+    auto answerOne = [outstanding, answered] {
+        if (--*outstanding == 0 && answered)
+            answered();
+    };
     for (auto &worker : d->workers) {
         if (!worker.client || worker.info.state == WorkerState::Lost)
             continue;
+        ++*outstanding;
         const int index = worker.info.index;
         auto timer = std::make_shared<QElapsedTimer>();
         timer->start();
-        worker.client->request(QCborMap{{field::Type, msg::Status}}, [this, index, timer](const Frame &reply) {
-            const Result<wire::StatusReply> status = wire::StatusReply::fromCbor(reply.header);
-            if (index >= int(d->workers.size()) || !status.isOk())
-                return;
-            WorkerInfo &info = d->workers[index].info;
-            info.latencyMillis = double(timer->nsecsElapsed()) / 1e6;
-            info.memoryUsedBytes = status->memoryUsedBytes;
-            info.memoryPeakBytes = status->memoryPeakBytes;
-            info.memoryReserveBytes = status->memoryReserveBytes;
-            info.memoryLimitBytes = status->memoryLimitBytes;
-            info.blockCount = status->blocks;
-            if (info.state != WorkerState::Lost)
-                info.state = status->busy > 0 ? WorkerState::Busy : WorkerState::Connected;
-            Q_EMIT workersChanged();
+        worker.client->request(QCborMap{{field::Type, msg::Status}}, [this, index, timer, answerOne](const Frame &reply) {
+            d->applyStatusReply(index, reply, double(timer->nsecsElapsed()) / 1e6);
+            answerOne();
         });
     }
+    if (*outstanding == 0 && answered)
+        answered();
+}
+
+void ClusterSession::Private::applyStatusReply(int index, const Frame &reply, double latencyMillis)
+{
+    const Result<wire::StatusReply> status = wire::StatusReply::fromCbor(reply.header);
+    if (index >= int(workers.size()) || !status.isOk())
+        return;
+    WorkerInfo &info = workers[index].info;
+    info.latencyMillis = latencyMillis;
+    info.memoryUsedBytes = status->memoryUsedBytes;
+    info.memoryPeakBytes = status->memoryPeakBytes;
+    info.memoryReserveBytes = status->memoryReserveBytes;
+    info.memoryLimitBytes = status->memoryLimitBytes;
+    info.blockCount = status->blocks;
+    if (info.state != WorkerState::Lost)
+        info.state = status->busy > 0 ? WorkerState::Busy : WorkerState::Connected;
+    Q_EMIT q->workersChanged();
 }
 
 void ClusterSession::Private::registerArray(ArrayInfo info)

@@ -176,6 +176,9 @@ public:
     // Asks every worker for its memory use, block count and round-trip time; workersChanged()
     // follows as the answers arrive.
     void refreshWorkerStatus();
+    // The same, then `answered` once every worker asked has answered or its connection failed.
+    // Answers to earlier requests may arrive first; these answers count only this request's.
+    void refreshWorkerStatus(std::function<void()> answered);
 
 Q_SIGNALS:
     void workersChanged();

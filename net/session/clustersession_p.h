@@ -69,6 +69,7 @@ public:
     void startConnect(Operation *operation, const QStringList &addresses);
     void addWorker(WorkerClient *client);
     WorkerClient *newClient();
+    void applyStatusReply(int index, const Frame &reply, double latencyMillis);
 
     // sessionload.cpp
     void startLoad(Operation *operation, const LoadRequest &request);

@@ -15,6 +15,7 @@
 #include <QStringList>
 #include <QTest>
 
+#include <memory>
 #include <vector>
 
 namespace integration {
@@ -60,18 +61,13 @@ inline tessera::Status load(tessera::ClusterSession &session, const QString &nam
     return status;
 }
 
-// Asks every connected worker for its memory use and waits for all answers. Requests on one
+// Asks every connected worker for its memory use and waits for all its answers. Requests on one
 // connection are answered in order, so releases sent before are counted.
 inline std::vector<std::int64_t> memoryUsed(tessera::ClusterSession &session)
 {
-    int answers = 0;
-    QObject counting; // ends the connection with this function
-    QObject::connect(&session, &tessera::ClusterSession::workersChanged, &counting, [&answers] { ++answers; });
-    int asked = 0;
-    for (const tessera::WorkerInfo &worker : session.workers())
-        asked += worker.state != tessera::WorkerState::Lost;
-    session.refreshWorkerStatus();
-    (void)QTest::qWaitFor([&] { return answers >= asked; }, 10000);
+    auto answered = std::make_shared<bool>(false); // outlives a wait that times out
+    session.refreshWorkerStatus([answered] { *answered = true; });
+    (void)QTest::qWaitFor([&] { return *answered; }, 10000);
     std::vector<std::int64_t> used;
     for (const tessera::WorkerInfo &worker : session.workers())
         used.push_back(worker.memoryUsedBytes);

@@ -27,10 +27,10 @@ ClusterModel::ClusterModel(ClusterSession *session, QObject *parent)
     , m_refreshTimer(new QTimer(this))
 {
     m_refreshTimer->setInterval(RefreshIntervalMillis);
-    connect(m_refreshTimer, &QTimer::timeout, m_session, &ClusterSession::refreshWorkerStatus);
+    connect(m_refreshTimer, &QTimer::timeout, m_session, qOverload<>(&ClusterSession::refreshWorkerStatus));
     connect(m_session, &ClusterSession::workersChanged, this, &ClusterModel::reload);
     // Loads and evaluations change what the workers hold: show it now, not at the next tick.
-    connect(m_session, &ClusterSession::operationFinished, m_session, &ClusterSession::refreshWorkerStatus);
+    connect(m_session, &ClusterSession::operationFinished, m_session, qOverload<>(&ClusterSession::refreshWorkerStatus));
     reload();
 }
 
