@@ -46,6 +46,13 @@ int Planner::addTask(Task task, int forcedWorker)
     return m_tasks.back().id;
 }
 
+Result<NodeBlocks> Planner::planResult(const Expr &expr)
+{
+    if (!m_context.keepResult)
+        m_returnedRoot = &expr;
+    return plan(expr);
+}
+
 Result<NodeBlocks> Planner::plan(const Expr &expr)
 {
     switch (expr.kind) {
@@ -475,7 +482,7 @@ Result<Plan> planExpression(const Expr &checked, const PlannerContext &context)
         result.graph = planner.takeGraph(kept->layout);
         return result;
     }
-    auto root = planner.plan(expr);
+    auto root = planner.planResult(expr);
     TESSERA_RETURN_IF_ERROR(root);
     result.graph = planner.takeGraph(root->layout);
     return result;

@@ -28,6 +28,10 @@ struct PlannerContext
     // The result is kept on the workers under a name: an expression that names no array is
     // still planned, as one block the client sends, so later statements can use it.
     bool keepResult = false;
+    // A returned reduction whose output block has states on several workers is combined piece
+    // by piece on different workers (a reduce-scatter) from this many bytes of state. Below it a
+    // state crosses even a 75 MB/s link in under a millisecond, less than the extra tasks cost.
+    std::int64_t scatterMinStateBytes = std::int64_t(64) << 10;
 };
 
 struct Plan
@@ -45,6 +49,9 @@ struct Plan
 //   - reduction: per worker, partial tasks over its blocks (as many as it has threads when there
 //     is little else to do), one combine per worker, then a cross-worker combine tree of bounded
 //     fan-in whose root finalizes; an output block whose inputs sit on one worker never moves.
+//     A large returned output with fewer blocks than workers holding its inputs is instead split
+//     into pieces, each combined from the pieces of every worker's state on its own worker, so
+//     that no one link carries every state (see scatterMinStateBytes).
 Result<Plan> planExpression(const Expr &expr, const PlannerContext &context);
 
 } // namespace tessera

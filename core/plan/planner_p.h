@@ -44,6 +44,8 @@ public:
     }
 
     Result<NodeBlocks> plan(const Expr &expr);
+    // Plans the statement's root, whose value goes to the client unless the context keeps it.
+    Result<NodeBlocks> planResult(const Expr &expr);
     Result<NodeBlocks> planConstant(const NdArray &value);
     TaskGraph takeGraph(const BlockLayout &result);
 
@@ -64,10 +66,16 @@ private:
     struct Reduction; // plannerreduce.cpp
     // Partial tasks over `byWorker`'s inputs (each a block or a region of one), split across a
     // worker's threads when it has few output blocks to work on; by worker, the partials made.
+    // A lone partial finalizes itself unless `mayFinalize` is false.
     std::map<int, std::vector<int>> addPartials(Reduction &reduction, const BlockIndex &outIndex,
                                                 std::map<int, std::vector<TaskInput>> byWorker,
-                                                const std::vector<int> &groupsOnWorker);
+                                                const std::vector<int> &groupsOnWorker, bool mayFinalize = true);
     int addCombines(Reduction &reduction, const BlockIndex &outIndex, const std::map<int, std::vector<int>> &partialsByWorker);
+    struct Scatter; // plannerreduce.cpp
+    std::optional<Scatter> chooseScatter(const Expr &expr, const Reduction &reduction, const BlockLayout &in) const;
+    // The reduce-scatter of one output block: returns the root of each piece, in piece order.
+    std::vector<int> addScatteredCombines(Reduction &reduction, const Scatter &scatter, const BlockIndex &outIndex,
+                                          const std::map<int, std::vector<int>> &partialsByWorker);
     // Combines `states` in a tree of `fanIn` (combineTree), on `worker` or placed when -1; the root
     // finalizes when `rootFinalizes`. Returns the root.
     int addCombineTree(Reduction &reduction, const BlockIndex &outIndex, std::vector<int> states, int fanIn, bool rootFinalizes,
@@ -84,6 +92,7 @@ private:
     std::vector<Task> m_tasks;
     std::map<QString, int> m_producer; // key -> task id
     std::vector<QString> m_returned;   // TaskGraph::returnedKeys
+    const Expr *m_returnedRoot = nullptr;
     int m_nodeCount = 0;
 };
 
@@ -100,13 +109,19 @@ struct Planner::Reduction
 
     Task makeTask(TaskKind kind, const BlockIndex &outIndex, bool finalize)
     {
+        return makeTask(kind, outChunks, outIndex, finalize);
+    }
+
+    // A task for block `outIndex` of `chunks`, which may be finer than outChunks.
+    Task makeTask(TaskKind kind, const Chunks &chunks, const BlockIndex &outIndex, bool finalize)
+    {
         Task task;
         task.kind = kind;
         task.reduceOp = op;
         task.axes = axes;
         task.ddof = ddof;
         task.finalize = finalize;
-        task.outputShape = outChunks.blockShape(outIndex);
+        task.outputShape = chunks.blockShape(outIndex);
         if (finalize) {
             task.outputKey = blockKey(prefix, outIndex);
         } else {

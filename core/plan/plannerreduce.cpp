@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <set>
 
 namespace tessera::planning {
 
@@ -42,7 +44,28 @@ std::vector<WorkerBlocks> groupByOutputBlock(const BlockLayout &in, const std::v
     return groups;
 }
 
+// `chunks` with every chunk along `axis` cut into `pieces` nearly equal pieces.
+Chunks splitAlong(const Chunks &chunks, int axis, int pieces)
+{
+    std::vector<std::vector<std::int64_t>> extents = chunks.allExtents();
+    std::vector<std::int64_t> split;
+    for (std::int64_t extent : extents[std::size_t(axis)]) {
+        for (int piece = 0; piece < pieces; ++piece)
+            split.push_back(extent * (piece + 1) / pieces - extent * piece / pieces);
+    }
+    extents[std::size_t(axis)] = std::move(split);
+    return Chunks(std::move(extents));
+}
+
 } // namespace
+
+// How a reduce-scatter splits the output: every chunk along output axis `axis` into `pieces`.
+struct Planner::Scatter
+{
+    int axis = 0;
+    int pieces = 1;
+    Chunks fine;
+};
 
 Result<NodeBlocks> Planner::planReduce(const Expr &expr)
 {
@@ -61,7 +84,15 @@ Result<NodeBlocks> Planner::planReduce(const Expr &expr)
             outExtents.push_back(in.chunks.extents(axis));
     }
     reduction.outChunks = Chunks(outExtents);
-    NodeBlocks out{{reduction.outChunks, {}, {}}};
+    const std::optional<Scatter> scatter = chooseScatter(expr, reduction, in);
+    NodeBlocks out{{scatter ? scatter->fine : reduction.outChunks, {}, {}}};
+    out.layout.keys.resize(std::size_t(out.layout.chunks.blockCount()));
+    out.layout.workers.resize(out.layout.keys.size());
+    const auto place = [&out, this](const BlockIndex &index, int taskId) {
+        const auto flat = std::size_t(out.layout.chunks.flatten(index));
+        out.layout.keys[flat] = m_tasks[std::size_t(taskId)].outputKey;
+        out.layout.workers[flat] = m_tasks[std::size_t(taskId)].worker;
+    };
 
     const std::vector<WorkerBlocks> groups = groupByOutputBlock(in, reduced, reduction.outChunks);
     std::vector<int> groupsOnWorker(m_loads.size(), 0);
@@ -80,19 +111,94 @@ Result<NodeBlocks> Planner::planReduce(const Expr &expr)
             for (std::int64_t flat : blocks)
                 inputs[worker].push_back(inputFor(in, flat));
         }
-        const std::map<int, std::vector<int>> partials = addPartials(reduction, outIndex, std::move(inputs), groupsOnWorker);
-        const Task &root = m_tasks[std::size_t(addCombines(reduction, outIndex, partials))];
-        out.layout.keys.push_back(root.outputKey);
-        out.layout.workers.push_back(root.worker);
+        const std::map<int, std::vector<int>> partials =
+            addPartials(reduction, outIndex, std::move(inputs), groupsOnWorker, !scatter);
+        if (!scatter) {
+            place(outIndex, addCombines(reduction, outIndex, partials));
+            continue;
+        }
+        const std::vector<int> roots = addScatteredCombines(reduction, *scatter, outIndex, partials);
+        for (int piece = 0; piece < scatter->pieces; ++piece) {
+            BlockIndex pieceIndex = outIndex;
+            pieceIndex[std::size_t(scatter->axis)] = outIndex[std::size_t(scatter->axis)] * scatter->pieces + piece;
+            place(pieceIndex, roots[std::size_t(piece)]);
+        }
     }
     return out;
+}
+
+// A reduce-scatter pays when the statement returns the reduction (a kept array stays in the
+// chunks its inputs imply), the output has fewer blocks than the workers holding the input, and
+// its states are large; the output axis whose thinnest chunk is widest is split.
+std::optional<Planner::Scatter> Planner::chooseScatter(const Expr &expr, const Reduction &reduction, const BlockLayout &in) const
+{
+    const Chunks &chunks = reduction.outChunks;
+    if (&expr != m_returnedRoot || chunks.rank() == 0)
+        return std::nullopt;
+    const std::set<int> holders(in.workers.begin(), in.workers.end());
+    if (chunks.blockCount() >= std::int64_t(holders.size()) || holders.size() > std::size_t(MaxTaskInputs))
+        return std::nullopt;
+    int axis = 0;
+    std::int64_t widest = 0;
+    for (int candidate = 0; candidate < chunks.rank(); ++candidate) {
+        const std::vector<std::int64_t> &extents = chunks.extents(candidate);
+        const std::int64_t thinnest = *std::min_element(extents.begin(), extents.end());
+        if (thinnest > widest) {
+            widest = thinnest;
+            axis = candidate;
+        }
+    }
+    const int pieces = int(std::min<std::int64_t>(std::int64_t(holders.size()), widest));
+    const std::int64_t stateBytes = reduction.components
+                                    * elementCount(chunks.blockShape(BlockIndex(std::size_t(chunks.rank()), 0)))
+                                    * std::int64_t(sizeof(double));
+    if (pieces < 2 || stateBytes < m_context.scatterMinStateBytes)
+        return std::nullopt;
+    return Scatter{axis, pieces, splitAlong(chunks, axis, pieces)};
+}
+
+// One state per worker, as addCombines makes them; then piece p of the output is combined and
+// finalized on the p-th of those workers from piece p of every state, so each worker's link
+// carries (workers - 1) / workers of a state each way instead of the root's carrying them all.
+std::vector<int> Planner::addScatteredCombines(Reduction &reduction, const Scatter &scatter, const BlockIndex &outIndex,
+                                               const std::map<int, std::vector<int>> &partialsByWorker)
+{
+    std::vector<int> states;
+    std::vector<int> holders;
+    for (const auto &[worker, partials] : partialsByWorker) {
+        states.push_back(addCombineTree(reduction, outIndex, partials, MaxTaskInputs, false, worker));
+        holders.push_back(worker);
+    }
+    const Shape stateShape = m_tasks[std::size_t(states.front())].outputShape; // (components, kept extents...)
+    const std::size_t stateAxis = std::size_t(scatter.axis) + 1;
+    std::vector<int> roots;
+    std::int64_t start = 0;
+    for (int piece = 0; piece < scatter.pieces; ++piece) {
+        BlockIndex pieceIndex = outIndex;
+        pieceIndex[std::size_t(scatter.axis)] = outIndex[std::size_t(scatter.axis)] * scatter.pieces + piece;
+        Task task = reduction.makeTask(TaskKind::Combine, scatter.fine, pieceIndex, true);
+        const std::int64_t count = task.outputShape[std::size_t(scatter.axis)];
+        for (int state : states) {
+            Region region;
+            for (std::int64_t extent : stateShape)
+                region.push_back(AxisSlice::whole(extent));
+            region[stateAxis] = {start, count, 1, false};
+            TaskInput input = stateInput(state);
+            input.bytes = elementCount(regionShape(region)) * std::int64_t(sizeof(double));
+            input.region = std::move(region);
+            task.inputs.push_back(std::move(input));
+        }
+        roots.push_back(addTask(std::move(task), holders[std::size_t(piece) % holders.size()]));
+        start += count;
+    }
+    return roots;
 }
 
 // Partials on the workers that hold the blocks; a worker's blocks are split across its threads
 // when it has few output blocks to work on, and into tasks of at most MaxTaskInputs inputs.
 std::map<int, std::vector<int>> Planner::addPartials(Reduction &reduction, const BlockIndex &outIndex,
                                                      std::map<int, std::vector<TaskInput>> byWorker,
-                                                     const std::vector<int> &groupsOnWorker)
+                                                     const std::vector<int> &groupsOnWorker, bool mayFinalize)
 {
     std::vector<std::pair<int, std::vector<TaskInput>>> partialInputs;
     for (auto &[worker, inputs] : byWorker) {
@@ -106,7 +212,7 @@ std::map<int, std::vector<int>> Planner::addPartials(Reduction &reduction, const
             partialInputs.push_back({worker, std::vector<TaskInput>(inputs.begin() + begin, inputs.begin() + end)});
         }
     }
-    const bool single = partialInputs.size() == 1;
+    const bool single = mayFinalize && partialInputs.size() == 1;
     std::map<int, std::vector<int>> partialsByWorker;
     for (auto &[worker, inputs] : partialInputs) {
         Task task = reduction.makeTask(TaskKind::Partial, outIndex, single);

@@ -5,7 +5,9 @@
 # and files: a head host (0) and N worker hosts (1..N), each with one link of RATE (tests/netbed).
 # Run as root, with nothing else heavy running.
 #
-#   tests/bench/netbed_bench.sh BUILD DATADIR [--hosts 4] [--rate 600mbit] [--repeat 3] [--days 90]
+#   tests/bench/netbed_bench.sh BUILD DATADIR [--hosts 4] [--rate 600mbit] [--repeat 3] [--days 90] [--no-dask]
+#
+# --no-dask runs Tessera alone, e.g. to compare two builds on one bed in one sitting.
 #
 # DATADIR gets the sample data (tessera-cli bench writes it when missing); the workers read it
 # there too, as a shared file system. Dask needs python3-distributed and python3-netcdf4.
@@ -17,13 +19,14 @@ bed=tsbench
 build=$(cd "$1" && pwd)
 data=$2
 shift 2
-hosts=4 rate=600mbit repeat=3 days=90
+hosts=4 rate=600mbit repeat=3 days=90 dask=1
 while [ $# -gt 0 ]; do
     case $1 in
     --hosts) hosts=$2; shift 2 ;;
     --rate) rate=$2; shift 2 ;;
     --repeat) repeat=$2; shift 2 ;;
     --days) days=$2; shift 2 ;;
+    --no-dask) dask=0; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -61,6 +64,7 @@ sleep 1
 for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
 wait 2>/dev/null || true
 pids=()
+[ "$dask" = 1 ] || exit 0
 
 echo "== Dask"
 "$netbed" run "$bed" 0 dask-scheduler --host "$head_address" --port 8786 --dashboard-address :0 >"$work/scheduler.log" 2>&1 &

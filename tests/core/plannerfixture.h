@@ -29,6 +29,7 @@ struct Workspace
     std::map<QString, BlockLayout> layouts;
     std::vector<int> threadsPerWorker{1, 1};
     int combineFanIn = 4;
+    std::int64_t scatterMinStateBytes = PlannerContext{}.scatterMinStateBytes;
 
     PlannerContext context() const
     {
@@ -40,6 +41,7 @@ struct Workspace
         context.threadsPerWorker = threadsPerWorker;
         context.keyPrefix = u"op1"_s;
         context.combineFanIn = combineFanIn;
+        context.scatterMinStateBytes = scatterMinStateBytes;
         return context;
     }
     int workerCount() const { return int(threadsPerWorker.size()); }
@@ -76,7 +78,9 @@ inline Result<Plan> planText(const QString &text, const Workspace &workspace, St
         return found == workspace.layouts.end() ? std::nullopt : std::optional<Shape>(found->second.chunks.shape());
     };
     TESSERA_RETURN_IF_ERROR(checkExpression(*statement.expr, lookup));
-    return planExpression(*statement.expr, workspace.context());
+    PlannerContext context = workspace.context();
+    context.keepResult = !statement.target.isEmpty() || statement.save; // as the session plans it
+    return planExpression(*statement.expr, context);
 }
 
 // "partial:2 combine:1", kinds in declaration order, absent kinds left out; "none" for no tasks.

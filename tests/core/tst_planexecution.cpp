@@ -259,6 +259,7 @@ struct Setup
     std::vector<int> workers;
     std::vector<int> threads;
     int fanIn = 4;
+    std::int64_t scatterMinStateBytes = PlannerContext{}.scatterMinStateBytes;
 };
 
 } // namespace
@@ -295,6 +296,12 @@ void TestPlanExecution::matchesWholeArrayEvaluation_data()
         {"1100 planes on 1", {Chunks::alongFirstAxis({1100, 5, 6}, 1), std::vector<int>(1100, 0), {1}}},
         {"24 blocks on 9 fan-in 4",
          {Chunks({std::vector<std::int64_t>(12, 1), {2, 3}, {6}}), assignRoundRobin(24, 9), std::vector<int>(9, 1)}},
+        // Returned reductions of any size are combined piece by piece on the workers (reduce-scatter).
+        {"3 blocks on 2, reduce-scatter", {Chunks::alongFirstAxis(x, 4), {0, 1, 1}, {1, 1}, 4, 0}},
+        {"12 planes on 4 with 2 threads, reduce-scatter",
+         {Chunks::alongFirstAxis(x, 1), assignContiguous(std::vector<std::int64_t>(12, 240), 4), {2, 2, 2, 2}, 4, 0}},
+        {"irregular grid on 5, reduce-scatter",
+         {Chunks({{3, 1, 8}, {2, 3}, {4, 2}}), assignRoundRobin(12, 5), {1, 1, 1, 1, 1}, 2, 0}},
     };
     const QStringList expressions{
         u"x[0,0,0]"_s,
@@ -363,6 +370,7 @@ void TestPlanExecution::matchesWholeArrayEvaluation()
     Workspace workspace;
     workspace.threadsPerWorker = setup.threads;
     workspace.combineFanIn = setup.fanIn;
+    workspace.scatterMinStateBytes = setup.scatterMinStateBytes;
     workspace.layouts[u"x"_s] = makeLayout(u"x"_s, setup.chunks, setup.workers);
     workspace.layouts[u"w"_s] = makeLayout(u"w"_s, Chunks({{2, 3}, {3, 3}}), {int(1 % setup.threads.size()), 0, 0, 0});
     const std::map<QString, Dense> arrays{{u"x"_s, randomArray(setup.chunks.shape(), 42)}, {u"w"_s, randomArray({5, 6}, 7)}};

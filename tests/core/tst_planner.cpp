@@ -73,6 +73,8 @@ private slots:
     void alignedReductionStaysLocal();
     void crossBlockReduction_data();
     void crossBlockReduction();
+    void largeReturnedPlaneIsReduceScattered_data();
+    void largeReturnedPlaneIsReduceScattered();
     void broadcastMovesOnlyTheScalar();
     void combineTreeShape_data();
     void combineTreeShape();
@@ -81,6 +83,7 @@ private slots:
     void broadcastOperandRegions();
     void constantFolding_data();
     void constantFolding();
+    void assignedConstantIsKeptAsOneBlock();
     void constantTravelsInTasks();
     void unknownArrayIsAnError();
     void reducingBlocklessArrayIsAnError();
@@ -264,6 +267,65 @@ void TestPlanner::crossBlockReduction()
     QCOMPARE(graph.result.keys, std::vector<QString>{root.outputKey});
 }
 
+void TestPlanner::largeReturnedPlaneIsReduceScattered_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<int>("components");
+    QTest::addColumn<bool>("scattered");
+    QTest::newRow("mean") << u"x.mean(axis=0)"_s << 2 << true;
+    QTest::newRow("std") << u"x.std(axis=0)"_s << 3 << true;
+    QTest::newRow("kept as an array") << u"m = x.mean(axis=0)"_s << 2 << false;
+    QTest::newRow("state under the threshold") << u"x[:, :, :4].sum(axis=0)"_s << 1 << false;
+}
+
+// x.mean(axis=0) over 90 blocks on 4 workers, a plane of 80 x 100 (125 kB of state): the plane
+// is cut into 4 pieces of 25 along the wider axis, each finalized on its own worker from that
+// piece of every worker's state. Each worker sends 3 pieces and receives 3: 3/4 of a state each
+// way, where the tree's root received 3 whole states.
+void TestPlanner::largeReturnedPlaneIsReduceScattered()
+{
+    QFETCH(QString, text);
+    QFETCH(int, components);
+    QFETCH(bool, scattered);
+
+    const int workers = 4;
+    const Workspace workspace = firstAxisWorkspace({90, 80, 100}, 1, workers, 1);
+    const TaskGraph graph = planned(text, workspace);
+    const QString problem = graphProblem(graph, workspace);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    std::vector<std::int64_t> sent(workers, 0);
+    std::vector<std::int64_t> received(workers, 0);
+    for (const Task &task : graph.tasks) {
+        for (const TaskInput &input : task.inputs) {
+            if (input.worker != task.worker) {
+                sent[std::size_t(input.worker)] += input.bytes;
+                received[std::size_t(task.worker)] += input.bytes;
+            }
+        }
+    }
+    const std::int64_t keptColumns = text.contains(u":4"_s) ? 4 : 100;
+    const std::int64_t state = components * 80 * keptColumns * 8;
+    if (!scattered) {
+        QCOMPARE(graph.result.chunks.blockCount(), std::int64_t(1));
+        QCOMPARE(*std::max_element(received.begin(), received.end()), (workers - 1) * state);
+        return;
+    }
+    QCOMPARE(graph.result.chunks.extents(0), std::vector<std::int64_t>{80});
+    QCOMPARE(graph.result.chunks.extents(1), (std::vector<std::int64_t>{25, 25, 25, 25}));
+    QCOMPARE(graph.result.workers, (std::vector<int>{0, 1, 2, 3}));
+    for (int worker = 0; worker < workers; ++worker) {
+        QCOMPARE(sent[std::size_t(worker)], (workers - 1) * state / workers);
+        QCOMPARE(received[std::size_t(worker)], (workers - 1) * state / workers);
+    }
+    for (const QString &key : graph.result.keys) {
+        const auto root =
+            std::find_if(graph.tasks.begin(), graph.tasks.end(), [&](const Task &task) { return task.outputKey == key; });
+        QVERIFY(root != graph.tasks.end());
+        QVERIFY(root->kind == TaskKind::Combine && root->finalize);
+        QCOMPARE(int(root->inputs.size()), workers);
+    }
+}
+
 // y = x - x.mean(): blocks stay; the 8-byte scalar goes to them.
 void TestPlanner::broadcastMovesOnlyTheScalar()
 {
@@ -416,7 +478,6 @@ void TestPlanner::constantFolding_data()
     QTest::newRow("-(1 - 4)") << u"-(1 - 4)"_s << 3.0;
     QTest::newRow("(2).min()") << u"(2).min()"_s << 2.0;
     QTest::newRow("(5).std()") << u"(5).std()"_s << 0.0;
-    QTest::newRow("assignment") << u"c = abs(-2.5)"_s << 2.5;
     QTest::newRow("(1+1)[...]") << u"(1+1)[...]"_s << 2.0;
 }
 
@@ -433,6 +494,22 @@ void TestPlanner::constantFolding()
     QCOMPARE(plan->constant->rank(), 0);
     QCOMPARE(plan->constant->at(0), expected);
     QVERIFY(plan->graph.tasks.empty());
+}
+
+// A folded value kept under a name is one block the client sends, for later statements to use.
+void TestPlanner::assignedConstantIsKeptAsOneBlock()
+{
+    const Workspace workspace = firstAxisWorkspace({12, 5, 6}, 4, 2, 1);
+    Statement statement;
+    Result<Plan> plan = planText(u"c = abs(-2.5)"_s, workspace, statement);
+    QVERIFY2(plan.isOk(), qPrintable(plan.status().message()));
+    QVERIFY(!plan->constant);
+    QCOMPARE(kindCounts(plan->graph), u"load:1"_s);
+    const Task &task = plan->graph.tasks.front();
+    QVERIFY(task.headRead && task.inlineValue);
+    QCOMPARE(task.inlineValue->rank(), 0);
+    QCOMPARE(task.inlineValue->at(0), 2.5);
+    QCOMPARE(plan->graph.result.keys, std::vector<QString>{task.outputKey});
 }
 
 // x * (1+1) and (3 - 1) / x: the folded 2 rides in each task, on the side it was written.
