@@ -7,7 +7,10 @@
 #include "net/protocol/frame.h"
 #include "net/protocol/hostport.h"
 
+#include <algorithm>
 #include <array>
+#include <bit>
+#include <cstring>
 #include <limits>
 #include <optional>
 
@@ -228,7 +231,14 @@ Result<Get> Get::fromCbor(const QCborMap &map)
 
 QCborMap Block::toCbor() const
 {
-    return QCborMap{{field::Type, msg::Block}, {field::Id, id}, {u"shape"_s, shapeToCbor(shape)}, {u"nan"_s, mayHaveNan}};
+    QCborMap map{{field::Type, msg::Block}, {field::Id, id}, {u"shape"_s, shapeToCbor(shape)}, {u"nan"_s, mayHaveNan}};
+    if (!uniformPlanes.empty()) {
+        QCborArray planes;
+        for (quint64 bits : uniformPlanes)
+            planes.append(qint64(bits));
+        map.insert(u"planes"_s, planes);
+    }
+    return map;
 }
 
 Result<Block> Block::fromCbor(const QCborMap &map)
@@ -238,6 +248,18 @@ Result<Block> Block::fromCbor(const QCborMap &map)
     block.id = fields.head(msg::Block);
     block.shape = fields.shape("shape");
     block.mayHaveNan = fields.boolean("nan", true);
+    const QCborArray planes = fields.array("planes", MaxUniformPlanes, QCborArray());
+    for (const QCborValue &bits : planes) {
+        if (!bits.isInteger()) {
+            fields.fail("planes", u"must hold the bits of doubles as integers"_s);
+            break;
+        }
+        block.uniformPlanes.push_back(quint64(bits.toInteger()));
+    }
+    // At most half the planes: the block a receiver makes is then at most twice the payload,
+    // which the frame limits bound.
+    if (fields.isOk() && !planes.isEmpty() && (block.shape.empty() || 2 * qint64(planes.size()) > block.shape.front()))
+        fields.fail("planes", u"names more uniform planes than half the block's"_s);
     return fields.finish(block);
 }
 
@@ -291,6 +313,61 @@ bool isErrorReply(const QCborMap &header)
     return header.value(field::Type).toString() == msg::Error;
 }
 
+namespace {
+
+// Smaller planes (8 kB) cross even a slow link in less than a round trip: not worth a look.
+constexpr std::int64_t MinUniformPlaneElements = 1024;
+
+bool isUniform(const double *values, std::int64_t count)
+{
+    return std::all_of(values + 1, values + count, [first = values](const double &value) {
+        return std::memcmp(&value, first, sizeof(double)) == 0; // bits: NaN and -0.0 as they are
+    });
+}
+
+// Fills the uniform planes and copies the payload behind them, after checking its size.
+Result<NdArray> arrayWithUniformPlanes(const wire::Block &block, const ByteBuffer &payload)
+{
+    const std::optional<std::int64_t> bytes = checkedByteSize(block.shape);
+    if (!bytes)
+        return makeError(ErrorCode::Format, u"block shape %1 is not a shape Tessera accepts"_s.arg(shapeToString(block.shape)));
+    const std::int64_t planeElements = block.shape.front() == 0 ? 0 : *bytes / 8 / block.shape.front();
+    const std::int64_t uniformElements = planeElements * std::int64_t(block.uniformPlanes.size());
+    if (payload.size() != *bytes - uniformElements * 8) {
+        return makeError(ErrorCode::Format, u"block of shape %1 with %2 uniform planes needs %3 bytes but %4 arrived"_s
+                                                .arg(shapeToString(block.shape))
+                                                .arg(block.uniformPlanes.size())
+                                                .arg(*bytes - uniformElements * 8)
+                                                .arg(payload.size()));
+    }
+    NdArray array(block.shape);
+    double *out = array.data();
+    for (quint64 bits : block.uniformPlanes) {
+        const auto value = std::bit_cast<double>(bits);
+        out = std::fill_n(out, planeElements, value);
+    }
+    std::memcpy(out, payload.data(), std::size_t(payload.size()));
+    array.setMayHaveNan(block.mayHaveNan);
+    return array;
+}
+
+} // namespace
+
+BlockReply blockReply(qint64 id, const NdArray &value)
+{
+    wire::Block header{id, value.shape(), value.mayHaveNan()};
+    const std::int64_t planeElements = value.rank() == 0 || value.shape().front() == 0 ? 0 : value.size() / value.shape().front();
+    const double *data = value.data();
+    std::int64_t planes = 0;
+    if (planeElements >= MinUniformPlaneElements) {
+        const std::int64_t most = std::min<std::int64_t>(wire::MaxUniformPlanes, value.shape().front() / 2);
+        while (planes < most && isUniform(data + planes * planeElements, planeElements))
+            header.uniformPlanes.push_back(std::bit_cast<quint64>(data[planes++ * planeElements]));
+    }
+    const std::int64_t skipped = planes * planeElements * 8;
+    return {header.toCbor(), QByteArrayView(value.bytes() + skipped, value.byteSize() - skipped)};
+}
+
 Result<NdArray> blockFromReply(const QCborMap &header, const ByteBuffer &payload)
 {
     if (isErrorReply(header))
@@ -298,6 +375,8 @@ Result<NdArray> blockFromReply(const QCborMap &header, const ByteBuffer &payload
     const Result<wire::Block> block = wire::Block::fromCbor(header);
     if (!block.isOk())
         return block.status();
+    if (!block->uniformPlanes.empty())
+        return arrayWithUniformPlanes(*block, payload);
     return arrayFromPayload(block->shape, block->mayHaveNan, payload);
 }
 

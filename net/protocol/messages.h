@@ -10,6 +10,7 @@
 #include "core/status.h"
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QCborArray>
 #include <QCborMap>
 #include <QString>
@@ -147,11 +148,18 @@ struct Get
 };
 
 // The reply to get: the block (or its region) as payload.
+// The most leading planes a block reply may send as one value each: states have at most 3 planes.
+inline constexpr int MaxUniformPlanes = 4;
+
 struct Block
 {
     qint64 id = 0;
     Shape shape{};
     bool mayHaveNan = true;
+    // Leading planes (along the first axis) that hold one value throughout, as that value's bits;
+    // they are not in the payload. At most half the planes. A reduction's state of NaN-free input
+    // has a uniform count plane.
+    std::vector<quint64> uniformPlanes{};
     QCborMap toCbor() const;
     static Result<Block> fromCbor(const QCborMap &map);
     bool operator==(const Block &) const = default;
@@ -174,6 +182,14 @@ struct Load
 // size does not match the shape.
 Result<NdArray> arrayFromPayload(const Shape &shape, bool mayHaveNan, const ByteBuffer &payload);
 
+// A get's answer: the header, and the bytes to send (a view into `value`), leaving out leading
+// planes of one value when they are large enough to be worth the scan.
+struct BlockReply
+{
+    QCborMap header;
+    QByteArrayView payload;
+};
+BlockReply blockReply(qint64 id, const NdArray &value);
 // A block reply or an error reply, read and checked: the block, or the error it carries.
 Result<NdArray> blockFromReply(const QCborMap &header, const ByteBuffer &payload);
 // An error reply's status; a reply that is not a valid error becomes a Format error.

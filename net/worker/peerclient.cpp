@@ -54,7 +54,8 @@ void PeerClient::fetch(const QString &address, const QString &key, const Region 
     m_waiting[address].push_back([this, address, key, region, handler = std::move(handler)](const QString &error) {
         if (!error.isEmpty()) {
             handler(
-                makeError(ErrorCode::Network, QStringLiteral("cannot fetch block %1 from peer %2: %3").arg(key, address, error)));
+                makeError(ErrorCode::Network, QStringLiteral("cannot fetch block %1 from peer %2: %3").arg(key, address, error)),
+                0);
             return;
         }
         fetch(address, key, region, handler);
@@ -63,8 +64,9 @@ void PeerClient::fetch(const QString &address, const QString &key, const Region 
 
 void PeerClient::send(WorkerClient *client, const QString &key, const Region &region, FetchHandler handler)
 {
-    client->request(wire::Get{0, key, region}.toCbor(),
-                    [handler = std::move(handler)](const Frame &reply) { handler(blockFromReply(reply.header, reply.payload)); });
+    client->request(wire::Get{0, key, region}.toCbor(), [handler = std::move(handler)](const Frame &reply) {
+        handler(blockFromReply(reply.header, reply.payload), reply.payload.size());
+    });
 }
 
 } // namespace tessera

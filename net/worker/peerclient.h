@@ -26,7 +26,9 @@ class PeerClient : public QObject
     Q_OBJECT
 
 public:
-    using FetchHandler = std::function<void(Result<NdArray> block)>;
+    // The block, and the payload bytes that crossed for it (fewer than the block's when its
+    // uniform planes travelled as values).
+    using FetchHandler = std::function<void(Result<NdArray> block, std::int64_t sentBytes)>;
 
     // Peers that show no sign of life for `heartbeatMillis` are dropped and their fetches fail;
     // with `tls` set to check peers, connections to them are TLS.

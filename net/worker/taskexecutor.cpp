@@ -130,7 +130,8 @@ void TaskExecutor::handleGet(const wire::Get &get, const ReplyFunction &reply)
         }
     }
     const NdArray value = applyRegion(*block, get.region);
-    reply(wire::Block{get.id, value.shape(), value.mayHaveNan()}.toCbor(), QByteArrayView(value.bytes(), value.byteSize()));
+    const BlockReply answer = blockReply(get.id, value);
+    reply(answer.header, answer.payload);
 }
 
 void TaskExecutor::handlePut(const wire::Put &put, const ByteBuffer &payload, const ReplyFunction &reply, quint64 owner)
@@ -265,10 +266,10 @@ void TaskExecutor::resolveInput(const std::shared_ptr<Job> &job, std::size_t ind
     });
     if (waiters.size() > 1)
         return;
-    m_peers->fetch(source, input.key, input.region, [this, job, replicaKey](Result<NdArray> block) {
+    m_peers->fetch(source, input.key, input.region, [this, job, replicaKey](Result<NdArray> block, std::int64_t sentBytes) {
         Status status = block.status();
         if (block.isOk()) {
-            job->fetchedBytes += block->byteSize();
+            job->fetchedBytes += sentBytes;
             status = m_store.insert(replicaKey, std::move(*block));
             if (status.isOk())
                 m_replicasByOperation[job->operation].insert(replicaKey);
@@ -292,12 +293,12 @@ void TaskExecutor::fetchPiece(const std::shared_ptr<Job> &job, std::size_t index
         return;
     }
     job->pieceBytes += bytes;
-    m_peers->fetch(source, input.key, input.region, [this, job, source, arrived](Result<NdArray> block) {
+    m_peers->fetch(source, input.key, input.region, [this, job, source, arrived](Result<NdArray> block, std::int64_t sentBytes) {
         if (!block.isOk()) {
             inputFailed(job, block.status(), block.status().code() == ErrorCode::Network ? source : QString());
             return;
         }
-        job->fetchedBytes += block->byteSize();
+        job->fetchedBytes += sentBytes;
         arrived(std::move(*block), {});
     });
 }

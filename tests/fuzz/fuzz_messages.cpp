@@ -11,6 +11,7 @@
 
 #include <QCborValue>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -59,6 +60,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     exercise<wire::Put>(map);
     exercise<wire::Get>(map);
     exercise<wire::Block>(map);
+    // A block reply with a payload of every size up to a few planes: refused or read whole, and
+    // never a block more than twice the payload (uniform planes are at most half of it).
+    for (const std::int64_t bytes : {std::int64_t(0), std::int64_t(8), std::int64_t(size) * 8}) {
+        ByteBuffer payload = ByteBuffer::allocate(bytes);
+        std::fill_n(payload.data(), bytes, '\0');
+        const Result<NdArray> block = blockFromReply(map, payload);
+        FUZZ_CHECK(block.isOk() ? block->byteSize() <= 2 * bytes : !block.status().message().isEmpty());
+    }
     exercise<wire::Load>(map);
     exercise<wire::TaskRequest>(map);
     exercise<wire::Done>(map);

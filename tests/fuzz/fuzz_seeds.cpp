@@ -49,6 +49,7 @@ std::vector<QCborMap> sampleMessages()
         wire::Put{5, u"x:0.0"_s, {2, 3}, false}.toCbor(),
         wire::Get{6, u"x:0.0"_s, {AxisSlice{1, 1, 1, true}, AxisSlice{2, 1, -1, false}}}.toCbor(),
         wire::Block{6, {3}, true}.toCbor(),
+        wire::Block{6, {2, 2048}, false, {0x4056800000000000}}.toCbor(),
         wire::Load{7, u"x:1.0"_s, LoadSource{u"/data/day.nc"_s, u"t2m"_s, 0, 4}, {4, 7, 12}}.toCbor(),
         task.toCbor(),
         wire::Done{3, 1, 2, 3, 4, 0, 48, 48, Shape{2, 3}, false}.toCbor(),

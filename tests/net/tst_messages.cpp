@@ -12,6 +12,9 @@
 #include <QCborValue>
 #include <QTest>
 
+#include <bit>
+#include <cstring>
+
 using namespace tessera;
 using namespace tessera::wire;
 using namespace Qt::StringLiterals;
@@ -152,6 +155,9 @@ private Q_SLOTS:
     void roundTrips();
     void writtenTaskRequestsAreTheirMaps();
     void typeMustMatch();
+    void uniformLeadingPlanesTravelAsValues();
+    void uniformPlanesAreChecked_data();
+    void uniformPlanesAreChecked();
 };
 
 void TestMessages::golden_data()
@@ -261,6 +267,7 @@ void TestMessages::roundTrips()
     roundTrip(Put{6, u"k"_s, {0, 5}, false});
     roundTrip(Get{7, u"k"_s, {AxisSlice{5, 3, -2, false}, AxisSlice{2, 1, 1, true}}});
     roundTrip(Block{8, {1, 2, 3, 4, 5}, false});
+    roundTrip(Block{8, {4, 2}, true, {std::bit_cast<quint64>(-0.0), std::bit_cast<quint64>(2.5)}});
     roundTrip(Load{9, u"x:0.0.0"_s, LoadSource{u"/a b/ü.nc"_s, u"group/sub/var"_s, 12, -1}, {3, 4}});
     roundTrip(sampleTaskRequest());
     TaskRequest binary = TaskRequest::forTask(binaryTask(), {});
@@ -301,6 +308,103 @@ void TestMessages::typeMustMatch()
     QVERIFY(!notAGet.isOk());
     QVERIFY2(notAGet.status().message().contains(u"is 'put', not 'get'"_s), qPrintable(notAGet.status().message()));
     QCOMPARE(notAGet.status().code(), ErrorCode::Format);
+}
+
+namespace {
+
+ByteBuffer bufferOf(QByteArrayView bytes)
+{
+    ByteBuffer buffer = ByteBuffer::allocate(bytes.size());
+    std::memcpy(buffer.data(), bytes.data(), std::size_t(bytes.size()));
+    return buffer;
+}
+
+bool sameBits(const NdArray &a, const NdArray &b)
+{
+    return a.shape() == b.shape() && std::memcmp(a.bytes(), b.bytes(), std::size_t(a.byteSize())) == 0;
+}
+
+} // namespace
+
+// A mean's or std's state of NaN-free input has a count plane of one value: a get sends it as
+// that value. The block read back is the same bit for bit, a NaN with a sign and payload too.
+void TestMessages::uniformLeadingPlanesTravelAsValues()
+{
+    const std::int64_t plane = 64 * 64;
+    NdArray state({4, 64, 64});
+    const double oddNan = std::bit_cast<double>(quint64(0xfff8000000000123));
+    std::fill_n(state.data(), plane, 90.0);
+    std::fill_n(state.data() + plane, plane, oddNan);
+    for (std::int64_t i = 0; i < 2 * plane; ++i)
+        state.data()[2 * plane + i] = double(i % 977) * 0.5;
+    state.data()[3 * plane] = 7.0; // the fourth plane would be uniform but the third is not
+    state.setMayHaveNan(true);
+
+    const BlockReply reply = blockReply(11, state);
+    const Result<Block> header = Block::fromCbor(reply.header);
+    QVERIFY2(header.isOk(), qPrintable(header.status().message()));
+    QCOMPARE(header->uniformPlanes, (std::vector<quint64>{std::bit_cast<quint64>(90.0), 0xfff8000000000123}));
+    QCOMPARE(reply.payload.size(), 2 * plane * 8);
+    const Result<NdArray> back = blockFromReply(reply.header, bufferOf(reply.payload));
+    QVERIFY2(back.isOk(), qPrintable(back.status().message()));
+    QVERIFY(sameBits(*back, state));
+    QVERIFY(back->mayHaveNan());
+
+    // Bits, not values: a plane of 0.0 with one -0.0 is not one value.
+    NdArray zeros({2, 64, 64});
+    std::fill_n(zeros.data(), zeros.size(), 0.0);
+    zeros.data()[5] = -0.0;
+    QVERIFY(Block::fromCbor(blockReply(12, zeros).header)->uniformPlanes.empty());
+    const Result<NdArray> zerosBack = blockFromReply(blockReply(12, zeros).header, bufferOf(blockReply(12, zeros).payload));
+    QVERIFY(zerosBack.isOk() && sameBits(*zerosBack, zeros));
+
+    // Never more than half the planes, so a receiver's block is at most twice what crossed.
+    NdArray allOnes({3, 64, 64});
+    std::fill_n(allOnes.data(), allOnes.size(), 1.0);
+    QCOMPARE(Block::fromCbor(blockReply(15, allOnes).header)->uniformPlanes.size(), std::size_t(1));
+    QCOMPARE(blockReply(15, allOnes).payload.size(), 2 * plane * 8);
+
+    // Small planes are not worth the scan; scalars have none.
+    NdArray small({2, 8, 8});
+    std::fill_n(small.data(), small.size(), 1.0);
+    QCOMPARE(blockReply(13, small).payload.size(), small.byteSize());
+    NdArray scalar(Shape{});
+    scalar.data()[0] = 3.0;
+    QCOMPARE(blockReply(14, scalar).payload.size(), std::int64_t(8));
+}
+
+void TestMessages::uniformPlanesAreChecked_data()
+{
+    QTest::addColumn<QCborMap>("header");
+    QTest::addColumn<qsizetype>("payloadBytes");
+    QTest::addColumn<QString>("mentions");
+    QCborMap tooMany = Block{1, {3, 64}, false}.toCbor();
+    tooMany.insert(u"planes"_s, QCborArray{1, 2});
+    QTest::newRow("more planes than half the block") << tooMany << qsizetype(0) << u"than half the block's"_s;
+    QCborMap scalar = Block{1, {}, false}.toCbor();
+    scalar.insert(u"planes"_s, QCborArray{1});
+    QTest::newRow("planes of a scalar") << scalar << qsizetype(0) << u"than half the block's"_s;
+    QCborMap text = Block{1, {2, 64}, false}.toCbor();
+    text.insert(u"planes"_s, QCborArray{u"1.0"_s});
+    QTest::newRow("not integers") << text << qsizetype(64 * 8) << u"bits of doubles"_s;
+    QCborMap long_ = Block{1, {10, 64}, false}.toCbor();
+    long_.insert(u"planes"_s, QCborArray{1, 2, 3, 4, 5});
+    QTest::newRow("over the most planes") << long_ << qsizetype(5 * 64 * 8) << u"planes"_s;
+    QTest::newRow("payload as if none were uniform") << Block{1, {2, 64}, false, {std::bit_cast<quint64>(1.0)}}.toCbor()
+                                                     << qsizetype(2 * 64 * 8) << u"needs 512 bytes but 1024 arrived"_s;
+    QTest::newRow("payload short") << Block{1, {3, 64}, false, {std::bit_cast<quint64>(1.0)}}.toCbor() << qsizetype(64 * 8)
+                                   << u"needs 1024 bytes but 512 arrived"_s;
+}
+
+void TestMessages::uniformPlanesAreChecked()
+{
+    QFETCH(QCborMap, header);
+    QFETCH(qsizetype, payloadBytes);
+    QFETCH(QString, mentions);
+    const Result<NdArray> block = blockFromReply(header, bufferOf(QByteArray(payloadBytes, '\0')));
+    QVERIFY(!block.isOk());
+    QCOMPARE(block.status().code(), ErrorCode::Format);
+    QVERIFY2(block.status().message().contains(mentions), qPrintable(block.status().message()));
 }
 
 QTEST_APPLESS_MAIN(TestMessages)
