@@ -56,6 +56,15 @@ struct Network
     QString name; // "loopback", "link"
 };
 
+// The memory bandwidth all workers have together: this machine's one thread times the threads
+// for local workers; measured by the workers themselves, all at once, for workers elsewhere.
+struct ClusterMemory
+{
+    double readBytesPerSecond = 0;
+    double writeBytesPerSecond = 0;
+    QString readBasis;
+};
+
 // One seed statement and the machine limit it is held against.
 struct SeedStep
 {
@@ -203,14 +212,14 @@ double totalThreads(const ClusterSession &session)
 }
 
 std::vector<SeedStep> seedSteps(const ArrayInfo &x, const MachineLimits &limits, const Network &network,
-                                const BenchSettings &settings, double threads)
+                                const BenchSettings &settings, const ClusterMemory &memory)
 {
     const double arrayBytes = double(x.meta.byteSize());
     const std::int64_t plane = std::min<std::int64_t>(100, x.meta.shape[0] - 1);
     const double planeBytes = arrayBytes / double(x.meta.shape[0]);
     const double workers = settings.workers;
-    const double readSeconds = arrayBytes / (limits.memoryReadBytesPerSecond * threads);
-    const QString readBasis = QStringLiteral("bytes / (read bandwidth x threads)");
+    const double readSeconds = arrayBytes / memory.readBytesPerSecond;
+    const QString &readBasis = memory.readBasis;
     // Over links, a reduction to a plane moves at least one partial over a link and the result
     // to this program.
     const double planeTrips = network.perWorkerLinks ? 2 * planeBytes / network.bytesPerSecond : 0;
@@ -226,7 +235,7 @@ std::vector<SeedStep> seedSteps(const ArrayInfo &x, const MachineLimits &limits,
         {QStringLiteral("x.sum()"), readSeconds, readBasis},
         {QStringLiteral("x.mean(axis=(1,2))"), readSeconds, readBasis},
         {QStringLiteral("x.mean(axis=0)"), readSeconds + planeTrips, planeBasis},
-        {QStringLiteral("y = x - x.mean()"), 2 * readSeconds + arrayBytes / (limits.memoryWriteBytesPerSecond * threads),
+        {QStringLiteral("y = x - x.mean()"), 2 * readSeconds + arrayBytes / memory.writeBytesPerSecond,
          QStringLiteral("2 reads + 1 write of the array")},
         {QStringLiteral("x.std(axis=0)"), readSeconds + planeTrips, planeBasis},
         {QStringLiteral("r = x.rechunk(time=-1, latitude=8)"),
@@ -335,8 +344,8 @@ QJsonArray reportMemory(ClusterSession &session, const LocalCluster &cluster)
     return rows;
 }
 
-Status writeBenchJson(const QString &path, const MachineLimits &limits, const Network &network, const std::vector<BenchRow> &rows,
-                      const QJsonArray &memory)
+Status writeBenchJson(const QString &path, const MachineLimits &limits, const Network &network,
+                      const ClusterMemory &clusterMemory, const std::vector<BenchRow> &rows, const QJsonArray &memory)
 {
     QJsonArray steps;
     for (const BenchRow &row : rows) {
@@ -358,8 +367,12 @@ Status writeBenchJson(const QString &path, const MachineLimits &limits, const Ne
     const QJsonObject links{{QStringLiteral("name"), network.name},
                             {QStringLiteral("bytesPerSecond"), network.bytesPerSecond},
                             {QStringLiteral("roundTripSeconds"), network.roundTripSeconds}};
+    const QJsonObject cluster{{QStringLiteral("readBytesPerSecond"), clusterMemory.readBytesPerSecond},
+                              {QStringLiteral("writeBytesPerSecond"), clusterMemory.writeBytesPerSecond},
+                              {QStringLiteral("basis"), clusterMemory.readBasis}};
     file.write(QJsonDocument(QJsonObject{{QStringLiteral("machine"), machine},
                                          {QStringLiteral("network"), links},
+                                         {QStringLiteral("clusterMemory"), cluster},
                                          {QStringLiteral("steps"), steps},
                                          {QStringLiteral("memory"), memory}})
                    .toJson());
@@ -419,6 +432,42 @@ Result<Network> measureLinks(ClusterSession &session)
     return network;
 }
 
+// Every worker times its memory at the same moment, so workers sharing cores (or a host's
+// memory bus) show it; the limits use what they sustain together.
+Result<ClusterMemory> measureWorkersMemory(ClusterSession &session)
+{
+    constexpr std::int64_t ProbeBytes = std::int64_t(256) << 20;
+    std::optional<std::vector<Result<MemoryMeasurement>>> answers;
+    session.measureMemory(ProbeBytes,
+                          [&answers](std::vector<Result<MemoryMeasurement>> measured) { answers = std::move(measured); });
+    QEventLoop wait;
+    QElapsedTimer waited;
+    waited.start();
+    while (!answers && waited.elapsed() < 60000)
+        wait.processEvents(QEventLoop::WaitForMoreEvents, 1000);
+    if (!answers)
+        return makeError(ErrorCode::Network, QStringLiteral("the workers did not answer a memory measurement within 60 s"));
+    ClusterMemory memory{0, 0, QStringLiteral("bytes / the workers' read bandwidth, all at once")};
+    for (std::size_t index = 0; index < answers->size(); ++index) {
+        const Result<MemoryMeasurement> &answer = (*answers)[index];
+        TESSERA_RETURN_IF_ERROR(answer);
+        const int threads = session.workers()[index].threads;
+        std::printf("memory of %s, all workers at once: read %.2f GB/s, write %.2f GB/s (%d thread%s, a buffer of %s)\n",
+                    qPrintable(session.workers()[index].name), answer->readBytesPerSecond / 1e9,
+                    answer->writeBytesPerSecond / 1e9, threads, threads == 1 ? "" : "s",
+                    qPrintable(formatBytes(answer->probeBytes)));
+        memory.readBytesPerSecond += answer->readBytesPerSecond;
+        memory.writeBytesPerSecond += answer->writeBytesPerSecond;
+    }
+    return memory;
+}
+
+ClusterMemory localMemory(const MachineLimits &limits, double threads)
+{
+    return {limits.memoryReadBytesPerSecond * threads, limits.memoryWriteBytesPerSecond * threads,
+            QStringLiteral("bytes / (read bandwidth x threads)")};
+}
+
 } // namespace
 
 int benchCommand(const QStringList &arguments)
@@ -444,11 +493,16 @@ int benchCommand(const QStringList &arguments)
     if (Status connected = connectWorkers(*settings, cluster, session); !connected.isOk())
         return fail(connected);
     Network network{limits.loopbackBytesPerSecond, limits.loopbackRoundTripSeconds, false, QStringLiteral("loopback")};
+    ClusterMemory memory = localMemory(limits, totalThreads(session));
     if (settings->remote()) {
         const Result<Network> measured = measureLinks(session);
         if (!measured.isOk())
             return fail(measured.status());
         network = *measured;
+        const Result<ClusterMemory> workersMemory = measureWorkersMemory(session);
+        if (!workersMemory.isOk())
+            return fail(workersMemory.status());
+        memory = *workersMemory;
     }
 
     LoadRequest request;
@@ -457,8 +511,7 @@ int benchCommand(const QStringList &arguments)
     std::vector<BenchRow> rows;
     if (Status loaded = runLoads(session, request, limits, network, *settings, rows); !loaded.isOk())
         return fail(loaded);
-    const std::vector<SeedStep> steps =
-        seedSteps(*session.array(request.name), limits, network, *settings, totalThreads(session));
+    const std::vector<SeedStep> steps = seedSteps(*session.array(request.name), limits, network, *settings, memory);
     if (Status ran = runStatements(session, steps, *settings, rows); !ran.isOk()) {
         printRows(rows);
         return fail(ran);
@@ -471,9 +524,9 @@ int benchCommand(const QStringList &arguments)
     }
     printRows(rows);
     // Resident memory is read from /proc: only for workers on this machine.
-    const QJsonArray memory = settings->remote() ? QJsonArray() : reportMemory(session, cluster);
+    const QJsonArray resident = settings->remote() ? QJsonArray() : reportMemory(session, cluster);
     if (!settings->jsonPath.isEmpty()) {
-        if (Status written = writeBenchJson(settings->jsonPath, limits, network, rows, memory); !written.isOk())
+        if (Status written = writeBenchJson(settings->jsonPath, limits, network, memory, rows, resident); !written.isOk())
             return fail(written);
     }
     return 0;

@@ -40,6 +40,7 @@ inline const QString Release = QStringLiteral("release");
 inline const QString Blocks = QStringLiteral("blocks");
 inline const QString Shutdown = QStringLiteral("shutdown");
 inline const QString Ping = QStringLiteral("ping");
+inline const QString Measure = QStringLiteral("measure");
 } // namespace msg
 
 // Field names used in several messages.

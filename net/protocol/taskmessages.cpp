@@ -480,11 +480,29 @@ Result<Release> Release::fromCbor(const QCborMap &map)
     return fields.finish(release);
 }
 
+QCborMap Measure::toCbor() const
+{
+    return QCborMap{{field::Type, msg::Measure}, {field::Id, id}, {u"bytes"_s, qint64(bytes)}};
+}
+
+Result<Measure> Measure::fromCbor(const QCborMap &map)
+{
+    CborFields fields(map, msg::Measure);
+    Measure measure;
+    measure.id = fields.head(msg::Measure);
+    measure.bytes = fields.integer("bytes", MinBytes, MaxBytes);
+    return fields.finish(measure);
+}
+
 QCborMap Ok::toCbor() const
 {
     QCborMap map{{field::Type, msg::Ok}, {field::Id, id}};
     if (freedBytes)
         map[u"freed"_s] = qint64(freedBytes);
+    if (readBytesPerSecond > 0)
+        map[u"read"_s] = readBytesPerSecond;
+    if (writeBytesPerSecond > 0)
+        map[u"write"_s] = writeBytesPerSecond;
     return map;
 }
 
@@ -494,6 +512,13 @@ Result<Ok> Ok::fromCbor(const QCborMap &map)
     Ok ok;
     ok.id = fields.head(msg::Ok);
     ok.freedBytes = fields.integer("freed", 0, maxCount, 0);
+    ok.readBytesPerSecond = fields.number("read", 0.0);
+    ok.writeBytesPerSecond = fields.number("write", 0.0);
+    // A rate is finite and not negative; NaN fails both comparisons.
+    if (!(ok.readBytesPerSecond >= 0 && ok.readBytesPerSecond < 1e15))
+        fields.fail("read", u"must be a rate in bytes per second"_s);
+    if (!(ok.writeBytesPerSecond >= 0 && ok.writeBytesPerSecond < 1e15))
+        fields.fail("write", u"must be a rate in bytes per second"_s);
     return fields.finish(ok);
 }
 

@@ -70,10 +70,25 @@ struct Release
     bool operator==(const Release &) const = default;
 };
 
+// Asks a worker what its memory sustains now, every kernel thread at once (see Ok).
+struct Measure
+{
+    qint64 id = 0;
+    std::int64_t bytes = 0; // the buffer, shared among the threads; small ones measure caches
+    static constexpr std::int64_t MinBytes = std::int64_t(4) << 10;
+    static constexpr std::int64_t MaxBytes = std::int64_t(1) << 30;
+    QCborMap toCbor() const;
+    static Result<Measure> fromCbor(const QCborMap &map);
+    bool operator==(const Measure &) const = default;
+};
+
 struct Ok
 {
     qint64 id = 0;
     std::int64_t freedBytes = 0;
+    // A measure's answer: bytes per second all the worker's threads read (and wrote) together.
+    double readBytesPerSecond = 0;
+    double writeBytesPerSecond = 0;
     QCborMap toCbor() const;
     static Result<Ok> fromCbor(const QCborMap &map);
     bool operator==(const Ok &) const = default;

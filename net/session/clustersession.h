@@ -49,6 +49,15 @@ struct WorkerInfo
     QString error;            // why it was lost
 };
 
+// What a worker's memory sustains with all its threads, asked of every worker at once (see
+// measureMemory): the bandwidth a memory-bound step can use, cores shared among workers included.
+struct MemoryMeasurement
+{
+    double readBytesPerSecond = 0;
+    double writeBytesPerSecond = 0;
+    std::int64_t probeBytes = 0; // the buffer each worker measured
+};
+
 // A link between this program and one worker as the protocol sees it (see measureLink).
 struct LinkMeasurement
 {
@@ -127,6 +136,9 @@ public:
     // round trips, then drops the block: the benchmark's limits for a cluster it did not start.
     // The block is at most half the worker's free memory. Run it while no statement runs.
     void measureLink(int worker, std::int64_t bytes, std::function<void(Result<LinkMeasurement>)> done);
+    // Asks every connected worker at once to time its memory over a buffer of at most `bytes`
+    // (and half its free memory); `done` gets one answer per worker, in worker order.
+    void measureMemory(std::int64_t bytes, std::function<void(std::vector<Result<MemoryMeasurement>>)> done);
     // Drops all connections and forgets the arrays (the workers keep running).
     void disconnectAll();
 

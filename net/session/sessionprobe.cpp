@@ -1,9 +1,11 @@
 // SPDX-FileCopyrightText: 2026 The Tessera developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-// ClusterSession::measureLink: what one link between this program and a worker carries.
+// ClusterSession::measureLink: what one link between this program and a worker carries;
+// measureMemory: what each worker's memory sustains while all of them work.
 
 #include "net/protocol/messages.h"
+#include "net/protocol/taskmessages.h"
 #include "net/session/clustersession_p.h"
 
 #include <QCborArray>
@@ -121,6 +123,43 @@ void ClusterSession::measureLink(int worker, std::int64_t bytes, std::function<v
     probe->measured.probeBytes = probe->bytes;
     probe->done = std::move(done);
     roundTrip(probe);
+}
+
+void ClusterSession::measureMemory(std::int64_t bytes, std::function<void(std::vector<Result<MemoryMeasurement>>)> done)
+{
+    struct Answers
+    {
+        std::vector<Result<MemoryMeasurement>> results;
+        int waiting = 0;
+        std::function<void(std::vector<Result<MemoryMeasurement>>)> done;
+    };
+    auto answers = std::make_shared<Answers>();
+    answers->done = std::move(done);
+    answers->waiting = 1; // this function's own share, so that no early answer ends it
+    const auto answered = [answers] {
+        if (--answers->waiting == 0)
+            answers->done(std::move(answers->results));
+    };
+    answers->results.assign(d->workers.size(), makeError(ErrorCode::Network, u"the worker is not connected"_s));
+    for (std::size_t index = 0; index < d->workers.size(); ++index) {
+        const Private::Worker &worker = d->workers[index];
+        if (!worker.client || worker.info.state == WorkerState::Lost)
+            continue;
+        const std::int64_t room = (worker.info.memoryLimitBytes - worker.info.memoryUsedBytes) / 2;
+        const std::int64_t probe = std::clamp(std::min(bytes, room), wire::Measure::MinBytes, wire::Measure::MaxBytes);
+        ++answers->waiting;
+        worker.client->request(wire::Measure{0, probe}.toCbor(),
+                               [answers, answered, index, probe, name = worker.info.name](const Frame &reply) {
+            const Result<wire::Ok> ok = isErrorReply(reply.header) ? Result<wire::Ok>(statusFromErrorReply(reply.header))
+                                                                   : wire::Ok::fromCbor(reply.header);
+            if (ok.isOk())
+                answers->results[index] = MemoryMeasurement{ok->readBytesPerSecond, ok->writeBytesPerSecond, probe};
+            else
+                answers->results[index] = ok.status().withContext(u"measuring the memory of worker %1"_s.arg(name));
+            answered();
+        });
+    }
+    answered();
 }
 
 } // namespace tessera

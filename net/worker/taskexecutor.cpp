@@ -109,6 +109,11 @@ void TaskExecutor::handle(const QString &type, qint64 id, const Frame &frame, co
             handleRelease(*release, reply, owner);
         else
             refuse(release.status());
+    } else if (type == msg::Measure) {
+        if (Result<wire::Measure> measure = wire::Measure::fromCbor(frame.header); measure.isOk())
+            handleMeasure(*measure, reply);
+        else
+            refuse(measure.status());
     }
     if (m_activeTasks == 0)
         m_reserve.workerIdle();

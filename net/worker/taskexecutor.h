@@ -56,6 +56,7 @@ private:
     void handleLoad(const wire::Load &load, const ReplyFunction &reply, quint64 owner);
     void handleTask(wire::TaskRequest request, const ReplyFunction &reply, quint64 owner);
     void handleRelease(const wire::Release &release, const ReplyFunction &reply, quint64 owner);
+    void handleMeasure(const wire::Measure &measure, const ReplyFunction &reply); // memoryprobe.cpp
     // Stores a block for `owner`, or drops it (false) when that connection has gone meanwhile.
     bool storeFor(quint64 owner, const QString &key, NdArray block, std::int64_t reservedBytes);
 

@@ -248,7 +248,8 @@ void WorkerService::handleRequest(FrameSocket *socket, quint64 owner, const Fram
         if (target)
             target->socket()->flush();
         Q_EMIT shutdownRequested(0);
-    } else if (type == msg::Get || type == msg::Put || type == msg::Load || type == msg::Task || type == msg::Release) {
+    } else if (type == msg::Get || type == msg::Put || type == msg::Load || type == msg::Task || type == msg::Release
+               || type == msg::Measure) {
         m_executor->handle(type, id, frame, replyTo, owner);
     } else {
         replyTo(

@@ -638,6 +638,13 @@ void TestCli::benchMeasuresTheLinksToRunningWorkers()
     QCOMPARE(network.value(u"name"_s).toString(), u"link"_s);
     QVERIFY(network.value(u"bytesPerSecond"_s).toDouble() > 0 && network.value(u"roundTripSeconds"_s).toDouble() > 0);
     QCOMPARE(bench.value(u"steps"_s).toArray().size(), 10);
+    // Each worker timed its own memory, all threads at once; memory-bound steps are held against that.
+    QCOMPARE(run.out.count(u"memory of "_s), 2);
+    QVERIFY2(run.out.contains(u"(1 thread, a buffer of "_s) && run.out.contains(u"(2 threads, a buffer of "_s),
+             qPrintable(run.out));
+    QVERIFY2(run.out.contains(u"bytes / the workers' read bandwidth, all at once"_s), qPrintable(run.out));
+    const QJsonObject cluster = bench.value(u"clusterMemory"_s).toObject();
+    QVERIFY(cluster.value(u"readBytesPerSecond"_s).toDouble() > 0 && cluster.value(u"writeBytesPerSecond"_s).toDouble() > 0);
     // The scratch blocks of the measurement are gone from the workers.
     ClusterSession later;
     QVERIFY(integration::finishWithin(later.connectToWorkers({first->address, second->address}, "bench-token")).isOk());

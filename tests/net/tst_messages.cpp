@@ -267,6 +267,8 @@ void TestMessages::roundTrips()
     roundTrip(Put{6, u"k"_s, {0, 5}, false});
     roundTrip(Get{7, u"k"_s, {AxisSlice{5, 3, -2, false}, AxisSlice{2, 1, 1, true}}});
     roundTrip(Block{8, {1, 2, 3, 4, 5}, false});
+    roundTrip(Measure{9, std::int64_t(256) << 20});
+    roundTrip(Ok{10, 0, 9.5e9, 7.25e9});
     roundTrip(Block{8, {4, 2}, true, {std::bit_cast<quint64>(-0.0), std::bit_cast<quint64>(2.5)}});
     roundTrip(Load{9, u"x:0.0.0"_s, LoadSource{u"/a b/ü.nc"_s, u"group/sub/var"_s, 12, -1}, {3, 4}});
     roundTrip(sampleTaskRequest());

@@ -62,6 +62,7 @@ private Q_SLOTS:
     void typedErrors_data();
     void typedErrors();
     void putOverTheMemoryLimitIsRefused();
+    void measureTimesTheMemoryWithinTheLimit();
     void loadReadsAFileSlab();
     void taskRunsEndToEnd();
     void taskFetchesItsInputFromAPeer();
@@ -351,6 +352,34 @@ void TestWorkerService::putOverTheMemoryLimitIsRefused()
     QCOMPARE(raw->memoryUsed(), block.byteSize());
     QVERIFY(raw->release({u"first"_s}));
     QCOMPARE(raw->memoryUsed(), std::int64_t(0));
+}
+
+// A measure answers with what the worker's two threads read and wrote together, holds its buffer
+// within the memory limit while it runs and frees it after; over the limit it is refused.
+void TestWorkerService::measureTimesTheMemoryWithinTheLimit()
+{
+    const auto raw = session(m_service->listenAddress());
+    const auto answer = raw->request(wire::Measure{0, std::int64_t(8) << 20}.toCbor());
+    QVERIFY(answer);
+    const Result<wire::Ok> ok = wire::Ok::fromCbor(answer->header);
+    QVERIFY2(ok.isOk(), qPrintable(ok.status().message()));
+    // Far below any memory of this century, far above a cache's reach of nothing.
+    QVERIFY2(ok->readBytesPerSecond > 1e8 && ok->writeBytesPerSecond > 1e8, qPrintable(QString::number(ok->readBytesPerSecond)));
+    QCOMPARE(raw->memoryUsed(), std::int64_t(0));
+
+    const auto small = session(m_small->listenAddress());
+    const auto refused = small->request(wire::Measure{0, std::int64_t(2) << 20}.toCbor());
+    QVERIFY(refused);
+    QCOMPARE(refused->header.value(u"code"_s).toString(), u"memory"_s);
+    const QString message = refused->header.value(u"message"_s).toString();
+    QVERIFY2(message.contains(u"memory measurement"_s) && message.contains(u"--memory-limit"_s), qPrintable(message));
+    QVERIFY(!small->closed);
+
+    const auto tooSmall = raw->request(wire::Measure{0, 16}.toCbor());
+    QVERIFY(tooSmall);
+    QCOMPARE(tooSmall->header.value(u"code"_s).toString(), u"format"_s);
+    QVERIFY2(tooSmall->header.value(u"message"_s).toString().contains(u"bytes"_s),
+             qPrintable(tooSmall->header.value(u"message"_s).toString()));
 }
 
 void TestWorkerService::loadReadsAFileSlab()

@@ -1,0 +1,24 @@
+// SPDX-FileCopyrightText: 2026 The Tessera developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#pragma once
+
+#include <cstddef>
+
+namespace tessera {
+
+// One pass summing `count` doubles (a multiple of 4) with four independent sums, so that memory,
+// not the latency of an add, limits it: the read a reduction kernel does.
+double sumForBandwidth(const double *data, std::size_t count);
+
+// What one thread sustains over `seconds`, beside whatever else runs on the machine (other
+// workers on the same cores, say): bytes written per second filling a buffer of `bytes` again
+// and again, then bytes read per second summing it.
+struct SustainedBandwidth
+{
+    double readBytesPerSecond = 0;
+    double writeBytesPerSecond = 0;
+};
+SustainedBandwidth measureSustainedBandwidth(std::size_t bytes, double seconds);
+
+} // namespace tessera
