@@ -447,7 +447,7 @@ Result<ClusterMemory> measureWorkersMemory(ClusterSession &session)
         wait.processEvents(QEventLoop::WaitForMoreEvents, 1000);
     if (!answers)
         return makeError(ErrorCode::Network, QStringLiteral("the workers did not answer a memory measurement within 60 s"));
-    ClusterMemory memory{0, 0, QStringLiteral("bytes / the workers' read bandwidth, all at once")};
+    ClusterMemory memory{0, 0, QStringLiteral("bytes / the workers' summing bandwidth, all at once")};
     for (std::size_t index = 0; index < answers->size(); ++index) {
         const Result<MemoryMeasurement> &answer = (*answers)[index];
         TESSERA_RETURN_IF_ERROR(answer);

@@ -5,7 +5,7 @@
 #include "net/protocol/taskmessages.h"
 #include "net/worker/taskexecutor.h"
 
-#include "core/memorybandwidth.h"
+#include "core/kernels/memorybandwidth.h"
 
 #include <algorithm>
 #include <memory>

@@ -642,7 +642,7 @@ void TestCli::benchMeasuresTheLinksToRunningWorkers()
     QCOMPARE(run.out.count(u"memory of "_s), 2);
     QVERIFY2(run.out.contains(u"(1 thread, a buffer of "_s) && run.out.contains(u"(2 threads, a buffer of "_s),
              qPrintable(run.out));
-    QVERIFY2(run.out.contains(u"bytes / the workers' read bandwidth, all at once"_s), qPrintable(run.out));
+    QVERIFY2(run.out.contains(u"bytes / the workers' summing bandwidth, all at once"_s), qPrintable(run.out));
     const QJsonObject cluster = bench.value(u"clusterMemory"_s).toObject();
     QVERIFY(cluster.value(u"readBytesPerSecond"_s).toDouble() > 0 && cluster.value(u"writeBytesPerSecond"_s).toDouble() > 0);
     // The scratch blocks of the measurement are gone from the workers.

@@ -1,7 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Tessera developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-#include "core/memorybandwidth.h"
+#include "core/kernels/memorybandwidth.h"
+
+#include "core/kernels/rowloops.h"
 
 #include <algorithm>
 #include <chrono>
@@ -34,21 +36,9 @@ double passesPerSecond(double seconds, Pass pass)
 
 } // namespace
 
-double sumForBandwidth(const double *data, std::size_t count)
-{
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (std::size_t i = 0; i + 3 < count; i += 4) {
-        s0 += data[i];
-        s1 += data[i + 1];
-        s2 += data[i + 2];
-        s3 += data[i + 3];
-    }
-    return s0 + s1 + s2 + s3;
-}
-
 SustainedBandwidth measureSustainedBandwidth(std::size_t bytes, double seconds)
 {
-    const std::size_t count = std::max<std::size_t>(4, bytes / sizeof(double) / 4 * 4);
+    const std::size_t count = std::max<std::size_t>(1, bytes / sizeof(double));
     std::unique_ptr<double[]> data(new double[count]);
     std::fill_n(data.get(), count, 0.0); // first touches, which cost far more than writes, untimed
     SustainedBandwidth measured;
@@ -56,8 +46,9 @@ SustainedBandwidth measureSustainedBandwidth(std::size_t bytes, double seconds)
     measured.writeBytesPerSecond = double(count * sizeof(double))
                                    * passesPerSecond(seconds / 2, [&] { std::fill_n(data.get(), count, double(++pass & 1023)); });
     volatile double sink = 0;
-    measured.readBytesPerSecond =
-        double(count * sizeof(double)) * passesPerSecond(seconds / 2, [&] { sink = sink + sumForBandwidth(data.get(), count); });
+    measured.readBytesPerSecond = double(count * sizeof(double)) * passesPerSecond(seconds / 2, [&] {
+                                      sink = sink + reductionloops::rowSum(data.get(), std::int64_t(count));
+                                  });
     return measured;
 }
 

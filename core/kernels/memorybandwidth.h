@@ -7,13 +7,10 @@
 
 namespace tessera {
 
-// One pass summing `count` doubles (a multiple of 4) with four independent sums, so that memory,
-// not the latency of an add, limits it: the read a reduction kernel does.
-double sumForBandwidth(const double *data, std::size_t count);
-
 // What one thread sustains over `seconds`, beside whatever else runs on the machine (other
 // workers on the same cores, say): bytes written per second filling a buffer of `bytes` again
-// and again, then bytes read per second summing it.
+// and again, then bytes read per second summing it with the kernels' own row sum, the read
+// x.sum() does.
 struct SustainedBandwidth
 {
     double readBytesPerSecond = 0;
