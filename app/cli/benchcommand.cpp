@@ -220,11 +220,16 @@ std::vector<SeedStep> seedSteps(const ArrayInfo &x, const MachineLimits &limits,
     const double workers = settings.workers;
     const double readSeconds = arrayBytes / memory.readBytesPerSecond;
     const QString &readBasis = memory.readBasis;
-    // Over links, a reduction to a plane moves at least one partial over a link and the result
-    // to this program.
-    const double planeTrips = network.perWorkerLinks ? 2 * planeBytes / network.bytesPerSecond : 0;
-    const QString planeBasis =
-        network.perWorkerLinks ? QStringLiteral("reads + a partial over one link + the result to the head") : readBasis;
+    // Over links, a reduction to a plane moves at least (workers - 1) / workers of a partial's
+    // planes over each worker's link (a reduce-scatter: a sum plane for a mean, two planes for a
+    // std) and the result to this program.
+    const auto planeTrips = [&](int partialPlanes) {
+        const double share = (workers - 1) / workers * partialPlanes * planeBytes;
+        return network.perWorkerLinks ? (share + planeBytes) / network.bytesPerSecond : 0;
+    };
+    const QString planeBasis = network.perWorkerLinks
+                                   ? QStringLiteral("reads + (workers-1)/workers of the partial over each link + the result")
+                                   : readBasis;
     // Every rechunked block needs the others' days: all but a worker's own share crosses, over
     // each worker's own link or over the one loopback.
     const double crossing = arrayBytes * (workers - 1) / workers / (network.perWorkerLinks ? workers : 1.0);
@@ -234,10 +239,10 @@ std::vector<SeedStep> seedSteps(const ArrayInfo &x, const MachineLimits &limits,
          QStringLiteral("plane / %1 bandwidth").arg(network.name)},
         {QStringLiteral("x.sum()"), readSeconds, readBasis},
         {QStringLiteral("x.mean(axis=(1,2))"), readSeconds, readBasis},
-        {QStringLiteral("x.mean(axis=0)"), readSeconds + planeTrips, planeBasis},
+        {QStringLiteral("x.mean(axis=0)"), readSeconds + planeTrips(1), planeBasis},
         {QStringLiteral("y = x - x.mean()"), 2 * readSeconds + arrayBytes / memory.writeBytesPerSecond,
          QStringLiteral("2 reads + 1 write of the array")},
-        {QStringLiteral("x.std(axis=0)"), readSeconds + planeTrips, planeBasis},
+        {QStringLiteral("x.std(axis=0)"), readSeconds + planeTrips(2), planeBasis},
         {QStringLiteral("r = x.rechunk(time=-1, latitude=8)"),
          crossing / network.bytesPerSecond + arrayBytes / (limits.memoryWriteBytesPerSecond * workers),
          QStringLiteral("crossing bytes / %1 bandwidth + 1 write of the array").arg(network.name)},

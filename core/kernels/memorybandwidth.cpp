@@ -5,9 +5,13 @@
 
 #include "core/kernels/rowloops.h"
 
+#include "core/blockallocator.h"
+
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <vector>
 
 namespace tessera {
 namespace {
@@ -19,19 +23,21 @@ double secondsSince(Clock::time_point start)
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Runs `pass` until `seconds` have gone by (at least once); returns passes per second.
+// Runs `pass` until `seconds` have gone by (at least three times); returns passes per second by
+// the median pass, so that passes timed while other workers on the same cores were still
+// starting or already done do not count.
 template <typename Pass>
 double passesPerSecond(double seconds, Pass pass)
 {
     const auto start = Clock::now();
-    int passes = 0;
-    double elapsed = 0;
+    std::vector<double> durations;
     do {
+        const auto begin = Clock::now();
         pass();
-        ++passes;
-        elapsed = secondsSince(start);
-    } while (elapsed < seconds);
-    return double(passes) / elapsed;
+        durations.push_back(secondsSince(begin));
+    } while (durations.size() < 3 || secondsSince(start) < seconds);
+    std::nth_element(durations.begin(), durations.begin() + std::ptrdiff_t(durations.size() / 2), durations.end());
+    return 1.0 / durations[durations.size() / 2];
 }
 
 } // namespace
@@ -39,7 +45,11 @@ double passesPerSecond(double seconds, Pass pass)
 SustainedBandwidth measureSustainedBandwidth(std::size_t bytes, double seconds)
 {
     const std::size_t count = std::max<std::size_t>(1, bytes / sizeof(double));
-    std::unique_ptr<double[]> data(new double[count]);
+    // From the block pool, and back to it: a second measurement finds its pages touched, so the
+    // untimed fill is short and workers asked together time their passes together.
+    const std::unique_ptr<double, std::function<void(double *)>> data(
+        static_cast<double *>(blockallocator::allocate(count * sizeof(double))),
+        [count](double *buffer) { blockallocator::release(buffer, count * sizeof(double)); });
     std::fill_n(data.get(), count, 0.0); // first touches, which cost far more than writes, untimed
     SustainedBandwidth measured;
     std::size_t pass = 0;
