@@ -45,8 +45,9 @@ double passesPerSecond(double seconds, Pass pass)
 SustainedBandwidth measureSustainedBandwidth(std::size_t bytes, double seconds)
 {
     const std::size_t count = std::max<std::size_t>(1, bytes / sizeof(double));
-    // From the block pool, and back to it: a second measurement finds its pages touched, so the
-    // untimed fill is short and workers asked together time their passes together.
+    // From the block pool, and back to it: pooled pages (the warm reserve's, or an earlier
+    // measurement's) are touched already, so the untimed fill is short and workers asked
+    // together start their passes nearer together.
     const std::unique_ptr<double, std::function<void(double *)>> data(
         static_cast<double *>(blockallocator::allocate(count * sizeof(double))),
         [count](double *buffer) { blockallocator::release(buffer, count * sizeof(double)); });
