@@ -346,7 +346,8 @@ Result<NdArray> arrayWithUniformPlanes(const wire::Block &block, const ByteBuffe
         const auto value = std::bit_cast<double>(bits);
         out = std::fill_n(out, planeElements, value);
     }
-    std::memcpy(out, payload.data(), std::size_t(payload.size()));
+    if (!payload.isEmpty()) // a block with an empty axis has no bytes, and no buffer to copy from
+        std::memcpy(out, payload.data(), std::size_t(payload.size()));
     array.setMayHaveNan(block.mayHaveNan);
     return array;
 }

@@ -317,7 +317,8 @@ namespace {
 ByteBuffer bufferOf(QByteArrayView bytes)
 {
     ByteBuffer buffer = ByteBuffer::allocate(bytes.size());
-    std::memcpy(buffer.data(), bytes.data(), std::size_t(bytes.size()));
+    if (!bytes.isEmpty()) // memcpy's pointers must not be null, even for no bytes
+        std::memcpy(buffer.data(), bytes.data(), std::size_t(bytes.size()));
     return buffer;
 }
 
@@ -365,6 +366,11 @@ void TestMessages::uniformLeadingPlanesTravelAsValues()
     std::fill_n(allOnes.data(), allOnes.size(), 1.0);
     QCOMPARE(Block::fromCbor(blockReply(15, allOnes).header)->uniformPlanes.size(), std::size_t(1));
     QCOMPARE(blockReply(15, allOnes).payload.size(), 2 * plane * 8);
+
+    // A block with an empty axis has planes of nothing: read back from no bytes at all.
+    const Result<NdArray> empty = blockFromReply(Block{16, {2, 0}, false, {std::bit_cast<quint64>(1.0)}}.toCbor(), ByteBuffer());
+    QVERIFY2(empty.isOk(), qPrintable(empty.status().message()));
+    QCOMPARE(empty->shape(), (Shape{2, 0}));
 
     // Small planes are not worth the scan; scalars have none.
     NdArray small({2, 8, 8});
