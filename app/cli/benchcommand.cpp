@@ -3,6 +3,7 @@
 
 #include "app/cli/benchcommand.h"
 
+#include "app/cli/clusterlimits.h"
 #include "app/cli/commandline.h"
 #include "app/cli/machinelimits.h"
 #include "app/cli/steprunner.h"
@@ -43,26 +44,6 @@ struct BenchSettings
     QString zarrDirectory; // --zarr: where the Zarr steps write their store; empty: no Zarr steps
     QString tokenFile;     // theirs
     bool remote() const { return !connect.isEmpty(); }
-};
-
-// What carries bytes between this program and the workers, and between workers: loopback for
-// local workers (one path all share), or measured links (each worker has its own, this program
-// one) for workers elsewhere.
-struct Network
-{
-    double bytesPerSecond = 0;
-    double roundTripSeconds = 0;
-    bool perWorkerLinks = false;
-    QString name; // "loopback", "link"
-};
-
-// The memory bandwidth all workers have together: this machine's one thread times the threads
-// for local workers; measured by the workers themselves, all at once, for workers elsewhere.
-struct ClusterMemory
-{
-    double readBytesPerSecond = 0;
-    double writeBytesPerSecond = 0;
-    QString readBasis;
 };
 
 // One seed statement and the machine limit it is held against.
@@ -405,72 +386,6 @@ Status connectWorkers(const BenchSettings &settings, LocalCluster &cluster, Clus
         token = *read;
     }
     return waitForOperation(session.connectToWorkers(settings.connect, token));
-}
-
-// Each worker's link in turn, with this program's one link carrying every probe: the slowest
-// direction of the slowest link, and the fastest round trip seen.
-Result<Network> measureLinks(ClusterSession &session)
-{
-    constexpr std::int64_t ProbeBytes = std::int64_t(64) << 20;
-    std::fprintf(stderr, "measuring the links to the workers...\n");
-    Network network{0, 0, true, QStringLiteral("link")};
-    for (const WorkerInfo &worker : session.workers()) {
-        std::optional<Result<LinkMeasurement>> answer;
-        session.measureLink(worker.index, ProbeBytes, [&answer](Result<LinkMeasurement> measured) { answer = measured; });
-        QEventLoop wait;
-        QElapsedTimer waited;
-        waited.start();
-        while (!answer && waited.elapsed() < 120000)
-            wait.processEvents(QEventLoop::WaitForMoreEvents, 1000);
-        if (!answer)
-            return makeError(ErrorCode::Network, QStringLiteral("the link to %1 did not answer within 120 s").arg(worker.name));
-        TESSERA_RETURN_IF_ERROR(*answer);
-        const LinkMeasurement &link = **answer;
-        std::printf("link to %s (%s): send %.1f MB/s, receive %.1f MB/s (a block of %s), round trip %.2f ms\n",
-                    qPrintable(worker.name), qPrintable(worker.address), link.sendBytesPerSecond / 1e6,
-                    link.receiveBytesPerSecond / 1e6, qPrintable(formatBytes(link.probeBytes)), link.roundTripSeconds * 1e3);
-        const double slowest = std::min(link.sendBytesPerSecond, link.receiveBytesPerSecond);
-        network.bytesPerSecond = network.bytesPerSecond > 0 ? std::min(network.bytesPerSecond, slowest) : slowest;
-        network.roundTripSeconds =
-            network.roundTripSeconds > 0 ? std::min(network.roundTripSeconds, link.roundTripSeconds) : link.roundTripSeconds;
-    }
-    return network;
-}
-
-// Every worker times its memory at the same moment, so workers sharing cores (or a host's
-// memory bus) show it; the limits use what they sustain together.
-Result<ClusterMemory> measureWorkersMemory(ClusterSession &session)
-{
-    constexpr std::int64_t ProbeBytes = std::int64_t(256) << 20;
-    std::optional<std::vector<Result<MemoryMeasurement>>> answers;
-    session.measureMemory(ProbeBytes,
-                          [&answers](std::vector<Result<MemoryMeasurement>> measured) { answers = std::move(measured); });
-    QEventLoop wait;
-    QElapsedTimer waited;
-    waited.start();
-    while (!answers && waited.elapsed() < 60000)
-        wait.processEvents(QEventLoop::WaitForMoreEvents, 1000);
-    if (!answers)
-        return makeError(ErrorCode::Network, QStringLiteral("the workers did not answer a memory measurement within 60 s"));
-    ClusterMemory memory{0, 0, QStringLiteral("bytes / the workers' summing bandwidth, all at once")};
-    for (std::size_t index = 0; index < answers->size(); ++index) {
-        const Result<MemoryMeasurement> &answer = (*answers)[index];
-        TESSERA_RETURN_IF_ERROR(answer);
-        const int threads = session.workers()[index].threads;
-        std::printf("memory of %s, all workers at once: read %.2f GB/s, write %.2f GB/s (%d thread%s, a buffer of %s)\n",
-                    qPrintable(session.workers()[index].name), answer->readBytesPerSecond / 1e9,
-                    answer->writeBytesPerSecond / 1e9, threads, threads == 1 ? "" : "s",
-                    qPrintable(formatBytes(answer->probeBytes)));
-        memory.readBytesPerSecond += answer->readBytesPerSecond;
-        memory.writeBytesPerSecond += answer->writeBytesPerSecond;
-    }
-    return memory;
-}
-
-ClusterMemory localMemory(const MachineLimits &limits, double threads)
-{
-    return {limits.memoryReadBytesPerSecond * threads, limits.memoryWriteBytesPerSecond * threads,
-            QStringLiteral("bytes / (read bandwidth x threads)")};
 }
 
 } // namespace
