@@ -157,6 +157,8 @@ Result<Error> Error::fromCbor(const QCborMap &map)
     const std::optional<ErrorCode> known = fields.isOk() ? errorCodeFromKey(code) : std::nullopt;
     if (fields.isOk() && (!known || *known == ErrorCode::Ok))
         fields.fail("code", u"is '%1', not an error code this build knows"_s.arg(code));
+    if (fields.isOk() && message.trimmed().isEmpty()) // the user would be told nothing
+        fields.fail("message", u"is empty; an error must say what went wrong"_s);
     if (fields.isOk())
         error.status = Status(*known, message);
     return fields.finish(error);

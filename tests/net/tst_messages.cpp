@@ -155,6 +155,7 @@ private Q_SLOTS:
     void roundTrips();
     void writtenTaskRequestsAreTheirMaps();
     void typeMustMatch();
+    void errorWithoutAMessageIsRefused();
     void uniformLeadingPlanesTravelAsValues();
     void uniformPlanesAreChecked_data();
     void uniformPlanesAreChecked();
@@ -413,6 +414,15 @@ void TestMessages::uniformPlanesAreChecked()
     QVERIFY(!block.isOk());
     QCOMPARE(block.status().code(), ErrorCode::Format);
     QVERIFY2(block.status().message().contains(mentions), qPrintable(block.status().message()));
+}
+
+// An error that says nothing would reach the user as an empty message (fuzz_messages found one).
+void TestMessages::errorWithoutAMessageIsRefused()
+{
+    const QCborMap silent{{field::Type, msg::Error}, {field::Id, 2}, {field::Code, u"notfound"_s}, {field::Message, u" "_s}};
+    const Status status = statusFromErrorReply(silent);
+    QCOMPARE(status.code(), ErrorCode::Format);
+    QVERIFY2(status.message().contains(u"'message' is empty"_s), qPrintable(status.message()));
 }
 
 QTEST_APPLESS_MAIN(TestMessages)
