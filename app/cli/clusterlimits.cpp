@@ -14,6 +14,21 @@
 #include <optional>
 
 namespace tessera::cli {
+namespace {
+
+// Runs the event loop until `answer` holds a value or `seconds` have passed; whether it does.
+template <typename Answer>
+bool waitForAnswer(const std::optional<Answer> &answer, int seconds)
+{
+    QEventLoop wait;
+    QElapsedTimer waited;
+    waited.start();
+    while (!answer && waited.elapsed() < seconds * 1000)
+        wait.processEvents(QEventLoop::WaitForMoreEvents, 1000);
+    return answer.has_value();
+}
+
+} // namespace
 
 Result<Network> measureLinks(ClusterSession &session)
 {
@@ -23,12 +38,7 @@ Result<Network> measureLinks(ClusterSession &session)
     for (const WorkerInfo &worker : session.workers()) {
         std::optional<Result<LinkMeasurement>> answer;
         session.measureLink(worker.index, ProbeBytes, [&answer](Result<LinkMeasurement> measured) { answer = measured; });
-        QEventLoop wait;
-        QElapsedTimer waited;
-        waited.start();
-        while (!answer && waited.elapsed() < 120000)
-            wait.processEvents(QEventLoop::WaitForMoreEvents, 1000);
-        if (!answer)
+        if (!waitForAnswer(answer, 120))
             return makeError(ErrorCode::Network, QStringLiteral("the link to %1 did not answer within 120 s").arg(worker.name));
         TESSERA_RETURN_IF_ERROR(*answer);
         const LinkMeasurement &link = **answer;
@@ -49,12 +59,7 @@ Result<ClusterMemory> measureWorkersMemory(ClusterSession &session)
     std::optional<std::vector<Result<MemoryMeasurement>>> answers;
     session.measureMemory(ProbeBytes,
                           [&answers](std::vector<Result<MemoryMeasurement>> measured) { answers = std::move(measured); });
-    QEventLoop wait;
-    QElapsedTimer waited;
-    waited.start();
-    while (!answers && waited.elapsed() < 60000)
-        wait.processEvents(QEventLoop::WaitForMoreEvents, 1000);
-    if (!answers)
+    if (!waitForAnswer(answers, 60))
         return makeError(ErrorCode::Network, QStringLiteral("the workers did not answer a memory measurement within 60 s"));
     ClusterMemory memory{0, 0, QStringLiteral("bytes / the workers' summing bandwidth, all at once")};
     for (std::size_t index = 0; index < answers->size(); ++index) {
