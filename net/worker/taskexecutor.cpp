@@ -24,7 +24,8 @@ namespace tessera {
 
 namespace {
 
-// Small, stable thread numbers for the task stream: pool threads never expire, so each keeps its number.
+// Small, stable thread numbers for the task stream: pool threads never expire, so each keeps its
+// number; the thread that runs small tasks where they arrive has one too.
 int currentThreadIndex()
 {
     static std::atomic<int> next{0};
@@ -39,6 +40,11 @@ QString regionText(const Region &region)
         text += QStringLiteral("%1,%2,%3,%4;").arg(slice.start).arg(slice.count).arg(slice.step).arg(int(slice.drop));
     return text;
 }
+
+// A task this small costs less to run where it arrived than to hand to a pool thread and back
+// (a lock, two wake-ups and a queued event): with 100,000 tasks of a few kB that hand-over was
+// a large share of each task's cost.
+constexpr std::int64_t InlineTaskBytes = 64 * 1024;
 
 } // namespace
 
@@ -61,6 +67,15 @@ struct TaskExecutor::Job
     qint64 receivedMicros = 0;
     qint64 inputsReadyMicros = 0;
 };
+
+// What the kernel reads and writes: regions of its inputs (whole blocks where none is given) and its output.
+std::int64_t TaskExecutor::bytesTouched(const Job &job)
+{
+    std::int64_t elements = elementCount(job.task.outputShape);
+    for (std::size_t i = 0; i < job.inputs.size(); ++i)
+        elements += job.regions[i].empty() ? elementCount(job.inputs[i].shape()) : elementCount(regionShape(job.regions[i]));
+    return elements * std::int64_t(sizeof(double));
+}
 
 TaskExecutor::TaskExecutor(BlockStore &store, const WorkerOptions &options, QObject *parent)
     : QObject(parent)
@@ -326,38 +341,46 @@ void TaskExecutor::startJob(const std::shared_ptr<Job> &job)
         inputFailed(job, fits);
         return;
     }
+    if (bytesTouched(*job) <= InlineTaskBytes) {
+        finishJob(job, compute(*job));
+        return;
+    }
     m_pool.start([this, job] {
-        const qint64 begin = epochMicros();
-        const int thread = currentThreadIndex();
-        Result<NdArray> output = computeTask(job->task, job->inputs, job->regions, !job->store);
-        if (output.isOk() && output->shape() != job->task.outputShape) {
-            output = makeError(ErrorCode::Internal, QStringLiteral("task %1 made shape %2 where %3 was planned")
-                                                        .arg(job->task.outputKey, shapeToString(output->shape()),
-                                                             shapeToString(job->task.outputShape)));
-        }
-        const qint64 end = epochMicros();
-        job->inputs.clear(); // drop input references as soon as possible
+        Computed computed = compute(*job);
         QMetaObject::invokeMethod(
-            this,
-            [this, job, output = std::move(output), begin, end, thread]() mutable {
-            finishJob(job, std::move(output), begin, end, thread);
-            },
+            this, [this, job, computed = std::move(computed)]() mutable { finishJob(job, std::move(computed)); },
             Qt::QueuedConnection);
     });
 }
 
-void TaskExecutor::finishJob(const std::shared_ptr<Job> &job, Result<NdArray> output, qint64 startMicros, qint64 endMicros,
-                             int thread)
+TaskExecutor::Computed TaskExecutor::compute(Job &job)
+{
+    Computed computed;
+    computed.startMicros = epochMicros();
+    computed.thread = currentThreadIndex();
+    computed.output = computeTask(job.task, job.inputs, job.regions, !job.store);
+    if (computed.output.isOk() && computed.output->shape() != job.task.outputShape) {
+        computed.output = makeError(ErrorCode::Internal, QStringLiteral("task %1 made shape %2 where %3 was planned")
+                                                             .arg(job.task.outputKey, shapeToString(computed.output->shape()),
+                                                                  shapeToString(job.task.outputShape)));
+    }
+    computed.endMicros = epochMicros();
+    job.inputs.clear(); // drop input references as soon as possible
+    return computed;
+}
+
+void TaskExecutor::finishJob(const std::shared_ptr<Job> &job, Computed computed)
 {
     taskEnded();
     m_store.unreserve(std::exchange(job->pieceBytes, 0)); // the pieces went with job->inputs
-    if (!output.isOk()) {
+    if (!computed.output.isOk()) {
         m_store.unreserve(job->reservedBytes);
-        job->reply(errorReply(job->requestId, output.status()), {});
+        job->reply(errorReply(job->requestId, computed.output.status()), {});
         return;
     }
-    const NdArray value = std::move(*output);
-    wire::Done done{job->requestId, job->receivedMicros, job->inputsReadyMicros, startMicros, endMicros, thread};
+    const NdArray value = std::move(*computed.output);
+    wire::Done done{job->requestId,       job->receivedMicros, job->inputsReadyMicros,
+                    computed.startMicros, computed.endMicros,  computed.thread};
     done.fetchedBytes = job->fetchedBytes;
     done.outputBytes = value.byteSize();
     done.shape = value.shape();

@@ -28,7 +28,8 @@ class PeerClient;
 // Runs a worker's data requests: put/get blocks, load file slabs, run tasks, release blocks.
 // Inputs held by peers are fetched straight from them (once per operation, then reused);
 // kernels run on a thread pool of the worker's size; results are stored under the output key
-// (its space reserved before the work starts) and/or returned to the requester.
+// (its space reserved before the work starts) and/or returned to the requester. Tasks of a few
+// kB run on the thread that received them.
 class TaskExecutor : public QObject
 {
     Q_OBJECT
@@ -50,6 +51,13 @@ public:
 
 private:
     struct Job;
+    struct Computed
+    {
+        Result<NdArray> output = NdArray();
+        qint64 startMicros = 0;
+        qint64 endMicros = 0;
+        int thread = 0;
+    };
 
     void handleGet(const wire::Get &get, const ReplyFunction &reply);
     void handlePut(const wire::Put &put, const ByteBuffer &payload, const ReplyFunction &reply, quint64 owner);
@@ -64,9 +72,12 @@ private:
     void fetchPiece(const std::shared_ptr<Job> &job, std::size_t index, const QString &source,
                     const std::function<void(NdArray, Region)> &arrived);
     void inputFailed(const std::shared_ptr<Job> &job, const Status &status, const QString &unreachablePeer = {});
+    // Runs the kernel here when the task is small, else on the pool.
     void startJob(const std::shared_ptr<Job> &job);
+    static Computed compute(Job &job);
+    static std::int64_t bytesTouched(const Job &job);
     void taskEnded();
-    void finishJob(const std::shared_ptr<Job> &job, Result<NdArray> output, qint64 startMicros, qint64 endMicros, int thread);
+    void finishJob(const std::shared_ptr<Job> &job, Computed computed);
 
     BlockStore &m_store;
     QString m_workerName;

@@ -65,6 +65,7 @@ private Q_SLOTS:
     void measureTimesTheMemoryWithinTheLimit();
     void loadReadsAFileSlab();
     void taskRunsEndToEnd();
+    void smallTasksRunWhereTheyArriveLargeOnesOnThePool();
     void taskFetchesItsInputFromAPeer();
     void releaseFreesMemory();
     void blocksGoWithTheirConnection();
@@ -448,6 +449,39 @@ void TestWorkerService::taskRunsEndToEnd()
     QCOMPARE(raw->memoryUsed(), before + 3 * 48);
     QVERIFY(raw->release({u"a"_s, u"b"_s, u"c"_s}));
     QCOMPARE(raw->memoryUsed(), before);
+}
+
+// Below 64 KiB a task runs on the thread that received it, above on a pool thread: both give the
+// same answers, and the task stream tells their threads apart.
+void TestWorkerService::smallTasksRunWhereTheyArriveLargeOnesOnThePool()
+{
+    const auto raw = session(m_service->listenAddress());
+    const QStringList addresses{m_service->listenAddress()};
+    std::map<qint64, qint64> threadOfRows;
+    for (const qint64 rows : {qint64(4), qint64(400)}) { // 4 x 100 x 8 B x 3 arrays = 9.6 kB; 400 rows 960 kB
+        std::vector<double> values(std::size_t(rows) * 100);
+        for (std::size_t i = 0; i < values.size(); ++i)
+            values[i] = double(i % 977) * 0.25 - 7;
+        const NdArray a = NdArray::fromVector({rows, 100}, values);
+        QVERIFY(raw->put(u"a"_s, a));
+        Task square;
+        square.kind = TaskKind::Binary;
+        square.binaryOp = BinaryOp::Multiply;
+        square.inputs = {TaskInput{u"a"_s, {}, a.byteSize(), 0}, TaskInput{u"a"_s, {}, a.byteSize(), 0}};
+        square.outputKey = u"s"_s;
+        square.outputShape = {rows, 100};
+        square.worker = 0;
+        const auto done = raw->request(rawconnection::taskFrame(square, addresses, u"op-square"_s, false, true));
+        QVERIFY(done);
+        QCOMPARE(done->header.value(u"type"_s).toString(), msg::Done);
+        std::vector<double> squares(values.size());
+        for (std::size_t i = 0; i < values.size(); ++i)
+            squares[i] = values[i] * values[i];
+        QVERIFY(payloadOf(*done) == bytesOf(NdArray::fromVector({rows, 100}, squares)));
+        threadOfRows[rows] = done->header.value(u"thread"_s).toInteger();
+        QVERIFY(raw->release({u"a"_s}));
+    }
+    QVERIFY2(threadOfRows[4] != threadOfRows[400], "the small and the large task ran on the same thread");
 }
 
 void TestWorkerService::taskFetchesItsInputFromAPeer()
