@@ -37,11 +37,14 @@ QString blockList(const std::vector<std::int64_t> &flats)
 
 } // namespace
 
-void ClusterSession::Private::onWorkerLost(int index, const QString &message)
+void ClusterSession::Private::onWorkerLost(int index, const QString &lostMessage)
 {
     WorkerInfo &info = workers[std::size_t(index)].info;
     if (info.state == WorkerState::Lost)
         return;
+    QString message = lostMessage;
+    if (const QString why = launcher ? launcher->whyWorkersEnded() : QString(); !why.isEmpty())
+        message += u"; "_s + why;
     info.state = WorkerState::Lost;
     info.error = message;
     info.memoryUsedBytes = 0;

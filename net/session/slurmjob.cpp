@@ -23,6 +23,7 @@ namespace {
 
 constexpr int PollMillis = 1000;
 constexpr int CancelWaitMillis = 10000;
+constexpr int QueryWaitMillis = 2000;
 
 // Slurm's words for why a job waits or ended, in a user's words.
 QString reasonText(const QString &reason)
@@ -61,6 +62,13 @@ bool SlurmJobState::isFinal() const
     static const QStringList finalStates{u"COMPLETED"_s, u"FAILED"_s,        u"TIMEOUT"_s,   u"CANCELLED"_s, u"NODE_FAIL"_s,
                                          u"PREEMPTED"_s, u"OUT_OF_MEMORY"_s, u"BOOT_FAIL"_s, u"DEADLINE"_s};
     return finalStates.contains(state);
+}
+
+bool SlurmJobState::isEnding() const
+{
+    // While its tasks are signalled and their nodes cleaned, a job past its time limit shows as
+    // COMPLETING with the reason (TimeLimit) it will end with.
+    return state == u"COMPLETING"_s && !reason.isEmpty() && reason != u"None"_s;
 }
 
 QString SlurmJobState::describe() const
@@ -213,6 +221,26 @@ void SlurmJob::poll()
         Q_EMIT message(u"cannot run scontrol to follow Slurm job %1; its state is no longer shown"_s.arg(m_jobId));
     });
     m_query->start(u"scontrol"_s, {u"show"_s, u"job"_s, u"-o"_s, m_jobId});
+}
+
+QString SlurmJob::whyWorkersEnded()
+{
+    if (m_jobId.isEmpty())
+        return {};
+    // Slurm marks the job TIMEOUT (or CANCELLED, NODE_FAIL) before it signals the tasks, so the
+    // state is there when their connections drop. scontrol answers in milliseconds; the bound
+    // only keeps a stuck controller from holding the session.
+    QProcess query;
+    query.start(u"scontrol"_s, {u"show"_s, u"job"_s, u"-o"_s, m_jobId});
+    if (!query.waitForFinished(QueryWaitMillis) || query.exitCode() != 0)
+        return {};
+    const SlurmJobState now = SlurmJobState::parse(QString::fromLocal8Bit(query.readAllStandardOutput()));
+    if (!now.isFinal() && !now.isEnding())
+        return {};
+    const QString tail = outputTail();
+    const QString end =
+        now.isFinal() ? u"ended: "_s + now.describe() : u"is ending (%1)"_s.arg(now.describe().section(u'(', 1).chopped(1));
+    return u"Slurm job %1 %2%3"_s.arg(m_jobId, end, tail.isEmpty() ? QString() : u"; its output ends: "_s + tail);
 }
 
 void SlurmJob::onPolled(int exitCode)

@@ -37,6 +37,7 @@ struct SlurmJobState
     QString state;  // PENDING, RUNNING, TIMEOUT, ...
     QString reason; // Resources, Priority, TimeLimit, "None"
     bool isFinal() const;
+    bool isEnding() const; // COMPLETING, and Slurm says why
     // "PENDING (Resources: waiting for nodes to become free)".
     QString describe() const;
     static SlurmJobState parse(const QString &scontrolLine);
@@ -66,6 +67,8 @@ public:
     void workersArrived() override;
     // scancel, waiting for it to answer; nothing when the job was never submitted or is over.
     void stop() override;
+    // Asks Slurm now (the poll may be a second behind): the job's end, when it has ended.
+    QString whyWorkersEnded() override;
 
     const SlurmRequest &request() const { return m_request; }
     QString jobId() const { return m_jobId; }

@@ -27,6 +27,9 @@ public:
     virtual void launch(const QString &dialBack) = 0;
     virtual void workersArrived() = 0;
     virtual void stop() = 0;
+    // Asked when one of its workers is lost: the launcher's words for why its workers are gone
+    // ("Slurm job 12 ended: TIMEOUT (...)"), or empty when it knows of no reason.
+    virtual QString whyWorkersEnded() { return {}; }
 
 Q_SIGNALS:
     // Progress a user should see ("Slurm job 12 is PENDING (Resources: ...)").

@@ -51,7 +51,7 @@ bool jobIsOver(const QString &jobId)
     return QTest::qWaitFor(
         [&] {
         const QString state = squeueState(jobId);
-        return state.isEmpty() || state == u"CANCELLED"_s || state == u"COMPLETED"_s;
+        return state.isEmpty() || state == u"CANCELLED"_s || state == u"COMPLETED"_s || state == u"TIMEOUT"_s;
         },
         20000);
 }
@@ -68,6 +68,7 @@ private Q_SLOTS:
     void workersRunAsASlurmJob();
     void slurmsRefusalIsShown();
     void aJobWhoseWorkersNeverComeIsCancelled();
+    void aJobPastItsTimeLimitSaysSo();
     void theCliStartsAndCancelsTheJob();
 
 private:
@@ -207,6 +208,33 @@ void TestSlurm::aJobWhoseWorkersNeverComeIsCancelled()
                  && message.contains(job.jobId()),
              qPrintable(message));
     QVERIFY2(jobIsOver(job.jobId()), qPrintable(u"job still "_s + squeueState(job.jobId())));
+}
+
+// Slurm's time limits are whole minutes, and slurmctld looks for jobs past theirs every 30 s:
+// this waits 60-90 s, mostly beside other tests.
+void TestSlurm::aJobPastItsTimeLimitSaysSo()
+{
+    SlurmRequest asked = request(1);
+    asked.timeLimit = u"1"_s;
+    asked.extraArguments = {u"--mem=500"_s};
+    Result<std::unique_ptr<SlurmJob>> made = SlurmJob::create(asked);
+    QVERIFY2(made.isOk(), qPrintable(made.status().message()));
+    QPointer<SlurmJob> job = made->get();
+    ClusterSession session;
+    QSignalSpy lost(&session, &ClusterSession::workerLost);
+    const Status connected = integration::finishWithin(
+        session.launchWorkers(std::move(*made), QHostAddress(integration::NetBed::machineAddress()), 0), 60000);
+    QVERIFY2(connected.isOk(), qPrintable(connected.message()));
+    const QString jobId = job->jobId();
+    QVERIFY(integration::load(session, u"x"_s, m_files).isOk());
+
+    QVERIFY2(lost.wait(150000), "the job's worker was not lost within 150 s of its 1 minute limit");
+    const QString message = lost.front().at(1).toString();
+    QVERIFY2(message.contains(u"Slurm job %1 "_s.arg(jobId)) && message.contains(u"TimeLimit: its time limit was reached"_s),
+             qPrintable(message));
+    QCOMPARE(session.workers().front().state, WorkerState::Lost);
+    session.disconnectAll();
+    QVERIFY2(jobIsOver(jobId), qPrintable(u"job still "_s + squeueState(jobId)));
 }
 
 void TestSlurm::theCliStartsAndCancelsTheJob()
