@@ -155,7 +155,7 @@ void pauseFor(double seconds)
     idle.exec();
 }
 
-Status runLoads(ClusterSession &session, LoadRequest &request, const MachineLimits &limits, const Network &network,
+Status runLoads(ClusterSession &session, LoadRequest &request, const ClusterMemory &memory, const Network &network,
                 const BenchSettings &settings, std::vector<BenchRow> &rows)
 {
     for (const LoadMode mode : {LoadMode::Head, LoadMode::Workers}) {
@@ -175,8 +175,8 @@ Status runLoads(ClusterSession &session, LoadRequest &request, const MachineLimi
             row.limitSeconds = bytes / network.bytesPerSecond;
             row.limitBasis = QStringLiteral("bytes / %1 bandwidth").arg(network.name);
         } else {
-            row.limitSeconds = bytes / (limits.memoryWriteBytesPerSecond * settings.workers);
-            row.limitBasis = QStringLiteral("bytes / (memory write bandwidth x workers)");
+            row.limitSeconds = bytes / memory.writeBytesPerSecond;
+            row.limitBasis = memory.writeBasis;
         }
         rows.push_back(std::move(row));
     }
@@ -429,7 +429,7 @@ int benchCommand(const QStringList &arguments)
     request.files = *files;
     request.variable = QStringLiteral("t2m");
     std::vector<BenchRow> rows;
-    if (Status loaded = runLoads(session, request, limits, network, *settings, rows); !loaded.isOk())
+    if (Status loaded = runLoads(session, request, memory, network, *settings, rows); !loaded.isOk())
         return fail(loaded);
     const std::vector<SeedStep> steps = seedSteps(*session.array(request.name), limits, network, *settings, memory);
     if (Status ran = runStatements(session, steps, *settings, rows); !ran.isOk()) {

@@ -35,6 +35,7 @@ struct ClusterMemory
     double readBytesPerSecond = 0;
     double writeBytesPerSecond = 0;
     QString readBasis;
+    QString writeBasis;
 };
 
 // Each worker's link in turn, with this program's one link carrying every probe: the slowest

@@ -6,6 +6,7 @@ dask-worker started elsewhere, as netbed_bench.sh does on test hosts): the same 
 order and the same way as ../shared/bench/dask_seed_bench.py, which runs them on a LocalCluster.
 
 Usage: dask_cluster_bench.py DATADIR --scheduler tcp://HOST:PORT [--workers N] [--reps 3]
+The rechunk is tessera-cli bench's `r = x.rechunk(time=-1, latitude=8)`, persisted.
 Prints one line per step: name, first run, median of all runs, every run, a checksum, and the
 bytes the workers sent each other during the step (from the workers' own counters).
 """
@@ -71,6 +72,10 @@ def main():
         y = (x - x.mean()).persist(); wait(y); r = y[0, 0, 0].compute(); del y; return r
     timed(c, "x - x.mean() (persist)", anomaly)
     timed(c, "x.std(axis=0)", lambda: x.std(axis=0).compute())
+
+    def rechunk():  # as tessera-cli bench's `r = x.rechunk(time=-1, latitude=8)`
+        r = x.rechunk((x.shape[0], 8, x.shape[2])).persist(); wait(r); s = r[0, 0, 0].compute(); del r; return s
+    timed(c, "rechunk (persist)", rechunk)
     del x, futures
     t0 = time.perf_counter()
     fs = c.map(load, files); wait(fs)  # each worker reads its files from the shared path
