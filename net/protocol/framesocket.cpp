@@ -7,6 +7,7 @@
 #include "net/protocol/hostport.h"
 
 #include <QCborStreamWriter>
+#include <QElapsedTimer>
 
 #include <QHostAddress>
 #include <QScopeGuard>
@@ -158,7 +159,14 @@ void FrameSocket::abort()
 
 void FrameSocket::readAvailable()
 {
+    readFrames(true);
+}
+
+void FrameSocket::readFrames(bool yieldAfterSlice)
+{
     const QPointer<FrameSocket> self(this);
+    QElapsedTimer slice;
+    slice.start();
     m_reading = true;
     const auto done = qScopeGuard([this, &self] {
         if (self)
@@ -225,6 +233,22 @@ void FrameSocket::readAvailable()
         // A receiver may close or delete us from its slot.
         if (!self)
             return;
+        // A peer's pipelined requests (a rechunk's hundreds of gets) would otherwise hold this
+        // thread for seconds: the other connections' pings go unanswered, and the worker is
+        // taken for hung. The rest is read on the next turn of the event loop.
+        if (yieldAfterSlice && slice.elapsed() >= ReadSliceMillis && m_socket && m_socket->bytesAvailable() > 0) {
+            if (!m_resumeQueued) {
+                m_resumeQueued = true;
+                QMetaObject::invokeMethod(
+                    this,
+                    [this] {
+                    m_resumeQueued = false;
+                    readAvailable();
+                    },
+                    Qt::QueuedConnection);
+            }
+            return;
+        }
     }
 }
 
@@ -265,7 +289,7 @@ void FrameSocket::onSocketGone()
     if (m_disconnectedEmitted || !m_socket)
         return;
     const QPointer<FrameSocket> self(this);
-    readAvailable();
+    readFrames(false); // every frame that arrived before the close, now
     if (!self || m_disconnectedEmitted)
         return;
 

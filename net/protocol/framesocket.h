@@ -64,6 +64,9 @@ Q_SIGNALS:
 
 private:
     void readAvailable();
+    // Frames read are handed out until the bytes run out or, when `yieldAfterSlice`, a slice of
+    // ReadSliceMillis has passed; the rest then waits one turn of the event loop.
+    void readFrames(bool yieldAfterSlice);
     void applySocketOptions();
     void failFrame(const QString &message);
     void onSocketError(QAbstractSocket::SocketError error);
@@ -81,6 +84,8 @@ private:
     bool m_errorReported = false; // at most one protocolError() per connection, before disconnected()
     bool m_closing = false;       // close() was called: no more frames are read or sent
     bool m_reading = false;       // inside readAvailable(), called from the socket's readyRead
+    bool m_resumeQueued = false;  // the rest of a slice-limited read is queued
+    static constexpr int ReadSliceMillis = 20;
 };
 
 } // namespace tessera

@@ -6,11 +6,14 @@
 
 #include "net/protocol/framesocket.h"
 
+#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QPointer>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
+#include <QThread>
+#include <QTimer>
 
 using namespace Qt::StringLiterals;
 using namespace tessera;
@@ -77,6 +80,8 @@ private Q_SLOTS:
     void initTestCase();
     void payloadsArriveIntactAndInOrder();
     void burstOfSmallFrames();
+    void aSlowBurstLetsTheEventLoopIn();
+    void aSlowBurstThenCloseArrivesWhole();
     void frameSplitByteByByte();
     void garbageClosesOnlyThatConnection();
     void oversizedPayloadRejectedBeforeItIsSent();
@@ -185,6 +190,71 @@ void TestFrameSocket::burstOfSmallFrames()
         QCOMPARE(inbox.frames[i].payload.toByteArray(), pattern(i % 17, std::uint32_t(i)));
     }
     QCOMPARE(server->payloadBytesReceived(), payloadTotal);
+    QVERIFY(inbox.errors.isEmpty());
+}
+
+namespace {
+
+// A receiver that takes 2 ms over each frame, as a worker copying a block into a reply does.
+void handleSlowly(FrameSocket *socket)
+{
+    QObject::connect(socket, &FrameSocket::frameReceived, socket, [] {
+        QElapsedTimer spin;
+        spin.start();
+        while (spin.elapsed() < 2) {
+        }
+    });
+}
+
+} // namespace
+
+// 200 frames at 2 ms each would hold the thread for 400 ms: other work (here a zero timer; in a
+// worker, the pings of its other connections) runs between slices, and every frame still comes.
+void TestFrameSocket::aSlowBurstLetsTheEventLoopIn()
+{
+    Inbox inbox;
+    QObject scope;
+    auto [client, server] = connectPair(&scope);
+    QVERIFY(server);
+    attach(server, &inbox);
+    handleSlowly(server);
+    qsizetype deliveredWhenTimerRan = -1;
+    QObject::connect(server, &FrameSocket::frameReceived, server, [&] {
+        if (inbox.frames.size() == 1)
+            QTimer::singleShot(0, server, [&] { deliveredWhenTimerRan = inbox.frames.size(); });
+    });
+    constexpr int frameCount = 200;
+    for (int i = 0; i < frameCount; ++i)
+        client->send(header(u"tick"_s, i), pattern(64, std::uint32_t(i)));
+    // All of it in the receiver's kernel buffer before its event loop runs: one read takes it all.
+    client->socket()->flush();
+    QThread::msleep(200);
+
+    QTRY_COMPARE_WITH_TIMEOUT(inbox.frames.size(), frameCount, bigWaitMilliseconds);
+    for (int i = 0; i < frameCount; ++i)
+        QCOMPARE(idOf(inbox.frames[i]), i);
+    QVERIFY2(deliveredWhenTimerRan > 0 && deliveredWhenTimerRan < frameCount,
+             qPrintable(u"the timer ran after %1 of %2 frames"_s.arg(deliveredWhenTimerRan).arg(frameCount)));
+}
+
+// The bytes of a closed connection are read to the end at once: every frame, then the close.
+void TestFrameSocket::aSlowBurstThenCloseArrivesWhole()
+{
+    Inbox inbox;
+    QObject scope;
+    auto [client, server] = connectPair(&scope);
+    QVERIFY(server);
+    attach(server, &inbox);
+    handleSlowly(server);
+    constexpr int frameCount = 200;
+    for (int i = 0; i < frameCount; ++i)
+        client->send(header(u"tick"_s, i), pattern(64, std::uint32_t(i)));
+    client->close();
+
+    QTRY_COMPARE_WITH_TIMEOUT(inbox.disconnects, 1, bigWaitMilliseconds);
+    QCOMPARE(inbox.frames.size(), frameCount);
+    QCOMPARE(inbox.events.count(u"frame"_s), frameCount);
+    QCOMPARE(inbox.events.last(), u"disconnected"_s);
     QVERIFY(inbox.errors.isEmpty());
 }
 
