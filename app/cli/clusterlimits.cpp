@@ -28,27 +28,6 @@ bool waitForAnswer(const std::optional<Answer> &answer, int seconds)
     return answer.has_value();
 }
 
-Result<std::vector<Result<MemoryMeasurement>>> askWorkersMemory(ClusterSession &session)
-{
-    constexpr std::int64_t ProbeBytes = std::int64_t(256) << 20;
-    std::optional<std::vector<Result<MemoryMeasurement>>> answers;
-    session.measureMemory(ProbeBytes,
-                          [&answers](std::vector<Result<MemoryMeasurement>> measured) { answers = std::move(measured); });
-    if (!waitForAnswer(answers, 60))
-        return makeError(ErrorCode::Network, QStringLiteral("the workers did not answer a memory measurement within 60 s"));
-    for (const Result<MemoryMeasurement> &answer : *answers)
-        TESSERA_RETURN_IF_ERROR(answer);
-    return *answers;
-}
-
-double totalRead(const std::vector<Result<MemoryMeasurement>> &answers)
-{
-    double total = 0;
-    for (const Result<MemoryMeasurement> &answer : answers)
-        total += answer->readBytesPerSecond;
-    return total;
-}
-
 } // namespace
 
 Result<Network> measureLinks(ClusterSession &session)
@@ -76,25 +55,24 @@ Result<Network> measureLinks(ClusterSession &session)
 
 Result<ClusterMemory> measureWorkersMemory(ClusterSession &session)
 {
-    // Twice: in the first round each worker first touches fresh pages, which takes each a
-    // different time, so their timed passes start apart and partly run alone. The second finds
-    // the buffers in the workers' pools, and all start together, as a statement's tasks do.
-    const Result<std::vector<Result<MemoryMeasurement>>> first = askWorkersMemory(session);
-    TESSERA_RETURN_IF_ERROR(first);
-    const Result<std::vector<Result<MemoryMeasurement>>> answers = askWorkersMemory(session);
-    TESSERA_RETURN_IF_ERROR(answers);
-    std::printf("memory of the workers together: read %.2f GB/s in a first round, %.2f GB/s in the second, which counts\n",
-                totalRead(*first) / 1e9, totalRead(*answers) / 1e9);
+    constexpr std::int64_t ProbeBytes = std::int64_t(256) << 20;
+    std::optional<std::vector<Result<MemoryMeasurement>>> answers;
+    session.measureMemory(ProbeBytes,
+                          [&answers](std::vector<Result<MemoryMeasurement>> measured) { answers = std::move(measured); });
+    if (!waitForAnswer(answers, 60))
+        return makeError(ErrorCode::Network, QStringLiteral("the workers did not answer a memory measurement within 60 s"));
     ClusterMemory memory{0, 0, QStringLiteral("bytes / the workers' summing bandwidth, all at once"),
                          QStringLiteral("bytes / the workers' writing bandwidth, all at once")};
     for (std::size_t index = 0; index < answers->size(); ++index) {
-        const MemoryMeasurement &answer = *(*answers)[index];
+        const Result<MemoryMeasurement> &answer = (*answers)[index];
+        TESSERA_RETURN_IF_ERROR(answer);
         const int threads = session.workers()[index].threads;
         std::printf("memory of %s, all workers at once: read %.2f GB/s, write %.2f GB/s (%d thread%s, a buffer of %s)\n",
-                    qPrintable(session.workers()[index].name), answer.readBytesPerSecond / 1e9, answer.writeBytesPerSecond / 1e9,
-                    threads, threads == 1 ? "" : "s", qPrintable(formatBytes(answer.probeBytes)));
-        memory.readBytesPerSecond += answer.readBytesPerSecond;
-        memory.writeBytesPerSecond += answer.writeBytesPerSecond;
+                    qPrintable(session.workers()[index].name), answer->readBytesPerSecond / 1e9,
+                    answer->writeBytesPerSecond / 1e9, threads, threads == 1 ? "" : "s",
+                    qPrintable(formatBytes(answer->probeBytes)));
+        memory.readBytesPerSecond += answer->readBytesPerSecond;
+        memory.writeBytesPerSecond += answer->writeBytesPerSecond;
     }
     return memory;
 }
