@@ -68,15 +68,21 @@ bool SlurmJobState::isEnding() const
 {
     // While its tasks are signalled and their nodes cleaned, a job past its time limit shows as
     // COMPLETING with the reason (TimeLimit) it will end with.
-    return state == u"COMPLETING"_s && !reason.isEmpty() && reason != u"None"_s;
+    return state == u"COMPLETING"_s && !explainedReason().isEmpty();
+}
+
+QString SlurmJobState::explainedReason() const
+{
+    if (reason.isEmpty() || reason == u"None"_s)
+        return {};
+    const QString text = reasonText(reason);
+    return text.isEmpty() ? reason : u"%1: %2"_s.arg(reason, text);
 }
 
 QString SlurmJobState::describe() const
 {
-    if (reason.isEmpty() || reason == u"None"_s)
-        return state;
-    const QString text = reasonText(reason);
-    return text.isEmpty() ? u"%1 (%2)"_s.arg(state, reason) : u"%1 (%2: %3)"_s.arg(state, reason, text);
+    const QString why = explainedReason();
+    return why.isEmpty() ? state : u"%1 (%2)"_s.arg(state, why);
 }
 
 SlurmJobState SlurmJobState::parse(const QString &scontrolLine)
@@ -238,8 +244,7 @@ QString SlurmJob::whyWorkersEnded()
     if (!now.isFinal() && !now.isEnding())
         return {};
     const QString tail = outputTail();
-    const QString end =
-        now.isFinal() ? u"ended: "_s + now.describe() : u"is ending (%1)"_s.arg(now.describe().section(u'(', 1).chopped(1));
+    const QString end = now.isFinal() ? u"ended: "_s + now.describe() : u"is ending (%1)"_s.arg(now.explainedReason());
     return u"Slurm job %1 %2%3"_s.arg(m_jobId, end, tail.isEmpty() ? QString() : u"; its output ends: "_s + tail);
 }
 

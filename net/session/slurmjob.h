@@ -40,6 +40,8 @@ struct SlurmJobState
     bool isEnding() const; // COMPLETING, and Slurm says why
     // "PENDING (Resources: waiting for nodes to become free)".
     QString describe() const;
+    // The part in brackets: "Resources: waiting for nodes to become free"; empty for None.
+    QString explainedReason() const;
     static SlurmJobState parse(const QString &scontrolLine);
 };
 
