@@ -219,9 +219,10 @@ void TestFrameSocket::aSlowBurstLetsTheEventLoopIn()
     attach(server, &inbox);
     handleSlowly(server);
     qsizetype deliveredWhenTimerRan = -1;
-    QObject::connect(server, &FrameSocket::frameReceived, server, [&] {
+    FrameSocket *receiver = server; // a structured binding cannot be captured before C++20's P1091 (clang 16)
+    QObject::connect(receiver, &FrameSocket::frameReceived, receiver, [&inbox, &deliveredWhenTimerRan, receiver] {
         if (inbox.frames.size() == 1)
-            QTimer::singleShot(0, server, [&] { deliveredWhenTimerRan = inbox.frames.size(); });
+            QTimer::singleShot(0, receiver, [&inbox, &deliveredWhenTimerRan] { deliveredWhenTimerRan = inbox.frames.size(); });
     });
     constexpr int frameCount = 200;
     for (int i = 0; i < frameCount; ++i)
