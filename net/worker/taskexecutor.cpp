@@ -24,15 +24,6 @@ namespace tessera {
 
 namespace {
 
-// Small, stable thread numbers for the task stream: pool threads never expire, so each keeps its
-// number; the thread that runs small tasks where they arrive has one too.
-int currentThreadIndex()
-{
-    static std::atomic<int> next{0};
-    thread_local const int index = next++;
-    return index;
-}
-
 QString regionText(const Region &region)
 {
     QString text;
@@ -75,6 +66,24 @@ std::int64_t TaskExecutor::bytesTouched(const Job &job)
     for (std::size_t i = 0; i < job.inputs.size(); ++i)
         elements += job.regions[i].empty() ? elementCount(job.inputs[i].shape()) : elementCount(regionShape(job.regions[i]));
     return elements * std::int64_t(sizeof(double));
+}
+
+// Small, stable numbers for the task stream: 0 .. threads - 1, in the order the pool's threads
+// first run work (they never expire), counted per executor (a test runs several in one process).
+int TaskExecutor::poolThreadIndex()
+{
+    thread_local const TaskExecutor *owner = nullptr;
+    thread_local int index = 0;
+    if (owner != this) {
+        owner = this;
+        index = m_nextPoolThread++;
+    }
+    return index;
+}
+
+int TaskExecutor::socketThreadIndex() const
+{
+    return m_pool.maxThreadCount();
 }
 
 TaskExecutor::TaskExecutor(BlockStore &store, const WorkerOptions &options, QObject *parent)
@@ -180,7 +189,7 @@ void TaskExecutor::handleLoad(const wire::Load &load, const ReplyFunction &reply
     m_pool.start([this, load, reply, bytes, received, owner] {
         wire::Done done{load.id, received};
         done.startMicros = epochMicros();
-        done.thread = currentThreadIndex();
+        done.thread = poolThreadIndex();
         Result<NdArray> block = readDatasetVariable(load.source.path, load.source.variable, load.source.start, load.source.count);
         if (block.isOk() && block->shape() != load.shape) {
             block = makeError(
@@ -342,22 +351,22 @@ void TaskExecutor::startJob(const std::shared_ptr<Job> &job)
         return;
     }
     if (bytesTouched(*job) <= InlineTaskBytes) {
-        finishJob(job, compute(*job));
+        finishJob(job, compute(*job, socketThreadIndex()));
         return;
     }
     m_pool.start([this, job] {
-        Computed computed = compute(*job);
+        Computed computed = compute(*job, poolThreadIndex());
         QMetaObject::invokeMethod(
             this, [this, job, computed = std::move(computed)]() mutable { finishJob(job, std::move(computed)); },
             Qt::QueuedConnection);
     });
 }
 
-TaskExecutor::Computed TaskExecutor::compute(Job &job)
+TaskExecutor::Computed TaskExecutor::compute(Job &job, int thread)
 {
     Computed computed;
     computed.startMicros = epochMicros();
-    computed.thread = currentThreadIndex();
+    computed.thread = thread;
     computed.output = computeTask(job.task, job.inputs, job.regions, !job.store);
     if (computed.output.isOk() && computed.output->shape() != job.task.outputShape) {
         computed.output = makeError(ErrorCode::Internal, QStringLiteral("task %1 made shape %2 where %3 was planned")

@@ -15,6 +15,7 @@
 #include <QObject>
 #include <QThreadPool>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -74,7 +75,10 @@ private:
     void inputFailed(const std::shared_ptr<Job> &job, const Status &status, const QString &unreachablePeer = {});
     // Runs the kernel here when the task is small, else on the pool.
     void startJob(const std::shared_ptr<Job> &job);
-    static Computed compute(Job &job);
+    static Computed compute(Job &job, int thread);
+    // The task stream's thread numbers: a pool thread's, and the socket thread's (one past them).
+    int poolThreadIndex();
+    int socketThreadIndex() const;
     static std::int64_t bytesTouched(const Job &job);
     void taskEnded();
     void finishJob(const std::shared_ptr<Job> &job, Computed computed);
@@ -82,6 +86,7 @@ private:
     BlockStore &m_store;
     QString m_workerName;
     QThreadPool m_pool;
+    std::atomic<int> m_nextPoolThread{0};
     PeerClient *m_peers = nullptr;
     int m_activeTasks = 0;
     WarmReserve m_reserve;

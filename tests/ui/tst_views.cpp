@@ -28,6 +28,7 @@
 #include <QTest>
 #include <QTimeZone>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -490,6 +491,20 @@ void TestViews::taskStreamDrawsEveryTask()
     QCOMPARE(found->outputKey, last.outputKey);
     QVERIFY(view.describeTask(*found).contains(u"fetched 16.6 MB"));
     screenshot(&view, u"taskstream-mean"_s);
+
+    // A small task the worker ran on its socket thread (numbered one past its 2 kernel threads)
+    // gets a row of its own, named for that thread.
+    tessera::OperationReport small = mean;
+    small.tasks.back().thread = 2;
+    view.showReport(small, infos);
+    QVERIFY2(view.describeTask(small.tasks.back()).contains(u"socket thread"_s),
+             qPrintable(view.describeTask(small.tasks.back())));
+    const auto rows = qSharedPointerDynamicCast<QCPAxisTickerText>(view.plot()->yAxis->ticker());
+    QVERIFY(rows);
+    QCOMPARE(std::count_if(rows->ticks().cbegin(), rows->ticks().cend(),
+                           [](const QString &label) { return label.endsWith(u"· socket thread"_s); }),
+             1);
+    QVERIFY(view.describeTask(mean.tasks.front()).contains(u" thread %1 "_s.arg(mean.tasks.front().thread)));
 
     const tessera::OperationReport load = loadReport();
     view.showReport(load, infos);

@@ -119,7 +119,8 @@ void TaskStreamView::showReport(const tessera::OperationReport &report, const st
     for (auto &[key, index] : rowOf) {
         index = row;
         const int worker = key.first == std::numeric_limits<int>::max() ? -1 : key.first;
-        ticker->addTick(row, worker < 0 ? tr("workbench") : tr("%1 · thread %2").arg(workerName(worker)).arg(key.second));
+        ticker->addTick(row,
+                        worker < 0 ? tr("workbench") : tr("%1 · %2").arg(workerName(worker), threadName(worker, key.second)));
         ++row;
     }
 
@@ -193,15 +194,26 @@ QString TaskStreamView::workerName(int worker) const
     return tr("worker %1").arg(worker);
 }
 
+// Workers number their kernel threads 0 .. threads - 1 and the thread serving their sockets,
+// which runs the smallest tasks itself, one past them.
+QString TaskStreamView::threadName(int worker, int thread) const
+{
+    for (const tessera::WorkerInfo &info : m_workers) {
+        if (info.index == worker && info.threads > 0 && thread == info.threads)
+            return tr("socket thread");
+    }
+    return tr("thread %1").arg(thread);
+}
+
 QString TaskStreamView::describeTask(const tessera::TaskRecord &task) const
 {
     const double startMillis = double(task.startMicros) / 1000;
     const double endMillis = double(task.endMicros) / 1000;
     QString text =
-        tr("%1 %2 · %3 thread %4 · %5–%6 ms (%7) · output %8")
+        tr("%1 %2 · %3 %4 · %5–%6 ms (%7) · output %8")
             .arg(task.rebuild ? tr("rebuild (%1)").arg(tessera::taskKindName(task.kind)) : tessera::taskKindName(task.kind),
-                 task.outputKey, task.worker < 0 ? tr("workbench") : workerName(task.worker))
-            .arg(task.thread)
+                 task.outputKey, task.worker < 0 ? tr("workbench") : workerName(task.worker),
+                 threadName(task.worker, task.thread))
             .arg(QString::number(startMillis, 'f', 2), QString::number(endMillis, 'f', 2),
                  viewstyle::formatSeconds((endMillis - startMillis) / 1000), formatBytes(task.outputBytes));
     if (task.fetchedBytes > 0)

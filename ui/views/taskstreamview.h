@@ -43,6 +43,7 @@ public:
 private:
     void onHover(QMouseEvent *event);
     QString workerName(int worker) const;
+    QString threadName(int worker, int thread) const;
 
     QLabel *m_title = nullptr;
     QCustomPlot *m_plot = nullptr;
