@@ -3,9 +3,18 @@
 
 #pragma once
 
+#include <chrono>
 #include <vector>
 
 namespace tessera {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// The seconds a timed run took so far.
+inline double secondsSince(SteadyClock::time_point start)
+{
+    return std::chrono::duration<double>(SteadyClock::now() - start).count();
+}
 
 // Wall times of repeated runs, as the benchmarks report them. 0 for no runs.
 double medianOf(std::vector<double> seconds);

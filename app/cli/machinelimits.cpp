@@ -3,6 +3,8 @@
 
 #include "app/cli/machinelimits.h"
 
+#include "core/timedruns.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -20,20 +22,13 @@
 namespace tessera::cli {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point start)
-{
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 // Best of a few runs: the limit is what the machine can do, not what it did while busy.
 template <typename Run>
 double bestSeconds(int runs, Run run)
 {
     double best = 1e30;
     for (int i = 0; i < runs; ++i) {
-        const auto start = Clock::now();
+        const auto start = SteadyClock::now();
         run();
         best = std::min(best, secondsSince(start));
     }
@@ -138,7 +133,7 @@ void measureLoopback(MachineLimits &limits)
     });
     constexpr int pings = 2000;
     char byte = 'p';
-    const auto start = Clock::now();
+    const auto start = SteadyClock::now();
     for (int i = 0; i < pings; ++i) {
         [[maybe_unused]] const ssize_t written = ::write(client, &byte, 1);
         [[maybe_unused]] const ssize_t got = ::read(client, &byte, 1);

@@ -6,6 +6,7 @@
 #include "core/kernels/rowloops.h"
 
 #include "core/blockallocator.h"
+#include "core/timedruns.h"
 
 #include <algorithm>
 #include <chrono>
@@ -16,28 +17,20 @@
 namespace tessera {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point start)
-{
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 // Runs `pass` until `seconds` have gone by (at least three times); returns passes per second by
 // the median pass, so that passes timed while other workers on the same cores were still
 // starting or already done do not count.
 template <typename Pass>
 double passesPerSecond(double seconds, Pass pass)
 {
-    const auto start = Clock::now();
+    const auto start = SteadyClock::now();
     std::vector<double> durations;
     do {
-        const auto begin = Clock::now();
+        const auto begin = SteadyClock::now();
         pass();
         durations.push_back(secondsSince(begin));
     } while (durations.size() < 3 || secondsSince(start) < seconds);
-    std::nth_element(durations.begin(), durations.begin() + std::ptrdiff_t(durations.size() / 2), durations.end());
-    return 1.0 / durations[durations.size() / 2];
+    return 1.0 / medianOf(std::move(durations));
 }
 
 } // namespace
