@@ -237,19 +237,24 @@ void FrameSocket::readFrames(bool yieldAfterSlice)
         // thread for seconds: the other connections' pings go unanswered, and the worker is
         // taken for hung. The rest is read on the next turn of the event loop.
         if (yieldAfterSlice && slice.elapsed() >= ReadSliceMillis && m_socket && m_socket->bytesAvailable() > 0) {
-            if (!m_resumeQueued) {
-                m_resumeQueued = true;
-                QMetaObject::invokeMethod(
-                    this,
-                    [this] {
-                    m_resumeQueued = false;
-                    readAvailable();
-                    },
-                    Qt::QueuedConnection);
-            }
+            resumeReadingLater();
             return;
         }
     }
+}
+
+void FrameSocket::resumeReadingLater()
+{
+    if (m_resumeQueued)
+        return;
+    m_resumeQueued = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+        m_resumeQueued = false;
+        readAvailable();
+        },
+        Qt::QueuedConnection);
 }
 
 void FrameSocket::failFrame(const QString &message)

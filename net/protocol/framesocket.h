@@ -67,6 +67,8 @@ private:
     // Frames read are handed out until the bytes run out or, when `yieldAfterSlice`, a slice of
     // ReadSliceMillis has passed; the rest then waits one turn of the event loop.
     void readFrames(bool yieldAfterSlice);
+    // Reads on at the next turn of the event loop (once, however often asked before then).
+    void resumeReadingLater();
     void applySocketOptions();
     void failFrame(const QString &message);
     void onSocketError(QAbstractSocket::SocketError error);

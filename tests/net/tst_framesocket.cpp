@@ -195,9 +195,12 @@ void TestFrameSocket::burstOfSmallFrames()
 
 namespace {
 
+constexpr int slowBurstFrames = 200; // at 2 ms each, 400 ms of work
+
 // A receiver that takes 2 ms over each frame, as a worker copying a block into a reply does.
-void handleSlowly(FrameSocket *socket)
+void receiveSlowly(FrameSocket *socket, Inbox *inbox)
 {
+    attach(socket, inbox);
     QObject::connect(socket, &FrameSocket::frameReceived, socket, [] {
         QElapsedTimer spin;
         spin.start();
@@ -206,36 +209,39 @@ void handleSlowly(FrameSocket *socket)
     });
 }
 
+void sendSlowBurst(FrameSocket *client)
+{
+    for (int i = 0; i < slowBurstFrames; ++i)
+        client->send(header(u"tick"_s, i), pattern(64, std::uint32_t(i)));
+}
+
 } // namespace
 
-// 200 frames at 2 ms each would hold the thread for 400 ms: other work (here a zero timer; in a
-// worker, the pings of its other connections) runs between slices, and every frame still comes.
+// A burst that would hold the thread for 400 ms: other work (here a zero timer; in a worker,
+// the pings of its other connections) runs between slices, and every frame still comes.
 void TestFrameSocket::aSlowBurstLetsTheEventLoopIn()
 {
     Inbox inbox;
     QObject scope;
     auto [client, server] = connectPair(&scope);
     QVERIFY(server);
-    attach(server, &inbox);
-    handleSlowly(server);
+    receiveSlowly(server, &inbox);
     qsizetype deliveredWhenTimerRan = -1;
     FrameSocket *receiver = server; // a structured binding cannot be captured before C++20's P1091 (clang 16)
     QObject::connect(receiver, &FrameSocket::frameReceived, receiver, [&inbox, &deliveredWhenTimerRan, receiver] {
         if (inbox.frames.size() == 1)
             QTimer::singleShot(0, receiver, [&inbox, &deliveredWhenTimerRan] { deliveredWhenTimerRan = inbox.frames.size(); });
     });
-    constexpr int frameCount = 200;
-    for (int i = 0; i < frameCount; ++i)
-        client->send(header(u"tick"_s, i), pattern(64, std::uint32_t(i)));
+    sendSlowBurst(client);
     // All of it in the receiver's kernel buffer before its event loop runs: one read takes it all.
     client->socket()->flush();
     QThread::msleep(200);
 
-    QTRY_COMPARE_WITH_TIMEOUT(inbox.frames.size(), frameCount, bigWaitMilliseconds);
-    for (int i = 0; i < frameCount; ++i)
+    QTRY_COMPARE_WITH_TIMEOUT(inbox.frames.size(), slowBurstFrames, bigWaitMilliseconds);
+    for (int i = 0; i < slowBurstFrames; ++i)
         QCOMPARE(idOf(inbox.frames[i]), i);
-    QVERIFY2(deliveredWhenTimerRan > 0 && deliveredWhenTimerRan < frameCount,
-             qPrintable(u"the timer ran after %1 of %2 frames"_s.arg(deliveredWhenTimerRan).arg(frameCount)));
+    QVERIFY2(deliveredWhenTimerRan > 0 && deliveredWhenTimerRan < slowBurstFrames,
+             qPrintable(u"the timer ran after %1 of %2 frames"_s.arg(deliveredWhenTimerRan).arg(slowBurstFrames)));
 }
 
 // The bytes of a closed connection are read to the end at once: every frame, then the close.
@@ -245,16 +251,13 @@ void TestFrameSocket::aSlowBurstThenCloseArrivesWhole()
     QObject scope;
     auto [client, server] = connectPair(&scope);
     QVERIFY(server);
-    attach(server, &inbox);
-    handleSlowly(server);
-    constexpr int frameCount = 200;
-    for (int i = 0; i < frameCount; ++i)
-        client->send(header(u"tick"_s, i), pattern(64, std::uint32_t(i)));
+    receiveSlowly(server, &inbox);
+    sendSlowBurst(client);
     client->close();
 
     QTRY_COMPARE_WITH_TIMEOUT(inbox.disconnects, 1, bigWaitMilliseconds);
-    QCOMPARE(inbox.frames.size(), frameCount);
-    QCOMPARE(inbox.events.count(u"frame"_s), frameCount);
+    QCOMPARE(inbox.frames.size(), slowBurstFrames);
+    QCOMPARE(inbox.events.count(u"frame"_s), slowBurstFrames);
     QCOMPARE(inbox.events.last(), u"disconnected"_s);
     QVERIFY(inbox.errors.isEmpty());
 }
