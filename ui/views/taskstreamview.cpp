@@ -185,24 +185,27 @@ const tessera::TaskRecord *TaskStreamView::taskAt(const QPointF &plotPosition) c
     return nullptr;
 }
 
-QString TaskStreamView::workerName(int worker) const
+const tessera::WorkerInfo *TaskStreamView::workerInfo(int worker) const
 {
     for (const tessera::WorkerInfo &info : m_workers) {
-        if (info.index == worker && !info.name.isEmpty())
-            return info.name;
+        if (info.index == worker)
+            return &info;
     }
-    return tr("worker %1").arg(worker);
+    return nullptr;
+}
+
+QString TaskStreamView::workerName(int worker) const
+{
+    const tessera::WorkerInfo *info = workerInfo(worker);
+    return info && !info->name.isEmpty() ? info->name : tr("worker %1").arg(worker);
 }
 
 // Workers number their kernel threads 0 .. threads - 1 and the thread serving their sockets,
 // which runs the smallest tasks itself, one past them.
 QString TaskStreamView::threadName(int worker, int thread) const
 {
-    for (const tessera::WorkerInfo &info : m_workers) {
-        if (info.index == worker && info.threads > 0 && thread == info.threads)
-            return tr("socket thread");
-    }
-    return tr("thread %1").arg(thread);
+    const tessera::WorkerInfo *info = workerInfo(worker);
+    return info && info->threads > 0 && thread == info->threads ? tr("socket thread") : tr("thread %1").arg(thread);
 }
 
 QString TaskStreamView::describeTask(const tessera::TaskRecord &task) const

@@ -42,6 +42,7 @@ public:
 
 private:
     void onHover(QMouseEvent *event);
+    const tessera::WorkerInfo *workerInfo(int worker) const; // of the last report's workers; null when unknown
     QString workerName(int worker) const;
     QString threadName(int worker, int thread) const;
 
