@@ -231,8 +231,8 @@ void SlurmJob::poll()
 
 QString SlurmJob::whyWorkersEnded()
 {
-    if (m_jobId.isEmpty())
-        return {};
+    if (m_jobId.isEmpty() || !m_endedBecause.isEmpty())
+        return m_endedBecause; // asked once per lost worker: an ended job is asked about once
     // Slurm marks the job TIMEOUT (or CANCELLED, NODE_FAIL) before it signals the tasks, so the
     // state is there when their connections drop. scontrol answers in milliseconds; the bound
     // only keeps a stuck controller from holding the session.
@@ -245,7 +245,10 @@ QString SlurmJob::whyWorkersEnded()
         return {};
     const QString tail = outputTail();
     const QString end = now.isFinal() ? u"ended: "_s + now.describe() : u"is ending (%1)"_s.arg(now.explainedReason());
-    return u"Slurm job %1 %2%3"_s.arg(m_jobId, end, tail.isEmpty() ? QString() : u"; its output ends: "_s + tail);
+    const QString why = u"Slurm job %1 %2%3"_s.arg(m_jobId, end, tail.isEmpty() ? QString() : u"; its output ends: "_s + tail);
+    if (now.isFinal())
+        m_endedBecause = why;
+    return why;
 }
 
 void SlurmJob::onPolled(int exitCode)

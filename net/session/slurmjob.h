@@ -102,6 +102,7 @@ private:
     bool m_ownsTokenFile = false;
     QString m_jobId;
     SlurmJobState m_state;
+    QString m_endedBecause; // whyWorkersEnded()'s answer once the job has ended for good
     QPointer<QProcess> m_submit;
     QPointer<QProcess> m_query;
     QTimer m_pollTimer;
