@@ -211,6 +211,9 @@ void SlurmJob::workersArrived()
 {
     m_arrived = true;
     m_dialInTimer.stop();
+    // From here on the session learns of the job's end from its lost workers, and asks then
+    // (whyWorkersEnded): a question a second would go to nobody for as long as the session lasts.
+    m_pollTimer.stop();
 }
 
 void SlurmJob::poll()
@@ -229,25 +232,33 @@ void SlurmJob::poll()
     m_query->start(u"scontrol"_s, {u"show"_s, u"job"_s, u"-o"_s, m_jobId});
 }
 
+SlurmJobState SlurmJob::askNow() const
+{
+    // scontrol answers in milliseconds; the bound only keeps a stuck controller from holding the
+    // session.
+    QProcess query;
+    query.start(u"scontrol"_s, {u"show"_s, u"job"_s, u"-o"_s, m_jobId});
+    if (!query.waitForFinished(QueryWaitMillis) || query.exitStatus() != QProcess::NormalExit || query.exitCode() != 0)
+        return {};
+    return SlurmJobState::parse(QString::fromLocal8Bit(query.readAllStandardOutput()));
+}
+
 QString SlurmJob::whyWorkersEnded()
 {
     if (m_jobId.isEmpty() || !m_endedBecause.isEmpty())
         return m_endedBecause; // asked once per lost worker: an ended job is asked about once
     // Slurm marks the job TIMEOUT (or CANCELLED, NODE_FAIL) before it signals the tasks, so the
-    // state is there when their connections drop. scontrol answers in milliseconds; the bound
-    // only keeps a stuck controller from holding the session.
-    QProcess query;
-    query.start(u"scontrol"_s, {u"show"_s, u"job"_s, u"-o"_s, m_jobId});
-    if (!query.waitForFinished(QueryWaitMillis) || query.exitCode() != 0)
-        return {};
-    const SlurmJobState now = SlurmJobState::parse(QString::fromLocal8Bit(query.readAllStandardOutput()));
+    // state is there when their connections drop.
+    const SlurmJobState now = askNow();
     if (!now.isFinal() && !now.isEnding())
         return {};
     const QString tail = outputTail();
     const QString end = now.isFinal() ? u"ended: "_s + now.describe() : u"is ending (%1)"_s.arg(now.explainedReason());
     const QString why = u"Slurm job %1 %2%3"_s.arg(m_jobId, end, tail.isEmpty() ? QString() : u"; its output ends: "_s + tail);
-    if (now.isFinal())
+    if (now.isFinal()) {
+        m_state = now; // nothing left to cancel
         m_endedBecause = why;
+    }
     return why;
 }
 
@@ -299,6 +310,9 @@ void SlurmJob::stop()
     QProcess scancel;
     scancel.start(u"scancel"_s, {m_jobId});
     if (!scancel.waitForFinished(CancelWaitMillis) || scancel.exitStatus() != QProcess::NormalExit || scancel.exitCode() != 0) {
+        // No longer followed once its workers arrived, the job may have ended by itself meanwhile.
+        if (const SlurmJobState now = askNow(); now.isFinal() || now.isEnding())
+            return;
         const QString why = QString::fromLocal8Bit(scancel.readAllStandardError()).trimmed();
         Q_EMIT message(u"could not cancel Slurm job %1 (%2); cancel it with: scancel %1"_s.arg(
             m_jobId, why.isEmpty() ? scancel.errorString() : why));

@@ -65,16 +65,20 @@ public:
     QString tokenFile() const { return m_tokenFile; }
     // Submits the job.
     void launch(const QString &dialBack) override;
-    // The session has every worker: the dial-in deadline no longer applies.
+    // The session has every worker: the dial-in deadline no longer applies, and the job's state
+    // is no longer followed.
     void workersArrived() override;
     // scancel, waiting for it to answer; nothing when the job was never submitted or is over.
     void stop() override;
-    // Asks Slurm now (the poll may be a second behind): the job's end, when it has ended.
+    // Asks Slurm now (a worker was lost): the job's end, when it has ended or is ending.
     QString whyWorkersEnded() override;
 
     const SlurmRequest &request() const { return m_request; }
     QString jobId() const { return m_jobId; }
     const SlurmJobState &state() const { return m_state; }
+    // Whether it asks Slurm for the job's state every second: from submission until the workers
+    // have all dialed in or the job has ended.
+    bool following() const { return m_pollTimer.isActive(); }
     QString outputFile() const;
 
     // The batch script and sbatch's arguments, as submit() gives them (tests and the GUI's preview).
@@ -93,6 +97,8 @@ private:
     void poll();
     void onPolled(int exitCode);
     void onDialInDeadline();
+    // scontrol's answer now, waiting for it; empty when Slurm does not answer.
+    SlurmJobState askNow() const;
     void fail(Status status);
     QString outputTail() const;
 

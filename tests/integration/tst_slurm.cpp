@@ -146,6 +146,7 @@ void TestSlurm::workersRunAsASlurmJob()
     QVERIFY2(connected.isOk(), qPrintable(connected.message()));
     QVERIFY(job && !job->jobId().isEmpty());
     QCOMPARE(squeueState(job->jobId()), u"RUNNING"_s);
+    QVERIFY(!job->following()); // the session asks when a worker is lost, not every second
     QVERIFY2(said.join(u'\n').contains(u"Slurm job %1: 3 worker(s) will dial back"_s.arg(job->jobId())),
              qPrintable(said.join(u'\n')));
 
