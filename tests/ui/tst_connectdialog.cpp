@@ -13,6 +13,7 @@
 #include "screenshots.h"
 #include "widgetlookup.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -65,6 +66,7 @@ private Q_SLOTS:
     void listenModeShowsTheAddressToDial();
     void launcherPagesAreKeptInProfiles();
     void sshPageNeedsHosts();
+    void everyLabelsShortcutReachesItsField();
 
 private:
     // A tessera-worker started by hand, as a site would; returns "host:port".
@@ -362,6 +364,40 @@ void TestConnectDialog::sshPageNeedsHosts()
     QTest::mouseClick(child<QPushButton>(dialog, u"connectButton"_s), Qt::LeftButton);
     QCOMPARE(dialog.errorText(), u"List the hosts to start workers on."_s);
     QVERIFY(!dialog.isConnecting());
+}
+
+// Alt and a label's underlined letter move the focus to the label's field, on every page.
+void TestConnectDialog::everyLabelsShortcutReachesItsField()
+{
+    ClusterSession session;
+    LocalCluster localCluster;
+    ConnectDialog dialog(&session, &localCluster);
+    dialog.show();
+    QApplication::setActiveWindow(&dialog);
+    QVERIFY(QTest::qWaitForWindowActive(&dialog));
+    int tried = 0;
+    for (const ConnectDialog::Tab tab :
+         {ConnectDialog::LocalTab, ConnectDialog::RemoteTab, ConnectDialog::SlurmTab, ConnectDialog::SshTab}) {
+        dialog.setCurrentTab(tab);
+        for (const QLabel *label : dialog.findChildren<QLabel *>()) {
+            const QString text = label->text();
+            const qsizetype amp = text.indexOf(u'&');
+            if (!label->isVisible() || amp < 0 || amp + 1 >= text.size() || text[amp + 1] == u'&')
+                continue;
+            ++tried;
+            QVERIFY2(label->buddy(), qPrintable(text + u" leads to no field"_s));
+            const QWidget *field = label->buddy();
+            while (field->focusProxy())
+                field = field->focusProxy();
+            dialog.setFocus(); // away from the field
+            QTest::keyClick(&dialog, Qt::Key(text[amp + 1].toUpper().unicode()), Qt::AltModifier);
+            QVERIFY2(QApplication::focusWidget() == field,
+                     qPrintable(u"Alt+%1 (%2) left the focus on %3"_s.arg(
+                         text[amp + 1], text,
+                         QApplication::focusWidget() ? QApplication::focusWidget()->objectName() : u"nothing"_s)));
+        }
+    }
+    QVERIFY(tried >= 15); // the four pages' forms
 }
 
 QTEST_MAIN(TestConnectDialog)

@@ -10,6 +10,7 @@
 #include "core/io/sampledata.h"
 #include "net/session/localcluster.h"
 #include "ui/models/timingsmodel.h"
+#include "ui/style/viewstyle.h"
 #include "ui/views/blockmapcanvas.h"
 #include "ui/views/blockmapview.h"
 #include "ui/views/resultview.h"
@@ -60,6 +61,7 @@ private Q_SLOTS:
     void blockMapLanesAndColours();
     void blockMapClickShowsBlock();
     void liveCluster();
+    void longMessagesWrapInToolTips();
 
 private:
     // Shows `widget` at a size a dock would give it, so layouts run as they would for a user.
@@ -639,6 +641,21 @@ void TestViews::liveCluster()
     stream.showReport(mean->report(), session.workers());
     QCOMPARE(stream.drawnTaskCount(), int(mean->report().tasks.size()));
     screenshot(&stream, u"taskstream-cluster"_s);
+}
+
+// A lost worker's message, as a Slurm job's time limit made it, in the cluster view's tooltip.
+void TestViews::longMessagesWrapInToolTips()
+{
+    const QString message = u"lost connection to worker rank 0 (198.18.0.10:39509); Slurm job 1 is ending (TimeLimit: its "
+                            "time limit was reached); its output ends: srun: got SIGCONT | srun: forcing job termination"_s;
+    const QString wrapped = viewstyle::wrappedToolTip(message);
+    const QStringList lines = wrapped.split(u'\n');
+    QCOMPARE(lines.size(), 3);
+    for (const QString &line : lines)
+        QVERIFY2(line.size() <= 80, qPrintable(line));
+    QCOMPARE(lines.join(u' '), message); // every word, in order
+    QCOMPARE(viewstyle::wrappedToolTip(u"lost connection to worker w2 (127.0.0.1:44559)"_s),
+             u"lost connection to worker w2 (127.0.0.1:44559)"_s);
 }
 
 QTEST_MAIN(TestViews)

@@ -144,7 +144,9 @@ ConnectDialog::ConnectDialog(ClusterSession *session, LocalCluster *localCluster
     caLayout->addWidget(caButton);
     auto *tokenForm = new QFormLayout;
     tokenForm->addRow(tokenLabel, tokenLayout);
-    tokenForm->addRow(tr("TLS &CA file:"), caLayout);
+    auto *caLabel = new QLabel(tr("TLS &CA file:"), remotePage);
+    caLabel->setBuddy(m_tlsCaFile); // a row given as a layout gets no buddy of its own
+    tokenForm->addRow(caLabel, caLayout);
     tokenForm->addRow(tr("TLS &pin:"), m_tlsPin);
     remoteLayout->addLayout(tokenForm);
     remoteLayout->addWidget(m_listenInfo);

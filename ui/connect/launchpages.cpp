@@ -61,6 +61,10 @@ DialBackFields::DialBackFields(const QString &objectPrefix, QWidget *parent)
     layout->addWidget(m_host, 1);
     layout->addWidget(new QLabel(tr("port"), this));
     layout->addWidget(m_port);
+    // The row's label leads here: QLabel gives the focus only to a buddy that takes focus itself,
+    // and the proxy passes it on to the host field.
+    setFocusPolicy(Qt::StrongFocus);
+    setFocusProxy(m_host);
 }
 
 void DialBackFields::showProfile(const ConnectProfile &profile)
@@ -109,7 +113,7 @@ SlurmPage::SlurmPage(QWidget *parent)
     form->addRow(tr("&Time limit:"), m_timeLimit);
     form->addRow(tr("More sbatch &arguments:"), m_arguments);
     form->addRow(tr("Token &file:"), m_tokenFile);
-    form->addRow(tr("Cancel unless all dial in &within:"), m_waitSeconds);
+    form->addRow(tr("Cancel unless all &dial in within:"), m_waitSeconds);
     form->addRow(tr("Workers dial &back to:"), m_dialBack);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(note(this, tr("Submits one Slurm job, tessera-workers, whose tasks each run a worker that dials back "
@@ -180,7 +184,9 @@ SshPage::SshPage(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(note(this, tr("Starts one worker on each host over ssh, with your ssh config, keys and agent (no "
                                     "password is asked or kept). The workers end when you disconnect or quit.")));
-    layout->addWidget(new QLabel(tr("&Hosts:"), this));
+    auto *hostsLabel = new QLabel(tr("&Hosts:"), this);
+    hostsLabel->setBuddy(m_hosts);
+    layout->addWidget(hostsLabel);
     layout->addWidget(m_hosts, 1);
     layout->addLayout(form);
 }

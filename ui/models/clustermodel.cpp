@@ -78,7 +78,7 @@ QVariant ClusterModel::data(const QModelIndex &index, int role) const
         return {};
     case Qt::ToolTipRole:
         if (worker->state == WorkerState::Lost && !worker->error.isEmpty())
-            return worker->error;
+            return viewstyle::wrappedToolTip(worker->error);
         return {};
     default: return {};
     }

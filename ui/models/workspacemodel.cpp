@@ -69,7 +69,7 @@ QVariant WorkspaceModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ForegroundRole && !info->damage.isEmpty())
         return viewstyle::damagedColor();
     if (role == Qt::ToolTipRole && !info->damage.isEmpty())
-        return info->damage;
+        return viewstyle::wrappedToolTip(info->damage);
     if (role == Qt::ToolTipRole) {
         switch (index.column()) {
         case DTYPE:

@@ -5,6 +5,7 @@
 
 #include <QLabel>
 #include <QLocale>
+#include <QStringList>
 
 #include <qcustomplot.h>
 
@@ -82,6 +83,25 @@ QColor rebuildColor()
 QColor damagedColor()
 {
     return QColor(0x7a, 0x1f, 0x1f);
+}
+
+QString wrappedToolTip(const QString &text)
+{
+    // Plain text keeps a short message on one line; Qt's own wrapping of rich text breaks even
+    // those into narrow columns.
+    constexpr qsizetype Columns = 80;
+    QStringList lines;
+    QString line;
+    for (const QString &word : text.split(u' ', Qt::SkipEmptyParts)) {
+        if (!line.isEmpty() && line.size() + 1 + word.size() > Columns) {
+            lines << line;
+            line.clear();
+        }
+        line += (line.isEmpty() ? QString() : QStringLiteral(" ")) + word;
+    }
+    if (!line.isEmpty())
+        lines << line;
+    return lines.join(u'\n');
 }
 
 QColor planColor()

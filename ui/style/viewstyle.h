@@ -43,6 +43,11 @@ QString formatSeconds(double seconds);
 // "1 block", "23 blocks": without a translation loaded, tr()'s %n would print "block(s)".
 QString countText(std::int64_t count, const QString &singular, const QString &plural);
 
+// A message as a tooltip in lines of at most 80 columns (longer words stay whole): Qt shows
+// plain text on one line, however long, and a lost worker's message with its launcher's reason
+// ran past the screen's edge.
+QString wrappedToolTip(const QString &text);
+
 // The bold, plain-text title line above each view's content.
 QLabel *makeTitleLabel(QWidget *parent);
 
