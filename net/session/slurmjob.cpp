@@ -229,7 +229,12 @@ void SlurmJob::poll()
         m_pollTimer.stop();
         Q_EMIT message(u"cannot run scontrol to follow Slurm job %1; its state is no longer shown"_s.arg(m_jobId));
     });
-    m_query->start(u"scontrol"_s, {u"show"_s, u"job"_s, u"-o"_s, m_jobId});
+    m_query->start(u"scontrol"_s, showJobArguments());
+}
+
+QStringList SlurmJob::showJobArguments() const
+{
+    return {u"show"_s, u"job"_s, u"-o"_s, m_jobId};
 }
 
 SlurmJobState SlurmJob::askNow() const
@@ -237,7 +242,7 @@ SlurmJobState SlurmJob::askNow() const
     // scontrol answers in milliseconds; the bound only keeps a stuck controller from holding the
     // session.
     QProcess query;
-    query.start(u"scontrol"_s, {u"show"_s, u"job"_s, u"-o"_s, m_jobId});
+    query.start(u"scontrol"_s, showJobArguments());
     if (!query.waitForFinished(QueryWaitMillis) || query.exitStatus() != QProcess::NormalExit || query.exitCode() != 0)
         return {};
     return SlurmJobState::parse(QString::fromLocal8Bit(query.readAllStandardOutput()));
@@ -252,14 +257,20 @@ QString SlurmJob::whyWorkersEnded()
     const SlurmJobState now = askNow();
     if (!now.isFinal() && !now.isEnding())
         return {};
-    const QString tail = outputTail();
-    const QString end = now.isFinal() ? u"ended: "_s + now.describe() : u"is ending (%1)"_s.arg(now.explainedReason());
-    const QString why = u"Slurm job %1 %2%3"_s.arg(m_jobId, end, tail.isEmpty() ? QString() : u"; its output ends: "_s + tail);
+    const QString why = endText(now);
     if (now.isFinal()) {
         m_state = now; // nothing left to cancel
         m_endedBecause = why;
     }
     return why;
+}
+
+QString SlurmJob::endText(const SlurmJobState &end) const
+{
+    const QString tail = outputTail();
+    return u"Slurm job %1 %2%3"_s.arg(
+        m_jobId, end.isFinal() ? u"ended: "_s + end.describe() : u"is ending (%1)"_s.arg(end.explainedReason()),
+        tail.isEmpty() ? QString() : u"; its output ends: "_s + tail);
 }
 
 void SlurmJob::onPolled(int exitCode)
@@ -277,10 +288,7 @@ void SlurmJob::onPolled(int exitCode)
     if (m_state.isFinal()) {
         m_pollTimer.stop();
         m_dialInTimer.stop();
-        const QString tail = outputTail();
-        fail(makeError(ErrorCode::Network,
-                       u"Slurm job %1 ended: %2%3"_s.arg(m_jobId, m_state.describe(),
-                                                         tail.isEmpty() ? QString() : u"; its output ends: "_s + tail)));
+        fail(makeError(ErrorCode::Network, endText(m_state)));
     }
 }
 

@@ -97,8 +97,13 @@ private:
     void poll();
     void onPolled(int exitCode);
     void onDialInDeadline();
+    // scontrol's arguments for the job's state on one line.
+    QStringList showJobArguments() const;
     // scontrol's answer now, waiting for it; empty when Slurm does not answer.
     SlurmJobState askNow() const;
+    // "Slurm job 12 ended: TIMEOUT (...)" or "... is ending (TimeLimit: ...)", and the end of
+    // the job's output.
+    QString endText(const SlurmJobState &end) const;
     void fail(Status status);
     QString outputTail() const;
 

@@ -18,8 +18,6 @@
 
 #include <QCborArray>
 
-#include <atomic>
-
 namespace tessera {
 
 namespace {
