@@ -37,16 +37,19 @@ ArrayMeta sampleMeta()
     meta.shape = arrayShape;
     meta.units = u"K"_s;
     meta.longName = u"2 metre temperature"_s;
-    Axis time{u"time"_s};
+    Axis time;
+    time.name = u"time"_s;
     time.units = u"hours since 2014-01-01 00:00:00"_s;
     time.calendar = u"gregorian"_s;
     for (int i = 0; i < 10; ++i)
         time.values.push_back(6.0 * i);
-    Axis latitude{u"latitude"_s};
+    Axis latitude;
+    latitude.name = u"latitude"_s;
     latitude.units = u"degrees_north"_s;
     for (int i = 0; i < 6; ++i)
         latitude.values.push_back(75.0 - 30.0 * i);
-    Axis longitude{u"longitude"_s};
+    Axis longitude;
+    longitude.name = u"longitude"_s;
     longitude.units = u"degrees_east"_s;
     for (int i = 0; i < 8; ++i)
         longitude.values.push_back(45.0 * i);

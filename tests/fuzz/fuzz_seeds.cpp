@@ -157,7 +157,7 @@ std::vector<QByteArray> sampleZarrChunks()
     ArrayMeta meta;
     meta.name = u"t"_s;
     meta.shape = {4, 6};
-    meta.axes = {Axis{u"y"_s}, Axis{u"x"_s}};
+    meta.axes = {Axis{u"y"_s, {}, {}, {}, {}}, Axis{u"x"_s, {}, {}, {}, {}}};
     for (const auto &[format, codec, dtype, shards] :
          std::vector<std::tuple<int, QString, QString, Shape>>{{2, u"zstd"_s, u"float64"_s, {}},
                                                                {2, u"blosc-lz4+bitshuffle"_s, u"float32"_s, {}},

@@ -15,7 +15,8 @@
 #include "net/session/clustersession.h"
 #include "net/session/localcluster.h"
 
-#include <Eigen/Dense>
+#include <Eigen/Core>
+#include <Eigen/SVD>
 
 #include <QDateTime>
 #include <QTemporaryDir>
@@ -541,7 +542,8 @@ void TestAnalyses::eofsMatchDenseSvd()
     QCOMPARE(eof.result.meta.axes.front().name, u"mode"_s);
 
     // The reference: weighted anomalies about each cell's time mean (a missing value an anomaly
-    // of 0), and their SVD.
+    // of 0), and their SVD: Jacobi's, the most accurate of Eigen's, quick at this size, and a
+    // build 25 s shorter than with BDCSVD.
     Eigen::MatrixXd anomalies(steps, plane);
     for (std::int64_t cell = 0; cell < plane; ++cell) {
         double sum = 0;
@@ -559,7 +561,7 @@ void TestAnalyses::eofsMatchDenseSvd()
             anomalies(step, cell) = std::isnan(value) ? 0 : (value - sum / count) * weight;
         }
     }
-    const Eigen::BDCSVD<Eigen::MatrixXd> svd(anomalies, Eigen::ComputeThinU | Eigen::ComputeThinV);
+    const Eigen::JacobiSVD<Eigen::MatrixXd> svd(anomalies, Eigen::ComputeThinU | Eigen::ComputeThinV);
     const double total = svd.singularValues().squaredNorm();
     const EvaluationResult::Companion *pcs = nullptr;
     const EvaluationResult::Companion *fractions = nullptr;
