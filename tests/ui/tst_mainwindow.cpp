@@ -42,6 +42,8 @@
 #include <QTest>
 #include <QTreeWidget>
 
+#include <csignal>
+
 using namespace Qt::StringLiterals;
 using namespace tessera;
 using namespace tessera::ui;
@@ -75,6 +77,7 @@ private Q_SLOTS:
     void experimentSavedOpenedAndRunAgain();
     void saveArrayAsZarr();
     void screenshots();
+    void aLostWorkerStaysInTheConsole();
     void layoutIsRemembered();
 
 private:
@@ -414,6 +417,39 @@ void TestMainWindow::screenshots()
         QCoreApplication::processEvents();
         saveScreenshot(dock->widget(), u"dock-"_s + dock->objectName());
     }
+}
+
+void TestMainWindow::aLostWorkerStaysInTheConsole()
+{
+    // A worker killed, as a failing node is: its loss and the rebuild after it stay in the
+    // console's list between the statements, where the status bar shows them for seconds only.
+    QVERIFY2(m_session->array(u"x"_s), "x is loaded by loadShowsArrayInWorkspace, which runs before");
+    ConsoleWidget *console = m_window->consoleWidget();
+    QTreeWidget *results = console->resultList();
+    const int before = results->topLevelItemCount();
+    ::kill(pid_t(m_localCluster->processIds().back()), SIGKILL);
+    QTRY_VERIFY_WITH_TIMEOUT(results->topLevelItemCount() >= before + 2, TimeoutMillis);
+
+    QTreeWidgetItem *loss = results->topLevelItem(before);
+    QVERIFY(ConsoleWidget::isEvent(loss));
+    QCOMPARE(loss->text(ConsoleWidget::STATEMENT), u"worker lost"_s);
+    QVERIFY2(loss->text(ConsoleWidget::RESULT).startsWith(u"lost connection to worker"_s),
+             qPrintable(loss->text(ConsoleWidget::RESULT)));
+    QVERIFY(isErrorEntry(loss));
+    QTreeWidgetItem *rebuild = results->topLevelItem(before + 1);
+    QVERIFY(ConsoleWidget::isEvent(rebuild));
+    QVERIFY2(rebuild->text(ConsoleWidget::STATEMENT).startsWith(u"rebuild "_s),
+             qPrintable(rebuild->text(ConsoleWidget::STATEMENT)));
+    QVERIFY2(rebuild->text(ConsoleWidget::RESULT).startsWith(u"done in "_s), qPrintable(rebuild->text(ConsoleWidget::RESULT)));
+    QVERIFY(!isErrorEntry(rebuild));
+
+    // Double-clicking an event puts nothing on the line; the console runs on.
+    console->setStatement(u"x.sum()"_s);
+    const QRect row = results->visualItemRect(loss);
+    QTest::mouseDClick(results->viewport(), Qt::LeftButton, {}, row.center());
+    QCOMPARE(console->statement(), u"x.sum()"_s);
+    const std::optional<Status> sum = runFromConsole(u"x.sum()"_s);
+    QVERIFY(sum && sum->isOk());
 }
 
 void TestMainWindow::layoutIsRemembered()

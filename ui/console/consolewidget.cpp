@@ -4,6 +4,7 @@
 #include "ui/console/consolewidget.h"
 
 #include "ui/console/expressionedit.h"
+#include "ui/style/viewstyle.h"
 
 #include "net/session/operation.h"
 
@@ -63,6 +64,8 @@ ConsoleWidget::ConsoleWidget(QWidget *parent)
     m_results->setColumnWidth(STATEMENT, 220);
     // Double-clicking a past statement puts it back on the line to edit or run again.
     connect(m_results, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem *item) {
+        if (isEvent(item))
+            return;
         setStatement(item->text(STATEMENT));
         m_edit->setFocus();
     });
@@ -235,14 +238,28 @@ void ConsoleWidget::addError(const QString &text, const QString &message)
         m_edit->setCursorPosition(std::max(0, match.captured(1).toInt() - 1));
 }
 
-void ConsoleWidget::addEntry(const QString &text, const QString &resultText, const QString &wallTime, bool isError)
+void ConsoleWidget::addEvent(const QString &what, const QString &message, bool isError)
+{
+    QTreeWidgetItem *item = addEntry(what, message, QString(), isError);
+    QFont font = m_results->font();
+    font.setItalic(true);
+    item->setFont(STATEMENT, font);
+    item->setData(STATEMENT, EventRole, true);
+}
+
+bool ConsoleWidget::isEvent(const QTreeWidgetItem *item)
+{
+    return item->data(STATEMENT, EventRole).toBool();
+}
+
+QTreeWidgetItem *ConsoleWidget::addEntry(const QString &text, const QString &resultText, const QString &wallTime, bool isError)
 {
     auto *item = new QTreeWidgetItem(m_results);
     item->setText(TIME, QTime::currentTime().toString(u"HH:mm:ss"_s));
     item->setText(STATEMENT, text);
     item->setText(RESULT, resultText);
     item->setText(WALL_TIME, wallTime);
-    item->setToolTip(RESULT, resultText);
+    item->setToolTip(RESULT, viewstyle::wrappedToolTip(resultText));
     item->setTextAlignment(WALL_TIME, Qt::AlignRight | Qt::AlignVCenter);
     item->setFont(STATEMENT, QFontDatabase::systemFont(QFontDatabase::FixedFont));
     if (isError) {
@@ -250,6 +267,7 @@ void ConsoleWidget::addEntry(const QString &text, const QString &resultText, con
             item->setForeground(column, QColor(0xc0, 0x39, 0x2b));
     }
     m_results->scrollToItem(item);
+    return item;
 }
 
 } // namespace tessera::ui

@@ -14,6 +14,7 @@ class QLabel;
 class QPushButton;
 class QGridLayout;
 class QTreeWidget;
+class QTreeWidgetItem;
 namespace tessera {
 struct EvaluationResult;
 }
@@ -60,6 +61,11 @@ public:
     // What a command (rebalance()) did, in the Result column.
     void addMessage(const QString &text, const QString &message, double wallSeconds);
     void addError(const QString &statement, const QString &message);
+    // A cluster event between statements (a worker lost, the rebuild after it), kept in the list
+    // beside the statements it came between: the status bar shows it for a few seconds only.
+    // Double-clicking it puts nothing on the line.
+    void addEvent(const QString &what, const QString &message, bool isError);
+    static bool isEvent(const QTreeWidgetItem *item);
 
     QTreeWidget *resultList() const { return m_results; }
     ExpressionEdit *expressionEdit() const { return m_edit; }
@@ -69,7 +75,8 @@ Q_SIGNALS:
 
 private:
     void submit(const QString &statement);
-    void addEntry(const QString &statement, const QString &text, const QString &wallTime, bool isError);
+    QTreeWidgetItem *addEntry(const QString &statement, const QString &text, const QString &wallTime, bool isError);
+    static constexpr int EventRole = Qt::UserRole + 1;
 
     QTreeWidget *m_results = nullptr;
     ExpressionEdit *m_edit = nullptr;

@@ -96,8 +96,10 @@ MainWindow::MainWindow(ClusterSession *session, LocalCluster *localCluster, QWid
     connect(m_console, &ConsoleWidget::runRequested, this, &MainWindow::runStatement);
     connect(m_session, &ClusterSession::arraysChanged, this, &MainWindow::arraysChanged);
     connect(m_session, &ClusterSession::workersChanged, this, &MainWindow::updateActions);
-    connect(m_session, &ClusterSession::workerLost, this,
-            [this](int, const QString &message) { statusBar()->showMessage(message, MessageMillis); });
+    connect(m_session, &ClusterSession::workerLost, this, [this](int, const QString &message) {
+        statusBar()->showMessage(message, MessageMillis);
+        m_console->addEvent(tr("worker lost"), message, true);
+    });
     connect(m_session, &ClusterSession::recoveryStarted, this,
             [this](Operation *recovery) { whenFinished(recovery, this, [this, recovery] { recoveryFinished(recovery); }); });
     // A local worker's exit usually follows its loss: say both.
@@ -355,11 +357,11 @@ void MainWindow::statementDone(Operation *operation, const QString &statement)
 void MainWindow::recoveryFinished(Operation *recovery)
 {
     const OperationReport &report = recovery->report();
-    statusBar()->showMessage(
-        recovery->status().isOk()
-            ? tr("%1: done in %2").arg(report.text, viewstyle::formatSeconds(report.wallSeconds))
-            : tr("%1: %2; the workspace marks the damaged arrays").arg(report.text, recovery->status().message()),
-        MessageMillis);
+    const bool rebuilt = recovery->status().isOk();
+    const QString outcome = rebuilt ? tr("done in %1").arg(viewstyle::formatSeconds(report.wallSeconds))
+                                    : tr("%1; the workspace marks the damaged arrays").arg(recovery->status().message());
+    statusBar()->showMessage(tr("%1: %2").arg(report.text, outcome), MessageMillis);
+    m_console->addEvent(report.text, outcome, !rebuilt);
     m_timingsView->addReport(report, m_runLabel); // not the experiment's: nobody asked for it
     m_taskStreamView->showReport(report, m_session->workers());
 }
