@@ -57,8 +57,6 @@ function(tessera_reuse_precompiled_headers)
     tessera_add_pch_owner(tessera_pch_gui LINK Qt6::Widgets Qt6::PrintSupport QCustomPlotQt6::QCustomPlotQt6
       HEADERS ${tessera_pch_core} ${tessera_pch_gui})
   endif()
-  # GCC silently parses the headers again when it cannot use the precompiled one; say so.
-  target_compile_options(tessera_options INTERFACE $<$<CXX_COMPILER_ID:GNU>:-Winvalid-pch>)
   tessera_targets_below(${PROJECT_SOURCE_DIR} targets)
   foreach(target IN LISTS targets)
     get_target_property(type ${target} TYPE)
