@@ -9,6 +9,7 @@
 #include "net/session/localcluster.h"
 #include "net/session/workerlauncher.h"
 #include "ui/connect/launchpages.h"
+#include "ui/style/viewstyle.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -164,7 +165,7 @@ ConnectDialog::ConnectDialog(ClusterSession *session, LocalCluster *localCluster
     m_errorLabel = new QLabel(this);
     m_errorLabel->setObjectName(u"errorLabel"_s);
     m_errorLabel->setWordWrap(true);
-    m_errorLabel->setStyleSheet(u"color: #c0392b;"_s);
+    m_errorLabel->setStyleSheet(viewstyle::errorStyleSheet());
     m_errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_errorLabel->hide();
     m_progress = new QProgressBar(this);

@@ -80,7 +80,7 @@ ConsoleWidget::ConsoleWidget(QWidget *parent)
     connect(m_runButton, &QPushButton::clicked, this, [this] { submit(statement()); });
 
     m_errorLabel->setObjectName(u"consoleErrorLabel"_s);
-    m_errorLabel->setStyleSheet(u"color: #c0392b;"_s);
+    m_errorLabel->setStyleSheet(viewstyle::errorStyleSheet());
     m_errorLabel->setWordWrap(true);
     m_errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
@@ -264,7 +264,7 @@ QTreeWidgetItem *ConsoleWidget::addEntry(const QString &text, const QString &res
     item->setFont(STATEMENT, QFontDatabase::systemFont(QFontDatabase::FixedFont));
     if (isError) {
         for (int column = 0; column < NB_COLUMNS; ++column)
-            item->setForeground(column, QColor(0xc0, 0x39, 0x2b));
+            item->setForeground(column, viewstyle::errorColor());
     }
     m_results->scrollToItem(item);
     return item;

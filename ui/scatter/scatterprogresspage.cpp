@@ -187,7 +187,7 @@ void ScatterProgressPage::onFinished()
                               .arg(operation->report().wallSeconds, 0, 'f', 2));
     } else {
         m_overall->setValue(0);
-        m_status->setStyleSheet(u"color: #c0392b;"_s);
+        m_status->setStyleSheet(viewstyle::errorStyleSheet());
         m_status->setText(status.code() == ErrorCode::Cancelled
                               ? tr("Cancelled: no blocks of %1 were kept.").arg(m_request.name)
                               : tr("%1\nGo back to change the files or the layout, or cancel.").arg(status.message()));

@@ -26,7 +26,6 @@ using namespace Qt::StringLiterals;
 namespace tessera::ui {
 
 namespace {
-const QString ErrorStyle = u"color: #c0392b;"_s;
 constexpr int SlowReadHintMillis = 5000;
 
 QLabel *makeLabel(QWidget *parent, const QString &objectName)
@@ -59,7 +58,7 @@ ScatterVariablePage::ScatterVariablePage(const ScatterFilesPage *filesPage, QWid
         {tr("Variable"), tr("Dimensions"), tr("Shape (first file)"), tr("Stored as"), tr("Units"), tr("Description")});
     m_variables->setRootIsDecorated(false);
     m_variables->setUniformRowHeights(true);
-    m_error->setStyleSheet(ErrorStyle);
+    m_error->setStyleSheet(viewstyle::errorStyleSheet());
 
     connect(m_variables, &QTreeWidget::currentItemChanged, this, &ScatterVariablePage::planStack);
 
@@ -329,7 +328,7 @@ void ScatterLayoutPage::updateSummary()
     if (tooBig)
         lines << tr("The array is larger than the workers' free memory: the load will fail. "
                     "Add workers or raise their memory limit.");
-    m_summary->setStyleSheet(tooBig ? ErrorStyle : QString());
+    m_summary->setStyleSheet(tooBig ? viewstyle::errorStyleSheet() : QString());
     m_summary->setText(lines.join(u'\n'));
 }
 

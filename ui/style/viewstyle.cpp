@@ -104,6 +104,16 @@ QString wrappedToolTip(const QString &text)
     return lines.join(u'\n');
 }
 
+QColor errorColor()
+{
+    return QColor(0xc0, 0x39, 0x2b);
+}
+
+QString errorStyleSheet()
+{
+    return QStringLiteral("color: %1;").arg(errorColor().name());
+}
+
 QColor planColor()
 {
     return QColor(0x9a, 0xa7, 0xb8);

@@ -32,6 +32,10 @@ QColor transferColor();
 // Tasks run again because a worker was lost, and blocks lost for good.
 QColor rebuildColor();
 QColor damagedColor();
+// What went wrong and can be fixed: a failed statement in the console, messages under a field.
+QColor errorColor();
+QString errorStyleSheet(); // for such a message's QLabel
+
 // Phases of an operation in the timing chart.
 QColor planColor();
 QColor computeColor();
