@@ -5,8 +5,9 @@
 
 #include "core/plan/placement.h"
 
+#include <algorithm>
+#include <limits>
 #include <map>
-#include <unordered_set>
 
 using namespace Qt::StringLiterals;
 
@@ -17,34 +18,39 @@ void Lineage::record(const TaskGraph &graph)
     for (const Task &task : graph.tasks) {
         Task kept = task;
         kept.dependsOn.clear(); // ids of one run mean nothing later
-        m_tasks.insert_or_assign(task.outputKey, std::move(kept));
+        m_tasks.insert_or_assign(task.outputKey, Entry{std::move(kept)});
     }
 }
 
 void Lineage::keepOnly(const std::vector<QString> &liveKeys)
 {
-    // Hashed: run after every statement over every block in memory (330,000 keys on the
-    // many-tasks bench), where ordered sets spent a tenth of the client's time comparing strings.
-    std::unordered_set<QString, StringHash> needed;
-    needed.reserve(m_tasks.size() + liveKeys.size());
-    std::vector<QString> stack(liveKeys.begin(), liveKeys.end());
+    // Run after every statement over every block in memory (330,000 keys on the many-tasks
+    // bench): the needed tasks are marked where they are, one lookup per key, where a set of
+    // needed keys cost an insertion and a second lookup for each.
+    const std::uint32_t pass = ++m_pass;
+    std::vector<const Task *> stack;
+    const auto reach = [this, pass, &stack](const QString &key) {
+        const auto it = m_tasks.find(key);
+        if (it == m_tasks.end() || it->second.mark == pass)
+            return;
+        it->second.mark = pass;
+        stack.push_back(&it->second.task);
+    };
+    for (const QString &key : liveKeys)
+        reach(key);
     while (!stack.empty()) {
-        const QString key = std::move(stack.back());
+        const Task *task = stack.back();
         stack.pop_back();
-        if (!needed.insert(key).second)
-            continue;
-        if (const Task *task = producer(key)) {
-            for (const TaskInput &input : task->inputs)
-                stack.push_back(input.key);
-        }
+        for (const TaskInput &input : task->inputs)
+            reach(input.key);
     }
-    std::erase_if(m_tasks, [&needed](const auto &entry) { return !needed.count(entry.first); });
+    std::erase_if(m_tasks, [pass](const auto &entry) { return entry.second.mark != pass; });
 }
 
 const Task *Lineage::producer(const QString &key) const
 {
     const auto it = m_tasks.find(key);
-    return it == m_tasks.end() ? nullptr : &it->second;
+    return it == m_tasks.end() ? nullptr : &it->second.task;
 }
 
 namespace {

@@ -9,6 +9,7 @@
 
 #include <QString>
 
+#include <cstdint>
 #include <functional>
 #include <unordered_map>
 #include <vector>
@@ -31,7 +32,14 @@ public:
     std::size_t size() const { return m_tasks.size(); }
 
 private:
-    std::unordered_map<QString, Task, StringHash> m_tasks; // by output key
+    struct Entry
+    {
+        Task task;
+        std::uint32_t mark = 0; // the keepOnly() pass that last found it needed
+    };
+
+    std::unordered_map<QString, Entry, StringHash> m_tasks; // by output key
+    std::uint32_t m_pass = 0;
 };
 
 // The blocks to make again and the worker each goes to.

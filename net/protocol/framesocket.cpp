@@ -6,9 +6,9 @@
 #include "core/bytesize.h"
 #include "net/protocol/hostport.h"
 
+#include <QAbstractEventDispatcher>
 #include <QCborStreamWriter>
 #include <QElapsedTimer>
-
 #include <QHostAddress>
 #include <QScopeGuard>
 #include <QTimer>
@@ -29,6 +29,10 @@ constexpr int closeGraceMilliseconds = 5000;
 
 // A head buffer that once held a large header is released rather than kept for every later frame.
 constexpr qsizetype headBufferKeepBytes = 64 << 10;
+
+// Queued bytes past this go to the kernel at once rather than at the end of the event loop's turn:
+// a burst of large payloads would otherwise sit in user space, copied, until the burst ends.
+constexpr qint64 flushNowBytes = 1 << 20;
 
 } // namespace
 
@@ -62,6 +66,7 @@ FrameSocket::~FrameSocket()
     // FrameSocket.
     if (!m_socket)
         return;
+    flushQueued(); // frames sent just before (a release, a last reply) still reach the peer
     m_socket->disconnect(this);
     // Deleted from a frameReceived() slot, we are inside the socket's readyRead emission, and
     // QIODevice touches the socket again after it returns: close it now, delete it later.
@@ -106,9 +111,35 @@ void FrameSocket::send(const HeaderWriter &writeHeader, QByteArrayView payload)
     if (!payload.isEmpty())
         m_socket->write(payload.data(), payload.size());
     m_payloadBytesSent += payload.size();
-    // Hand the frame to the kernel now rather than on the next write notification: a reply
-    // then leaves one event-loop round sooner, which is most of a small request's latency.
-    m_socket->flush();
+    if (m_socket->bytesToWrite() >= flushNowBytes)
+        m_socket->flush();
+    else
+        flushBeforeWaiting();
+}
+
+// Frames sent in one turn of the event loop (a graph's ready tasks, the replies to a read's worth of
+// requests) leave in one system call when the thread is about to wait for events: on loopback
+// each call also runs the receiver's TCP path and wakes it, which cost more than the frame itself.
+// Waiting for the socket's write notification instead would cost a request one more round of the
+// loop, which is most of a small request's latency.
+void FrameSocket::flushBeforeWaiting()
+{
+    if (m_flushQueued)
+        return;
+    QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance(thread());
+    if (!dispatcher) {
+        m_socket->flush(); // no event loop here to wait for
+        return;
+    }
+    m_flushQueued = true;
+    connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, &FrameSocket::flushQueued, Qt::SingleShotConnection);
+}
+
+void FrameSocket::flushQueued()
+{
+    m_flushQueued = false;
+    if (m_socket)
+        m_socket->flush();
 }
 
 bool FrameSocket::isConnected() const
@@ -135,6 +166,7 @@ void FrameSocket::close()
 {
     if (!m_socket || m_closing)
         return;
+    flushQueued();
     m_closing = true;
     m_inPayload = false;
     m_pending = {};

@@ -34,7 +34,8 @@ public:
     FrameSocket(QTcpSocket *socket, const FrameLimits &limits, QObject *parent = nullptr);
     ~FrameSocket() override;
 
-    // Queues one frame; dropped once the connection is closing or gone, which disconnected() reports.
+    // Queues one frame, written when this thread's event loop next waits (or at once when a megabyte
+    // is queued); dropped once the connection is closing or gone, which disconnected() reports.
     void send(const QCborMap &header);
     void send(const QCborMap &header, QByteArrayView payload);
     void send(const HeaderWriter &writeHeader, QByteArrayView payload);
@@ -69,6 +70,8 @@ private:
     void readFrames(bool yieldAfterSlice);
     // Reads on at the next turn of the event loop (once, however often asked before then).
     void resumeReadingLater();
+    void flushBeforeWaiting();
+    void flushQueued();
     void applySocketOptions();
     void failFrame(const QString &message);
     void onSocketError(QAbstractSocket::SocketError error);
@@ -87,6 +90,7 @@ private:
     bool m_closing = false;       // close() was called: no more frames are read or sent
     bool m_reading = false;       // inside readAvailable(), called from the socket's readyRead
     bool m_resumeQueued = false;  // the rest of a slice-limited read is queued
+    bool m_flushQueued = false;   // frames wait in the socket's buffer for the thread's next wait
     static constexpr int ReadSliceMillis = 20;
 };
 

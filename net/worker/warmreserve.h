@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 
@@ -39,12 +40,15 @@ public:
     void waitForFill();
 
 private:
+    bool waitOn(QTimer &timer, int delayMillis);
     void startFill();
     void stopFill();
 
     const BlockStore &m_store;
     QTimer m_fillTimer;
     QTimer m_trimTimer;
+    QElapsedTimer m_idle; // since the worker last ran out of work
+    bool m_busy = false;
     std::thread m_filler;
     std::atomic<bool> m_stop{false};
 };
