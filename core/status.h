@@ -93,10 +93,11 @@ private:
 
 } // namespace tessera
 
-// Early return of a failed Status or Result from a function returning Status or Result.
+// Early return of a failed Status or Result from a function returning Status or Result. Binds by
+// reference: a copy of a Result<Plan> copied the whole task graph just to test it.
 #define TESSERA_RETURN_IF_ERROR(expr)                                                                                            \
     do {                                                                                                                         \
-        auto tesseraStatus_ = (expr);                                                                                            \
+        auto &&tesseraStatus_ = (expr);                                                                                          \
         if (!tesseraStatus_.isOk())                                                                                              \
             return tesseraStatus_.status();                                                                                      \
     } while (false)
