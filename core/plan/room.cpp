@@ -14,8 +14,12 @@ namespace tessera {
 
 std::map<int, std::int64_t> plannedBytesPerWorker(const TaskGraph &graph, bool storeResult)
 {
-    // Hashed: a graph of 110,960 tasks spent most of this function comparing keys in ordered sets.
-    const std::unordered_set<QString, StringHash> resultKeys(graph.result.keys.begin(), graph.result.keys.end());
+    // Results that stay are counted like any block: the set is needed only for results that leave.
+    std::unordered_set<QString, StringHash> resultKeys;
+    if (!storeResult) {
+        resultKeys.reserve(graph.result.keys.size());
+        resultKeys.insert(graph.result.keys.begin(), graph.result.keys.end());
+    }
     std::map<int, std::int64_t> planned;
     std::unordered_set<QString, StringHash> fetched; // "<worker>|<key>|<region>"
     for (const Task &task : graph.tasks) {

@@ -28,6 +28,7 @@ bool BlockDirectory::removeUse(const QString &key, const Use &use)
         uses.erase(found);
     if (!uses.empty())
         return false;
+    setState(it->second, State::Ready);
     m_entries.erase(it);
     return true;
 }
@@ -66,7 +67,7 @@ void BlockDirectory::markRebuilding(const QString &key, int worker)
     if (it == m_entries.end())
         return;
     it->second.worker = worker;
-    it->second.state = State::Rebuilding;
+    setState(it->second, State::Rebuilding);
 }
 
 void BlockDirectory::markReady(const QString &key, int worker)
@@ -75,7 +76,7 @@ void BlockDirectory::markReady(const QString &key, int worker)
     if (it == m_entries.end())
         return;
     it->second.worker = worker;
-    it->second.state = State::Ready;
+    setState(it->second, State::Ready);
     Q_EMIT blockReady(key, worker);
 }
 
@@ -84,7 +85,7 @@ void BlockDirectory::markDamaged(const QString &key, const Status &why)
     const auto it = m_entries.find(key);
     if (it == m_entries.end())
         return;
-    it->second.state = State::Damaged;
+    setState(it->second, State::Damaged);
     it->second.damage = why;
     Q_EMIT blockDamaged(key, why);
 }
@@ -92,6 +93,13 @@ void BlockDirectory::markDamaged(const QString &key, const Status &why)
 void BlockDirectory::clear()
 {
     m_entries.clear();
+    m_notReady = 0;
+}
+
+void BlockDirectory::setState(Entry &entry, State state)
+{
+    m_notReady += std::size_t(state != State::Ready) - std::size_t(entry.state != State::Ready);
+    entry.state = state;
 }
 
 } // namespace tessera

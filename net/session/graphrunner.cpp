@@ -171,10 +171,25 @@ std::vector<NdArray> GraphRunner::takeResultBlocks()
     return std::exchange(m_resultBlocks, {});
 }
 
+// Worker by worker in turn: a graph lists each worker's tasks together, and sent in that order the
+// last worker would wait for every request to the others to be written (0.35 s of a 110,960-task
+// rechunk, as the task stream showed).
 void GraphRunner::dispatchReady(const std::vector<int> &ready)
 {
-    for (int taskId : ready)
-        dispatch(taskId);
+    std::vector<std::vector<int>> byWorker(m_clients.size() + 1); // the last for tasks of no worker
+    for (int taskId : ready) {
+        const int worker = m_graph.tasks[std::size_t(taskId)].worker;
+        byWorker[worker >= 0 && std::size_t(worker) < m_clients.size() ? std::size_t(worker) : m_clients.size()].push_back(
+            taskId);
+    }
+    for (std::size_t turn = 0, sent = 0; sent < ready.size(); ++turn) {
+        for (const std::vector<int> &tasks : byWorker) {
+            if (turn < tasks.size()) {
+                dispatch(tasks[turn]);
+                ++sent;
+            }
+        }
+    }
     pumpHeadReads();
 }
 

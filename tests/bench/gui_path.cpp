@@ -5,9 +5,11 @@
 // through a bare ClusterSession (what tessera-cli does) and typed into the workbench's console,
 // by turns.
 // Prints per statement the CLI's wall time, the GUI's (as its timings view shows it), and how long
-// the user waits from Return until the window has painted the answer.
+// the user waits from Return until the window has painted the answer. With --views, also how long
+// the views that grow with the graph take to draw the last statement: the task stream (a bar per
+// task) and the block map (a cell per block).
 //
-//   bench_gui_path DATA_DIR [--workers N] [--repeat K] [--statement S]... [--grab PNG]
+//   bench_gui_path DATA_DIR [--workers N] [--repeat K] [--statement S]... [--views] [--grab PNG]
 //   (under xvfb-run, or with QT_QPA_PLATFORM=offscreen)
 
 #include "core/blockallocator.h"
@@ -19,15 +21,21 @@
 #include "ui/console/consolewidget.h"
 #include "ui/console/expressionedit.h"
 #include "ui/mainwindow/mainwindow.h"
+#include "ui/views/blockmapview.h"
+#include "ui/views/taskstreamview.h"
+
+#include <qcustomplot.h>
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QStandardPaths>
 #include <QTest>
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -43,6 +51,8 @@ struct Runs
 {
     std::vector<double> reported; // the operation's own wall time, as the timings view shows it
     std::vector<double> waited;   // from Return to the answer painted (GUI) or returned (CLI)
+    OperationReport lastReport;   // of the last run in the window
+    QString lastArray;            // the array it stored, if any
 };
 
 // As a user reads one answer before typing the next statement: the window's refreshes after an
@@ -86,8 +96,10 @@ bool runTyped(ui::MainWindow &window, const QString &statement, Runs &runs)
 {
     std::optional<double> reported;
     const QMetaObject::Connection reading =
-        QObject::connect(&window, &ui::MainWindow::statementFinished, [&reported](Operation *operation, const QString &) {
+        QObject::connect(&window, &ui::MainWindow::statementFinished, [&](Operation *operation, const QString &) {
             reported = operation->status().isOk() ? operation->report().wallSeconds : -1;
+            runs.lastReport = operation->report();
+            runs.lastArray = operation->result().arrayName;
         });
     ui::ExpressionEdit *edit = window.consoleWidget()->expressionEdit();
     edit->setText(statement);
@@ -105,6 +117,59 @@ bool runTyped(ui::MainWindow &window, const QString &statement, Runs &runs)
     return *reported >= 0;
 }
 
+double millisOf(const std::function<void()> &work)
+{
+    QElapsedTimer clock;
+    clock.start();
+    work();
+    return double(clock.nsecsElapsed()) / 1e6;
+}
+
+void printMedian(const char *what, std::vector<double> millis)
+{
+    std::sort(millis.begin(), millis.end());
+    std::printf("%-44s %8.1f ms (median of %zu; %.1f-%.1f)\n", what, millis[millis.size() / 2], millis.size(), millis.front(),
+                millis.back());
+}
+
+// Each view raised in its dock and drawn as the window draws it after a statement: the new
+// content set, then painted at once (repaint, not update, so the clock sees the paint).
+void timeViews(ui::MainWindow &window, const std::vector<WorkerInfo> &workers, const Runs &last, int repeat)
+{
+    ui::TaskStreamView *stream = window.taskStreamView();
+    ui::BlockMapView *blockMap = window.blockMapView();
+    for (QWidget *view : {static_cast<QWidget *>(stream), static_cast<QWidget *>(blockMap)}) {
+        if (auto *dock = qobject_cast<QDockWidget *>(view->parentWidget()))
+            dock->raise();
+    }
+    QCoreApplication::processEvents();
+    const OperationReport &report = last.lastReport;
+    QCustomPlot *plot = stream->plot();
+    const QPointF middle = plot->axisRect()->rect().center();
+    std::vector<double> show, replot, hover, map, mapPaint;
+    for (int run = 0; run < repeat; ++run) {
+        show.push_back(millisOf([&] {
+            stream->showReport(report, workers); // replots
+            plot->repaint();
+        }));
+        replot.push_back(millisOf([&] { plot->replot(QCustomPlot::rpImmediateRefresh); }));
+        hover.push_back(millisOf([&] { stream->taskAt(middle); }));
+        map.push_back(millisOf([&] {
+            blockMap->showArray(last.lastArray);
+            blockMap->repaint();
+        }));
+        mapPaint.push_back(millisOf([&] { blockMap->repaint(); }));
+        QCoreApplication::processEvents();
+    }
+    std::printf("\nviews, %zu tasks (%d drawn), array %s:\n", report.tasks.size(), stream->drawnTaskCount(),
+                last.lastArray.isEmpty() ? "none" : qPrintable(last.lastArray));
+    printMedian("task stream: new report, drawn", show);
+    printMedian("task stream: drawn again (a zoom)", replot);
+    printMedian("task stream: the task under the mouse found", hover);
+    printMedian("block map: array shown, drawn", map);
+    printMedian("block map: drawn again", mapPaint);
+}
+
 struct Measured
 {
     std::vector<Runs> bare;
@@ -113,7 +178,7 @@ struct Measured
 
 // Both sessions on the same workers, each with its own x, run by turns: the workers' memory and
 // the machine's load are the same for both.
-std::optional<Measured> measure(const QStringList &files, int workers, int repeat, const QString &grabPath)
+std::optional<Measured> measure(const QStringList &files, int workers, int repeat, bool views, const QString &grabPath)
 {
     ClusterSession bare;
     LocalCluster cluster;
@@ -142,6 +207,8 @@ std::optional<Measured> measure(const QStringList &files, int workers, int repea
                 return std::nullopt;
         }
     }
+    if (views)
+        timeViews(window, windowSession.workers(), measured.window.back(), std::max(repeat, 5));
     if (!grabPath.isEmpty() && !window.grab().save(grabPath))
         std::fprintf(stderr, "bench_gui_path: cannot write %s\n", qPrintable(grabPath));
     cluster.stop();
@@ -173,6 +240,7 @@ int main(int argc, char **argv)
     parser.addOptions({{u"workers"_s, u"Local workers (default 2)."_s, u"N"_s, u"2"_s},
                        {u"repeat"_s, u"Runs per statement (default 5)."_s, u"K"_s, u"5"_s},
                        {u"statement"_s, u"Run this statement instead of the seed's (repeatable)."_s, u"S"_s},
+                       {u"views"_s, u"Also time the task stream and block map drawing the last statement."_s},
                        {u"grab"_s, u"Save the window as PNG after the last statement."_s, u"PNG"_s}});
     parser.addHelpOption();
     parser.process(app);
@@ -187,7 +255,7 @@ int main(int argc, char **argv)
         const QStringList chosen = parser.values(u"statement"_s);
         statements.assign(chosen.begin(), chosen.end());
     }
-    const std::optional<Measured> measured = measure(*files, workers, repeat, parser.value(u"grab"_s));
+    const std::optional<Measured> measured = measure(*files, workers, repeat, parser.isSet(u"views"_s), parser.value(u"grab"_s));
     if (!measured)
         return 1;
     printRows(measured->bare, measured->window);

@@ -56,7 +56,6 @@ private Q_SLOTS:
     void eofPatternsWithTheirComponents();
     void distributedResult();
     void timingsGainRowsAndBars();
-    void taskStreamDrawsEveryTask();
     void blockMapLanesAndColours_data();
     void blockMapLanesAndColours();
     void blockMapClickShowsBlock();
@@ -474,45 +473,6 @@ void TestViews::timingsGainRowsAndBars()
     view.clearHistory();
     QCOMPARE(view.rowCount(), 0);
     QCOMPARE(barsOf().size(), 0);
-}
-
-void TestViews::taskStreamDrawsEveryTask()
-{
-    TaskStreamView view;
-    present(&view, QSize(1000, 420));
-    const std::vector<tessera::WorkerInfo> infos = workers(4, 2);
-    const tessera::OperationReport mean = meanAxis0Report();
-    view.showReport(mean, infos);
-    QCOMPARE(view.drawnTaskCount(), int(mean.tasks.size()));
-    // Hovering the middle of a task finds it: rows are worker-major, thread-minor.
-    const tessera::TaskRecord &last = mean.tasks.back();
-    const QPointF centre(view.plot()->xAxis->coordToPixel((last.startMicros + last.endMicros) / 2000.0),
-                         view.plot()->yAxis->coordToPixel(last.worker * 2 + last.thread));
-    const tessera::TaskRecord *found = view.taskAt(centre);
-    QVERIFY(found);
-    QCOMPARE(found->outputKey, last.outputKey);
-    QVERIFY(view.describeTask(*found).contains(u"fetched 16.6 MB"));
-    screenshot(&view, u"taskstream-mean"_s);
-
-    // A small task the worker ran on its socket thread (numbered one past its 2 kernel threads)
-    // gets a row of its own, named for that thread.
-    tessera::OperationReport small = mean;
-    small.tasks.back().thread = 2;
-    view.showReport(small, infos);
-    QVERIFY2(view.describeTask(small.tasks.back()).contains(u"socket thread"_s),
-             qPrintable(view.describeTask(small.tasks.back())));
-    const auto rows = qSharedPointerDynamicCast<QCPAxisTickerText>(view.plot()->yAxis->ticker());
-    QVERIFY(rows);
-    QCOMPARE(std::count_if(rows->ticks().cbegin(), rows->ticks().cend(),
-                           [](const QString &label) { return label.endsWith(u"· socket thread"_s); }),
-             1);
-    QVERIFY(view.describeTask(mean.tasks.front()).contains(u" thread %1 "_s.arg(mean.tasks.front().thread)));
-
-    const tessera::OperationReport load = loadReport();
-    view.showReport(load, infos);
-    QCOMPARE(view.drawnTaskCount(), int(load.tasks.size()));
-    view.showReport({}, infos);
-    QCOMPARE(view.drawnTaskCount(), 0);
 }
 
 void TestViews::blockMapLanesAndColours_data()

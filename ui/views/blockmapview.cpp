@@ -25,6 +25,20 @@ namespace tessera::ui {
 
 namespace {
 
+// BlockLayout::blockBytes without its two vectors per call: rebuild() asks for every block, and
+// a map of 110,960 blocks spent more time allocating than counting.
+std::int64_t blockBytes(const tessera::Chunks &chunks, std::int64_t flat)
+{
+    std::int64_t elements = 1;
+    for (int axis = chunks.rank() - 1; axis >= 0; --axis) {
+        const std::vector<std::int64_t> &extents = chunks.extents(axis);
+        const auto count = std::int64_t(extents.size());
+        elements *= extents[std::size_t(flat % count)];
+        flat /= count;
+    }
+    return elements * std::int64_t(sizeof(double));
+}
+
 QString coordinateText(const tessera::Axis &axis, double value)
 {
     if (const auto time = plotlabels::dateUnits(axis)) {
@@ -167,6 +181,20 @@ void BlockMapView::onOperationFinished(tessera::Operation *operation)
 
 void BlockMapView::rebuild()
 {
+    BlockMapContent content = makeContent();
+    const std::size_t stored = std::size_t(
+        std::count_if(content.blockWorker.begin(), content.blockWorker.end(), [](int worker) { return worker >= 0; }));
+    const std::size_t missing = content.blockWorker.size() - stored;
+    m_canvas->setContent(std::move(content));
+    m_canvas->setSelectedBlock(m_selected);
+    m_header->setText(headerText(stored, missing));
+    m_details->setText(m_selected >= 0 && m_selected < blockCount()
+                           ? describeBlock(m_selected)
+                           : tr("Click a block to see its key, index range, shape, bytes and worker."));
+}
+
+BlockMapContent BlockMapView::makeContent() const
+{
     BlockMapContent content;
     const tessera::BlockLayout &layout = m_info.layout;
     if (m_hasLayout) {
@@ -174,11 +202,12 @@ void BlockMapView::rebuild()
         const auto count = std::size_t(layout.chunks.blockCount());
         content.blockWorker.assign(count, -1);
         content.blockBytes.assign(count, 0);
+        const std::vector<int> &source = m_loading ? m_storedWorker : layout.workers;
+        const bool anyNotReady = !m_loading && m_session && !m_session->blocks().allReady();
         for (std::size_t flat = 0; flat < count; ++flat) {
-            const std::vector<int> &source = m_loading ? m_storedWorker : layout.workers;
             content.blockWorker[flat] = flat < source.size() ? source[flat] : BlockMapContent::Pending;
-            content.blockBytes[flat] = layout.blockBytes(std::int64_t(flat));
-            if (!m_loading && m_session && flat < layout.keys.size()) {
+            content.blockBytes[flat] = blockBytes(layout.chunks, std::int64_t(flat));
+            if (anyNotReady && flat < layout.keys.size()) {
                 // Grey while a lost worker's block is made again, dark red when it cannot be.
                 if (const tessera::BlockDirectory::Entry *entry = m_session->blocks().find(layout.keys[flat])) {
                     if (entry->state == tessera::BlockDirectory::State::Rebuilding)
@@ -188,24 +217,7 @@ void BlockMapView::rebuild()
                 }
             }
         }
-        QStringList splitAxes;
-        QStringList counts;
-        const tessera::Shape grid = layout.chunks.gridShape();
-        for (std::size_t axis = 0; axis < grid.size(); ++axis) {
-            if (grid[axis] < 2)
-                continue;
-            counts << QString::number(grid[axis]);
-            splitAxes << (axis < m_info.meta.axes.size() && !m_info.meta.axes[axis].name.isEmpty() ? m_info.meta.axes[axis].name
-                                                                                                   : tr("axis %1").arg(axis));
-        }
-        if (splitAxes.isEmpty())
-            content.axisNote = tr("one block");
-        else if (splitAxes.size() == 1)
-            content.axisNote = tr("%1 blocks along %2").arg(counts.front(), splitAxes.front());
-        else // the canvas draws the last split axis across and the others down
-            content.axisNote =
-                tr("%1 blocks: %2 down, %3 across")
-                    .arg(counts.join(u" × "), splitAxes.mid(0, splitAxes.size() - 1).join(u" × "), splitAxes.last());
+        content.axisNote = axisNote();
     } else if (m_loading) {
         // The layout is not known until the load registers the array: a strip of what arrived.
         content.chunks = tessera::Chunks({std::vector<std::int64_t>(m_storedWorker.size(), 1)});
@@ -223,19 +235,40 @@ void BlockMapView::rebuild()
                                        [worker](const tessera::WorkerInfo &w) { return w.index == worker; });
         content.lanes.push_back({workerLabel(worker), info != m_workers.end() && info->state == tessera::WorkerState::Lost});
     }
-    const std::size_t stored = std::size_t(
-        std::count_if(content.blockWorker.begin(), content.blockWorker.end(), [](int worker) { return worker >= 0; }));
-    const std::size_t missing = content.blockWorker.size() - stored;
-    m_canvas->setContent(std::move(content));
-    m_canvas->setSelectedBlock(m_selected);
+    return content;
+}
 
+// "90 blocks along time", or for a grid split on several axes, which way each runs.
+QString BlockMapView::axisNote() const
+{
+    QStringList splitAxes;
+    QStringList counts;
+    const tessera::Shape grid = m_info.layout.chunks.gridShape();
+    for (std::size_t axis = 0; axis < grid.size(); ++axis) {
+        if (grid[axis] < 2)
+            continue;
+        counts << QString::number(grid[axis]);
+        splitAxes << (axis < m_info.meta.axes.size() && !m_info.meta.axes[axis].name.isEmpty() ? m_info.meta.axes[axis].name
+                                                                                               : tr("axis %1").arg(axis));
+    }
+    if (splitAxes.isEmpty())
+        return tr("one block");
+    if (splitAxes.size() == 1)
+        return tr("%1 blocks along %2").arg(counts.front(), splitAxes.front());
+    // The canvas draws the last split axis across and the others down.
+    return tr("%1 blocks: %2 down, %3 across")
+        .arg(counts.join(u" × "), splitAxes.mid(0, splitAxes.size() - 1).join(u" × "), splitAxes.last());
+}
+
+QString BlockMapView::headerText(std::size_t stored, std::size_t missing) const
+{
     QString header;
     if (m_name.isEmpty()) {
         header = tr("No array shown");
     } else if (m_hasLayout) {
         header = tr("%1 · shape %2 · chunks %3 · %4 · %5")
-                     .arg(m_name, tessera::shapeToString(m_info.meta.shape), layout.chunks.describe(),
-                          viewstyle::countText(layout.chunks.blockCount(), tr("block"), tr("blocks")),
+                     .arg(m_name, tessera::shapeToString(m_info.meta.shape), m_info.layout.chunks.describe(),
+                          viewstyle::countText(m_info.layout.chunks.blockCount(), tr("block"), tr("blocks")),
                           formatBytes(m_info.meta.byteSize()));
     } else if (!m_loading) {
         header = tr("%1 is not in the workspace").arg(m_name);
@@ -249,10 +282,7 @@ void BlockMapView::rebuild()
     else if (m_hasLayout && missing > 0)
         header += tr(" — a worker was lost: %1 being rebuilt")
                       .arg(viewstyle::countText(std::int64_t(missing), tr("block"), tr("blocks")));
-    m_header->setText(header);
-    m_details->setText(m_selected >= 0 && m_selected < blockCount()
-                           ? describeBlock(m_selected)
-                           : tr("Click a block to see its key, index range, shape, bytes and worker."));
+    return header;
 }
 
 QColor BlockMapView::blockColor(qint64 flatIndex) const

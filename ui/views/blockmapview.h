@@ -11,6 +11,7 @@
 #include <QTimer>
 #include <QWidget>
 
+#include <cstddef>
 #include <vector>
 
 class QLabel;
@@ -18,6 +19,7 @@ class QLabel;
 namespace tessera::ui {
 
 class BlockMapCanvas;
+struct BlockMapContent;
 
 // Where every block of an array lives: the chunk grid coloured by the worker holding each
 // block, and one lane per worker with its blocks sized by bytes. Follows the session live:
@@ -59,6 +61,9 @@ private:
     void onBlockStored(const QString &array, qint64 flatIndex, int worker);
     void onOperationFinished(tessera::Operation *operation);
     void rebuild();
+    BlockMapContent makeContent() const;
+    QString axisNote() const;
+    QString headerText(std::size_t stored, std::size_t missing) const;
     QString blockKeyOf(qint64 flatIndex) const;
     QString describeBlock(qint64 flatIndex) const;
     QString workerLabel(int worker) const;
