@@ -6,7 +6,9 @@
 
 #include "net/protocol/framesocket.h"
 
+#include <QAbstractEventDispatcher>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QHostAddress>
 #include <QPointer>
 #include <QSignalSpy>
@@ -14,6 +16,8 @@
 #include <QTest>
 #include <QThread>
 #include <QTimer>
+
+#include <optional>
 
 using namespace Qt::StringLiterals;
 using namespace tessera;
@@ -80,6 +84,7 @@ private Q_SLOTS:
     void initTestCase();
     void payloadsArriveIntactAndInOrder();
     void burstOfSmallFrames();
+    void framesOfOneTurnLeaveTogether();
     void aSlowBurstLetsTheEventLoopIn();
     void aSlowBurstThenCloseArrivesWhole();
     void frameSplitByteByByte();
@@ -191,6 +196,46 @@ void TestFrameSocket::burstOfSmallFrames()
     }
     QCOMPARE(server->payloadBytesReceived(), payloadTotal);
     QVERIFY(inbox.errors.isEmpty());
+}
+
+void TestFrameSocket::framesOfOneTurnLeaveTogether()
+{
+    Inbox inbox;
+    QObject scope;
+    auto [client, server] = connectPair(&scope);
+    QVERIFY(server);
+    attach(server, &inbox);
+
+    // Small frames wait in the socket's buffer until this thread's event loop is about to wait,
+    // and are all written then, before it polls.
+    for (int i = 0; i < 100; ++i)
+        client->send(header(u"tick"_s, i));
+    const qint64 queued = client->socket()->bytesToWrite();
+    QVERIFY2(queued > 100 * 10, qPrintable(u"%1 bytes queued"_s.arg(queued)));
+    QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance();
+    std::optional<qint64> atWait; // connected after the socket's own flush, so it sees the result
+    QObject::connect(
+        dispatcher, &QAbstractEventDispatcher::aboutToBlock, &scope,
+        [&atWait, socket = client->socket()] { atWait = socket->bytesToWrite(); }, Qt::SingleShotConnection);
+    // A real event loop, as the workbench and the workers run: QTest's waits never block, so they
+    // never reach the point where frames are written (the socket's own write notice does it there).
+    QEventLoop loop;
+    QObject::connect(server, &FrameSocket::frameReceived, &loop, [&inbox, &loop] {
+        if (inbox.frames.size() == 100)
+            loop.quit();
+    });
+    QTimer::singleShot(bigWaitMilliseconds, &loop, &QEventLoop::quit);
+    loop.exec();
+    QCOMPARE(inbox.frames.size(), 100);
+    QVERIFY(atWait);
+    QCOMPARE(*atWait, 0);
+
+    // A large frame goes to the kernel at once, rather than sitting in the buffer until then.
+    client->send(header(u"big"_s, 100), pattern(2 << 20, 1));
+    QVERIFY2(client->socket()->bytesToWrite() < (2 << 20),
+             qPrintable(u"%1 bytes still queued"_s.arg(client->socket()->bytesToWrite())));
+    QTRY_COMPARE_WITH_TIMEOUT(inbox.frames.size(), 101, bigWaitMilliseconds);
+    QCOMPARE(inbox.frames.last().payload.toByteArray(), pattern(2 << 20, 1));
 }
 
 namespace {
