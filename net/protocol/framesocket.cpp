@@ -33,6 +33,9 @@ constexpr qsizetype headBufferKeepBytes = 64 << 10;
 // Queued bytes past this go to the kernel at once rather than at the end of the event loop's turn:
 // a burst of large payloads would otherwise sit in user space, copied, until the burst ends.
 constexpr qint64 flushNowBytes = 1 << 20;
+// A thread kept busy (a read slice of many small requests, each answered) still lets its queued
+// frames out this often: the client waits for some replies before it sends the next tasks.
+constexpr qint64 flushAfterMillis = 2;
 
 } // namespace
 
@@ -124,14 +127,20 @@ void FrameSocket::send(const HeaderWriter &writeHeader, QByteArrayView payload)
 // loop, which is most of a small request's latency.
 void FrameSocket::flushBeforeWaiting()
 {
-    if (m_flushQueued)
+    if (m_flushQueued) {
+        if (m_queuedFor.elapsed() >= flushAfterMillis) {
+            m_socket->flush();
+            m_queuedFor.start();
+        }
         return;
+    }
     QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance(thread());
     if (!dispatcher) {
         m_socket->flush(); // no event loop here to wait for
         return;
     }
     m_flushQueued = true;
+    m_queuedFor.start();
     connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, &FrameSocket::flushQueued, Qt::SingleShotConnection);
 }
 

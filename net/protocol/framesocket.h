@@ -9,6 +9,7 @@
 
 #include <QByteArray>
 #include <QCborMap>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QTcpSocket>
@@ -34,8 +35,9 @@ public:
     FrameSocket(QTcpSocket *socket, const FrameLimits &limits, QObject *parent = nullptr);
     ~FrameSocket() override;
 
-    // Queues one frame, written when this thread's event loop next waits (or at once when a megabyte
-    // is queued); dropped once the connection is closing or gone, which disconnected() reports.
+    // Queues one frame, written when this thread's event loop next waits, or sooner when a megabyte
+    // is queued or the oldest queued frame has waited 2 ms; dropped once the connection is closing
+    // or gone, which disconnected() reports.
     void send(const QCborMap &header);
     void send(const QCborMap &header, QByteArrayView payload);
     void send(const HeaderWriter &writeHeader, QByteArrayView payload);
@@ -91,6 +93,7 @@ private:
     bool m_reading = false;       // inside readAvailable(), called from the socket's readyRead
     bool m_resumeQueued = false;  // the rest of a slice-limited read is queued
     bool m_flushQueued = false;   // frames wait in the socket's buffer for the thread's next wait
+    QElapsedTimer m_queuedFor;    // since the last write of queued frames
     static constexpr int ReadSliceMillis = 20;
 };
 
