@@ -13,11 +13,9 @@
 #include "net/protocol/workerclient.h"
 #include "net/session/blockdirectory.h"
 
-#include <QCborArray>
 #include <QCborStreamWriter>
 
 #include <limits>
-#include <map>
 #include <unordered_map>
 
 using namespace Qt::StringLiterals;
@@ -463,25 +461,6 @@ void GraphRunner::taskDone(int taskId, const Frame &reply, qint64 clientStartMic
     dispatchReady(ready);
 }
 
-void GraphRunner::keepReturnedBlock(const Task &task, const wire::Done &done, const ByteBuffer &payload)
-{
-    m_stats.longestReturnMicros = std::max(m_stats.longestReturnMicros, epochMicros() - done.endMicros);
-    Result<NdArray> block = done.shape
-                                ? arrayFromPayload(*done.shape, done.mayHaveNan, payload)
-                                : Result<NdArray>(makeError(ErrorCode::Format, QStringLiteral("done: field 'shape' is missing")));
-    if (block.isOk() && block->shape() != task.outputShape)
-        block = makeError(ErrorCode::Format,
-                          QStringLiteral("task %1 came back with shape %2, not %3")
-                              .arg(task.outputKey, shapeToString(block->shape()), shapeToString(task.outputShape)));
-    if (!block.isOk()) {
-        fail(block.status());
-        return;
-    }
-    const std::size_t index = m_resultIndex[task.id];
-    m_resultBlocks[index] = std::move(*block);
-    m_resultArrived[index] = true;
-}
-
 // With keepGoing, the task and everything that needs it are marked failed and the rest runs on.
 void GraphRunner::taskFailed(int taskId, const Status &status)
 {
@@ -572,64 +551,6 @@ void GraphRunner::onBlockDamaged(const QString &key, const Status &why)
     finishIfIdle();
 }
 
-// Result blocks that are blocks of an existing array were not computed: fetch them.
-void GraphRunner::gatherStoredResults()
-{
-    m_gathering = true;
-    for (std::size_t i = 0; i < m_graph.result.keys.size(); ++i) {
-        if (!m_resultArrived[i])
-            gather(i);
-    }
-}
-
-void GraphRunner::gather(std::size_t index)
-{
-    if (stopping())
-        return;
-    const QString &key = m_graph.result.keys[index];
-    int worker = m_graph.result.workers[index];
-    if (const BlockDirectory::Entry *entry = m_directory ? m_directory->find(key) : nullptr) {
-        if (entry->state == BlockDirectory::State::Rebuilding) {
-            m_blockedGathers[key].push_back(index);
-            return;
-        }
-        if (entry->state == BlockDirectory::State::Damaged) {
-            fail(entry->damage);
-            return;
-        }
-        worker = entry->worker;
-    }
-    ++m_outstanding;
-    const qint64 askedAt = epochMicros();
-    send(worker, wire::Get{0, key}.toCbor(), {},
-         [this, index, askedAt, worker](const Frame &reply) { onGathered(index, reply, askedAt, worker); });
-}
-
-void GraphRunner::onGathered(std::size_t index, const Frame &reply, qint64 askedMicros, int askedWorker)
-{
-    --m_outstanding;
-    m_stats.gatherMicros = std::max(m_stats.gatherMicros, epochMicros() - askedMicros);
-    const QString &key = m_graph.result.keys[index];
-    // The worker asked was lost meanwhile: ask again where the block is being (or was) rebuilt.
-    if (isError(reply) && m_directory && !stopping() && m_directory->contains(key)
-        && (m_directory->isPending(key) || m_directory->workerOf(key) != askedWorker)) {
-        gather(index);
-        finishIfIdle();
-        return;
-    }
-    Result<NdArray> block = blockFromReply(reply.header, reply.payload);
-    if (block.isOk() && block->shape() != m_graph.result.chunks.blockShape(m_graph.result.chunks.unflatten(std::int64_t(index))))
-        block = makeError(ErrorCode::Format,
-                          QStringLiteral("block %1 came back with shape %2").arg(key, shapeToString(block->shape())));
-    if (block.isOk()) {
-        m_resultBlocks[index] = std::move(*block);
-        m_resultArrived[index] = true;
-    } else {
-        fail(block.status());
-    }
-    finishIfIdle();
-}
-
 WorkerClient *GraphRunner::clientOf(int worker) const
 {
     return worker >= 0 && worker < int(m_clients.size()) ? m_clients[std::size_t(worker)].data() : nullptr;
@@ -667,81 +588,6 @@ void GraphRunner::fail(const Status &status)
     if (m_failure.isOk())
         m_failure = status;
     m_headQueue.clear();
-}
-
-void GraphRunner::finishIfIdle()
-{
-    if (m_done || m_outstanding > 0)
-        return;
-    const bool failed = stopping();
-    const int settled = m_finishedTasks + int(m_failedTasks.size());
-    if (!failed && settled < int(m_graph.tasks.size()))
-        return;
-    if (!failed && m_settings.gatherResult && !m_gathering) {
-        gatherStoredResults();
-        if (m_outstanding > 0 || !m_blockedGathers.empty())
-            return;
-    }
-    if (!failed && !m_blockedGathers.empty())
-        return;
-    m_done = true;
-    m_verdictTimer.stop();
-    releaseAfterRun(failed);
-    if (failed)
-        m_resultBlocks.clear();
-    Q_EMIT finished(m_failure.isOk() && m_cancelled ? makeError(ErrorCode::Cancelled, u"cancelled; nothing it made was kept"_s)
-                                                    : m_failure);
-}
-
-void GraphRunner::releaseAfterRun(bool failed)
-{
-    std::vector<QString> keys;
-    std::vector<int> owners;
-    bool computed = false;
-    for (const Task &task : m_graph.tasks) {
-        computed = computed || task.kind != TaskKind::Load;
-        if (failed || !m_isResult[task.id] || m_state[task.id] == State::Failed) {
-            keys.push_back(task.outputKey);
-            owners.push_back(task.worker);
-        }
-    }
-    releaseBlocks(m_clients, keys, owners, computed ? m_settings.operationId : QString());
-}
-
-void GraphRunner::releaseBlocks(const std::vector<QPointer<WorkerClient>> &clients, const std::vector<QString> &keys,
-                                const std::vector<int> &owners, const QString &operationId)
-{
-    // Keys go in batches well under the 1 MiB frame header limit: an array of 110,960 blocks
-    // released in one request (2.8 MB) made both workers close their connections.
-    constexpr qsizetype batchBytes = 256 << 10;
-    std::map<int, std::vector<QCborArray>> byWorker;
-    std::map<int, qsizetype> bytesInBatch;
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-        std::vector<QCborArray> &batches = byWorker[owners[i]];
-        qsizetype &bytes = bytesInBatch[owners[i]];
-        if (batches.empty() || bytes > batchBytes) {
-            batches.emplace_back();
-            bytes = 0;
-        }
-        batches.back().append(keys[i]);
-        bytes += keys[i].size() + 4;
-    }
-    for (int worker = 0; worker < int(clients.size()); ++worker) {
-        WorkerClient *client = clients[std::size_t(worker)];
-        if (!client || client->state() != WorkerClient::State::Ready)
-            continue;
-        std::vector<QCborArray> &batches = byWorker[worker];
-        if (batches.empty() && operationId.isEmpty())
-            continue;
-        if (batches.empty())
-            batches.emplace_back();
-        for (std::size_t batch = 0; batch < batches.size(); ++batch) {
-            QCborMap header{{field::Type, msg::Release}, {u"keys"_s, batches[batch]}};
-            if (!operationId.isEmpty() && batch + 1 == batches.size())
-                header[u"op"_s] = operationId;
-            client->request(header, [](const Frame &) {});
-        }
-    }
 }
 
 } // namespace tessera
