@@ -159,26 +159,6 @@ ClusterSession::~ClusterSession()
     stopLaunchedWorkers(); // after the connections: dial-back workers end on their own, then the job goes
 }
 
-// The session's blocks die with it: nobody else can name them, so workers that outlive the
-// session (remote ones) would otherwise hold them until they are restarted.
-void ClusterSession::Private::releaseAllArrays()
-{
-    std::vector<QString> keys;
-    std::vector<int> owners;
-    directory.forEach([&](const QString &key, const BlockDirectory::Entry &entry) {
-        keys.push_back(key);
-        owners.push_back(entry.worker);
-    });
-    arrays.clear();
-    directory.clear();
-    lineage.keepOnly({});
-    releaseKeys(keys, owners);
-    for (auto &worker : workers) {
-        if (worker.client)
-            worker.client->flush();
-    }
-}
-
 Operation *ClusterSession::connectToWorkers(const QStringList &addresses, const QByteArray &token)
 {
     d->token = token;
@@ -308,19 +288,6 @@ Operation *ClusterSession::evaluate(const QString &statement)
                       [this, statement](Operation *operation) { d->startEvaluate(operation, statement); });
 }
 
-Status ClusterSession::removeArray(const QString &name)
-{
-    auto it = d->arrays.find(name);
-    if (it == d->arrays.end())
-        return makeError(ErrorCode::NotFound, QStringLiteral("no array named '%1'").arg(name));
-    const BlockLayout layout = it->second.layout;
-    d->arrays.erase(it);
-    d->forgetArray(name, layout);
-    d->trimLineage();
-    Q_EMIT arraysChanged();
-    return Status::ok();
-}
-
 Operation *ClusterSession::rebalance()
 {
     return d->enqueue(Operation::Kind::Rebalance, QStringLiteral("rebalance the blocks over the workers"),
@@ -447,65 +414,6 @@ void ClusterSession::Private::applyStatusReply(int index, const Frame &reply, do
     if (info.state != WorkerState::Lost)
         info.state = status->busy > 0 ? WorkerState::Busy : WorkerState::Connected;
     Q_EMIT q->workersChanged();
-}
-
-void ClusterSession::Private::registerArray(ArrayInfo info)
-{
-    const QString name = info.meta.name;
-    std::optional<BlockLayout> replaced;
-    if (auto it = arrays.find(name); it != arrays.end())
-        replaced = it->second.layout;
-    // Count new blocks against their workers, and released ones off them, so plans see what the
-    // session placed without asking; a status reply (refreshWorkerStatus) corrects the figures
-    // when other sessions share the workers.
-    const BlockLayout &layout = info.layout;
-    for (std::size_t i = 0; i < layout.keys.size(); ++i) {
-        const std::int64_t bytes = layout.blockBytes(std::int64_t(i));
-        if (directory.addUse(layout.keys[i], {name, std::int64_t(i)}, layout.workers[i], bytes))
-            adjustUsedBytes(layout.workers[i], bytes);
-    }
-    arrays[name] = std::move(info);
-    if (replaced)
-        forgetArray(name, *replaced);
-    trimLineage();
-    Q_EMIT q->arraysChanged();
-}
-
-void ClusterSession::Private::forgetArray(const QString &name, const BlockLayout &layout)
-{
-    std::vector<QString> keys;
-    std::vector<int> owners;
-    for (std::size_t i = 0; i < layout.keys.size(); ++i) {
-        const int worker = directory.workerOf(layout.keys[i]);
-        if (!directory.removeUse(layout.keys[i], {name, std::int64_t(i)}))
-            continue;
-        keys.push_back(layout.keys[i]);
-        owners.push_back(worker);
-        adjustUsedBytes(worker, -layout.blockBytes(std::int64_t(i)));
-    }
-    releaseKeys(keys, owners);
-}
-
-// The lineage keeps what the blocks in memory were made from, and nothing else.
-void ClusterSession::Private::trimLineage()
-{
-    std::vector<QString> live;
-    live.reserve(directory.size());
-    directory.forEach([&live](const QString &key, const BlockDirectory::Entry &) { live.push_back(key); });
-    lineage.keepOnly(live);
-}
-
-void ClusterSession::Private::adjustUsedBytes(int worker, std::int64_t bytes)
-{
-    if (worker < 0 || worker >= int(workers.size()))
-        return;
-    WorkerInfo &info = workers[std::size_t(worker)].info;
-    info.memoryUsedBytes = std::max<std::int64_t>(0, info.memoryUsedBytes + bytes);
-}
-
-void ClusterSession::Private::releaseKeys(const std::vector<QString> &keys, const std::vector<int> &owners)
-{
-    GraphRunner::releaseBlocks(clients(), keys, owners);
 }
 
 std::vector<QPointer<WorkerClient>> ClusterSession::Private::clients() const

@@ -111,6 +111,7 @@ public:
 
     // sessionrebalance.cpp
     void startRebalance(Operation *operation);
+    void finishRebalance(Operation *operation, const OperationClock &clock, const GraphRunner &runner, std::int64_t movedBytes);
     OperationClock startClock() const;
 
     // Registers `info` under its name, releasing the blocks of an array it replaces, and keeps
