@@ -17,6 +17,7 @@
 
 #include <limits>
 #include <unordered_map>
+#include <unordered_set>
 
 using namespace Qt::StringLiterals;
 
@@ -102,9 +103,7 @@ GraphRunner::GraphRunner(TaskGraph graph, Settings settings, std::vector<QPointe
     resultIndex.reserve(m_graph.result.keys.size());
     for (std::size_t i = 0; i < m_graph.result.keys.size(); ++i)
         resultIndex[m_graph.result.keys[i]] = i;
-    m_producer.reserve(taskCount);
     for (const Task &task : m_graph.tasks) {
-        m_producer[task.outputKey] = task.id;
         m_waitingFor[task.id] = int(task.dependsOn.size());
         for (int dependency : task.dependsOn)
             m_dependents[dependency].push_back(task.id);
@@ -118,9 +117,10 @@ GraphRunner::GraphRunner(TaskGraph graph, Settings settings, std::vector<QPointe
     for (int worker : m_lostWorkers)
         m_loads[std::size_t(worker)] = std::numeric_limits<std::int64_t>::max() / 2;
     m_returnsOutput.assign(taskCount, false);
-    for (const QString &key : m_graph.returnedKeys) {
-        if (auto producer = m_producer.find(key); producer != m_producer.end())
-            m_returnsOutput[std::size_t(producer->second)] = true;
+    if (!m_graph.returnedKeys.empty()) {
+        const std::unordered_set<QString, StringHash> returned(m_graph.returnedKeys.begin(), m_graph.returnedKeys.end());
+        for (const Task &task : m_graph.tasks)
+            m_returnsOutput[std::size_t(task.id)] = returned.count(task.outputKey) > 0;
     }
     m_inWindow.assign(m_clients.size(), 0);
     m_resultBlocks.resize(m_graph.result.keys.size());
@@ -292,12 +292,17 @@ void GraphRunner::refreshInputWorkers(Task &task) const
     }
 }
 
-// The task of this graph making `key`; -1 for a block from outside, or a block a task moves to
-// another worker under its own key (a rebalance).
+// The task of this graph making `key` for `consumer`: one of those it depends on (every plan
+// lists the tasks making a task's inputs there); -1 for a block from outside, or a block a task
+// moves to another worker under its own key (a rebalance). A scan of a few dependencies, where a
+// map of every output key cost the client 2 us per task to build and search.
 int GraphRunner::producerOf(const QString &key, int consumer) const
 {
-    const auto producer = m_producer.find(key);
-    return producer == m_producer.end() || producer->second == consumer ? -1 : producer->second;
+    for (const int dependency : m_graph.tasks[std::size_t(consumer)].dependsOn) {
+        if (m_graph.tasks[std::size_t(dependency)].outputKey == key)
+            return dependency;
+    }
+    return -1;
 }
 
 void GraphRunner::pumpHeadReads()

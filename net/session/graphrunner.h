@@ -167,15 +167,14 @@ private:
     QStringList m_addresses;
     const BlockDirectory *m_directory = nullptr;
     std::set<int> m_lostWorkers;
-    std::vector<State> m_state;                              // per task
-    std::vector<int> m_attempt;                              // per task: replies of an earlier attempt are stale
-    std::vector<bool> m_rerun;                               // per task: run again after a worker was lost
-    std::vector<int> m_waitingFor;                           // per task: unfinished dependencies
-    std::vector<std::vector<int>> m_dependents;              // per task: tasks waiting for it
-    std::vector<bool> m_isResult;                            // per task: its output is a block of the result
-    std::vector<std::size_t> m_resultIndex;                  // per task: flat index in the result, when it is one
-    std::vector<std::int64_t> m_loads;                       // per worker: bytes of work placed there
-    std::unordered_map<QString, int, StringHash> m_producer; // output key -> task id
+    std::vector<State> m_state;                 // per task
+    std::vector<int> m_attempt;                 // per task: replies of an earlier attempt are stale
+    std::vector<bool> m_rerun;                  // per task: run again after a worker was lost
+    std::vector<int> m_waitingFor;              // per task: unfinished dependencies
+    std::vector<std::vector<int>> m_dependents; // per task: tasks waiting for it
+    std::vector<bool> m_isResult;               // per task: its output is a block of the result
+    std::vector<std::size_t> m_resultIndex;     // per task: flat index in the result, when it is one
+    std::vector<std::int64_t> m_loads;          // per worker: bytes of work placed there
     // Tasks (and result blocks to gather) waiting for a block being rebuilt, by its key.
     std::unordered_map<QString, std::vector<int>, StringHash> m_blockedTasks;
     std::unordered_map<QString, std::vector<std::size_t>, StringHash> m_blockedGathers;
