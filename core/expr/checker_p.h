@@ -4,7 +4,8 @@
 #pragma once
 
 // The checker's parts, shared by checker.cpp (the walk, reductions, indexing), checkbroadcast.cpp
-// (operands aligned by dimension name) and checkcalls.cpp (methods rewritten into plain nodes).
+// (operands aligned by dimension name), checkcalls.cpp (methods rewritten into plain nodes) and
+// checkselection.cpp (sel and isel).
 // Not for other callers: use checkExpression().
 
 #include "core/expr/checker.h"
@@ -22,6 +23,8 @@ ExprPtr binary(BinaryOp op, ExprPtr left, ExprPtr right, int column);
 std::optional<double> numberOf(const CallArgument &argument);
 std::optional<std::int64_t> integerOf(const CallArgument &argument);
 const CallArgument *keywordArgument(const CallSpec &call, const QString &keyword);
+// `status` with the column it points at, unless it is ok.
+Status located(const Status &status, int column);
 
 Status checkError(ErrorCode code, int column, const QString &message);
 // "time, latitude, longitude"
@@ -46,6 +49,8 @@ Status rewriteCall(Expr &expr, const MetaLookup &lookup);
 Status rewriteGroupedReduce(Expr &expr, const MetaLookup &lookup);
 Status rewriteGroupedBinary(Expr &expr, const MetaLookup &lookup);
 Status resolveCoordinate(Expr &expr, const MetaLookup &lookup);
+// checkselection.cpp: sel (by value; method='nearest') and isel (by position).
+Status rewriteSelection(Expr &expr, bool byValue);
 // checkanalyses.cpp: rechunk, median, quantile, polyfit and eof become Analysis nodes.
 bool isAnalysis(const QString &method);
 Status rewriteAnalysis(Expr &expr, const MetaLookup &lookup);

@@ -19,6 +19,18 @@ namespace tessera::nc {
 
 namespace {
 
+// netCDF initializes itself on its first call, and with it libcurl, libssh2 and OpenSSL, whose
+// per-thread state then belongs to the calling thread. Called first from a pool thread, that
+// state raced the process's exit: OpenSSL frees it from an atexit handler while the thread, which
+// Qt has already waited for, may still be running its thread-exit code (AddressSanitizer reported
+// a double free at a worker's exit). So the library is initialized on the main thread, as the
+// program starts, before any thread opens a file.
+void initializeOnTheMainThread()
+{
+    nc_initialize();
+}
+Q_CONSTRUCTOR_FUNCTION(initializeOnTheMainThread)
+
 QString objectName(int group, int var)
 {
     char name[NC_MAX_NAME + 1] = {};

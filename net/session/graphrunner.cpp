@@ -295,7 +295,7 @@ void GraphRunner::refreshInputWorkers(Task &task) const
 // The task of this graph making `key` for `consumer`: one of those it depends on (every plan
 // lists the tasks making a task's inputs there); -1 for a block from outside, or a block a task
 // moves to another worker under its own key (a rebalance). A scan of a few dependencies, where a
-// map of every output key cost the client 2 us per task to build and search.
+// map of every output key was built for every run (110,960 entries for a rechunk) and searched.
 int GraphRunner::producerOf(const QString &key, int consumer) const
 {
     for (const int dependency : m_graph.tasks[std::size_t(consumer)].dependsOn) {
