@@ -82,6 +82,17 @@ std::vector<std::int64_t> Chunks::blockOffset(const BlockIndex &index) const
     return result;
 }
 
+std::int64_t Chunks::blockElementCount(std::int64_t flat) const
+{
+    std::int64_t elements = 1;
+    for (int axis = rank() - 1; axis >= 0; --axis) {
+        const auto count = std::int64_t(m_extents[axis].size());
+        elements *= m_extents[axis][std::size_t(flat % count)];
+        flat /= count;
+    }
+    return elements;
+}
+
 BlockIndex Chunks::unflatten(std::int64_t flat) const
 {
     BlockIndex index(m_extents.size());

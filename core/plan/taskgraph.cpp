@@ -31,7 +31,7 @@ QString taskKindName(TaskKind kind)
 
 std::int64_t BlockLayout::blockBytes(std::int64_t flat) const
 {
-    return elementCount(chunks.blockShape(chunks.unflatten(flat))) * std::int64_t(sizeof(double));
+    return chunks.blockElementCount(flat) * std::int64_t(sizeof(double));
 }
 
 std::vector<std::vector<std::int64_t>> peerTraffic(const TaskGraph &graph, int workerCount)

@@ -125,11 +125,10 @@ double millisOf(const std::function<void()> &work)
     return double(clock.nsecsElapsed()) / 1e6;
 }
 
-void printMedian(const char *what, std::vector<double> millis)
+void printMedian(const char *what, const std::vector<double> &millis)
 {
-    std::sort(millis.begin(), millis.end());
-    std::printf("%-44s %8.1f ms (median of %zu; %.1f-%.1f)\n", what, millis[millis.size() / 2], millis.size(), millis.front(),
-                millis.back());
+    const auto [least, most] = std::minmax_element(millis.begin(), millis.end());
+    std::printf("%-44s %8.1f ms (median of %zu; %.1f-%.1f)\n", what, medianOf(millis), millis.size(), *least, *most);
 }
 
 // Each view raised in its dock and drawn as the window draws it after a statement: the new

@@ -215,6 +215,7 @@ void TestChunks::flattenRoundTrip()
         QCOMPARE(shapeToString(chunks.unflatten(std::int64_t(flat))), shapeToString(inOrder[flat]));
         QCOMPARE(chunks.flatten(inOrder[flat]), std::int64_t(flat));
         QCOMPARE(chunks.flatten(chunks.unflatten(std::int64_t(flat))), std::int64_t(flat));
+        QCOMPARE(chunks.blockElementCount(std::int64_t(flat)), elementCount(chunks.blockShape(inOrder[flat])));
     }
 }
 

@@ -25,20 +25,6 @@ namespace tessera::ui {
 
 namespace {
 
-// BlockLayout::blockBytes without its two vectors per call: rebuild() asks for every block, and
-// a map of 110,960 blocks spent more time allocating than counting.
-std::int64_t blockBytes(const tessera::Chunks &chunks, std::int64_t flat)
-{
-    std::int64_t elements = 1;
-    for (int axis = chunks.rank() - 1; axis >= 0; --axis) {
-        const std::vector<std::int64_t> &extents = chunks.extents(axis);
-        const auto count = std::int64_t(extents.size());
-        elements *= extents[std::size_t(flat % count)];
-        flat /= count;
-    }
-    return elements * std::int64_t(sizeof(double));
-}
-
 QString coordinateText(const tessera::Axis &axis, double value)
 {
     if (const auto time = plotlabels::dateUnits(axis)) {
@@ -206,7 +192,7 @@ BlockMapContent BlockMapView::makeContent() const
         const bool anyNotReady = !m_loading && m_session && !m_session->blocks().allReady();
         for (std::size_t flat = 0; flat < count; ++flat) {
             content.blockWorker[flat] = flat < source.size() ? source[flat] : BlockMapContent::Pending;
-            content.blockBytes[flat] = blockBytes(layout.chunks, std::int64_t(flat));
+            content.blockBytes[flat] = layout.blockBytes(std::int64_t(flat));
             if (anyNotReady && flat < layout.keys.size()) {
                 // Grey while a lost worker's block is made again, dark red when it cannot be.
                 if (const tessera::BlockDirectory::Entry *entry = m_session->blocks().find(layout.keys[flat])) {
