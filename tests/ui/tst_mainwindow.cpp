@@ -51,6 +51,16 @@ using namespace tessera::ui;
 namespace {
 constexpr int TimeoutMillis = 60000;
 
+struct LayoutRequestCounter : QObject
+{
+    int count = 0;
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        count += event->type() == QEvent::LayoutRequest;
+        return false;
+    }
+};
+
 bool isErrorEntry(const QTreeWidgetItem *item)
 {
     return item->foreground(ConsoleWidget::RESULT).color() == QColor(0xc0, 0x39, 0x2b);
@@ -73,6 +83,7 @@ private Q_SLOTS:
     void seedExamplesRunInOneClick();
     void errorIsInlineAndConsoleKeepsWorking();
     void historyAndCompletion();
+    void statementLineLeavesTheLayoutAlone();
     void droppedFilesOpenTheWizard();
     void experimentSavedOpenedAndRunAgain();
     void saveArrayAsZarr();
@@ -311,6 +322,29 @@ void TestMainWindow::historyAndCompletion()
     QTest::keyClick(completer->popup(), Qt::Key_Return); // the popup has the keyboard
     QCOMPARE(edit->text(), u"x.mean()"_s);
     edit->clear();
+}
+
+// Text coming into the statement line (a statement recalled and run at once) or leaving it (cleared
+// by its answer) must not lay out and paint the whole window again, which a statement then waits for.
+void TestMainWindow::statementLineLeavesTheLayoutAlone()
+{
+    ExpressionEdit *edit = m_window->consoleWidget()->expressionEdit();
+    edit->clear();
+    QTest::qWait(500); // past the fade of a clear button, had the line one
+    auto *clear = edit->findChild<QAction *>(u"clearStatementAction"_s);
+    QVERIFY(clear);
+    QVERIFY(!clear->isVisible());
+    LayoutRequestCounter counter;
+    m_window->installEventFilter(&counter);
+    edit->setText(u"x.sum()"_s);
+    QVERIFY(clear->isVisible());
+    QTest::qWait(500);
+    clear->trigger();
+    QCOMPARE(edit->text(), QString());
+    QVERIFY(!clear->isVisible());
+    QTest::qWait(500);
+    m_window->removeEventFilter(&counter);
+    QCOMPARE(counter.count, 0);
 }
 
 void TestMainWindow::droppedFilesOpenTheWizard()

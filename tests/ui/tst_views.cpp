@@ -124,6 +124,9 @@ void TestViews::heatmapEqualsValues()
             QCOMPARE(data->cell(key, value), values[std::size_t(i * columns + j)]);
         }
     }
+    // The bounds QCPColorMapData::recalculateDataBounds() would find.
+    const auto [least, most] = std::minmax_element(values.begin(), values.end());
+    QCOMPARE(data->dataBounds(), QCPRange(*least, *most));
     // North up, east right: the bottom-left cell is the smallest latitude and longitude.
     QVERIFY(!map->valueAxis()->rangeReversed());
     QVERIFY(!map->keyAxis()->rangeReversed());

@@ -209,7 +209,8 @@ void ConsoleWidget::submit(const QString &text)
     if (text.isEmpty())
         return;
     m_edit->addToHistory(text);
-    m_errorLabel->clear();
+    if (!m_errorLabel->text().isEmpty())
+        m_errorLabel->clear();
     Q_EMIT runRequested(text);
 }
 

@@ -4,10 +4,12 @@
 #include "ui/console/expressionedit.h"
 
 #include <QAbstractItemView>
+#include <QAction>
 #include <QCompleter>
 #include <QKeyEvent>
 #include <QScrollBar>
 #include <QStringListModel>
+#include <QStyle>
 
 #include <algorithm>
 
@@ -21,7 +23,7 @@ ExpressionEdit::ExpressionEdit(QWidget *parent)
     , m_words(new QStringListModel(this))
 {
     setPlaceholderText(tr("Statement, e.g. x.mean(axis=0) or y = x - x.mean()"));
-    setClearButtonEnabled(true);
+    addClearAction();
 
     // Not setCompleter(): that completes the whole line, and a statement has many words.
     m_completer->setModel(m_words);
@@ -30,6 +32,21 @@ ExpressionEdit::ExpressionEdit(QWidget *parent)
     m_completer->setCompletionMode(QCompleter::PopupCompletion);
     connect(m_completer, qOverload<const QString &>(&QCompleter::activated), this, &ExpressionEdit::insertCompletion);
     connect(this, &QLineEdit::textEdited, this, &ExpressionEdit::updateCompletion);
+}
+
+// Not setClearButtonEnabled(): each time Qt's button appears or goes it asks the line edit's
+// parents to lay out again, up to the main window, which then paints whole; a statement recalled
+// from the history and run at once waited for that. Showing and hiding an action stays inside the
+// line edit.
+void ExpressionEdit::addClearAction()
+{
+    QAction *clearAction = addAction(style()->standardIcon(QStyle::SP_LineEditClearButton), TrailingPosition);
+    clearAction->setObjectName(u"clearStatementAction"_s);
+    clearAction->setToolTip(tr("Clear the statement"));
+    clearAction->setVisible(false);
+    connect(clearAction, &QAction::triggered, this, &QLineEdit::clear);
+    connect(this, &QLineEdit::textChanged, clearAction,
+            [clearAction](const QString &text) { clearAction->setVisible(!text.isEmpty()); });
 }
 
 QStringList ExpressionEdit::methodNames()

@@ -43,6 +43,7 @@ protected:
     void keyPressEvent(QKeyEvent *event) override;
 
 private:
+    void addClearAction();
     QString wordBeforeCursor() const;
     void updateCompletion();
     void insertCompletion(const QString &completion);

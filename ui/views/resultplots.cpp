@@ -135,18 +135,25 @@ static void useLabelTicks(QCPAxis *axis, const tessera::Axis &meta, const QVecto
 namespace {
 
 // QCPColorMapData filled a row at a time: setCell checks the indices and updates the data bounds
-// for each of the million cells of a 721 x 1440 map.
+// for each of the million cells of a 721 x 1440 map, and QCPColorMapData's constructor zeroes
+// its cells twice over before they are filled.
 class RowFilledCells final : public QCPColorMapData
 {
 public:
     RowFilledCells(int columns, int rows, const QCPRange &keyRange, const QCPRange &valueRange)
-        : QCPColorMapData(columns, rows, keyRange, valueRange)
+        : QCPColorMapData(0, 0, keyRange, valueRange)
     {
+        // The cells QCPColorMapData would have made (its destructor frees them), left unwritten:
+        // fill() writes every one.
+        mKeySize = columns;
+        mValueSize = rows;
+        mIsEmpty = columns == 0 || rows == 0;
+        mData = mIsEmpty ? nullptr : new double[std::size_t(columns) * std::size_t(rows)];
     }
 
     // `values` row-major, rows x columns. QCPColorMapData's ranges always ascend, so descending
     // coordinates (latitude 90..-90) fill the cells from the far end: north stays up.
-    void fill(const double *values, bool rowsDescend, bool columnsDescend)
+    ValueStats fill(const double *values, bool rowsDescend, bool columnsDescend)
     {
         const std::int64_t rows = valueSize();
         const std::int64_t columns = keySize();
@@ -158,8 +165,11 @@ public:
             else
                 std::copy(from, from + columns, to);
         }
+        // The bounds recalculateDataBounds() would find, from the pass the caller needs anyway.
+        const ValueStats stats = valueStats(mData, rows * columns);
+        mDataBounds = stats.count ? QCPRange(stats.min, stats.max) : QCPRange();
         mDataModified = true;
-        recalculateDataBounds();
+        return stats;
     }
 };
 
@@ -167,16 +177,14 @@ constexpr const char *RowFilledProperty = "tesseraRowFilledCells";
 
 } // namespace
 
-void setHeatmapValues(QCPColorMap *map, const double *values, const tessera::ArrayMeta &meta)
+ValueStats setHeatmapValues(QCPColorMap *map, const double *values, const tessera::ArrayMeta &meta)
 {
     const std::size_t rank = meta.shape.size();
     const bool rowsDescend = axisExtent(meta.axes[rank - 2], meta.shape[rank - 2]).descending;
     const bool columnsDescend = axisExtent(meta.axes[rank - 1], meta.shape[rank - 1]).descending;
     // QCPColorMapData has no virtual functions to ask its type with: addHeatmap marks its maps.
-    if (map->property(RowFilledProperty).toBool()) {
-        static_cast<RowFilledCells *>(map->data())->fill(values, rowsDescend, columnsDescend);
-        return;
-    }
+    if (map->property(RowFilledProperty).toBool())
+        return static_cast<RowFilledCells *>(map->data())->fill(values, rowsDescend, columnsDescend);
     // A map not made by addHeatmap: cell by cell.
     const std::int64_t rows = meta.shape[rank - 2];
     const std::int64_t columns = meta.shape[rank - 1];
@@ -185,6 +193,7 @@ void setHeatmapValues(QCPColorMap *map, const double *values, const tessera::Arr
             map->data()->setCell(int(columnsDescend ? columns - 1 - column : column), int(rowsDescend ? rows - 1 - row : row),
                                  values[row * columns + column]);
     }
+    return valueStats(values, rows * columns);
 }
 
 QCPColorMap *addHeatmap(QCustomPlot *plot, const double *values, const tessera::ArrayMeta &meta, Placed &placed)
@@ -200,7 +209,7 @@ QCPColorMap *addHeatmap(QCustomPlot *plot, const double *values, const tessera::
     auto *map = new QCPColorMap(plot->xAxis, plot->yAxis);
     map->setData(new RowFilledCells(int(columns), int(rows), QCPRange(x.lower, x.upper), QCPRange(y.lower, y.upper)));
     map->setProperty(RowFilledProperty, true);
-    setHeatmapValues(map, values, meta);
+    placed.values = setHeatmapValues(map, values, meta);
     map->setInterpolate(false);
     map->setTightBoundary(false);
 

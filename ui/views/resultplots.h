@@ -48,13 +48,15 @@ struct Placed
 {
     QCPRange homeKeyRange; // the whole result, to return to after zooming
     QCPRange homeValueRange;
+    plotlabels::ValueStats values; // of a heatmap's cells
 };
 
 // A colour map of `values` (rows x columns, row-major, on the last two axes of `meta`) on the
 // plot's x/y axes at the axes' coordinates; axes labelled and ranged to whole cells.
 QCPColorMap *addHeatmap(QCustomPlot *plot, const double *values, const tessera::ArrayMeta &meta, Placed &placed);
-// Refills a map made by addHeatmap with another map of the same shape (the next of a stack).
-void setHeatmapValues(QCPColorMap *map, const double *values, const tessera::ArrayMeta &meta);
+// Refills a map made by addHeatmap with another map of the same shape (the next of a stack);
+// returns the new cells' statistics.
+plotlabels::ValueStats setHeatmapValues(QCPColorMap *map, const double *values, const tessera::ArrayMeta &meta);
 
 // A line of 1-D `values` over meta.axes[0]; `timeUnits` is set when that axis is CF time and
 // the x axis then shows dates.

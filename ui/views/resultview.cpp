@@ -274,8 +274,7 @@ void ResultView::showHeatmap(const double *values, const tessera::ArrayMeta &met
     m_colorMap->setColorScale(m_colorScale);
     fitTickPrecision(m_colorScale->axis());
 
-    const std::size_t rank = meta.shape.size();
-    const ValueStats stats = valueStats(values, meta.shape[rank - 2] * meta.shape[rank - 1]);
+    const ValueStats &stats = placed.values;
     // A field of anomalies (both signs) reads best on a diverging gradient centred on zero,
     // unless the user has picked a gradient.
     if (!m_gradientChosen)
