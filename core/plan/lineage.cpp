@@ -13,38 +13,89 @@ using namespace Qt::StringLiterals;
 
 namespace tessera {
 
+// A task is kept while its block is in memory or a kept task reads it. That is reachability from
+// the blocks in memory, kept up by counting readers: the lineage is a graph without cycles, so a
+// task nobody needs any more is found from the keys whose last reason to stay went, without the
+// pass over every block in memory after every statement that this was (330,000 keys on the
+// many-tasks bench).
 void Lineage::record(const TaskGraph &graph)
 {
     for (const Task &task : graph.tasks) {
         Task kept = task;
         kept.dependsOn.clear(); // ids of one run mean nothing later
-        m_tasks.insert_or_assign(task.outputKey, Entry{std::move(kept)});
+        auto [it, added] = m_tasks.try_emplace(task.outputKey);
+        if (!added)
+            dropReaders(it->second.task); // made again: the old task's inputs lose a reader
+        it->second.task = std::move(kept);
+        m_unsettled.push_back(task.outputKey);
+    }
+    for (const Task &task : graph.tasks)
+        addReaders(task);
+}
+
+void Lineage::setInMemory(const QString &key)
+{
+    if (const auto it = m_tasks.find(key); it != m_tasks.end())
+        it->second.inMemory = true;
+}
+
+void Lineage::release(const QString &key)
+{
+    if (const auto it = m_tasks.find(key); it != m_tasks.end()) {
+        it->second.inMemory = false;
+        m_unsettled.push_back(key);
+    }
+}
+
+void Lineage::settle()
+{
+    while (!m_unsettled.empty()) {
+        const QString key = std::move(m_unsettled.back());
+        m_unsettled.pop_back();
+        const auto it = m_tasks.find(key);
+        if (it == m_tasks.end() || it->second.inMemory || it->second.readers > 0)
+            continue;
+        const Task task = std::move(it->second.task);
+        m_tasks.erase(it);
+        dropReaders(task);
     }
 }
 
 void Lineage::keepOnly(const std::vector<QString> &liveKeys)
 {
-    // Run after every statement over every block in memory (330,000 keys on the many-tasks
-    // bench): the needed tasks are marked where they are, one lookup per key, where a set of
-    // needed keys cost an insertion and a second lookup for each.
-    const std::uint32_t pass = ++m_pass;
-    std::vector<const Task *> stack;
-    const auto reach = [this, pass, &stack](const QString &key) {
-        const auto it = m_tasks.find(key);
-        if (it == m_tasks.end() || it->second.mark == pass)
-            return;
-        it->second.mark = pass;
-        stack.push_back(&it->second.task);
-    };
-    for (const QString &key : liveKeys)
-        reach(key);
-    while (!stack.empty()) {
-        const Task *task = stack.back();
-        stack.pop_back();
-        for (const TaskInput &input : task->inputs)
-            reach(input.key);
+    for (auto &[key, entry] : m_tasks) {
+        entry.inMemory = false;
+        m_unsettled.push_back(key);
     }
-    std::erase_if(m_tasks, [pass](const auto &entry) { return entry.second.mark != pass; });
+    for (const QString &key : liveKeys)
+        setInMemory(key);
+    settle();
+}
+
+void Lineage::clear()
+{
+    m_tasks.clear();
+    m_unsettled.clear();
+}
+
+void Lineage::addReaders(const Task &task)
+{
+    for (const TaskInput &input : task.inputs) {
+        if (const auto it = m_tasks.find(input.key); it != m_tasks.end())
+            ++it->second.readers;
+    }
+}
+
+// Each input that loses its last reader may be one no block needs now.
+void Lineage::dropReaders(const Task &task)
+{
+    for (const TaskInput &input : task.inputs) {
+        const auto it = m_tasks.find(input.key);
+        if (it == m_tasks.end() || it->second.readers == 0)
+            continue;
+        if (--it->second.readers == 0)
+            m_unsettled.push_back(input.key);
+    }
 }
 
 const Task *Lineage::producer(const QString &key) const

@@ -23,10 +23,19 @@ namespace tessera {
 class Lineage
 {
 public:
-    // Records the tasks of a run that finished. keepOnly() drops what no kept block needs.
+    // Records the tasks of a run that finished. Each stays while a block in memory was made from
+    // it: mark the run's blocks that stay with setInMemory(), then settle() forgets the others.
     void record(const TaskGraph &graph);
-    // Forgets the tasks that none of `liveKeys` was made from.
+    // The block of `key` is in memory now (a key without a recorded task is ignored).
+    void setInMemory(const QString &key);
+    // The block of `key` has left memory; settle() forgets its task unless a block needs it.
+    void release(const QString &key);
+    // Forgets the tasks that no block in memory needs since the last settle(): work in proportion
+    // to the tasks recorded and the blocks released meanwhile, not to the whole lineage.
+    void settle();
+    // Exactly `liveKeys` are in memory: a pass over every task.
     void keepOnly(const std::vector<QString> &liveKeys);
+    void clear();
 
     const Task *producer(const QString &key) const;
     std::size_t size() const { return m_tasks.size(); }
@@ -35,11 +44,15 @@ private:
     struct Entry
     {
         Task task;
-        std::uint32_t mark = 0; // the keepOnly() pass that last found it needed
+        std::uint32_t readers = 0; // recorded tasks that read this key
+        bool inMemory = false;
     };
 
+    void addReaders(const Task &task);
+    void dropReaders(const Task &task);
+
     std::unordered_map<QString, Entry, StringHash> m_tasks; // by output key
-    std::uint32_t m_pass = 0;
+    std::vector<QString> m_unsettled;                       // keys whose last reason to stay may have gone
 };
 
 // The blocks to make again and the worker each goes to.

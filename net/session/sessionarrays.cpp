@@ -41,8 +41,10 @@ void ClusterSession::Private::registerArray(ArrayInfo info)
     const BlockLayout &layout = info.layout;
     for (std::size_t i = 0; i < layout.keys.size(); ++i) {
         const std::int64_t bytes = layout.blockBytes(std::int64_t(i));
-        if (directory.addUse(layout.keys[i], {name, std::int64_t(i)}, layout.workers[i], bytes))
+        if (directory.addUse(layout.keys[i], {name, std::int64_t(i)}, layout.workers[i], bytes)) {
             adjustUsedBytes(layout.workers[i], bytes);
+            lineage.setInMemory(layout.keys[i]);
+        }
     }
     arrays[name] = std::move(info);
     if (replaced)
@@ -59,6 +61,7 @@ void ClusterSession::Private::forgetArray(const QString &name, const BlockLayout
         const int worker = directory.workerOf(layout.keys[i]);
         if (!directory.removeUse(layout.keys[i], {name, std::int64_t(i)}))
             continue;
+        lineage.release(layout.keys[i]);
         keys.push_back(layout.keys[i]);
         owners.push_back(worker);
         adjustUsedBytes(worker, -layout.blockBytes(std::int64_t(i)));
@@ -66,13 +69,11 @@ void ClusterSession::Private::forgetArray(const QString &name, const BlockLayout
     releaseKeys(keys, owners);
 }
 
-// The lineage keeps what the blocks in memory were made from, and nothing else.
+// The lineage keeps what the blocks in memory were made from, and nothing else: it is told of each
+// block the directory gains (registerArray) and frees (forgetArray).
 void ClusterSession::Private::trimLineage()
 {
-    std::vector<QString> live;
-    live.reserve(directory.size());
-    directory.forEach([&live](const QString &key, const BlockDirectory::Entry &) { live.push_back(key); });
-    lineage.keepOnly(live);
+    lineage.settle();
 }
 
 void ClusterSession::Private::adjustUsedBytes(int worker, std::int64_t bytes)
@@ -100,7 +101,7 @@ void ClusterSession::Private::releaseAllArrays()
     });
     arrays.clear();
     directory.clear();
-    lineage.keepOnly({});
+    lineage.clear();
     releaseKeys(keys, owners);
     for (auto &worker : workers) {
         if (worker.client)

@@ -16,6 +16,7 @@
 
 #include <cstring>
 #include <random>
+#include <set>
 
 using namespace fixture;
 
@@ -102,10 +103,38 @@ TaskGraph loadGraph()
     return graph;
 }
 
+// The keys a lineage must hold: those reachable from the blocks in memory through the inputs of
+// the tasks recorded, found here by a plain search over every task ever recorded.
+std::set<QString> reachable(const std::map<QString, Task> &recorded, const std::set<QString> &live)
+{
+    std::set<QString> found;
+    std::vector<QString> stack(live.begin(), live.end());
+    while (!stack.empty()) {
+        const QString key = stack.back();
+        stack.pop_back();
+        const auto task = recorded.find(key);
+        if (task == recorded.end() || !found.insert(key).second)
+            continue;
+        for (const TaskInput &input : task->second.inputs)
+            stack.push_back(input.key);
+    }
+    return found;
+}
+
+void checkHolds(const Lineage &lineage, const std::set<QString> &expected)
+{
+    QCOMPARE(lineage.size(), expected.size());
+    for (const QString &key : expected)
+        QVERIFY2(lineage.producer(key), qPrintable(key));
+}
+
 struct Session
 {
     Workspace workspace;
-    Lineage lineage;
+    Lineage lineage;     // kept by keepOnly(), a pass over everything
+    Lineage incremental; // kept as the session keeps it: setInMemory(), release(), settle()
+    std::map<QString, Task> recorded;
+    std::set<QString> inMemory;
     Store memory;                        // every block in memory, wherever it is
     std::map<QString, int> workerOf;     // key -> worker
     std::map<QString, BlockLayout> kept; // arrays by name
@@ -117,7 +146,7 @@ struct Session
     {
         const TaskGraph graph = loadGraph();
         QVERIFY(execute(graph, memory));
-        lineage.record(graph);
+        record(graph);
         keep(u"x"_s, graph.result);
     }
 
@@ -136,8 +165,16 @@ struct Session
         Result<Plan> plan = planExpression(*statement->expr, context);
         QVERIFY2(plan.isOk(), qPrintable(plan.status().message()));
         QVERIFY(execute(plan->graph, memory));
-        lineage.record(plan->graph);
+        record(plan->graph);
         keep(name, plan->graph.result);
+    }
+
+    void record(const TaskGraph &graph)
+    {
+        lineage.record(graph);
+        incremental.record(graph);
+        for (const Task &task : graph.tasks)
+            recorded[task.outputKey] = task;
     }
 
     void keep(const QString &name, const BlockLayout &layout)
@@ -150,6 +187,19 @@ struct Session
         for (const auto &[array, each] : kept)
             live.insert(each.keys.begin(), each.keys.end());
         lineage.keepOnly({live.begin(), live.end()});
+        for (const QString &key : live) {
+            if (!inMemory.count(key))
+                incremental.setInMemory(key);
+        }
+        for (const QString &key : inMemory) {
+            if (!live.count(key))
+                incremental.release(key);
+        }
+        incremental.settle();
+        inMemory = live;
+        const std::set<QString> expected = reachable(recorded, live);
+        checkHolds(lineage, expected);
+        checkHolds(incremental, expected);
         // Temporaries are released after each run, as the graph runner does.
         std::erase_if(memory, [&live](const auto &entry) { return !live.count(entry.first); });
     }
@@ -186,6 +236,8 @@ private Q_SLOTS:
     void derivedBlocksComeBackBitForBit();
     void replacedInputsAreMadeFromTheirOwnLineage();
     void keepOnlyForgetsWhatNoBlockNeeds();
+    void settleForgetsWhatNoBlockNeedsAsArraysChange();
+    void aTaskRecordedAgainLetsGoOfItsOldInputs();
     void aBlockWithoutLineageIsNotFound();
     void noWorkerLeftIsAnError();
     void roomDecidesWhereLostBlocksGo();
@@ -286,6 +338,53 @@ void TestLineage::keepOnlyForgetsWhatNoBlockNeeds()
     session.kept.clear();
     session.keep(u"z"_s, BlockLayout{});
     QCOMPARE(session.lineage.size(), std::size_t(0));
+}
+
+// Each keep() checks both lineages against a search over every task recorded; this walks them
+// through replaced, derived, removed and self-replacing arrays.
+void TestLineage::settleForgetsWhatNoBlockNeedsAsArraysChange()
+{
+    Session session;
+    session.load();
+    session.assign(u"y"_s, u"x - x.mean()"_s);
+    session.assign(u"y"_s, u"x * 2"_s); // y's old blocks and the mean go
+    QCOMPARE(session.incremental.size(), std::size_t(12));
+    session.assign(u"z"_s, u"y - y.mean()"_s);
+    const std::size_t withZ = session.incremental.size();
+    session.kept.erase(u"y"_s); // y's blocks leave memory; z was made from them, so their tasks stay
+    session.keep(u"x"_s, session.kept.at(u"x"_s));
+    QCOMPARE(session.incremental.size(), withZ);
+    session.assign(u"z"_s, u"z + 1"_s); // z read by its own replacement
+    session.kept.clear();
+    session.keep(u"w"_s, BlockLayout{});
+    QCOMPARE(session.incremental.size(), std::size_t(0));
+}
+
+void TestLineage::aTaskRecordedAgainLetsGoOfItsOldInputs()
+{
+    const auto task = [](const QString &key, const QString &input) {
+        Task made;
+        made.kind = input.isEmpty() ? TaskKind::Load : TaskKind::Unary;
+        made.outputKey = key;
+        if (!input.isEmpty())
+            made.inputs.push_back(TaskInput{input, {}});
+        return made;
+    };
+    Lineage lineage;
+    TaskGraph first;
+    first.tasks = {task(u"a"_s, {}), task(u"b"_s, {}), task(u"c"_s, u"a"_s)};
+    lineage.record(first);
+    lineage.setInMemory(u"c"_s);
+    lineage.settle();
+    QCOMPARE(lineage.size(), std::size_t(2)); // c and the a it was made from
+    TaskGraph second;
+    second.tasks = {task(u"b"_s, {}), task(u"c"_s, u"b"_s)}; // c made again, from b
+    lineage.record(second);
+    lineage.settle();
+    QCOMPARE(lineage.size(), std::size_t(2));
+    QVERIFY(lineage.producer(u"b"_s));
+    QVERIFY(!lineage.producer(u"a"_s));
+    QCOMPARE(lineage.producer(u"c"_s)->inputs.front().key, u"b"_s);
 }
 
 void TestLineage::aBlockWithoutLineageIsNotFound()
