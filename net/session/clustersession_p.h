@@ -73,7 +73,7 @@ public:
 
     // sessionload.cpp
     void startLoad(Operation *operation, const LoadRequest &request);
-    void finishLoad(Operation *operation, const LoadRequest &request, const FileStack &stack, const GraphRunner &runner,
+    void finishLoad(Operation *operation, const LoadRequest &request, const FileStack &stack, GraphRunner &runner,
                     const OperationClock &clock);
 
     // sessionevaluate.cpp
@@ -86,7 +86,7 @@ public:
                     GraphRunner &runner, const OperationClock &clock);
 
     // A graph's run in its operation's report: wall, compute and transfer times, bytes, tasks.
-    void recordRun(OperationReport &report, const GraphRunner &runner, const OperationClock &clock) const;
+    void recordRun(OperationReport &report, GraphRunner &runner, const OperationClock &clock) const;
     void finishEvaluation(Operation *operation, const PreparedStatement &statement, GraphRunner &runner,
                           const OperationClock &clock);
 

@@ -98,22 +98,14 @@ GraphRunner::GraphRunner(TaskGraph graph, Settings settings, std::vector<QPointe
         if (!m_clients[worker])
             m_lostWorkers.insert(int(worker));
     }
-    // Hashed and sized up front: a graph may have 100,000 tasks and as many result blocks.
-    std::unordered_map<QString, std::size_t, StringHash> resultIndex;
-    resultIndex.reserve(m_graph.result.keys.size());
-    for (std::size_t i = 0; i < m_graph.result.keys.size(); ++i)
-        resultIndex[m_graph.result.keys[i]] = i;
     for (const Task &task : m_graph.tasks) {
         m_waitingFor[task.id] = int(task.dependsOn.size());
         for (int dependency : task.dependsOn)
             m_dependents[dependency].push_back(task.id);
-        if (auto it = resultIndex.find(task.outputKey); it != resultIndex.end()) {
-            m_isResult[task.id] = true;
-            m_resultIndex[task.id] = it->second;
-        }
         if (task.worker >= 0 && task.worker < int(m_loads.size()))
             m_loads[std::size_t(task.worker)] += checkedByteSize(task.outputShape).value_or(0);
     }
+    markResultTasks();
     for (int worker : m_lostWorkers)
         m_loads[std::size_t(worker)] = std::numeric_limits<std::int64_t>::max() / 2;
     m_returnsOutput.assign(taskCount, false);
@@ -138,6 +130,34 @@ GraphRunner::~GraphRunner()
 {
     // A read still running would post its block to this object as it goes.
     m_readers.waitForDone();
+}
+
+// Planners list the tasks that make the result in the result's own order, so one walk matching
+// keys in turn finds them all; a graph that lists them otherwise is matched through a hashed index
+// (a graph may have 100,000 tasks and as many result blocks, and the index cost about 1 us each).
+void GraphRunner::markResultTasks()
+{
+    const std::vector<QString> &keys = m_graph.result.keys;
+    std::size_t next = 0;
+    for (const Task &task : m_graph.tasks) {
+        if (next < keys.size() && task.outputKey == keys[next]) {
+            m_isResult[task.id] = true;
+            m_resultIndex[task.id] = next++;
+        }
+    }
+    if (next == keys.size())
+        return;
+    std::fill(m_isResult.begin(), m_isResult.end(), false);
+    std::unordered_map<QString, std::size_t, StringHash> resultIndex;
+    resultIndex.reserve(keys.size());
+    for (std::size_t i = 0; i < keys.size(); ++i)
+        resultIndex[keys[i]] = i;
+    for (const Task &task : m_graph.tasks) {
+        if (auto it = resultIndex.find(task.outputKey); it != resultIndex.end()) {
+            m_isResult[task.id] = true;
+            m_resultIndex[task.id] = it->second;
+        }
+    }
 }
 
 void GraphRunner::start()

@@ -22,6 +22,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace tessera {
@@ -92,6 +93,8 @@ public:
     // The graph as it ran: tasks and result blocks on the workers they finally ran on.
     const TaskGraph &graph() const { return m_graph; }
     const Stats &stats() const { return m_stats; }
+    // What each task did, moved out (a graph may have 100,000 tasks); once, after the finish.
+    std::vector<TaskRecord> takeRecords() { return std::exchange(m_stats.records, {}); }
     const Settings &settings() const { return m_settings; }
     // Whether the task makes a block of the result (not a temporary).
     bool makesResult(int taskId) const { return m_isResult[std::size_t(taskId)]; }
@@ -116,6 +119,7 @@ Q_SIGNALS:
     void finished(const tessera::Status &status);
 
 private:
+    void markResultTasks();
     enum class State { Waiting, Sent, Done, Failed };
 
     void dispatch(int taskId);

@@ -204,7 +204,7 @@ void ClusterSession::Private::finishEvaluation(Operation *operation, const Prepa
     operationDone(operation, Status::ok());
 }
 
-void ClusterSession::Private::recordRun(OperationReport &report, const GraphRunner &runner, const OperationClock &clock) const
+void ClusterSession::Private::recordRun(OperationReport &report, GraphRunner &runner, const OperationClock &clock) const
 {
     const GraphRunner::Stats &stats = runner.stats();
     report.wallSeconds = clock.elapsedSeconds();
@@ -214,7 +214,7 @@ void ClusterSession::Private::recordRun(OperationReport &report, const GraphRunn
     report.clientBytes = clientPayloadBytes() - clock.clientBytesBefore;
     report.peerBytes = stats.peerBytes;
     report.peerBytesByPair = peerTraffic(runner.graph(), int(workers.size()));
-    report.tasks = stats.records;
+    report.tasks = runner.takeRecords();
 }
 
 } // namespace tessera

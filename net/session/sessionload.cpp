@@ -62,7 +62,7 @@ void ClusterSession::Private::startLoad(Operation *operation, const LoadRequest 
 }
 
 void ClusterSession::Private::finishLoad(Operation *operation, const LoadRequest &request, const FileStack &stack,
-                                         const GraphRunner &runner, const OperationClock &clock)
+                                         GraphRunner &runner, const OperationClock &clock)
 {
     lineage.record(runner.graph());
     for (const QString &path : stack.files) {
@@ -83,7 +83,7 @@ void ClusterSession::Private::finishLoad(Operation *operation, const LoadRequest
     report.computeSeconds = clientMoved ? 0 : report.wallSeconds;
     report.taskCount = int(runner.graph().tasks.size());
     report.clientBytes = clientPayloadBytes() - clock.clientBytesBefore;
-    report.tasks = runner.stats().records;
+    report.tasks = runner.takeRecords();
     operationDone(operation, Status::ok());
 }
 

@@ -48,6 +48,7 @@ private Q_SLOTS:
     void initTestCase();
     void evaluatesAndReleasesTemporaries();
     void keepsAnAssignedResult();
+    void resultTasksInAnotherOrderStillGather();
     void failureReleasesWhatItMade();
     void cancelReleasesWhatItMade();
     void aTaskTooLargeToSendFailsTheRunNotTheWorker();
@@ -201,6 +202,31 @@ void TestGraphRunner::keepsAnAssignedResult()
         QCOMPARE(kept->at(0), m_values.at(std::int64_t(block) * 6) * 2);
     }
     GraphRunner::releaseBlocks(m_clients, result.keys, result.workers);
+    QTRY_VERIFY_WITH_TIMEOUT(onlyArrayBlocksRemain(), waitMillis);
+}
+
+// Planners list the result's tasks in the result's order, which the runner relies on first; a graph
+// listing them otherwise must still put each block in its place.
+void TestGraphRunner::resultTasksInAnotherOrderStillGather()
+{
+    Plan planned = plan(u"a * 3"_s, u"t.op7"_s);
+    std::vector<Task> &tasks = planned.graph.tasks;
+    QCOMPARE(tasks.size(), std::size_t(2));
+    QVERIFY(tasks[0].dependsOn.empty() && tasks[1].dependsOn.empty());
+    std::swap(tasks[0], tasks[1]);
+    tasks[0].id = 0;
+    tasks[1].id = 1;
+    QCOMPARE(tasks[1].outputKey, planned.graph.result.keys[0]);
+    GraphRunner::Settings gather;
+    gather.operationId = u"t.op7"_s;
+    gather.storeResult = false;
+    gather.gatherResult = true;
+    GraphRunner runner(std::move(planned.graph), gather, m_clients, m_addresses);
+    QVERIFY(runner.makesResult(0) && runner.makesResult(1));
+    QVERIFY(run(runner).isOk());
+    const NdArray tripled = assembleBlocks(runner.graph().result.chunks, runner.takeResultBlocks());
+    for (std::int64_t i = 0; i < m_values.size(); ++i)
+        QCOMPARE(tripled.at(i), m_values.at(i) * 3);
     QTRY_VERIFY_WITH_TIMEOUT(onlyArrayBlocksRemain(), waitMillis);
 }
 

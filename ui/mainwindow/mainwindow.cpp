@@ -305,7 +305,7 @@ void MainWindow::loadFinished(Operation *operation, const LoadRequest &request)
         statusBar()->showMessage(operation->status().message(), MessageMillis);
         return;
     }
-    OperationReport report = operation->report();
+    OperationReport report = withoutTasks(operation->report());
     if (report.text.isEmpty())
         report.text = tr("load %1 as %2").arg(request.variable, request.name);
     recordReport(report);
@@ -334,7 +334,7 @@ void MainWindow::statementDone(Operation *operation, const QString &statement)
         return;
     }
 
-    OperationReport report = operation->report();
+    OperationReport report = withoutTasks(operation->report());
     if (report.text.isEmpty())
         report.text = statement;
     if (operation->kind() == Operation::Kind::Evaluate) {
@@ -371,9 +371,7 @@ void MainWindow::recordReport(const OperationReport &report)
     m_timingsView->addReport(report, m_runLabel);
     if (m_experiment.runs.empty() || (m_experiment.runs.back().label != m_runLabel))
         m_experiment.runs.push_back({m_runLabel, {}});
-    OperationReport summary = report;
-    summary.tasks.clear(); // the experiment keeps what the timing table compares
-    m_experiment.runs.back().reports.push_back(std::move(summary));
+    m_experiment.runs.back().reports.push_back(withoutTasks(report)); // what the timing table compares
 }
 
 void MainWindow::arraysChanged()

@@ -32,10 +32,7 @@ void TimingsModel::addReport(const tessera::OperationReport &report, const QStri
 {
     const int row = int(m_rows.size());
     beginInsertRows({}, row, row);
-    Row added{run, report};
-    added.report.tasks.clear();
-    added.report.tasks.shrink_to_fit();
-    m_rows.push_back(std::move(added));
+    m_rows.push_back(Row{run, withoutTasks(report)});
     endInsertRows();
 }
 
