@@ -9,7 +9,7 @@
 // the views take to show and draw the last statement: the result view and the timings, and the two
 // that grow with the graph, the task stream (a bar per task) and the block map (a cell per block).
 //
-//   bench_gui_path DATA_DIR [--workers N] [--repeat K] [--statement S]... [--views] [--grab PNG]
+//   bench_gui_path DATA_DIR [--workers N] [--repeat K] [--statement S]... [--views [--history N]] [--grab PNG]
 //   (under xvfb-run, or with QT_QPA_PLATFORM=offscreen)
 
 #include "core/blockallocator.h"
@@ -137,7 +137,7 @@ void printMedian(const char *what, const std::vector<double> &millis)
 
 // Each view raised in its dock and drawn as the window draws it after a statement: the new
 // content set, then painted at once (repaint, not update, so the clock sees the paint).
-void timeViews(ui::MainWindow &window, const std::vector<WorkerInfo> &workers, const Runs &last, int repeat)
+void timeViews(ui::MainWindow &window, const std::vector<WorkerInfo> &workers, const Runs &last, int repeat, int history)
 {
     ui::TaskStreamView *stream = window.taskStreamView();
     ui::BlockMapView *blockMap = window.blockMapView();
@@ -150,6 +150,12 @@ void timeViews(ui::MainWindow &window, const std::vector<WorkerInfo> &workers, c
     QCustomPlot *plot = stream->plot();
     const QPointF middle = plot->axisRect()->rect().center();
     std::vector<double> show, replot, hover, map, mapPaint, result, timings;
+    // A long session: the timings already hold `history` other statements.
+    for (int i = 0; i < history; ++i) {
+        OperationReport other = withoutTasks(report);
+        other.text = u"x.mean(axis=0) + %1"_s.arg(i);
+        window.timingsView()->addReport(other, u"history"_s);
+    }
     for (int run = 0; run < repeat; ++run) {
         result.push_back(millisOf([&] {
             window.resultView()->showResult(last.lastResult, report.text);
@@ -191,7 +197,8 @@ struct Measured
 
 // Both sessions on the same workers, each with its own x, run by turns: the workers' memory and
 // the machine's load are the same for both.
-std::optional<Measured> measure(const QStringList &files, int workers, int repeat, bool views, const QString &grabPath)
+std::optional<Measured> measure(const QStringList &files, int workers, int repeat, bool views, int history,
+                                const QString &grabPath)
 {
     ClusterSession bare;
     LocalCluster cluster;
@@ -221,7 +228,7 @@ std::optional<Measured> measure(const QStringList &files, int workers, int repea
         }
     }
     if (views)
-        timeViews(window, windowSession.workers(), measured.window.back(), std::max(repeat, 5));
+        timeViews(window, windowSession.workers(), measured.window.back(), std::max(repeat, 5), history);
     if (!grabPath.isEmpty() && !window.grab().save(grabPath))
         std::fprintf(stderr, "bench_gui_path: cannot write %s\n", qPrintable(grabPath));
     cluster.stop();
@@ -254,11 +261,13 @@ int main(int argc, char **argv)
     QStandardPaths::setTestModeEnabled(true); // the window's settings stay out of the user's
     QCommandLineParser parser;
     parser.addPositionalArgument(u"DATA_DIR"_s, u"Daily sample files (tessera-cli sample-data)."_s);
-    parser.addOptions({{u"workers"_s, u"Local workers (default 2)."_s, u"N"_s, u"2"_s},
-                       {u"repeat"_s, u"Runs per statement (default 5)."_s, u"K"_s, u"5"_s},
-                       {u"statement"_s, u"Run this statement instead of the seed's (repeatable)."_s, u"S"_s},
-                       {u"views"_s, u"Also time the task stream and block map drawing the last statement."_s},
-                       {u"grab"_s, u"Save the window as PNG after the last statement."_s, u"PNG"_s}});
+    parser.addOptions(
+        {{u"workers"_s, u"Local workers (default 2)."_s, u"N"_s, u"2"_s},
+         {u"repeat"_s, u"Runs per statement (default 5)."_s, u"K"_s, u"5"_s},
+         {u"statement"_s, u"Run this statement instead of the seed's (repeatable)."_s, u"S"_s},
+         {u"views"_s, u"Also time the views showing and drawing the last statement."_s},
+         {u"history"_s, u"With --views, first give the timings N other statements, as a long session has."_s, u"N"_s, u"0"_s},
+         {u"grab"_s, u"Save the window as PNG after the last statement."_s, u"PNG"_s}});
     parser.addHelpOption();
     parser.process(app);
     if (parser.positionalArguments().size() != 1)
@@ -272,7 +281,8 @@ int main(int argc, char **argv)
         const QStringList chosen = parser.values(u"statement"_s);
         statements.assign(chosen.begin(), chosen.end());
     }
-    const std::optional<Measured> measured = measure(*files, workers, repeat, parser.isSet(u"views"_s), parser.value(u"grab"_s));
+    const std::optional<Measured> measured = measure(*files, workers, repeat, parser.isSet(u"views"_s),
+                                                     std::max(0, parser.value(u"history"_s).toInt()), parser.value(u"grab"_s));
     if (!measured)
         return 1;
     printRows(measured->bare, measured->window);

@@ -25,6 +25,7 @@
 #include <QSet>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
@@ -473,9 +474,33 @@ void TestViews::timingsGainRowsAndBars()
     view.setSelectedRuns({u"run 2"_s});
     QCOMPARE(barsOf().size(), 4);
     QCOMPARE(view.model()->data(view.model()->index(1, TimingsModel::ClientBytesColumn)).toString(), u"8.3 MB"_s);
+
+    // An operation run again in the same run: its latest row is the one the chart shows.
+    tessera::OperationReport again = second.front();
+    again.wallSeconds = 5.0;
+    view.addReport(again, u"run 2"_s);
+    QCOMPARE(view.rowCount(), 13);
+    QCOMPARE(view.model()->operations().size(), 6);
+    double top = 0;
+    for (QCPBars *b : barsOf())
+        top += b->data()->at(0)->value;
+    QVERIFY(qFuzzyCompare(top, 5.0));
+    // Each column is as wide as its widest cell, a wider one arriving last included.
+    view.addReport(again, u"a much longer label for a third run"_s);
+    auto *table = view.findChild<QTableView *>();
+    QVERIFY(table);
+    for (int column = 0; column < TimingsModel::NB_COLUMNS; ++column) {
+        if (column != TimingsModel::OperationColumn)
+            QVERIFY2(table->columnWidth(column) >= static_cast<QAbstractItemView *>(table)->sizeHintForColumn(column),
+                     qPrintable(QString::number(column)));
+    }
     view.clearHistory();
     QCOMPARE(view.rowCount(), 0);
     QCOMPARE(barsOf().size(), 0);
+    QVERIFY(view.model()->runs().isEmpty() && view.model()->operations().isEmpty());
+    view.addReport(again, u"run 3"_s);
+    QCOMPARE(view.model()->runs(), QStringList{u"run 3"_s});
+    QVERIFY(view.model()->find(u"run 3"_s, again.text));
 }
 
 void TestViews::blockMapLanesAndColours_data()

@@ -33,6 +33,12 @@ void TimingsModel::addReport(const tessera::OperationReport &report, const QStri
     const int row = int(m_rows.size());
     beginInsertRows({}, row, row);
     m_rows.push_back(Row{run, withoutTasks(report)});
+    if (!m_latest.contains(run))
+        m_runs << run;
+    QHash<QString, std::size_t> &operations = m_latest[run];
+    if (!operations.contains(report.text) && !m_operations.contains(report.text))
+        m_operations << report.text;
+    operations[report.text] = m_rows.size() - 1;
     endInsertRows();
 }
 
@@ -40,36 +46,29 @@ void TimingsModel::clear()
 {
     beginResetModel();
     m_rows.clear();
+    m_runs.clear();
+    m_operations.clear();
+    m_latest.clear();
     endResetModel();
 }
 
 QStringList TimingsModel::runs() const
 {
-    QStringList result;
-    for (const Row &row : m_rows) {
-        if (!result.contains(row.run))
-            result << row.run;
-    }
-    return result;
+    return m_runs;
 }
 
 QStringList TimingsModel::operations() const
 {
-    QStringList result;
-    for (const Row &row : m_rows) {
-        if (!result.contains(row.report.text))
-            result << row.report.text;
-    }
-    return result;
+    return m_operations;
 }
 
 const TimingsModel::Row *TimingsModel::find(const QString &run, const QString &operation) const
 {
-    for (auto it = m_rows.rbegin(); it != m_rows.rend(); ++it) {
-        if (it->run == run && it->report.text == operation)
-            return &*it;
-    }
-    return nullptr;
+    const auto operations = m_latest.constFind(run);
+    if (operations == m_latest.cend())
+        return nullptr;
+    const auto row = operations->constFind(operation);
+    return row == operations->cend() ? nullptr : &m_rows[*row];
 }
 
 QString TimingsModel::toCsv() const

@@ -58,6 +58,7 @@ private:
 
     void syncRunList();
     void rebuildChart();
+    void fitColumnsTo(int row);
     void onRunItemChanged(QListWidgetItem *item);
     void onChartHover(QMouseEvent *event);
     void exportWithDialog();
