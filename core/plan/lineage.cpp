@@ -20,17 +20,24 @@ namespace tessera {
 // many-tasks bench).
 void Lineage::record(const TaskGraph &graph)
 {
-    for (const Task &task : graph.tasks) {
-        Task kept = task;
-        kept.dependsOn.clear(); // ids of one run mean nothing later
+    record(std::vector<Task>(graph.tasks));
+}
+
+void Lineage::record(std::vector<Task> &&tasks)
+{
+    std::vector<const Task *> recorded;
+    recorded.reserve(tasks.size());
+    for (Task &task : tasks) {
+        task.dependsOn.clear(); // ids of one run mean nothing later
         auto [it, added] = m_tasks.try_emplace(task.outputKey);
         if (!added)
             dropReaders(it->second.task); // made again: the old task's inputs lose a reader
-        it->second.task = std::move(kept);
         m_unsettled.push_back(task.outputKey);
+        it->second.task = std::move(task);
+        recorded.push_back(&it->second.task); // nodes of an unordered_map stay where they are
     }
-    for (const Task &task : graph.tasks)
-        addReaders(task);
+    for (const Task *task : recorded)
+        addReaders(*task);
 }
 
 void Lineage::setInMemory(const QString &key)

@@ -26,6 +26,8 @@ public:
     // Records the tasks of a run that finished. Each stays while a block in memory was made from
     // it: mark the run's blocks that stay with setInMemory(), then settle() forgets the others.
     void record(const TaskGraph &graph);
+    // The same, taking the tasks over instead of copying them.
+    void record(std::vector<Task> &&tasks);
     // The block of `key` is in memory now (a key without a recorded task is ignored).
     void setInMemory(const QString &key);
     // The block of `key` has left memory; settle() forgets its task unless a block needs it.

@@ -85,8 +85,10 @@ public:
     void finishSave(Operation *operation, const QString &store, const zarr::ArrayMetadata &array, const ArrayMeta &meta,
                     GraphRunner &runner, const OperationClock &clock);
 
-    // A graph's run in its operation's report: wall, compute and transfer times, bytes, tasks.
-    void recordRun(OperationReport &report, GraphRunner &runner, const OperationClock &clock) const;
+    // A graph's run in its operation's report: wall, compute and transfer times, bytes, tasks;
+    // `peerBytesByPair` is peerTraffic() of its graph.
+    void recordRun(OperationReport &report, GraphRunner &runner, const OperationClock &clock,
+                   std::vector<std::vector<std::int64_t>> peerBytesByPair) const;
     void finishEvaluation(Operation *operation, const PreparedStatement &statement, GraphRunner &runner,
                           const OperationClock &clock);
 

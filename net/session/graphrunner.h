@@ -95,6 +95,9 @@ public:
     const Stats &stats() const { return m_stats; }
     // What each task did, moved out (a graph may have 100,000 tasks); once, after the finish.
     std::vector<TaskRecord> takeRecords() { return std::exchange(m_stats.records, {}); }
+    // The graph's tasks, moved out for the lineage; once, after a successful finish, when no task
+    // is waited for and none is read again (graph().result stays).
+    std::vector<Task> takeTasks() { return std::exchange(m_graph.tasks, {}); }
     const Settings &settings() const { return m_settings; }
     // Whether the task makes a block of the result (not a temporary).
     bool makesResult(int taskId) const { return m_isResult[std::size_t(taskId)]; }

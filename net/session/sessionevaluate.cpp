@@ -191,8 +191,10 @@ void ClusterSession::Private::finishEvaluation(Operation *operation, const Prepa
     }
     if (statement.eof)
         result.companions = eofCompanions(*statement.eof, statement.dataName, runner.takeReturnedBlocks());
+    // Read from the tasks before they move into the lineage.
+    std::vector<std::vector<std::int64_t>> traffic = peerTraffic(runner.graph(), int(workers.size()));
     if (!statement.target.isEmpty()) {
-        lineage.record(runner.graph());
+        lineage.record(runner.takeTasks());
         result.arrayName = statement.target;
         ArrayInfo info;
         info.meta = statement.meta;
@@ -200,11 +202,12 @@ void ClusterSession::Private::finishEvaluation(Operation *operation, const Prepa
         info.storageType = QStringLiteral("float64");
         registerArray(std::move(info));
     }
-    recordRun(operation->mutableReport(), runner, clock);
+    recordRun(operation->mutableReport(), runner, clock, std::move(traffic));
     operationDone(operation, Status::ok());
 }
 
-void ClusterSession::Private::recordRun(OperationReport &report, GraphRunner &runner, const OperationClock &clock) const
+void ClusterSession::Private::recordRun(OperationReport &report, GraphRunner &runner, const OperationClock &clock,
+                                        std::vector<std::vector<std::int64_t>> peerBytesByPair) const
 {
     const GraphRunner::Stats &stats = runner.stats();
     report.wallSeconds = clock.elapsedSeconds();
@@ -213,7 +216,7 @@ void ClusterSession::Private::recordRun(OperationReport &report, GraphRunner &ru
     report.computeSeconds = std::max(0.0, report.wallSeconds - report.planSeconds - report.transferSeconds);
     report.clientBytes = clientPayloadBytes() - clock.clientBytesBefore;
     report.peerBytes = stats.peerBytes;
-    report.peerBytesByPair = peerTraffic(runner.graph(), int(workers.size()));
+    report.peerBytesByPair = std::move(peerBytesByPair);
     report.tasks = runner.takeRecords();
 }
 

@@ -64,7 +64,8 @@ void ClusterSession::Private::startLoad(Operation *operation, const LoadRequest 
 void ClusterSession::Private::finishLoad(Operation *operation, const LoadRequest &request, const FileStack &stack,
                                          GraphRunner &runner, const OperationClock &clock)
 {
-    lineage.record(runner.graph());
+    const int taskCount = int(runner.graph().tasks.size());
+    lineage.record(runner.takeTasks());
     for (const QString &path : stack.files) {
         const QFileInfo file(path);
         fileStamps[path] = {file.size(), file.lastModified()};
@@ -81,7 +82,7 @@ void ClusterSession::Private::finishLoad(Operation *operation, const LoadRequest
     const bool clientMoved = request.mode == LoadMode::Head;
     report.transferSeconds = clientMoved ? report.wallSeconds : 0;
     report.computeSeconds = clientMoved ? 0 : report.wallSeconds;
-    report.taskCount = int(runner.graph().tasks.size());
+    report.taskCount = taskCount;
     report.clientBytes = clientPayloadBytes() - clock.clientBytesBefore;
     report.tasks = runner.takeRecords();
     operationDone(operation, Status::ok());

@@ -240,7 +240,7 @@ void ClusterSession::Private::finishSave(Operation *operation, const QString &st
             .arg(array.dtype.name(), codecText(array), shapeToString(array.chunkShape))
             .arg(files)
             .arg(formatBytes(bytes), formatBytes(meta.byteSize()));
-    recordRun(operation->mutableReport(), runner, clock);
+    recordRun(operation->mutableReport(), runner, clock, peerTraffic(runner.graph(), int(workers.size())));
     operationDone(operation, Status::ok());
 }
 
