@@ -18,12 +18,7 @@ namespace tessera {
 // task nobody needs any more is found from the keys whose last reason to stay went, without the
 // pass over every block in memory after every statement that this was (330,000 keys on the
 // many-tasks bench).
-void Lineage::record(const TaskGraph &graph)
-{
-    record(std::vector<Task>(graph.tasks));
-}
-
-void Lineage::record(std::vector<Task> &&tasks)
+void Lineage::record(std::vector<Task> tasks)
 {
     std::vector<const Task *> recorded;
     recorded.reserve(tasks.size());
@@ -66,17 +61,6 @@ void Lineage::settle()
         m_tasks.erase(it);
         dropReaders(task);
     }
-}
-
-void Lineage::keepOnly(const std::vector<QString> &liveKeys)
-{
-    for (auto &[key, entry] : m_tasks) {
-        entry.inMemory = false;
-        m_unsettled.push_back(key);
-    }
-    for (const QString &key : liveKeys)
-        setInMemory(key);
-    settle();
 }
 
 void Lineage::clear()

@@ -23,11 +23,10 @@ namespace tessera {
 class Lineage
 {
 public:
-    // Records the tasks of a run that finished. Each stays while a block in memory was made from
-    // it: mark the run's blocks that stay with setInMemory(), then settle() forgets the others.
-    void record(const TaskGraph &graph);
-    // The same, taking the tasks over instead of copying them.
-    void record(std::vector<Task> &&tasks);
+    // Records the tasks of a run that finished (taken over: a graph runner's, moved out). Each
+    // stays while a block in memory was made from it: mark the run's blocks that stay with
+    // setInMemory(), then settle() forgets the others.
+    void record(std::vector<Task> tasks);
     // The block of `key` is in memory now (a key without a recorded task is ignored).
     void setInMemory(const QString &key);
     // The block of `key` has left memory; settle() forgets its task unless a block needs it.
@@ -35,8 +34,6 @@ public:
     // Forgets the tasks that no block in memory needs since the last settle(): work in proportion
     // to the tasks recorded and the blocks released meanwhile, not to the whole lineage.
     void settle();
-    // Exactly `liveKeys` are in memory: a pass over every task.
-    void keepOnly(const std::vector<QString> &liveKeys);
     void clear();
 
     const Task *producer(const QString &key) const;
