@@ -16,7 +16,6 @@
 #include <QCborStreamWriter>
 
 #include <limits>
-#include <unordered_map>
 #include <unordered_set>
 
 using namespace Qt::StringLiterals;
@@ -130,34 +129,6 @@ GraphRunner::~GraphRunner()
 {
     // A read still running would post its block to this object as it goes.
     m_readers.waitForDone();
-}
-
-// Planners list the tasks that make the result in the result's own order, so one walk matching
-// keys in turn finds them all; a graph that lists them otherwise is matched through a hashed index
-// (a graph may have 100,000 tasks and as many result blocks, and the index cost about 1 us each).
-void GraphRunner::markResultTasks()
-{
-    const std::vector<QString> &keys = m_graph.result.keys;
-    std::size_t next = 0;
-    for (const Task &task : m_graph.tasks) {
-        if (next < keys.size() && task.outputKey == keys[next]) {
-            m_isResult[task.id] = true;
-            m_resultIndex[task.id] = next++;
-        }
-    }
-    if (next == keys.size())
-        return;
-    std::fill(m_isResult.begin(), m_isResult.end(), false);
-    std::unordered_map<QString, std::size_t, StringHash> resultIndex;
-    resultIndex.reserve(keys.size());
-    for (std::size_t i = 0; i < keys.size(); ++i)
-        resultIndex[keys[i]] = i;
-    for (const Task &task : m_graph.tasks) {
-        if (auto it = resultIndex.find(task.outputKey); it != resultIndex.end()) {
-            m_isResult[task.id] = true;
-            m_resultIndex[task.id] = it->second;
-        }
-    }
 }
 
 void GraphRunner::start()

@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Tessera developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-// How a graph run ends: result blocks kept as they come back or fetched where they are stored,
-// the finish once nothing is outstanding, and the release of every block the run made that no
-// array keeps.
+// The run's result and how a graph run ends: which tasks make result blocks, the blocks kept as
+// they come back or fetched where they are stored, the finish once nothing is outstanding, and the
+// release of every block the run made that no array keeps.
 
 #include "net/session/graphrunner.h"
 
@@ -17,10 +17,39 @@
 #include <QCborArray>
 
 #include <map>
+#include <unordered_map>
 
 using namespace Qt::StringLiterals;
 
 namespace tessera {
+
+// Planners list the tasks that make the result in the result's own order, so one walk matching
+// keys in turn finds them all; a graph that lists them otherwise is matched through a hashed index
+// (a graph may have 100,000 tasks and as many result blocks, and the index cost about 1 us each).
+void GraphRunner::markResultTasks()
+{
+    const std::vector<QString> &keys = m_graph.result.keys;
+    std::size_t next = 0;
+    for (const Task &task : m_graph.tasks) {
+        if (next < keys.size() && task.outputKey == keys[next]) {
+            m_isResult[task.id] = true;
+            m_resultIndex[task.id] = next++;
+        }
+    }
+    if (next == keys.size())
+        return;
+    std::fill(m_isResult.begin(), m_isResult.end(), false);
+    std::unordered_map<QString, std::size_t, StringHash> resultIndex;
+    resultIndex.reserve(keys.size());
+    for (std::size_t i = 0; i < keys.size(); ++i)
+        resultIndex[keys[i]] = i;
+    for (const Task &task : m_graph.tasks) {
+        if (auto it = resultIndex.find(task.outputKey); it != resultIndex.end()) {
+            m_isResult[task.id] = true;
+            m_resultIndex[task.id] = it->second;
+        }
+    }
+}
 
 void GraphRunner::keepReturnedBlock(const Task &task, const wire::Done &done, const ByteBuffer &payload)
 {
