@@ -9,6 +9,14 @@
 #include <QTest>
 #include <QWidget>
 
+// Shows `widget` at a size a dock would give it, so layouts run as they would for a user.
+inline void present(QWidget *widget, QSize size)
+{
+    widget->resize(size);
+    widget->show();
+    QVERIFY(QTest::qWaitForWindowExposed(widget));
+}
+
 // UI tests save what they show as PNG: into DIR with TESSERA_SCREENSHOTS=DIR, for a person to look
 // at; otherwise into a folder removed at exit, so grabbing and saving are checked on every run.
 inline void saveScreenshot(QWidget *widget, const QString &name)

@@ -59,14 +59,6 @@ class TestTaskStream : public QObject
 private Q_SLOTS:
     void drawsEveryTask();
     void manyTasksMergeButGapsStay();
-
-private:
-    static void present(QWidget *widget, QSize size)
-    {
-        widget->resize(size);
-        widget->show();
-        QVERIFY(QTest::qWaitForWindowExposed(widget));
-    }
 };
 
 void TestTaskStream::drawsEveryTask()

@@ -1,21 +1,20 @@
 // SPDX-FileCopyrightText: 2026 The Tessera developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-// The result, timings, block-map and task-stream views on hand-built data, and the block map
-// and result view against a real local cluster when one can be started. With
-// TESSERA_SCREENSHOTS=DIR each view is saved as DIR/<name>.png for a person to look at.
+// The result and block-map views on hand-built data, and the block map
+// and result view against a real local cluster when one can be started. Each view is saved as PNG
+// (see screenshots.h: into DIR with TESSERA_SCREENSHOTS=DIR, for a person to look at).
 
+#include "screenshots.h"
 #include "viewtestdata.h"
 
 #include "core/io/sampledata.h"
 #include "net/session/localcluster.h"
-#include "ui/models/timingsmodel.h"
 #include "ui/style/viewstyle.h"
 #include "ui/views/blockmapcanvas.h"
 #include "ui/views/blockmapview.h"
 #include "ui/views/resultview.h"
 #include "ui/views/taskstreamview.h"
-#include "ui/views/timingsview.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -25,7 +24,6 @@
 #include <QSet>
 #include <QSignalSpy>
 #include <QSlider>
-#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
@@ -56,34 +54,12 @@ private Q_SLOTS:
     void ticksTellNarrowRangesApart();
     void eofPatternsWithTheirComponents();
     void distributedResult();
-    void timingsGainRowsAndBars();
     void blockMapLanesAndColours_data();
     void blockMapLanesAndColours();
     void blockMapClickShowsBlock();
     void liveCluster();
     void longMessagesWrapInToolTips();
-
-private:
-    // Shows `widget` at a size a dock would give it, so layouts run as they would for a user.
-    static void present(QWidget *widget, QSize size);
-    static void screenshot(QWidget *widget, const QString &name);
 };
-
-void TestViews::present(QWidget *widget, QSize size)
-{
-    widget->resize(size);
-    widget->show();
-    QVERIFY(QTest::qWaitForWindowExposed(widget));
-}
-
-void TestViews::screenshot(QWidget *widget, const QString &name)
-{
-    const QString directory = qEnvironmentVariable("TESSERA_SCREENSHOTS");
-    if (directory.isEmpty())
-        return;
-    QVERIFY(QDir().mkpath(directory));
-    QVERIFY(widget->grab().save(directory + u'/' + name + u".png"_s));
-}
 
 void TestViews::heatmapEqualsValues_data()
 {
@@ -172,7 +148,7 @@ void TestViews::heatmapOfGlobalField()
     QTRY_VERIFY(!readouts.isEmpty());
     const QString readout = readouts.last().first().toString();
     QVERIFY2(readout.contains(u"180") && readout.contains(u"45") && readout.contains(u" K"), qPrintable(readout));
-    screenshot(&view, u"result-heatmap"_s);
+    saveScreenshot(&view, u"result-heatmap"_s);
 
     view.setGradient(QCPColorGradient::gpJet);
     QCOMPARE(view.gradient(), QCPColorGradient::gpJet);
@@ -197,7 +173,7 @@ void TestViews::heatmapOfGlobalField()
     anomalies.showResult(anomaly, u"x.mean(axis=0) - x.mean()"_s);
     QCOMPARE(anomalies.gradient(), QCPColorGradient::gpPolar);
     QCOMPARE(anomalies.colorMap()->dataRange().center(), 0.0);
-    screenshot(&anomalies, u"result-heatmap-anomaly"_s);
+    saveScreenshot(&anomalies, u"result-heatmap-anomaly"_s);
 }
 
 void TestViews::lineOnDateAxis_data()
@@ -256,7 +232,7 @@ void TestViews::lineOnCoordinates()
     present(&series, QSize(900, 420));
     series.showResult(globalMeanSeries(365), u"x.mean(axis=(1,2))"_s);
     QVERIFY(series.lineGraph());
-    screenshot(&series, u"result-line-time"_s);
+    saveScreenshot(&series, u"result-line-time"_s);
 }
 
 void TestViews::scalarWithUnits()
@@ -267,7 +243,7 @@ void TestViews::scalarWithUnits()
     QVERIFY(!view.colorMap());
     QVERIFY(!view.lineGraph());
     QVERIFY2(view.scalarText().contains(u"277.153") && view.scalarText().endsWith(u" K"), qPrintable(view.scalarText()));
-    screenshot(&view, u"result-scalar"_s);
+    saveScreenshot(&view, u"result-scalar"_s);
 
     view.showResult(gathered(u"r"_s, {}, {42}, {}, {}, {}), u"x[0,0,0]"_s);
     QCOMPARE(view.scalarText(), u"42"_s);
@@ -324,7 +300,7 @@ void TestViews::stackOfMapsWithSlider()
         QVERIFY(qAbs(means->data()->at(month - 1)->value - sum / weights) < 1e-9);
     }
     QVERIFY2(view.noteText().contains(u"(3, 4, 5)") && view.noteText().contains(u"max 319"), qPrintable(view.noteText()));
-    screenshot(&view, u"result-stack"_s);
+    saveScreenshot(&view, u"result-stack"_s);
 
     // Seasons: the slider and the line name them by their text.
     tessera::Axis seasons = axis(u"season"_s, {0, 1}, {});
@@ -358,7 +334,7 @@ void TestViews::ticksTellNarrowRangesApart()
     QVERIFY(labels.size() >= 3);
     const QSet<QString> distinct(labels.begin(), labels.end());
     QVERIFY2(distinct.size() == labels.size(), qPrintable(QStringList(labels.begin(), labels.end()).join(u" | "_s)));
-    screenshot(&view, u"result-line-narrow"_s);
+    saveScreenshot(&view, u"result-line-narrow"_s);
 }
 
 void TestViews::eofPatternsWithTheirComponents()
@@ -402,7 +378,7 @@ void TestViews::eofPatternsWithTheirComponents()
     QVERIFY(title);
     QVERIFY2(title->text().contains(u"15.1%"_s), qPrintable(title->text()));
     view.mapSlider()->setValue(0);
-    screenshot(&view, u"result-eof"_s);
+    saveScreenshot(&view, u"result-eof"_s);
 }
 
 void TestViews::distributedResult()
@@ -417,90 +393,7 @@ void TestViews::distributedResult()
     QVERIFY(!view.colorMap());
     QVERIFY(view.scalarText().isEmpty());
     QVERIFY2(view.noteText().contains(u"r1") && view.noteText().contains(u"(1460, 721, 1440)"), qPrintable(view.noteText()));
-    screenshot(&view, u"result-distributed"_s);
-}
-
-void TestViews::timingsGainRowsAndBars()
-{
-    TimingsView view;
-    present(&view, QSize(1000, 640));
-    const auto barsOf = [&view] {
-        QList<QCPBars *> bars;
-        for (int i = 0; i < view.chart()->plottableCount(); ++i) {
-            if (auto *b = qobject_cast<QCPBars *>(view.chart()->plottable(i)))
-                bars << b;
-        }
-        return bars;
-    };
-    const std::vector<tessera::OperationReport> first = seedReports(1.0);
-    for (std::size_t i = 0; i < first.size(); ++i) {
-        view.addReport(first[i], u"run 1"_s);
-        QCOMPARE(view.rowCount(), int(i) + 1);
-        // One stack per operation: each phase's bars gain a bar.
-        const QList<QCPBars *> bars = barsOf();
-        QCOMPARE(bars.size(), 4);
-        for (QCPBars *b : bars)
-            QCOMPARE(b->dataCount(), int(i) + 1);
-    }
-    // Stacks are as tall as the wall time.
-    for (int k = 0; k < int(first.size()); ++k) {
-        double top = 0;
-        for (QCPBars *b : barsOf())
-            top += b->data()->at(k)->value;
-        QVERIFY(qFuzzyCompare(top, first[std::size_t(k)].wallSeconds));
-    }
-    const std::vector<tessera::OperationReport> second = seedReports(0.87);
-    for (const tessera::OperationReport &r : second)
-        view.addReport(r, u"run 2"_s);
-    QCOMPARE(view.rowCount(), 12);
-    QCOMPARE(view.selectedRuns(), QStringList({u"run 1"_s, u"run 2"_s}));
-    const QList<QCPBars *> grouped = barsOf();
-    QCOMPARE(grouped.size(), 8);
-    QVERIFY(grouped.front()->barsGroup());
-    QCOMPARE(grouped.front()->barsGroup()->size(), 8);
-    screenshot(&view, u"timings-two-runs"_s);
-
-    const QStringList lines = view.toCsv().split(u'\n', Qt::SkipEmptyParts);
-    QCOMPARE(lines.size(), 13);
-    QCOMPARE(lines[0], u"run,operation,wall_s,plan_s,compute_s,transfer_s,tasks,client_bytes,peer_bytes"_s);
-    QVERIFY2(lines[4].startsWith(u"run 1,\"x.mean(axis=(1,2))\","_s), qPrintable(lines[4]));
-    QVERIFY2(lines[12].startsWith(u"run 2,x - x.mean(),"_s) && lines[12].endsWith(u",734,61000,2920"_s), qPrintable(lines[12]));
-    QTemporaryDir directory;
-    QVERIFY(view.exportCsv(directory.filePath(u"t.csv"_s)));
-    QFile csv(directory.filePath(u"t.csv"_s));
-    QVERIFY(csv.open(QIODevice::ReadOnly));
-    QCOMPARE(QString::fromUtf8(csv.readAll()), view.toCsv());
-
-    view.setSelectedRuns({u"run 2"_s});
-    QCOMPARE(barsOf().size(), 4);
-    QCOMPARE(view.model()->data(view.model()->index(1, TimingsModel::ClientBytesColumn)).toString(), u"8.3 MB"_s);
-
-    // An operation run again in the same run: its latest row is the one the chart shows.
-    tessera::OperationReport again = second.front();
-    again.wallSeconds = 5.0;
-    view.addReport(again, u"run 2"_s);
-    QCOMPARE(view.rowCount(), 13);
-    QCOMPARE(view.model()->operations().size(), 6);
-    double top = 0;
-    for (QCPBars *b : barsOf())
-        top += b->data()->at(0)->value;
-    QVERIFY(qFuzzyCompare(top, 5.0));
-    // Each column is as wide as its widest cell, a wider one arriving last included.
-    view.addReport(again, u"a much longer label for a third run"_s);
-    auto *table = view.findChild<QTableView *>();
-    QVERIFY(table);
-    for (int column = 0; column < TimingsModel::NB_COLUMNS; ++column) {
-        if (column != TimingsModel::OperationColumn)
-            QVERIFY2(table->columnWidth(column) >= static_cast<QAbstractItemView *>(table)->sizeHintForColumn(column),
-                     qPrintable(QString::number(column)));
-    }
-    view.clearHistory();
-    QCOMPARE(view.rowCount(), 0);
-    QCOMPARE(barsOf().size(), 0);
-    QVERIFY(view.model()->runs().isEmpty() && view.model()->operations().isEmpty());
-    view.addReport(again, u"run 3"_s);
-    QCOMPARE(view.model()->runs(), QStringList{u"run 3"_s});
-    QVERIFY(view.model()->find(u"run 3"_s, again.text));
+    saveScreenshot(&view, u"result-distributed"_s);
 }
 
 void TestViews::blockMapLanesAndColours_data()
@@ -528,7 +421,7 @@ void TestViews::blockMapLanesAndColours()
         QCOMPARE(view.blockColor(flat), view.workerColor(worker));
     }
     QVERIFY(view.workerColor(0) != view.workerColor(1));
-    screenshot(&view, screenshotName);
+    saveScreenshot(&view, screenshotName);
 }
 
 void TestViews::blockMapClickShowsBlock()
@@ -547,7 +440,7 @@ void TestViews::blockMapClickShowsBlock()
     QVERIFY2(details.contains(u"x:5.0.0") && details.contains(u"time 20:24") && details.contains(u"latitude 0:73")
                  && details.contains(u"(4, 73, 144)") && details.contains(u"336.4 kB") && details.contains(u"worker 0"),
              qPrintable(details));
-    screenshot(&view, u"blockmap-selected"_s);
+    saveScreenshot(&view, u"blockmap-selected"_s);
 }
 
 void TestViews::liveCluster()
@@ -593,7 +486,7 @@ void TestViews::liveCluster()
         QCOMPARE(blockMap.blockColor(flat), blockMap.workerColor(worker));
     }
     qInfo("blockStored fired %lld times during the load", qlonglong(stored.size()));
-    screenshot(&blockMap, u"blockmap-cluster"_s);
+    saveScreenshot(&blockMap, u"blockmap-cluster"_s);
 
     // The engine's own result and report, through the result view and the task stream.
     tessera::Operation *mean = session.evaluate(u"t2m.mean(axis=0)"_s);
@@ -622,13 +515,13 @@ void TestViews::liveCluster()
             QVERIFY(shown == expected || (std::isnan(shown) && std::isnan(expected)));
         }
     }
-    screenshot(&resultView, u"result-cluster-mean"_s);
+    saveScreenshot(&resultView, u"result-cluster-mean"_s);
 
     TaskStreamView stream;
     present(&stream, QSize(1000, 420));
     stream.showReport(mean->report(), session.workers());
     QCOMPARE(stream.drawnTaskCount(), int(mean->report().tasks.size()));
-    screenshot(&stream, u"taskstream-cluster"_s);
+    saveScreenshot(&stream, u"taskstream-cluster"_s);
 }
 
 // A lost worker's message, as a Slurm job's time limit made it, in the cluster view's tooltip.
