@@ -435,6 +435,40 @@ QCborMap Done::toCbor() const
     return map;
 }
 
+void Done::write(QCborStreamWriter &writer) const
+{
+    writer.startMap(8 + quint64(readyMicros != 0) + quint64(fetchedBytes != 0) + quint64(shape.has_value()));
+    writer.append(field::Type);
+    writer.append(msg::Done);
+    writer.append(field::Id);
+    writer.append(id);
+    writer.append("received"_L1);
+    writer.append(receivedMicros);
+    writer.append("start"_L1);
+    writer.append(startMicros);
+    writer.append("end"_L1);
+    writer.append(endMicros);
+    writer.append("thread"_L1);
+    writer.append(thread);
+    writer.append("bytes"_L1);
+    writer.append(qint64(outputBytes));
+    writer.append("nan"_L1);
+    writer.append(mayHaveNan);
+    if (readyMicros) {
+        writer.append("ready"_L1);
+        writer.append(readyMicros);
+    }
+    if (fetchedBytes) {
+        writer.append("fetched"_L1);
+        writer.append(qint64(fetchedBytes));
+    }
+    if (shape) {
+        writer.append("shape"_L1);
+        writeShape(writer, *shape);
+    }
+    writer.endMap();
+}
+
 Result<Done> Done::fromCbor(const QCborMap &map)
 {
     CborFields fields(map, msg::Done);

@@ -56,6 +56,8 @@ struct Done
     std::optional<Shape> shape = std::nullopt; // of the returned output
     bool mayHaveNan = true;
     QCborMap toCbor() const;
+    // The same bytes as toCbor(), written straight to the frame: a worker sends one per task.
+    void write(QCborStreamWriter &writer) const;
     static Result<Done> fromCbor(const QCborMap &map);
     bool operator==(const Done &) const = default;
 };

@@ -392,10 +392,10 @@ void TaskExecutor::finishJob(const std::shared_ptr<Job> &job, Computed computed)
     done.outputBytes = value.byteSize();
     done.shape = value.shape();
     done.mayHaveNan = value.mayHaveNan();
-    const QCborMap header = done.toCbor();
     if (job->store && !storeFor(job->owner, job->task.outputKey, value, job->reservedBytes))
         return; // its connection is gone: nobody to keep it for, nobody to answer
-    job->reply(header, job->returnOutput ? QByteArrayView(value.bytes(), value.byteSize()) : QByteArrayView());
+    job->reply([&done](QCborStreamWriter &writer) { done.write(writer); },
+               job->returnOutput ? QByteArrayView(value.bytes(), value.byteSize()) : QByteArrayView());
 }
 
 void TaskExecutor::handleRelease(const wire::Release &release, const ReplyFunction &reply, quint64 owner)

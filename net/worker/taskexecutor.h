@@ -36,7 +36,26 @@ class TaskExecutor : public QObject
     Q_OBJECT
 
 public:
-    using ReplyFunction = std::function<void(const QCborMap &header, QByteArrayView payload)>;
+    // Where a request's answer goes: a message as a map, or written straight to the frame, as a
+    // task's Done is (one per task: building its map cost more than the rest of the reply).
+    class ReplyFunction
+    {
+    public:
+        using Sender = std::function<void(const HeaderWriter &writeHeader, QByteArrayView payload)>;
+        ReplyFunction() = default;
+        explicit ReplyFunction(Sender send)
+            : m_send(std::move(send))
+        {
+        }
+        void operator()(const HeaderWriter &writeHeader, QByteArrayView payload) const { m_send(writeHeader, payload); }
+        void operator()(const QCborMap &header, QByteArrayView payload) const
+        {
+            m_send([&header](QCborStreamWriter &writer) { header.toCborValue().toCbor(writer); }, payload);
+        }
+
+    private:
+        Sender m_send;
+    };
 
     TaskExecutor(BlockStore &store, const WorkerOptions &options, QObject *parent = nullptr);
     ~TaskExecutor() override;

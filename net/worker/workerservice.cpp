@@ -214,14 +214,10 @@ void WorkerService::handleAuth(FrameSocket *socket, Connection &connection, cons
 void WorkerService::handleRequest(FrameSocket *socket, quint64 owner, const Frame &frame)
 {
     QPointer<FrameSocket> target(socket);
-    auto replyTo = [target](const QCborMap &header, QByteArrayView payload) {
-        if (!target)
-            return; // the requester left; nobody to tell
-        if (payload.isEmpty())
-            target->send(header);
-        else
-            target->send(header, payload);
-    };
+    const TaskExecutor::ReplyFunction replyTo([target](const HeaderWriter &writeHeader, QByteArrayView payload) {
+        if (target) // else the requester left; nobody to tell
+            target->send(writeHeader, payload);
+    });
 
     // A header whose type or id cannot be read is answered as request 0; the connection stays.
     const Result<wire::Envelope> envelope = wire::Envelope::fromCbor(frame.header);

@@ -154,6 +154,7 @@ private Q_SLOTS:
     void golden();
     void roundTrips();
     void writtenTaskRequestsAreTheirMaps();
+    void writtenDonesAreTheirMaps();
     void typeMustMatch();
     void errorWithoutAMessageIsRefused();
     void uniformLeadingPlanesTravelAsValues();
@@ -250,6 +251,25 @@ void TestMessages::writtenTaskRequestsAreTheirMaps()
         const Result<TaskRequest> back = TaskRequest::fromCbor(parsed.header);
         QVERIFY2(back.isOk(), qPrintable(back.status().message()));
         QVERIFY2(*back == request, qPrintable(parsed.header.toCborValue().toDiagnosticNotation()));
+    }
+}
+
+// A worker's Done goes out through write(), not toCbor(): the same map's bytes, with and without
+// each optional field.
+void TestMessages::writtenDonesAreTheirMaps()
+{
+    const std::vector<Done> dones{
+        Done{10, 1700000000000000, 0, 1700000000000100, 1700000000016100, 1, 0, 33223680, std::nullopt, false},
+        Done{11, 1700000000000000, 1700000000000300, 1700000000000400, 1700000000000900, 0, 16588800, 5767, Shape{721}, true},
+        Done{12, 5, 0, 6, 7, 3, 4096, 0, Shape{}, true}, Done{13, 5, 6, 7, 8, 2, 0, 57600, Shape{4, 5, 180}, false}};
+    for (const Done &done : dones) {
+        const QByteArray frame = encodeFrameHead([&done](QCborStreamWriter &writer) { done.write(writer); }, 0);
+        const FrameHead parsed = parseFrameHead(frame, FrameLimits{});
+        QCOMPARE(parsed.status, FrameStatus::Ok);
+        QCOMPARE(frame.mid(FramePrefixBytes).toHex(), done.toCbor().toCborValue().toCbor().toHex());
+        const Result<Done> back = Done::fromCbor(parsed.header);
+        QVERIFY2(back.isOk(), qPrintable(back.status().message()));
+        QVERIFY2(*back == done, qPrintable(parsed.header.toCborValue().toDiagnosticNotation()));
     }
 }
 
