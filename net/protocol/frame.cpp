@@ -5,9 +5,7 @@
 
 #include "core/bytesize.h"
 
-#include <QBuffer>
 #include <QCborStreamReader>
-#include <QCborStreamWriter>
 #include <QCborValue>
 #include <QtEndian>
 
@@ -114,7 +112,7 @@ FrameHead parseFrameHead(QByteArrayView buffer, const FrameLimits &limits)
 
 QByteArray encodeFrameHead(const QCborMap &header, std::int64_t payloadBytes)
 {
-    return encodeFrameHead([&header](QCborStreamWriter &writer) { header.toCborValue().toCbor(writer); }, payloadBytes);
+    return encodeFrameHead([&header](CborBytes &writer) { writer.append(header.toCborValue()); }, payloadBytes);
 }
 
 QByteArray encodeFrameHead(const HeaderWriter &writeHeader, std::int64_t payloadBytes)
@@ -122,13 +120,8 @@ QByteArray encodeFrameHead(const HeaderWriter &writeHeader, std::int64_t payload
     Q_ASSERT(payloadBytes >= 0);
     QByteArray head(FramePrefixBytes, Qt::Uninitialized);
     head.reserve(FramePrefixBytes + 512);
-    {
-        // QCborStreamWriter(QByteArray *) writes from the start of the array: append explicitly.
-        QBuffer buffer(&head);
-        buffer.open(QIODevice::WriteOnly | QIODevice::Append);
-        QCborStreamWriter writer(&buffer);
-        writeHeader(writer);
-    }
+    CborBytes writer(head);
+    writeHeader(writer);
     const qsizetype cborBytes = head.size() - FramePrefixBytes;
     Q_ASSERT(std::uint64_t(cborBytes) <= UINT32_MAX);
     char *prefix = head.data();

@@ -3,6 +3,8 @@
 
 #pragma once
 
+#include "net/protocol/cborbytes.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QCborMap>
@@ -10,8 +12,6 @@
 
 #include <cstdint>
 #include <functional>
-
-class QCborStreamWriter;
 
 namespace tessera {
 
@@ -51,7 +51,7 @@ FrameHead parseFrameHead(QByteArrayView buffer, const FrameLimits &limits);
 // Prefix + CBOR header for a frame whose payload of `payloadBytes` follows.
 QByteArray encodeFrameHead(const QCborMap &header, std::int64_t payloadBytes);
 // The same with the header written by `writeHeader` (one map), straight into the frame's bytes.
-using HeaderWriter = std::function<void(QCborStreamWriter &writer)>;
+using HeaderWriter = std::function<void(CborBytes &writer)>;
 QByteArray encodeFrameHead(const HeaderWriter &writeHeader, std::int64_t payloadBytes);
 
 } // namespace tessera

@@ -7,7 +7,6 @@
 #include "net/protocol/hostport.h"
 
 #include <QAbstractEventDispatcher>
-#include <QCborStreamWriter>
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QScopeGuard>
@@ -101,7 +100,7 @@ void FrameSocket::send(const QCborMap &header)
 
 void FrameSocket::send(const QCborMap &header, QByteArrayView payload)
 {
-    send([&header](QCborStreamWriter &writer) { header.toCborValue().toCbor(writer); }, payload);
+    send([&header](CborBytes &writer) { writer.append(header.toCborValue()); }, payload);
 }
 
 void FrameSocket::send(const HeaderWriter &writeHeader, QByteArrayView payload)

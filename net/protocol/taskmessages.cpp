@@ -6,8 +6,6 @@
 #include "net/protocol/cborfields.h"
 #include "net/protocol/hostport.h"
 
-#include <QCborStreamWriter>
-
 #include <algorithm>
 #include <limits>
 
@@ -25,7 +23,7 @@ constexpr int maxValues = 1 << 24; // polyfit's x: one per step along the fitted
 // Tasks are written straight to CBOR, not built as a QCborMap first: a task's request was a
 // fifth of the client's time on a graph of 110,000 small tasks, most of it allocating the map's
 // values. The bytes are the same as a QCborMap of the same fields, in the same order.
-void writeShape(QCborStreamWriter &writer, const Shape &shape)
+void writeShape(CborBytes &writer, const Shape &shape)
 {
     writer.startArray(quint64(shape.size()));
     for (std::int64_t extent : shape)
@@ -33,7 +31,7 @@ void writeShape(QCborStreamWriter &writer, const Shape &shape)
     writer.endArray();
 }
 
-void writeAxes(QCborStreamWriter &writer, const std::vector<int> &axes)
+void writeAxes(CborBytes &writer, const std::vector<int> &axes)
 {
     writer.append("axes"_L1);
     writer.startArray(quint64(axes.size()));
@@ -42,7 +40,7 @@ void writeAxes(QCborStreamWriter &writer, const std::vector<int> &axes)
     writer.endArray();
 }
 
-void writeRegion(QCborStreamWriter &writer, const Region &region)
+void writeRegion(CborBytes &writer, const Region &region)
 {
     writer.startArray(quint64(region.size()));
     for (const AxisSlice &slice : region) {
@@ -56,7 +54,7 @@ void writeRegion(QCborStreamWriter &writer, const Region &region)
     writer.endArray();
 }
 
-void writeInputs(QCborStreamWriter &writer, const Task &task, const std::vector<QString> &sources)
+void writeInputs(CborBytes &writer, const Task &task, const std::vector<QString> &sources)
 {
     writer.append("inputs"_L1);
     writer.startArray(quint64(task.inputs.size()));
@@ -108,7 +106,7 @@ quint64 kindFieldCount(const Task &task)
     return 0;
 }
 
-void writeKindFields(QCborStreamWriter &writer, const Task &task)
+void writeKindFields(CborBytes &writer, const Task &task)
 {
     switch (task.kind) {
     case TaskKind::Unary:
@@ -182,7 +180,7 @@ void writeKindFields(QCborStreamWriter &writer, const Task &task)
     }
 }
 
-void writeTask(QCborStreamWriter &writer, const Task &task, const std::vector<QString> &sources)
+void writeTask(CborBytes &writer, const Task &task, const std::vector<QString> &sources)
 {
     writer.startMap(5 + kindFieldCount(task));
     writer.append("id"_L1);
@@ -377,7 +375,7 @@ TaskRequest TaskRequest::forTask(const Task &task, const QStringList &workerAddr
     return request;
 }
 
-void TaskRequest::write(QCborStreamWriter &writer, qint64 requestId) const
+void TaskRequest::write(CborBytes &writer, qint64 requestId) const
 {
     writer.startMap(6);
     writer.append(field::Type);
@@ -398,7 +396,7 @@ void TaskRequest::write(QCborStreamWriter &writer, qint64 requestId) const
 QCborMap TaskRequest::toCbor() const
 {
     QByteArray bytes;
-    QCborStreamWriter writer(&bytes);
+    CborBytes writer(bytes);
     write(writer, id);
     return QCborValue::fromCbor(bytes).toMap();
 }
@@ -435,7 +433,7 @@ QCborMap Done::toCbor() const
     return map;
 }
 
-void Done::write(QCborStreamWriter &writer) const
+void Done::write(CborBytes &writer) const
 {
     writer.startMap(8 + quint64(readyMicros != 0) + quint64(fetchedBytes != 0) + quint64(shape.has_value()));
     writer.append(field::Type);

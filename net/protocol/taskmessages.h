@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include "net/protocol/cborbytes.h"
 #include "net/protocol/messages.h"
 
 #include "core/plan/taskgraph.h"
@@ -14,8 +15,6 @@
 #include <optional>
 #include <utility>
 #include <vector>
-
-class QCborStreamWriter;
 
 namespace tessera::wire {
 
@@ -35,7 +34,7 @@ struct TaskRequest
     // workerAddresses[i] is where worker i serves its blocks to peers.
     static TaskRequest forTask(const tessera::Task &task, const QStringList &workerAddresses);
     // The wire form straight to `writer`, with `requestId` as its id; toCbor() is the same map.
-    void write(QCborStreamWriter &writer, qint64 requestId) const;
+    void write(CborBytes &writer, qint64 requestId) const;
     QCborMap toCbor() const;
     static Result<TaskRequest> fromCbor(const QCborMap &map);
     bool operator==(const TaskRequest &) const = default;
@@ -57,7 +56,7 @@ struct Done
     bool mayHaveNan = true;
     QCborMap toCbor() const;
     // The same bytes as toCbor(), written straight to the frame: a worker sends one per task.
-    void write(QCborStreamWriter &writer) const;
+    void write(CborBytes &writer) const;
     static Result<Done> fromCbor(const QCborMap &map);
     bool operator==(const Done &) const = default;
 };

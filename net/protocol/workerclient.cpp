@@ -241,9 +241,9 @@ void WorkerClient::onHandshakeFrame(const Frame &frame)
 void WorkerClient::request(QCborMap header, QByteArrayView payload, ReplyHandler handler)
 {
     request(
-        [&header](QCborStreamWriter &writer, qint64 id) {
+        [&header](CborBytes &writer, qint64 id) {
         header[field::Id] = id;
-        header.toCborValue().toCbor(writer);
+        writer.append(header.toCborValue());
         },
         payload, std::move(handler));
 }
@@ -262,7 +262,7 @@ void WorkerClient::request(const RequestWriter &writeRequest, QByteArrayView pay
         return;
     }
     m_pending.emplace(id, std::move(handler));
-    m_frames->send([&writeRequest, id](QCborStreamWriter &writer) { writeRequest(writer, id); }, payload);
+    m_frames->send([&writeRequest, id](CborBytes &writer) { writeRequest(writer, id); }, payload);
 }
 
 std::int64_t WorkerClient::payloadBytesSent() const

@@ -59,7 +59,7 @@ public:
     void request(QCborMap header, QByteArrayView payload, ReplyHandler handler);
     void request(QCborMap header, ReplyHandler handler) { request(std::move(header), {}, std::move(handler)); }
     // The same for a header written straight to CBOR by `writeRequest`, given the request's id.
-    using RequestWriter = std::function<void(QCborStreamWriter &writer, qint64 id)>;
+    using RequestWriter = std::function<void(CborBytes &writer, qint64 id)>;
     void request(const RequestWriter &writeRequest, QByteArrayView payload, ReplyHandler handler);
 
     std::int64_t payloadBytesSent() const;

@@ -13,8 +13,6 @@
 #include "net/protocol/workerclient.h"
 #include "net/session/blockdirectory.h"
 
-#include <QCborStreamWriter>
-
 #include <limits>
 #include <unordered_set>
 
@@ -334,7 +332,7 @@ void GraphRunner::sendTask(const Task &task)
         onReply(id, attempt, reply, 0);
     };
     if (WorkerClient *client = clientOf(task.worker)) {
-        client->request([&request](QCborStreamWriter &writer, qint64 id) { request.write(writer, id); }, {}, std::move(handler));
+        client->request([&request](CborBytes &writer, qint64 id) { request.write(writer, id); }, {}, std::move(handler));
         return;
     }
     answerUnreachable(task.worker, std::move(handler));

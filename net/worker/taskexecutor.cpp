@@ -394,7 +394,7 @@ void TaskExecutor::finishJob(const std::shared_ptr<Job> &job, Computed computed)
     done.mayHaveNan = value.mayHaveNan();
     if (job->store && !storeFor(job->owner, job->task.outputKey, value, job->reservedBytes))
         return; // its connection is gone: nobody to keep it for, nobody to answer
-    job->reply([&done](QCborStreamWriter &writer) { done.write(writer); },
+    job->reply([&done](CborBytes &writer) { done.write(writer); },
                job->returnOutput ? QByteArrayView(value.bytes(), value.byteSize()) : QByteArrayView());
 }
 

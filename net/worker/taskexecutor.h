@@ -50,7 +50,7 @@ public:
         void operator()(const HeaderWriter &writeHeader, QByteArrayView payload) const { m_send(writeHeader, payload); }
         void operator()(const QCborMap &header, QByteArrayView payload) const
         {
-            m_send([&header](QCborStreamWriter &writer) { header.toCborValue().toCbor(writer); }, payload);
+            m_send([&header](CborBytes &writer) { writer.append(header.toCborValue()); }, payload);
         }
 
     private:

@@ -8,7 +8,6 @@
 #include "net/protocol/messages.h"
 #include "net/protocol/taskmessages.h"
 
-#include <QCborStreamWriter>
 #include <QCborValue>
 #include <QTest>
 
@@ -243,7 +242,7 @@ void TestMessages::writtenTaskRequestsAreTheirMaps()
     for (TaskKind kind : {TaskKind::Quantile, TaskKind::Polyfit, TaskKind::Gram, TaskKind::Eigen, TaskKind::Project})
         requests.push_back(analysisRequest(kind));
     for (const TaskRequest &request : requests) {
-        const QByteArray frame = encodeFrameHead([&request](QCborStreamWriter &writer) { request.write(writer, request.id); }, 0);
+        const QByteArray frame = encodeFrameHead([&request](CborBytes &writer) { request.write(writer, request.id); }, 0);
         const FrameHead parsed = parseFrameHead(frame, FrameLimits{});
         QCOMPARE(parsed.status, FrameStatus::Ok);
         const QByteArray written = frame.mid(FramePrefixBytes);
@@ -263,7 +262,7 @@ void TestMessages::writtenDonesAreTheirMaps()
         Done{11, 1700000000000000, 1700000000000300, 1700000000000400, 1700000000000900, 0, 16588800, 5767, Shape{721}, true},
         Done{12, 5, 0, 6, 7, 3, 4096, 0, Shape{}, true}, Done{13, 5, 6, 7, 8, 2, 0, 57600, Shape{4, 5, 180}, false}};
     for (const Done &done : dones) {
-        const QByteArray frame = encodeFrameHead([&done](QCborStreamWriter &writer) { done.write(writer); }, 0);
+        const QByteArray frame = encodeFrameHead([&done](CborBytes &writer) { done.write(writer); }, 0);
         const FrameHead parsed = parseFrameHead(frame, FrameLimits{});
         QCOMPARE(parsed.status, FrameStatus::Ok);
         QCOMPARE(frame.mid(FramePrefixBytes).toHex(), done.toCbor().toCborValue().toCbor().toHex());
