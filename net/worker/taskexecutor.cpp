@@ -209,7 +209,7 @@ void TaskExecutor::handleLoad(const wire::Load &load, const ReplyFunction &reply
             done.outputBytes = bytes;
             done.mayHaveNan = block->mayHaveNan();
             if (storeFor(owner, load.key, std::move(*block), bytes))
-                reply(done.toCbor(), {});
+                reply([&done](CborBytes &writer) { done.write(writer); }, {});
             },
             Qt::QueuedConnection);
     });
