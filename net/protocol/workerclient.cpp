@@ -291,6 +291,7 @@ void WorkerClient::setHeartbeatTimeout(int millis)
 void WorkerClient::startHeartbeat()
 {
     m_quiet.start();
+    m_sinceCheck.start();
     m_pingOutstanding = false;
     if (m_heartbeatTimeoutMillis <= 0) {
         m_heartbeat.stop();
@@ -305,8 +306,12 @@ void WorkerClient::checkHeartbeat()
         m_heartbeat.stop();
         return;
     }
-    // Bytes waiting unread mean the worker spoke while this thread was busy elsewhere.
-    if (m_frames->socket()->bytesAvailable() > 0)
+    // Silence counts against the worker only while this thread was listening. After a stall of
+    // its own (a long computation between two turns of its event loop, a check fired late), the
+    // worker's answers may wait unread in the kernel's buffer: the worker gets a whole timeout
+    // from now. Bytes waiting in the socket's own buffer show the same.
+    const bool stalled = m_sinceCheck.restart() > 2 * m_heartbeat.interval();
+    if (stalled || m_frames->socket()->bytesAvailable() > 0)
         m_quiet.restart();
     if (m_quiet.elapsed() >= m_heartbeatTimeoutMillis) {
         m_heartbeat.stop();

@@ -109,7 +109,8 @@ private:
     TlsSettings m_tls;
     int m_heartbeatTimeoutMillis = DefaultHeartbeatMillis;
     QTimer m_heartbeat;
-    QElapsedTimer m_quiet; // since the last sign of life
+    QElapsedTimer m_quiet;      // since the last sign of life
+    QElapsedTimer m_sinceCheck; // since the last heartbeat check
     bool m_pingOutstanding = false;
 };
 

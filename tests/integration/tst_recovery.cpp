@@ -27,6 +27,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 #include <QTimer>
 
 #include <csignal>
@@ -181,6 +182,7 @@ private Q_SLOTS:
     void initTestCase();
     void randomTrials();
     void hungWorkerIsFoundByHeartbeat();
+    void aStallOfTheClientIsNoLoss();
     void lossWhileIdleIsRebuiltBeforeTheNextStatement();
     void twoWorkersLostOneAfterTheOther();
     void aLongKernelIsNoLoss();
@@ -347,6 +349,27 @@ void TestRecovery::hungWorkerIsFoundByHeartbeat()
     QCOMPARE(lost.front().at(0).toInt(), 1);
     QVERIFY2(lost.front().at(1).toString().contains(u"heartbeat"_s), qPrintable(lost.front().at(1).toString()));
     QCOMPARE(session.workers()[1].state, WorkerState::Lost);
+    const QString problem = wholeArrayProblem(session);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+}
+
+// The client's own thread busy for longer than the heartbeat timeout (a long computation between
+// two turns of its event loop): the workers' answers wait unread, and no worker is taken for lost.
+void TestRecovery::aStallOfTheClientIsNoLoss()
+{
+    ClusterSession session;
+    LocalCluster cluster;
+    QVERIFY(startCluster(session, cluster));
+    QVERIFY(integration::load(session, u"x"_s, m_files, u"t2m"_s, LoadMode::Workers, 2).isOk());
+    QSignalSpy lost(&session, &ClusterSession::workerLost);
+    for (int stall = 0; stall < 2; ++stall) {
+        QTest::qWait(heartbeatMillis / 2); // pings go out and come back
+        QThread::msleep(5 * heartbeatMillis / 2);
+    }
+    QTest::qWait(2 * heartbeatMillis);
+    QVERIFY2(lost.isEmpty(), qPrintable(lost.isEmpty() ? QString() : lost.front().at(1).toString()));
+    for (const WorkerInfo &worker : session.workers())
+        QVERIFY2(worker.state != WorkerState::Lost, qPrintable(worker.name));
     const QString problem = wholeArrayProblem(session);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
 }
