@@ -307,7 +307,7 @@ void WorkerClient::checkHeartbeat()
         return;
     }
     // Silence counts against the worker only while this thread was listening. After a stall of
-    // its own (a long computation between two turns of its event loop, a check fired late), the
+    // its own (a long computation between two turns of its event loop, so a late check), the
     // worker's answers may wait unread in the kernel's buffer: the worker gets a whole timeout
     // from now. Bytes waiting in the socket's own buffer show the same.
     const bool stalled = m_sinceCheck.restart() > 2 * m_heartbeat.interval();
