@@ -422,15 +422,10 @@ Result<TaskRequest> TaskRequest::fromCbor(const QCborMap &map)
 
 QCborMap Done::toCbor() const
 {
-    QCborMap map{{field::Type, msg::Done}, {field::Id, id},       {u"received"_s, receivedMicros},   {u"start"_s, startMicros},
-                 {u"end"_s, endMicros},    {u"thread"_s, thread}, {u"bytes"_s, qint64(outputBytes)}, {u"nan"_s, mayHaveNan}};
-    if (readyMicros)
-        map[u"ready"_s] = readyMicros;
-    if (fetchedBytes)
-        map[u"fetched"_s] = qint64(fetchedBytes);
-    if (shape)
-        map[u"shape"_s] = shapeToCbor(*shape);
-    return map;
+    QByteArray bytes;
+    CborBytes writer(bytes);
+    write(writer);
+    return QCborValue::fromCbor(bytes).toMap();
 }
 
 void Done::write(CborBytes &writer) const

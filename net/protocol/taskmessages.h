@@ -55,7 +55,7 @@ struct Done
     std::optional<Shape> shape = std::nullopt; // of the returned output
     bool mayHaveNan = true;
     QCborMap toCbor() const;
-    // The same bytes as toCbor(), written straight to the frame: a worker sends one per task.
+    // Written straight to the frame (a worker sends one per task); toCbor() reads these bytes back.
     void write(CborBytes &writer) const;
     static Result<Done> fromCbor(const QCborMap &map);
     bool operator==(const Done &) const = default;

@@ -253,8 +253,8 @@ void TestMessages::writtenTaskRequestsAreTheirMaps()
     }
 }
 
-// A worker's Done goes out through write(), not toCbor(): the same map's bytes, with and without
-// each optional field.
+// A worker's Done goes out through write(): with and without each optional field, its bytes must
+// be the map Qt reads back from them, encoded as Qt encodes a QCborMap, and read back whole.
 void TestMessages::writtenDonesAreTheirMaps()
 {
     const std::vector<Done> dones{
