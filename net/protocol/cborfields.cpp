@@ -12,7 +12,7 @@ namespace tessera::wire {
 
 namespace {
 
-QString kindName(const QCborValue &value)
+QString kindName(const WireValue &value)
 {
     switch (value.type()) {
     case QCborValue::Integer: return u"an integer"_s;
@@ -30,9 +30,10 @@ QString kindName(const QCborValue &value)
 
 } // namespace
 
-CborFields::CborFields(const QCborMap &map, QString message)
-    : m_map(map)
+CborFields::CborFields(WireMap map, QString message, qsizetype item)
+    : m_map(std::move(map))
     , m_message(std::move(message))
+    , m_item(item)
 {
 }
 
@@ -43,28 +44,28 @@ bool CborFields::has(const char *key) const
 
 void CborFields::fail(const char *key, const QString &problem)
 {
-    if (m_status.isOk())
-        m_status = makeError(ErrorCode::Format, u"%1: field '%2' %3"_s.arg(m_message, QLatin1StringView(key), problem));
+    if (!m_status.isOk())
+        return;
+    const QString message = m_item < 0 ? m_message : u"%1 %2"_s.arg(m_message).arg(m_item);
+    m_status = makeError(ErrorCode::Format, u"%1: field '%2' %3"_s.arg(message, QLatin1StringView(key), problem));
 }
 
-const QCborValue *CborFields::value(const char *key, bool required)
+const WireValue *CborFields::value(const char *key, bool required)
 {
     if (!m_status.isOk())
         return nullptr;
-    // One search of the map: its keys are compared one by one, and a task request has a dozen.
-    const QCborMap::ConstIterator found = m_map.constFind(QLatin1StringView(key));
-    if (found == m_map.constEnd()) {
+    m_found = m_map.value(QLatin1StringView(key));
+    if (m_found.isUndefined()) {
         if (required)
             fail(key, u"is missing"_s);
         return nullptr;
     }
-    m_found = found.value();
     return &m_found;
 }
 
 QString CborFields::text(const char *key, qsizetype maxLength, std::optional<QString> fallback)
 {
-    const QCborValue *found = value(key, !fallback);
+    const WireValue *found = value(key, !fallback);
     if (!found)
         return fallback.value_or(QString());
     if (!found->isString()) {
@@ -81,7 +82,7 @@ QString CborFields::text(const char *key, qsizetype maxLength, std::optional<QSt
 
 qint64 CborFields::integer(const char *key, qint64 min, qint64 max, std::optional<qint64> fallback)
 {
-    const QCborValue *found = value(key, !fallback);
+    const WireValue *found = value(key, !fallback);
     if (!found)
         return fallback.value_or(0);
     if (!found->isInteger()) {
@@ -98,7 +99,7 @@ qint64 CborFields::integer(const char *key, qint64 min, qint64 max, std::optiona
 
 bool CborFields::boolean(const char *key, std::optional<bool> fallback)
 {
-    const QCborValue *found = value(key, !fallback);
+    const WireValue *found = value(key, !fallback);
     if (!found)
         return fallback.value_or(false);
     if (!found->isBool()) {
@@ -110,7 +111,7 @@ bool CborFields::boolean(const char *key, std::optional<bool> fallback)
 
 double CborFields::number(const char *key, std::optional<double> fallback)
 {
-    const QCborValue *found = value(key, !fallback);
+    const WireValue *found = value(key, !fallback);
     if (!found)
         return fallback.value_or(0);
     if (found->isInteger())
@@ -124,7 +125,7 @@ double CborFields::number(const char *key, std::optional<double> fallback)
 
 QByteArray CborFields::bytes(const char *key, qsizetype maxLength)
 {
-    const QCborValue *found = value(key, true);
+    const WireValue *found = value(key, true);
     if (!found)
         return {};
     if (!found->isByteArray()) {
@@ -139,16 +140,16 @@ QByteArray CborFields::bytes(const char *key, qsizetype maxLength)
     return result;
 }
 
-QCborArray CborFields::array(const char *key, qsizetype maxItems, std::optional<QCborArray> fallback)
+WireList CborFields::array(const char *key, qsizetype maxItems, bool optional)
 {
-    const QCborValue *found = value(key, !fallback);
+    const WireValue *found = value(key, !optional);
     if (!found)
-        return fallback.value_or(QCborArray());
+        return {};
     if (!found->isArray()) {
         fail(key, u"must be a list, not %1"_s.arg(kindName(*found)));
         return {};
     }
-    QCborArray result = found->toArray();
+    WireList result = found->toArray();
     if (result.size() > maxItems) {
         fail(key, u"has %1 items; at most %2 are allowed"_s.arg(result.size()).arg(maxItems));
         return {};
@@ -156,9 +157,9 @@ QCborArray CborFields::array(const char *key, qsizetype maxItems, std::optional<
     return result;
 }
 
-QCborMap CborFields::map(const char *key)
+WireMap CborFields::map(const char *key)
 {
-    const QCborValue *found = value(key, true);
+    const WireValue *found = value(key, true);
     if (!found)
         return {};
     if (!found->isMap()) {
@@ -170,7 +171,7 @@ QCborMap CborFields::map(const char *key)
 
 Shape CborFields::shape(const char *key)
 {
-    const QCborValue *found = value(key, true);
+    const WireValue *found = value(key, true);
     if (!found)
         return {};
     Result<Shape> parsed = shapeFromCborChecked(*found);
@@ -183,7 +184,7 @@ Shape CborFields::shape(const char *key)
 
 Region CborFields::region(const char *key)
 {
-    const QCborValue *found = value(key, false);
+    const WireValue *found = value(key, false);
     if (!found)
         return {};
     Result<Region> parsed = regionFromCborChecked(*found);
@@ -196,9 +197,12 @@ Region CborFields::region(const char *key)
 
 qint64 CborFields::head(const QString &type, bool idRequired)
 {
-    const QString found = text("type", MaxNameLength);
-    if (isOk() && found != type)
-        fail("type", u"is '%1', not '%2'"_s.arg(found, type));
+    // Compared where it lies: every frame's type is checked, and decoding it would allocate.
+    if (const WireValue *found = value("type", true); found && !found->isText(type)) {
+        const QString other = text("type", MaxNameLength);
+        if (isOk())
+            fail("type", u"is '%1', not '%2'"_s.arg(other, type));
+    }
     return integer("id", 0, std::numeric_limits<qint64>::max(), idRequired ? std::nullopt : std::optional<qint64>(0));
 }
 
@@ -210,15 +214,15 @@ QString CborFields::key(const char *name)
     return result;
 }
 
-Result<Shape> shapeFromCborChecked(const QCborValue &value)
+Result<Shape> shapeFromCborChecked(const WireValue &value)
 {
     if (!value.isArray())
         return makeError(ErrorCode::Format, u"must be a list of extents, not %1"_s.arg(kindName(value)));
-    const QCborArray array = value.toArray();
+    const WireList array = value.toArray();
     if (array.size() > MaxRank)
         return makeError(ErrorCode::Format, u"has %1 dimensions; at most %2 are allowed"_s.arg(array.size()).arg(MaxRank));
     Shape shape;
-    for (const QCborValue &extent : array) {
+    for (const WireValue &extent : array) {
         if (!extent.isInteger() || extent.toInteger() < 0)
             return makeError(ErrorCode::Format, u"must hold non-negative integer extents"_s);
         shape.push_back(extent.toInteger());
@@ -229,16 +233,16 @@ Result<Shape> shapeFromCborChecked(const QCborValue &value)
     return shape;
 }
 
-Result<Region> regionFromCborChecked(const QCborValue &value)
+Result<Region> regionFromCborChecked(const WireValue &value)
 {
     if (!value.isArray())
         return makeError(ErrorCode::Format, u"must be a list of slices, not %1"_s.arg(kindName(value)));
-    const QCborArray array = value.toArray();
+    const WireList array = value.toArray();
     if (array.size() > MaxRank)
         return makeError(ErrorCode::Format, u"has %1 axes; at most %2 are allowed"_s.arg(array.size()).arg(MaxRank));
     Region region;
-    for (const QCborValue &item : array) {
-        const QCborArray slice = item.toArray();
+    for (const WireValue &item : array) {
+        const WireList slice = item.toArray();
         if (!item.isArray() || slice.size() != 4 || !slice.at(0).isInteger() || !slice.at(1).isInteger()
             || !slice.at(2).isInteger() || !slice.at(3).isBool())
             return makeError(ErrorCode::Format, u"must hold [start, count, step, drop] slices of three integers and a boolean"_s);

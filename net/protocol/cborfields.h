@@ -6,10 +6,9 @@
 #include "core/ndarray.h"
 #include "core/region.h"
 #include "core/status.h"
+#include "net/protocol/wiremap.h"
 
 #include <QByteArray>
-#include <QCborArray>
-#include <QCborMap>
 #include <QString>
 
 #include <optional>
@@ -29,7 +28,9 @@ inline constexpr qsizetype MaxListLength = 1 << 20; // keys in one release, inpu
 class CborFields
 {
 public:
-    CborFields(const QCborMap &map, QString message);
+    // `item` >= 0 numbers the message among its siblings ("task input 2: ..."); the name is
+    // put together only when a field fails.
+    CborFields(WireMap map, QString message, qsizetype item = -1);
 
     bool has(const char *key) const;
     QString text(const char *key, qsizetype maxLength, std::optional<QString> fallback = std::nullopt);
@@ -38,8 +39,9 @@ public:
     // An integer or a floating-point value.
     double number(const char *key, std::optional<double> fallback = std::nullopt);
     QByteArray bytes(const char *key, qsizetype maxLength);
-    QCborArray array(const char *key, qsizetype maxItems, std::optional<QCborArray> fallback = std::nullopt);
-    QCborMap map(const char *key);
+    // A list; absent is an empty one when `optional`, else an error.
+    WireList array(const char *key, qsizetype maxItems, bool optional = false);
+    WireMap map(const char *key);
     Shape shape(const char *key);
     Region region(const char *key); // absent: the whole block (an empty region)
     // The type field, which must be `type`, and the id (0 when absent and not required).
@@ -61,16 +63,17 @@ public:
     bool isOk() const { return m_status.isOk(); }
 
 private:
-    const QCborValue *value(const char *key, bool required);
+    const WireValue *value(const char *key, bool required);
 
-    QCborMap m_map;
+    WireMap m_map;
     QString m_message;
+    qsizetype m_item;
     Status m_status;
-    QCborValue m_found;
+    WireValue m_found;
 };
 
 // The same checks for values inside a message: a shape, a region as CBOR arrays.
-Result<Shape> shapeFromCborChecked(const QCborValue &value);
-Result<Region> regionFromCborChecked(const QCborValue &value);
+Result<Shape> shapeFromCborChecked(const WireValue &value);
+Result<Region> regionFromCborChecked(const WireValue &value);
 
 } // namespace tessera::wire

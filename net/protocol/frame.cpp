@@ -5,7 +5,6 @@
 
 #include "core/bytesize.h"
 
-#include <QCborStreamReader>
 #include <QCborValue>
 #include <QtEndian>
 
@@ -89,24 +88,16 @@ FrameHead parseFrameHead(QByteArrayView buffer, const FrameLimits &limits)
     if (buffer.size() < head.headBytes)
         return head; // Incomplete, but the caller now knows how many bytes the head needs.
 
-    QCborStreamReader reader(buffer.data() + FramePrefixBytes, qsizetype(headerBytes));
-    const QCborValue value = QCborValue::fromCbor(reader);
-    if (const QCborError error = reader.lastError(); error != QCborError::NoError) {
-        return bad(
-            u"frame header is not valid CBOR: %1 at byte %2"_s.arg(error.toString(), QString::number(reader.currentOffset())));
+    Result<WireMap> header = WireMap::fromCbor(QByteArray(buffer.data() + FramePrefixBytes, qsizetype(headerBytes)));
+    if (!header.isOk()) {
+        const bool unused = header.status().code() == ErrorCode::InvalidArgument;
+        return bad((unused ? u"frame header is CBOR this protocol does not use: %1"_s : u"frame header is not valid CBOR: %1"_s)
+                       .arg(header.status().message()));
     }
-    // The header length is part of the framing: bytes after the map would be read by nobody.
-    if (reader.currentOffset() != qint64(headerBytes)) {
-        return bad(u"frame header has %1 bytes after its CBOR map"_s.arg(qint64(headerBytes) - reader.currentOffset()));
-    }
-    if (!value.isMap())
-        return bad(u"frame header is a CBOR %1, not a map"_s.arg(QString::fromLatin1(value.isArray() ? "array"
-                                                                                     : value.isTag() ? "tagged value"
-                                                                                                     : "scalar")));
 
     head.status = FrameStatus::Ok;
     head.payloadBytes = std::int64_t(payloadBytes);
-    head.header = value.toMap();
+    head.header = std::move(*header);
     return head;
 }
 

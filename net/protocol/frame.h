@@ -4,6 +4,7 @@
 #pragma once
 
 #include "net/protocol/cborbytes.h"
+#include "net/protocol/wiremap.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
@@ -40,7 +41,7 @@ struct FrameHead
     FrameStatus status = FrameStatus::Incomplete;
     std::int64_t headBytes = 0;    // prefix + header, when Ok or when Incomplete past the prefix
     std::int64_t payloadBytes = 0; // declared payload length, when Ok
-    QCborMap header;               // when Ok
+    WireMap header;                // when Ok
     QString error;                 // when Bad: what was wrong, for the log and the peer
 };
 

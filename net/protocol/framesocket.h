@@ -18,7 +18,7 @@ namespace tessera {
 
 struct Frame
 {
-    QCborMap header;
+    WireMap header;     // checked as CBOR; its fields are checked by the message read from it
     ByteBuffer payload; // exactly the declared length; empty when there is none
 };
 

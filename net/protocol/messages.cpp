@@ -78,7 +78,7 @@ QString errorCodeKey(ErrorCode code)
 
 namespace wire {
 
-Result<Envelope> Envelope::fromCbor(const QCborMap &map)
+Result<Envelope> Envelope::fromCbor(const WireMap &map)
 {
     CborFields fields(map, u"frame header"_s);
     Envelope envelope;
@@ -87,9 +87,9 @@ Result<Envelope> Envelope::fromCbor(const QCborMap &map)
     return fields.finish(envelope);
 }
 
-qint64 Envelope::idOf(const QCborMap &map)
+qint64 Envelope::idOf(const WireMap &map)
 {
-    const QCborValue id = map.value(field::Id);
+    const WireValue id = map.value(field::Id);
     return id.isInteger() && id.toInteger() >= 0 ? id.toInteger() : 0;
 }
 
@@ -100,7 +100,7 @@ QCborMap Hello::toCbor() const
                     {u"listen"_s, listen},     {u"host"_s, host}};
 }
 
-Result<Hello> Hello::fromCbor(const QCborMap &map)
+Result<Hello> Hello::fromCbor(const WireMap &map)
 {
     CborFields fields(map, msg::Hello);
     Hello hello;
@@ -122,7 +122,7 @@ QCborMap Auth::toCbor() const
     return QCborMap{{field::Type, msg::Auth}, {u"version"_s, version}, {u"mac"_s, mac}, {u"role"_s, role}};
 }
 
-Result<Auth> Auth::fromCbor(const QCborMap &map)
+Result<Auth> Auth::fromCbor(const WireMap &map)
 {
     CborFields fields(map, msg::Auth);
     Auth auth;
@@ -146,7 +146,7 @@ QCborMap Error::toCbor() const
     return map;
 }
 
-Result<Error> Error::fromCbor(const QCborMap &map)
+Result<Error> Error::fromCbor(const WireMap &map)
 {
     CborFields fields(map, msg::Error);
     Error error;
@@ -179,7 +179,7 @@ QCborMap StatusReply::toCbor() const
                     {u"listen"_s, listen}};
 }
 
-Result<StatusReply> StatusReply::fromCbor(const QCborMap &map)
+Result<StatusReply> StatusReply::fromCbor(const WireMap &map)
 {
     CborFields fields(map, u"status reply"_s);
     StatusReply reply;
@@ -202,7 +202,7 @@ QCborMap Put::toCbor() const
         {field::Type, msg::Put}, {field::Id, id}, {u"key"_s, key}, {u"shape"_s, shapeToCbor(shape)}, {u"nan"_s, mayHaveNan}};
 }
 
-Result<Put> Put::fromCbor(const QCborMap &map)
+Result<Put> Put::fromCbor(const WireMap &map)
 {
     CborFields fields(map, msg::Put);
     Put put;
@@ -221,7 +221,7 @@ QCborMap Get::toCbor() const
     return map;
 }
 
-Result<Get> Get::fromCbor(const QCborMap &map)
+Result<Get> Get::fromCbor(const WireMap &map)
 {
     CborFields fields(map, msg::Get);
     Get get;
@@ -243,15 +243,15 @@ QCborMap Block::toCbor() const
     return map;
 }
 
-Result<Block> Block::fromCbor(const QCborMap &map)
+Result<Block> Block::fromCbor(const WireMap &map)
 {
     CborFields fields(map, msg::Block);
     Block block;
     block.id = fields.head(msg::Block);
     block.shape = fields.shape("shape");
     block.mayHaveNan = fields.boolean("nan", true);
-    const QCborArray planes = fields.array("planes", MaxUniformPlanes, QCborArray());
-    for (const QCborValue &bits : planes) {
+    const WireList planes = fields.array("planes", MaxUniformPlanes, true);
+    for (const WireValue &bits : planes) {
         if (!bits.isInteger()) {
             fields.fail("planes", u"must hold the bits of doubles as integers"_s);
             break;
@@ -260,7 +260,7 @@ Result<Block> Block::fromCbor(const QCborMap &map)
     }
     // At most half the planes: the block a receiver makes is then at most twice the payload,
     // which the frame limits bound.
-    if (fields.isOk() && !planes.isEmpty() && (block.shape.empty() || 2 * qint64(planes.size()) > block.shape.front()))
+    if (fields.isOk() && planes.size() > 0 && (block.shape.empty() || 2 * qint64(planes.size()) > block.shape.front()))
         fields.fail("planes", u"names more uniform planes than half the block's"_s);
     return fields.finish(block);
 }
@@ -277,7 +277,7 @@ QCborMap Load::toCbor() const
                     {u"shape"_s, shapeToCbor(shape)}};
 }
 
-Result<Load> Load::fromCbor(const QCborMap &map)
+Result<Load> Load::fromCbor(const WireMap &map)
 {
     CborFields fields(map, msg::Load);
     Load load;
@@ -310,9 +310,9 @@ Result<NdArray> arrayFromPayload(const Shape &shape, bool mayHaveNan, const Byte
     return block;
 }
 
-bool isErrorReply(const QCborMap &header)
+bool isErrorReply(const WireMap &header)
 {
-    return header.value(field::Type).toString() == msg::Error;
+    return header.value(field::Type).isText(msg::Error);
 }
 
 namespace {
@@ -371,7 +371,7 @@ BlockReply blockReply(qint64 id, const NdArray &value)
     return {header.toCbor(), QByteArrayView(value.bytes() + skipped, value.byteSize() - skipped)};
 }
 
-Result<NdArray> blockFromReply(const QCborMap &header, const ByteBuffer &payload)
+Result<NdArray> blockFromReply(const WireMap &header, const ByteBuffer &payload)
 {
     if (isErrorReply(header))
         return statusFromErrorReply(header);
@@ -388,13 +388,13 @@ QCborMap errorReply(qint64 id, const Status &status, const QString &unreachableP
     return wire::Error{id, status, unreachablePeer}.toCbor();
 }
 
-QString unreachablePeerOf(const QCborMap &header)
+QString unreachablePeerOf(const WireMap &header)
 {
     const Result<wire::Error> error = wire::Error::fromCbor(header);
     return error.isOk() ? error->peer : QString();
 }
 
-Status statusFromErrorReply(const QCborMap &header)
+Status statusFromErrorReply(const WireMap &header)
 {
     const Result<wire::Error> error = wire::Error::fromCbor(header);
     return error.isOk() ? error->status : error.status();

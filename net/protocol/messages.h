@@ -8,6 +8,7 @@
 #include "core/plan/taskgraph.h"
 #include "core/region.h"
 #include "core/status.h"
+#include "net/protocol/wiremap.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
@@ -67,10 +68,10 @@ struct Envelope
 {
     QString type{};
     qint64 id = 0;
-    static Result<Envelope> fromCbor(const QCborMap &map);
+    static Result<Envelope> fromCbor(const WireMap &map);
     // The id alone, so that a header whose type is broken is still answered as its request;
     // 0 when the id itself cannot be read.
-    static qint64 idOf(const QCborMap &map);
+    static qint64 idOf(const WireMap &map);
 };
 
 struct Hello
@@ -83,7 +84,7 @@ struct Hello
     QString listen{};
     QString host{}; // the machine's name, so a user sees which workers share one
     QCborMap toCbor() const;
-    static Result<Hello> fromCbor(const QCborMap &map);
+    static Result<Hello> fromCbor(const WireMap &map);
     bool operator==(const Hello &) const = default;
 };
 
@@ -93,7 +94,7 @@ struct Auth
     QByteArray mac{};
     QString role{}; // "client" or "peer"
     QCborMap toCbor() const;
-    static Result<Auth> fromCbor(const QCborMap &map);
+    static Result<Auth> fromCbor(const WireMap &map);
     bool operator==(const Auth &) const = default;
 };
 
@@ -105,7 +106,7 @@ struct Error
     Status status{};
     QString peer{};
     QCborMap toCbor() const;
-    static Result<Error> fromCbor(const QCborMap &map);
+    static Result<Error> fromCbor(const WireMap &map);
     bool operator==(const Error &) const = default;
 };
 
@@ -122,7 +123,7 @@ struct StatusReply
     std::int64_t memoryPeakBytes = 0;    // the most held since the worker's previous status reply
     std::int64_t memoryReserveBytes = 0; // faulted-in free memory kept for the next results
     QCborMap toCbor() const;
-    static Result<StatusReply> fromCbor(const QCborMap &map);
+    static Result<StatusReply> fromCbor(const WireMap &map);
     bool operator==(const StatusReply &) const = default;
 };
 
@@ -134,7 +135,7 @@ struct Put
     Shape shape{};
     bool mayHaveNan = true;
     QCborMap toCbor() const;
-    static Result<Put> fromCbor(const QCborMap &map);
+    static Result<Put> fromCbor(const WireMap &map);
     bool operator==(const Put &) const = default;
 };
 
@@ -144,7 +145,7 @@ struct Get
     QString key{};
     Region region{}; // empty: the whole block
     QCborMap toCbor() const;
-    static Result<Get> fromCbor(const QCborMap &map);
+    static Result<Get> fromCbor(const WireMap &map);
     bool operator==(const Get &) const = default;
 };
 
@@ -162,7 +163,7 @@ struct Block
     // has a uniform count plane.
     std::vector<quint64> uniformPlanes{};
     QCborMap toCbor() const;
-    static Result<Block> fromCbor(const QCborMap &map);
+    static Result<Block> fromCbor(const WireMap &map);
     bool operator==(const Block &) const = default;
 };
 
@@ -173,7 +174,7 @@ struct Load
     LoadSource source{};
     Shape shape{}; // what the slab must be
     QCborMap toCbor() const;
-    static Result<Load> fromCbor(const QCborMap &map);
+    static Result<Load> fromCbor(const WireMap &map);
     bool operator==(const Load &) const = default;
 };
 
@@ -192,12 +193,12 @@ struct BlockReply
 };
 BlockReply blockReply(qint64 id, const NdArray &value);
 // A block reply or an error reply, read and checked: the block, or the error it carries.
-Result<NdArray> blockFromReply(const QCborMap &header, const ByteBuffer &payload);
+Result<NdArray> blockFromReply(const WireMap &header, const ByteBuffer &payload);
 // An error reply's status; a reply that is not a valid error becomes a Format error.
-tessera::Status statusFromErrorReply(const QCborMap &header);
+tessera::Status statusFromErrorReply(const WireMap &header);
 QCborMap errorReply(qint64 id, const tessera::Status &status, const QString &unreachablePeer = {});
 // The peer an error reply says could not be reached ("host:port"), or empty.
-QString unreachablePeerOf(const QCborMap &header);
-bool isErrorReply(const QCborMap &header);
+QString unreachablePeerOf(const WireMap &header);
+bool isErrorReply(const WireMap &header);
 
 } // namespace tessera

@@ -199,7 +199,7 @@ void writeTask(CborBytes &writer, const Task &task, const std::vector<QString> &
 
 void readAxes(CborFields &fields, Task &task)
 {
-    for (const QCborValue &axis : fields.array("axes", MaxRank, QCborArray())) {
+    for (const WireValue &axis : fields.array("axes", MaxRank, true)) {
         if (!axis.isInteger() || axis.toInteger() < 0 || axis.toInteger() >= MaxRank
             || (!task.axes.empty() && axis.toInteger() <= task.axes.back())) {
             fields.fail("axes", u"must be increasing axis numbers from 0 to %1"_s.arg(MaxRank - 1));
@@ -213,7 +213,7 @@ void readAxes(CborFields &fields, Task &task)
 void readAnalysis(CborFields &fields, Task &task)
 {
     readAxes(fields, task);
-    for (const QCborValue &value : fields.array("values", maxValues, QCborArray())) {
+    for (const WireValue &value : fields.array("values", maxValues, true)) {
         if (!value.isDouble() && !value.isInteger()) {
             fields.fail("values", u"must hold numbers"_s);
             return;
@@ -230,7 +230,7 @@ void readStoreTarget(CborFields &fields, Task &task)
     constexpr qsizetype maxMetadataFiles = 4;
     constexpr qsizetype maxMetadataBytes = 4 << 20;
     task.store.folder = fields.text("folder", MaxPathLength);
-    const QCborMap metadata = fields.map("metadata");
+    const WireMap metadata = fields.map("metadata");
     task.store.origin = fields.shape("origin");
     if (!fields.isOk())
         return;
@@ -238,12 +238,13 @@ void readStoreTarget(CborFields &fields, Task &task)
         fields.fail("metadata", u"names %1 files; an array has at most %2"_s.arg(metadata.size()).arg(maxMetadataFiles));
         return;
     }
-    for (auto it = metadata.constBegin(); it != metadata.constEnd(); ++it) {
-        if (!it.key().isString() || !it.value().isByteArray() || it.value().toByteArray().size() > maxMetadataBytes) {
+    for (qsizetype i = 0; i < metadata.size(); ++i) {
+        const WireValue json = metadata.valueAt(i);
+        if (!json.isByteArray() || json.toByteArray().size() > maxMetadataBytes) {
             fields.fail("metadata", u"must map file names to JSON of at most %1 bytes"_s.arg(maxMetadataBytes));
             return;
         }
-        task.store.metadata.emplace_back(it.key().toString(), it.value().toByteArray());
+        task.store.metadata.emplace_back(metadata.keyAt(i).toString(), json.toByteArray());
     }
 }
 
@@ -269,8 +270,8 @@ void readKernel(CborFields &fields, Task &task)
         break;
     }
     case TaskKind::Select: {
-        const QCborArray constants = fields.array("constants", 3);
-        for (const QCborValue &constant : constants) {
+        const WireList constants = fields.array("constants", 3);
+        for (const WireValue &constant : constants) {
             if (!constant.isNull() && !constant.isDouble() && !constant.isInteger()) {
                 fields.fail("constants", u"must hold numbers or nulls"_s);
                 break;
@@ -295,13 +296,14 @@ void readKernel(CborFields &fields, Task &task)
 
 void readInputs(CborFields &fields, Task &task, std::vector<QString> &sources)
 {
-    const QCborArray inputs = fields.array("inputs", maxInputs);
+    const WireList inputs = fields.array("inputs", maxInputs);
     for (qsizetype i = 0; i < inputs.size() && fields.isOk(); ++i) {
-        if (!inputs.at(i).isMap()) {
+        const WireValue item = inputs.at(i);
+        if (!item.isMap()) {
             fields.fail("inputs", u"must hold maps"_s);
             return;
         }
-        CborFields entry(inputs.at(i).toMap(), u"task input %1"_s.arg(i));
+        CborFields entry(item.toMap(), u"task input"_s, i);
         TaskInput input;
         input.key = entry.key();
         input.region = entry.region("region");
@@ -342,7 +344,7 @@ void checkInputCount(CborFields &fields, const Task &task)
     }
 }
 
-Result<std::pair<Task, std::vector<QString>>> taskFromCbor(const QCborMap &map)
+Result<std::pair<Task, std::vector<QString>>> taskFromCbor(const WireMap &map)
 {
     CborFields fields(map, u"task"_s);
     Task task;
@@ -401,13 +403,13 @@ QCborMap TaskRequest::toCbor() const
     return QCborValue::fromCbor(bytes).toMap();
 }
 
-Result<TaskRequest> TaskRequest::fromCbor(const QCborMap &map)
+Result<TaskRequest> TaskRequest::fromCbor(const WireMap &map)
 {
     CborFields fields(map, msg::Task);
     TaskRequest request;
     request.id = fields.head(msg::Task);
     request.operation = fields.text("op", MaxNameLength, QString());
-    const QCborMap task = fields.map("task");
+    const WireMap task = fields.map("task");
     request.store = fields.boolean("store", true);
     request.returnOutput = fields.boolean("return", false);
     if (!fields.isOk())
@@ -462,7 +464,7 @@ void Done::write(CborBytes &writer) const
     writer.endMap();
 }
 
-Result<Done> Done::fromCbor(const QCborMap &map)
+Result<Done> Done::fromCbor(const WireMap &map)
 {
     CborFields fields(map, msg::Done);
     Done done;
@@ -491,17 +493,18 @@ QCborMap Release::toCbor() const
     return map;
 }
 
-Result<Release> Release::fromCbor(const QCborMap &map)
+Result<Release> Release::fromCbor(const WireMap &map)
 {
     CborFields fields(map, msg::Release);
     Release release;
     release.id = fields.head(msg::Release);
-    for (const QCborValue &key : fields.array("keys", MaxListLength, QCborArray())) {
-        if (!key.isString() || key.toString().size() > MaxKeyLength) {
+    for (const WireValue &key : fields.array("keys", MaxListLength, true)) {
+        QString text = key.toString();
+        if (!key.isString() || text.size() > MaxKeyLength) {
             fields.fail("keys", u"must hold block keys (text of at most %1 characters)"_s.arg(MaxKeyLength));
             break;
         }
-        release.keys.push_back(key.toString());
+        release.keys.push_back(std::move(text));
     }
     release.operation = fields.text("op", MaxNameLength, QString());
     return fields.finish(release);
@@ -512,7 +515,7 @@ QCborMap Measure::toCbor() const
     return QCborMap{{field::Type, msg::Measure}, {field::Id, id}, {u"bytes"_s, qint64(bytes)}};
 }
 
-Result<Measure> Measure::fromCbor(const QCborMap &map)
+Result<Measure> Measure::fromCbor(const WireMap &map)
 {
     CborFields fields(map, msg::Measure);
     Measure measure;
@@ -533,7 +536,7 @@ QCborMap Ok::toCbor() const
     return map;
 }
 
-Result<Ok> Ok::fromCbor(const QCborMap &map)
+Result<Ok> Ok::fromCbor(const WireMap &map)
 {
     CborFields fields(map, msg::Ok);
     Ok ok;
@@ -557,13 +560,13 @@ QCborMap BlocksReply::toCbor() const
     return QCborMap{{field::Type, msg::Ok}, {field::Id, id}, {u"keys"_s, keys}};
 }
 
-Result<BlocksReply> BlocksReply::fromCbor(const QCborMap &map)
+Result<BlocksReply> BlocksReply::fromCbor(const WireMap &map)
 {
     CborFields fields(map, u"blocks reply"_s);
     BlocksReply reply;
     reply.id = fields.head(msg::Ok);
-    for (const QCborValue &entry : fields.array("keys", MaxListLength)) {
-        const QCborArray pair = entry.toArray();
+    for (const WireValue &entry : fields.array("keys", MaxListLength)) {
+        const WireList pair = entry.toArray();
         if (!entry.isArray() || pair.size() != 2 || !pair.at(0).isString() || !pair.at(1).isInteger()
             || pair.at(1).toInteger() < 0) {
             fields.fail("keys", u"must hold [key, bytes] pairs"_s);

@@ -5,6 +5,7 @@
 
 #include "net/protocol/cborbytes.h"
 #include "net/protocol/messages.h"
+#include "net/protocol/wiremap.h"
 
 #include "core/plan/taskgraph.h"
 
@@ -36,7 +37,7 @@ struct TaskRequest
     // The wire form straight to `writer`, with `requestId` as its id; toCbor() is the same map.
     void write(CborBytes &writer, qint64 requestId) const;
     QCborMap toCbor() const;
-    static Result<TaskRequest> fromCbor(const QCborMap &map);
+    static Result<TaskRequest> fromCbor(const WireMap &map);
     bool operator==(const TaskRequest &) const = default;
 };
 
@@ -57,7 +58,7 @@ struct Done
     QCborMap toCbor() const;
     // Written straight to the frame (a worker sends one per task); toCbor() reads these bytes back.
     void write(CborBytes &writer) const;
-    static Result<Done> fromCbor(const QCborMap &map);
+    static Result<Done> fromCbor(const WireMap &map);
     bool operator==(const Done &) const = default;
 };
 
@@ -67,7 +68,7 @@ struct Release
     std::vector<QString> keys{};
     QString operation{}; // also drop what was fetched from peers for it
     QCborMap toCbor() const;
-    static Result<Release> fromCbor(const QCborMap &map);
+    static Result<Release> fromCbor(const WireMap &map);
     bool operator==(const Release &) const = default;
 };
 
@@ -79,7 +80,7 @@ struct Measure
     static constexpr std::int64_t MinBytes = std::int64_t(4) << 10;
     static constexpr std::int64_t MaxBytes = std::int64_t(1) << 30;
     QCborMap toCbor() const;
-    static Result<Measure> fromCbor(const QCborMap &map);
+    static Result<Measure> fromCbor(const WireMap &map);
     bool operator==(const Measure &) const = default;
 };
 
@@ -91,7 +92,7 @@ struct Ok
     double readBytesPerSecond = 0;
     double writeBytesPerSecond = 0;
     QCborMap toCbor() const;
-    static Result<Ok> fromCbor(const QCborMap &map);
+    static Result<Ok> fromCbor(const WireMap &map);
     bool operator==(const Ok &) const = default;
 };
 
@@ -100,7 +101,7 @@ struct BlocksReply
     qint64 id = 0;
     std::vector<std::pair<QString, std::int64_t>> blocks{};
     QCborMap toCbor() const;
-    static Result<BlocksReply> fromCbor(const QCborMap &map);
+    static Result<BlocksReply> fromCbor(const WireMap &map);
     bool operator==(const BlocksReply &) const = default;
 };
 

@@ -25,7 +25,7 @@ QByteArray bytesOf(const QCborMap &map)
 }
 
 template <typename T>
-void exercise(const QCborMap &map)
+void exercise(const WireMap &map)
 {
     const Result<T> parsed = T::fromCbor(map);
     if (!parsed.isOk()) {
@@ -42,15 +42,11 @@ void exercise(const QCborMap &map)
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
-    // As parseFrameHead() does: a header that does not decode cleanly is refused before use (Qt's
-    // containers from a failed decode are not safe to read).
-    QCborParserError error;
-    const QCborValue value = QCborValue::fromCbor(QByteArray(reinterpret_cast<const char *>(data), qsizetype(size)), &error);
-    if (error.error != QCborError::NoError)
+    // Read as parseFrameHead() reads a header: a map that is not CBOR the protocol uses is refused.
+    const Result<WireMap> read = WireMap::fromCbor(QByteArray(reinterpret_cast<const char *>(data), qsizetype(size)));
+    if (!read.isOk())
         return 0;
-    if (!value.isMap())
-        return 0;
-    const QCborMap map = value.toMap();
+    const WireMap &map = *read;
     (void)wire::Envelope::fromCbor(map);
     (void)wire::Envelope::idOf(map);
     exercise<wire::Hello>(map);

@@ -201,7 +201,7 @@ int main(int argc, char *argv[])
     const QString target = QString::fromLocal8Bit(argv[1]);
     const QDir dir(QString::fromLocal8Bit(argv[2]));
     std::vector<QByteArray> seeds;
-    if (target == u"fuzz_messages"_s) {
+    if (target == u"fuzz_messages"_s || target == u"fuzz_wiremap"_s) {
         for (const QCborMap &message : sampleMessages())
             seeds.push_back(message.toCborValue().toCbor());
     } else if (target == u"fuzz_framehead"_s || target == u"fuzz_handshake"_s) {

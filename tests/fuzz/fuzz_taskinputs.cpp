@@ -9,12 +9,11 @@
 
 #include "net/protocol/cborfields.h"
 #include "net/protocol/taskmessages.h"
+#include "net/protocol/wiremap.h"
 #include "net/worker/taskcheck.h"
 #include "net/worker/taskcompute.h"
 
 #include "core/kernels/slice.h"
-
-#include <QCborValue>
 
 #include <cmath>
 #include <cstddef>
@@ -28,7 +27,7 @@ namespace {
 constexpr std::int64_t maxElements = 1 << 12;
 
 // Arrays small enough to run on, with a NaN now and then so both kernel paths are taken.
-std::optional<NdArray> makeInput(const QCborValue &shapeValue, std::size_t salt)
+std::optional<NdArray> makeInput(const WireValue &shapeValue, std::size_t salt)
 {
     const Result<Shape> shape = wire::shapeFromCborChecked(shapeValue);
     if (!shape.isOk() || shape->size() > 6 || elementCount(*shape) > maxElements)
@@ -40,7 +39,7 @@ std::optional<NdArray> makeInput(const QCborValue &shapeValue, std::size_t salt)
     return array;
 }
 
-void runTask(const QCborMap &request, const QCborArray &shapes)
+void runTask(const WireMap &request, const WireList &shapes)
 {
     const Result<wire::TaskRequest> task = wire::TaskRequest::fromCbor(request);
     if (!task.isOk() || elementCount(task->task.outputShape) > 64 * maxElements)
@@ -63,7 +62,7 @@ void runTask(const QCborMap &request, const QCborArray &shapes)
     }
 }
 
-void runRegion(const QCborValue &regionValue, const QCborValue &shapeValue)
+void runRegion(const WireValue &regionValue, const WireValue &shapeValue)
 {
     const Result<Region> region = wire::regionFromCborChecked(regionValue);
     std::optional<NdArray> block = makeInput(shapeValue, 1);
@@ -78,14 +77,13 @@ void runRegion(const QCborValue &regionValue, const QCborValue &shapeValue)
 // Input: CBOR [task request, [input shape, ...]] or [region, block shape].
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
-    // As parseFrameHead() does: a header that does not decode cleanly is refused before use (Qt's
-    // containers from a failed decode are not safe to read).
-    QCborParserError error;
-    const QCborValue value = QCborValue::fromCbor(QByteArray(reinterpret_cast<const char *>(data), qsizetype(size)), &error);
-    if (error.error != QCborError::NoError)
+    // Read as parseFrameHead() reads a header, the input being the value of a one-entry map.
+    const Result<WireMap> wrapped =
+        WireMap::fromCbor(QByteArray::fromHex("a16176") + QByteArray(reinterpret_cast<const char *>(data), qsizetype(size)));
+    if (!wrapped.isOk())
         return 0;
-    const QCborArray parts = value.toArray();
-    if (!value.isArray() || parts.size() != 2)
+    const WireList parts = wrapped->value(QLatin1StringView("v")).toArray();
+    if (parts.size() != 2)
         return 0;
     if (parts.at(0).isMap() && parts.at(1).isArray())
         runTask(parts.at(0).toMap(), parts.at(1).toArray());

@@ -121,7 +121,7 @@ void TestWorkerService::helloAnnouncesTheWorker()
 {
     const auto raw = RawConnection::open(m_service->listenAddress());
     QCOMPARE(raw->received.size(), 1);
-    const QCborMap hello = raw->received.front().header;
+    const QCborMap hello = raw->received.front().header.toMap();
     QCOMPARE(hello.value(u"type"_s).toString(), msg::Hello);
     QCOMPARE(hello.value(u"version"_s).toInteger(), qint64(ProtocolVersion));
     QCOMPARE(hello.value(u"nonce"_s).toByteArray().size(), 32);
@@ -219,7 +219,7 @@ void TestWorkerService::badFramesCloseOnlyTheirConnection()
     QTRY_VERIFY_WITH_TIMEOUT(raw->closed, waitMillis);
     if (!mentions.isEmpty()) {
         QCOMPARE(raw->received.size(), before + 1);
-        const QCborMap error = raw->received.back().header;
+        const QCborMap error = raw->received.back().header.toMap();
         QCOMPARE(error.value(u"type"_s).toString(), msg::Error);
         QCOMPARE(error.value(u"id"_s).toInteger(), 0);
         QCOMPARE(error.value(u"code"_s).toString(), u"network"_s);
@@ -571,7 +571,7 @@ void TestWorkerService::releaseFreesMemory()
     const auto listed = raw->request(QCborMap{{u"type"_s, msg::Blocks}});
     QVERIFY(listed);
     QStringList listedKeys;
-    for (const QCborValue &entry : listed->header.value(u"keys"_s).toArray())
+    for (const WireValue &entry : listed->header.value(u"keys"_s).toArray())
         listedKeys << entry.toArray().at(0).toString();
     for (const QString &key : std::as_const(keys))
         QVERIFY2(listedKeys.contains(key), qPrintable(listedKeys.join(u", "_s)));
