@@ -254,7 +254,9 @@ qint64 WireValue::toInteger(qint64 fallback) const
     const Head head = headAt(m_bytes, m_at);
     if ((head.major == Unsigned || head.major == Negative) && fitsInteger(head))
         return head.major == Unsigned ? qint64(head.argument) : -1 - qint64(head.argument);
-    return isDouble() ? qint64(toDouble()) : fallback;
+    // Truncated, as QCborValue's; a double past qint64's range (or NaN) has no integer to give.
+    const double value = toDouble(std::numeric_limits<double>::quiet_NaN());
+    return value >= -0x1p63 && value < 0x1p63 ? qint64(value) : fallback;
 }
 
 double WireValue::toDouble(double fallback) const

@@ -46,8 +46,8 @@ public:
     bool isBool() const { return type() == QCborValue::False || type() == QCborValue::True; }
     bool isNull() const { return type() == QCborValue::Null; }
 
-    // As QCborValue's: an integer reads as a double and the other way round; any other kind
-    // gives the fallback.
+    // As QCborValue's: an integer reads as a double and the other way round (a double past
+    // qint64's range gives the fallback); any other kind gives the fallback.
     qint64 toInteger(qint64 fallback = 0) const;
     double toDouble(double fallback = 0) const;
     bool toBool(bool fallback = false) const;

@@ -28,7 +28,11 @@ bool sameDouble(double a, double b)
 void compare(const WireValue &ours, const QCborValue &qts)
 {
     FUZZ_CHECK(ours.type() == qts.type());
-    FUZZ_CHECK(ours.toInteger(7) == qts.toInteger(7));
+    // Qt converts a double past qint64's range with a plain cast, which is undefined.
+    if (!qts.isDouble() || (qts.toDouble() >= -0x1p63 && qts.toDouble() < 0x1p63))
+        FUZZ_CHECK(ours.toInteger(7) == qts.toInteger(7));
+    else
+        FUZZ_CHECK(ours.toInteger(7) == 7);
     FUZZ_CHECK(sameDouble(ours.toDouble(7.5), qts.toDouble(7.5)));
     FUZZ_CHECK(ours.toBool(true) == qts.toBool(true));
     FUZZ_CHECK(ours.toString() == qts.toString());

@@ -30,7 +30,11 @@ void compareValues(const WireValue &ours, const QCborValue &qts, const QString &
 {
     const QByteArray place = where.toUtf8();
     QVERIFY2(ours.type() == qts.type(), place);
-    QVERIFY2(ours.toInteger(7) == qts.toInteger(7), place);
+    // Qt converts a double past qint64's range with a plain cast, which is undefined.
+    if (!qts.isDouble() || (qts.toDouble() >= -0x1p63 && qts.toDouble() < 0x1p63))
+        QVERIFY2(ours.toInteger(7) == qts.toInteger(7), place);
+    else
+        QVERIFY2(ours.toInteger(7) == 7, place);
     QVERIFY2(sameDouble(ours.toDouble(7.5), qts.toDouble(7.5)), place);
     QVERIFY2(ours.toBool(true) == qts.toBool(true), place);
     QVERIFY2(ours.toString() == qts.toString(), place);
