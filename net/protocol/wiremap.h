@@ -26,8 +26,8 @@ class WireMap;
 //
 // The protocol's subset of CBOR is accepted: integers, floats, text, byte strings, arrays and
 // maps of definite length with text keys, false, true and null. Tags, indefinite lengths,
-// undefined, other simple values and keys of other kinds are refused as unsupported. Values share the header's bytes (an
-// implicitly shared QByteArray), so each stays valid on its own.
+// undefined, other simple values and keys of other kinds are refused as unsupported. Values
+// share the header's bytes (an implicitly shared QByteArray), so each stays valid on its own.
 
 // One value: its accessors read like QCborValue's. A missing value is Undefined.
 class WireValue
@@ -57,7 +57,7 @@ public:
     bool isText(QAnyStringView text) const;
     WireList toArray() const;
     WireMap toMap() const;
-    // Decoded by this reader, not by Qt's (the fuzzer compares the two).
+    // Decoded by this reader, not by Qt's (tests compare the two).
     QCborValue toCborValue() const;
 
 private:
