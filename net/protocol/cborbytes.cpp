@@ -3,6 +3,8 @@
 
 #include "net/protocol/cborbytes.h"
 
+#include "net/protocol/cborformat.h"
+
 #include <QtEndian>
 
 #include <algorithm>
@@ -10,19 +12,9 @@
 
 namespace tessera {
 
-namespace {
+using namespace cbor;
 
-// RFC 8949 major types.
-constexpr unsigned Unsigned = 0;
-constexpr unsigned Negative = 1;
-constexpr unsigned Bytes = 2;
-constexpr unsigned Text = 3;
-constexpr unsigned Array = 4;
-constexpr unsigned Map = 5;
-constexpr char False = char(0xf4);
-constexpr char True = char(0xf5);
-constexpr char Null = char(0xf6);
-constexpr char Float64 = char(0xfb);
+namespace {
 
 bool isAscii(QStringView text)
 {
@@ -45,27 +37,31 @@ CborBytes::CborBytes(QByteArray &out)
 // QByteArray's growth checks for each.
 char *CborBytes::head(unsigned majorType, quint64 argument, qsizetype extra)
 {
-    const int argumentBytes = argument < 24 ? 0 : argument <= 0xff ? 1 : argument <= 0xffff ? 2 : argument <= 0xffffffffu ? 4 : 8;
+    const int argumentBytes = argument < OneByte        ? 0
+                              : argument <= 0xff        ? 1
+                              : argument <= 0xffff      ? 2
+                              : argument <= 0xffffffffu ? 4
+                                                        : 8;
     const qsizetype at = m_out.size();
     m_out.resize(at + 1 + argumentBytes + extra);
     char *out = m_out.data() + at;
-    const char type = char(majorType << 5);
+    const auto major = Major(majorType);
     switch (argumentBytes) {
-    case 0: *out = char(type | char(argument)); break;
+    case 0: *out = initialByte(major, unsigned(argument)); break;
     case 1:
-        out[0] = char(type | 24);
+        out[0] = initialByte(major, OneByte);
         out[1] = char(argument);
         break;
     case 2:
-        out[0] = char(type | 25);
+        out[0] = initialByte(major, TwoBytes);
         qToBigEndian(quint16(argument), out + 1);
         break;
     case 4:
-        out[0] = char(type | 26);
+        out[0] = initialByte(major, FourBytes);
         qToBigEndian(quint32(argument), out + 1);
         break;
     default:
-        out[0] = char(type | 27);
+        out[0] = initialByte(major, EightBytes);
         qToBigEndian(argument, out + 1);
         break;
     }
@@ -113,7 +109,7 @@ void CborBytes::append(qint64 value)
 void CborBytes::append(bool value)
 {
     item();
-    m_out.append(value ? True : False);
+    m_out.append(initialByte(Simple, value ? True : False));
 }
 
 void CborBytes::append(double value)
@@ -122,14 +118,14 @@ void CborBytes::append(double value)
     const qsizetype at = m_out.size();
     m_out.resize(at + 9);
     char *out = m_out.data() + at;
-    out[0] = Float64;
+    out[0] = initialByte(Simple, Double);
     qToBigEndian(std::bit_cast<quint64>(value), out + 1);
 }
 
 void CborBytes::append(std::nullptr_t)
 {
     item();
-    m_out.append(Null);
+    m_out.append(initialByte(Simple, Null));
 }
 
 void CborBytes::append(QLatin1StringView text)

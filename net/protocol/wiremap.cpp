@@ -3,6 +3,8 @@
 
 #include "net/protocol/wiremap.h"
 
+#include "net/protocol/cborformat.h"
+
 #include <QCborArray>
 #include <QUtf8StringView>
 #include <QtEndian>
@@ -16,29 +18,18 @@ using namespace Qt::StringLiterals;
 
 namespace tessera {
 
+using namespace cbor;
+
 namespace {
 
 // Deeper than any message (a task's input region is five levels down), shallow enough that
 // checking recursively cannot exhaust the stack.
 constexpr int maxDepth = 32;
 
-enum Major { Unsigned = 0, Negative = 1, Bytes = 2, Text = 3, Array = 4, Map = 5, Tag = 6, Simple = 7 };
-enum SimpleInfo {
-    False = 20,
-    True = 21,
-    Null = 22,
-    Undefined = 23,
-    OneByte = 24,
-    Half = 25,
-    Single = 26,
-    Double = 27,
-    Indefinite = 31
-};
-
 struct Head
 {
-    int major = 0;
-    int info = 0;
+    unsigned major = 0;
+    unsigned info = 0;
     quint64 argument = 0; // the value, length or count; a float's bits
     qsizetype size = 0;   // bytes of the head itself
 };
@@ -55,7 +46,7 @@ bool readHead(QByteArrayView bytes, qsizetype at, Head &head)
     head.argument = quint64(head.info);
     if (head.info < OneByte || head.info == Indefinite)
         return true;
-    if (head.info > Double)
+    if (head.info > EightBytes)
         return false;
     const int length = 1 << (head.info - OneByte);
     if (bytes.size() - at - 1 < length)
@@ -138,8 +129,8 @@ qsizetype Checker::item(qsizetype at, int depth)
 {
     Head head;
     if (!readHead(m_bytes, at, head)) {
-        if (at < m_bytes.size() && (quint8(m_bytes[at]) & 0x1f) > Double && (quint8(m_bytes[at]) & 0x1f) < Indefinite)
-            return fail(at, u"reserved additional information %1"_s.arg(quint8(m_bytes[at]) & 0x1f));
+        if (head.info > EightBytes) // 28-30; 31 reads
+            return fail(at, u"reserved additional information %1"_s.arg(head.info));
         return fail(at, u"the bytes end inside an item"_s);
     }
     if (head.info == Indefinite) {
