@@ -116,6 +116,9 @@ public:
         return -1;
     }
     const Status &problem() const { return m_problem; }
+    // The key heads of the outermost map's entries, found while checking it: WireMap indexes
+    // them without walking the map a second time.
+    const QVarLengthArray<qsizetype, 16> &outermostKeys() const { return m_outermostKeys; }
 
 private:
     qsizetype container(qsizetype at, const Head &head, int depth);
@@ -123,6 +126,7 @@ private:
 
     QByteArrayView m_bytes;
     Status m_problem;
+    QVarLengthArray<qsizetype, 16> m_outermostKeys;
 };
 
 qsizetype Checker::item(qsizetype at, int depth)
@@ -172,6 +176,8 @@ qsizetype Checker::container(qsizetype at, const Head &head, int depth)
                             .arg(rest));
     }
     for (quint64 i = 0; i < head.argument && next >= 0; ++i) {
+        if (head.major == Map && depth == 0)
+            m_outermostKeys.append(next);
         if (head.major == Map)
             next = key(next, depth + 1);
         if (next >= 0)
@@ -366,7 +372,14 @@ Result<WireMap> WireMap::fromCbor(QByteArray bytes)
         checker.fail(end, u"%1 bytes after its CBOR map"_s.arg(bytes.size() - end));
     if (!checker.problem().isOk())
         return checker.problem();
-    return WireMap(std::move(bytes), 0);
+    WireMap map;
+    map.m_bytes = bytes;
+    map.m_at = 0;
+    map.m_end = end;
+    map.m_entries.reserve(checker.outermostKeys().size());
+    for (qsizetype key : checker.outermostKeys())
+        map.addEntry(key);
+    return map;
 }
 
 void WireMap::index(qsizetype at)
@@ -376,14 +389,18 @@ void WireMap::index(qsizetype at)
     m_at = at;
     m_entries.reserve(qsizetype(head.argument));
     qsizetype next = at + head.size;
-    for (quint64 i = 0; i < head.argument; ++i) {
-        const Head key = headAt(m_bytes, next);
-        const qsizetype text = next + key.size;
-        const qsizetype value = text + qsizetype(key.argument);
-        m_entries.append({qint32(next), qint32(text), qint32(key.argument), qint32(value)});
-        next = skip(m_bytes, value);
-    }
+    for (quint64 i = 0; i < head.argument; ++i)
+        next = skip(m_bytes, addEntry(next));
     m_end = next;
+}
+
+qsizetype WireMap::addEntry(qsizetype key)
+{
+    const Head head = headAt(m_bytes, key);
+    const qsizetype text = key + head.size;
+    const qsizetype value = text + qsizetype(head.argument);
+    m_entries.append({qint32(key), qint32(text), qint32(head.argument), qint32(value)});
+    return value;
 }
 
 WireValue WireMap::value(QLatin1StringView key) const

@@ -148,6 +148,8 @@ private:
         qint32 value; // the value's head
     };
     void index(qsizetype at);
+    // Indexes the entry whose key's head is at `key`; returns where its value starts.
+    qsizetype addEntry(qsizetype key);
 
     QByteArray m_bytes;
     qsizetype m_at = -1;

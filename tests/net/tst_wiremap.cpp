@@ -25,6 +25,21 @@ bool sameDouble(double a, double b)
     return (std::isnan(a) && std::isnan(b)) || (a == b && std::signbit(a) == std::signbit(b));
 }
 
+void compareValues(const WireValue &ours, const QCborValue &qts, const QString &where);
+
+// Entry by entry, in order, and by key.
+void compareMaps(const WireMap &mine, const QCborMap &map, const QString &where)
+{
+    QCOMPARE(mine.size(), map.size());
+    qsizetype i = 0;
+    for (auto it = map.constBegin(); it != map.constEnd(); ++it, ++i) {
+        QCOMPARE(mine.keyAt(i).toString(), it.key().toString());
+        compareValues(mine.valueAt(i), it.value(), where + u"."_s + it.key().toString());
+        // A lookup finds the first entry of that key, as QCborMap's does.
+        compareValues(mine.value(it.key().toString()), map.value(it.key().toString()), where + u" by key"_s);
+    }
+}
+
 // One value as both decoders read it, through every accessor and its fallback.
 void compareValues(const WireValue &ours, const QCborValue &qts, const QString &where)
 {
@@ -45,18 +60,8 @@ void compareValues(const WireValue &ours, const QCborValue &qts, const QString &
         for (qsizetype i = 0; i < array.size(); ++i)
             compareValues(ours.toArray().at(i), array.at(i), where + u"[%1]"_s.arg(i));
     }
-    if (qts.isMap()) {
-        const QCborMap map = qts.toMap();
-        const WireMap mine = ours.toMap();
-        QCOMPARE(mine.size(), map.size());
-        qsizetype i = 0;
-        for (auto it = map.constBegin(); it != map.constEnd(); ++it, ++i) {
-            QCOMPARE(mine.keyAt(i).toString(), it.key().toString());
-            compareValues(mine.valueAt(i), it.value(), where + u"."_s + it.key().toString());
-            // A lookup finds the first entry of that key, as QCborMap's does.
-            compareValues(mine.value(it.key().toString()), map.value(it.key().toString()), where + u" by key"_s);
-        }
-    }
+    if (qts.isMap())
+        compareMaps(ours.toMap(), qts.toMap(), where);
 }
 
 void compareWithQt(const QByteArray &bytes)
@@ -66,6 +71,7 @@ void compareWithQt(const QByteArray &bytes)
     const QCborValue qts = QCborValue::fromCbor(bytes);
     QVERIFY(qts.isMap());
     QCOMPARE(ours->toCbor(), bytes);
+    compareMaps(*ours, qts.toMap(), u"outermost map"_s);        // indexed while it was checked
     QByteArray wrapped = QByteArray::fromHex("a1616b") + bytes; // {"k": the map}, to read it as a value
     compareValues(WireMap::fromCbor(wrapped)->value("k"_L1), qts, u"map"_s);
 }
