@@ -197,6 +197,17 @@ void writeTask(CborBytes &writer, const Task &task, const std::vector<QString> &
     Q_ASSERT(complete);
 }
 
+// A message written straight to CBOR, as the map Qt reads from those bytes: toCbor() of the
+// messages that are written so, with one encoder for both forms.
+template <typename Write>
+QCborMap readBack(const Write &write)
+{
+    QByteArray bytes;
+    CborBytes writer(bytes);
+    write(writer);
+    return QCborValue::fromCbor(bytes).toMap();
+}
+
 void readAxes(CborFields &fields, Task &task)
 {
     for (const WireValue &axis : fields.array("axes", MaxRank, true)) {
@@ -397,10 +408,7 @@ void TaskRequest::write(CborBytes &writer, qint64 requestId) const
 
 QCborMap TaskRequest::toCbor() const
 {
-    QByteArray bytes;
-    CborBytes writer(bytes);
-    write(writer, id);
-    return QCborValue::fromCbor(bytes).toMap();
+    return readBack([this](CborBytes &writer) { write(writer, id); });
 }
 
 Result<TaskRequest> TaskRequest::fromCbor(const WireMap &map)
@@ -424,10 +432,7 @@ Result<TaskRequest> TaskRequest::fromCbor(const WireMap &map)
 
 QCborMap Done::toCbor() const
 {
-    QByteArray bytes;
-    CborBytes writer(bytes);
-    write(writer);
-    return QCborValue::fromCbor(bytes).toMap();
+    return readBack([this](CborBytes &writer) { write(writer); });
 }
 
 void Done::write(CborBytes &writer) const
