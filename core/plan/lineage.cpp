@@ -18,35 +18,33 @@ namespace tessera {
 // task nobody needs any more is found from the keys whose last reason to stay went, without the
 // pass over every block in memory after every statement that this was (330,000 keys on the
 // many-tasks bench).
-void Lineage::record(std::vector<Task> tasks)
+void Lineage::record(std::vector<Task> tasks, const std::vector<bool> &inMemory)
 {
-    std::vector<const Task *> recorded;
-    recorded.reserve(tasks.size());
-    for (Task &task : tasks) {
-        task.dependsOn.clear(); // ids of one run mean nothing later
-        auto [it, added] = m_tasks.try_emplace(task.outputKey);
-        if (!added)
-            dropReaders(it->second.task); // made again: the old task's inputs lose a reader
-        m_unsettled.push_back(task.outputKey);
-        it->second.task = std::move(task);
-        recorded.push_back(&it->second.task); // nodes of an unordered_map stay where they are
+    Run *run = m_runs.emplace_back(std::make_unique<Run>()).get();
+    run->tasks = std::move(tasks);
+    m_entries.reserve(m_entries.size() + qsizetype(run->tasks.size()));
+    for (std::uint32_t i = 0; i < run->tasks.size(); ++i) {
+        Task &task = run->tasks[i];
+        task.dependsOn = {};                      // ids of one run mean nothing later
+        Entry &entry = m_entries[task.outputKey]; // one probe, whether the key is new or not
+        if (entry.run)
+            dropReaders(taskOf(entry)); // made again: the old task's inputs lose a reader
+        point(entry, run, i);
+        entry.inMemory = i < inMemory.size() && inMemory[i];
+        if (!entry.inMemory)
+            m_unsettled.push_back(task.outputKey);
     }
-    for (const Task *task : recorded)
-        addReaders(*task);
-}
-
-void Lineage::setInMemory(const QString &key)
-{
-    if (const auto it = m_tasks.find(key); it != m_tasks.end())
-        it->second.inMemory = true;
+    for (const Task &task : run->tasks)
+        addReaders(task); // once every key of the run is in, whatever order its tasks came in
 }
 
 void Lineage::release(const QString &key)
 {
-    if (const auto it = m_tasks.find(key); it != m_tasks.end()) {
-        it->second.inMemory = false;
-        m_unsettled.push_back(key);
-    }
+    const auto it = m_entries.find(key);
+    if (it == m_entries.end())
+        return;
+    it->inMemory = false;
+    forgetIfUnneeded(it); // most blocks nothing reads: forgotten now, with the lookup made
 }
 
 void Lineage::settle()
@@ -54,26 +52,43 @@ void Lineage::settle()
     while (!m_unsettled.empty()) {
         const QString key = std::move(m_unsettled.back());
         m_unsettled.pop_back();
-        const auto it = m_tasks.find(key);
-        if (it == m_tasks.end() || it->second.inMemory || it->second.readers > 0)
-            continue;
-        const Task task = std::move(it->second.task);
-        m_tasks.erase(it);
-        dropReaders(task);
+        if (const auto it = m_entries.find(key); it != m_entries.end())
+            forgetIfUnneeded(it);
     }
+    std::erase_if(m_runs, [](const std::unique_ptr<Run> &run) { return run->entries == 0; });
 }
 
 void Lineage::clear()
 {
-    m_tasks.clear();
+    m_entries.clear();
+    m_runs.clear();
     m_unsettled.clear();
+}
+
+void Lineage::forgetIfUnneeded(QHash<QString, Entry>::iterator it)
+{
+    if (it->inMemory || it->readers > 0)
+        return;
+    const Entry gone = *it;
+    m_entries.erase(it);
+    dropReaders(taskOf(gone));
+    --gone.run->entries;
+}
+
+void Lineage::point(Entry &entry, Run *run, std::uint32_t task)
+{
+    if (entry.run)
+        --entry.run->entries;
+    entry.run = run;
+    entry.task = task;
+    ++run->entries;
 }
 
 void Lineage::addReaders(const Task &task)
 {
     for (const TaskInput &input : task.inputs) {
-        if (const auto it = m_tasks.find(input.key); it != m_tasks.end())
-            ++it->second.readers;
+        if (const auto it = m_entries.find(input.key); it != m_entries.end())
+            ++it->readers;
     }
 }
 
@@ -81,18 +96,18 @@ void Lineage::addReaders(const Task &task)
 void Lineage::dropReaders(const Task &task)
 {
     for (const TaskInput &input : task.inputs) {
-        const auto it = m_tasks.find(input.key);
-        if (it == m_tasks.end() || it->second.readers == 0)
+        const auto it = m_entries.find(input.key);
+        if (it == m_entries.end() || it->readers == 0)
             continue;
-        if (--it->second.readers == 0)
+        if (--it->readers == 0)
             m_unsettled.push_back(input.key);
     }
 }
 
 const Task *Lineage::producer(const QString &key) const
 {
-    const auto it = m_tasks.find(key);
-    return it == m_tasks.end() ? nullptr : &it->second.task;
+    const auto it = m_entries.constFind(key);
+    return it == m_entries.cend() ? nullptr : &taskOf(*it);
 }
 
 namespace {

@@ -5,13 +5,13 @@
 
 #include "core/plan/taskgraph.h"
 #include "core/status.h"
-#include "core/stringhash.h"
 
+#include <QHash>
 #include <QString>
 
 #include <cstdint>
 #include <functional>
-#include <unordered_map>
+#include <memory>
 #include <vector>
 
 namespace tessera {
@@ -23,13 +23,12 @@ namespace tessera {
 class Lineage
 {
 public:
-    // Records the tasks of a run that finished (taken over: a graph runner's, moved out). Each
-    // stays while a block in memory was made from it: mark the run's blocks that stay with
-    // setInMemory(), then settle() forgets the others.
-    void record(std::vector<Task> tasks);
-    // The block of `key` is in memory now (a key without a recorded task is ignored).
-    void setInMemory(const QString &key);
-    // The block of `key` has left memory; settle() forgets its task unless a block needs it.
+    // Records the tasks of a run that finished (taken over: a graph runner's, moved out).
+    // `inMemory[i]` says task i's block stays in memory (a block of the result kept as an array);
+    // the others are gone, and their tasks stay only while a block in memory was made from them.
+    void record(std::vector<Task> tasks, const std::vector<bool> &inMemory);
+    // The block of `key` has left memory: its task is forgotten unless a block needs it (now, when
+    // no recorded task reads the block; otherwise by settle(), once none does).
     void release(const QString &key);
     // Forgets the tasks that no block in memory needs since the last settle(): work in proportion
     // to the tasks recorded and the blocks released meanwhile, not to the whole lineage.
@@ -37,21 +36,37 @@ public:
     void clear();
 
     const Task *producer(const QString &key) const;
-    std::size_t size() const { return m_tasks.size(); }
+    std::size_t size() const { return std::size_t(m_entries.size()); }
+    // Recorded runs whose tasks are still held: at most one per statement that left a block in
+    // memory, once settled.
+    std::size_t runCount() const { return m_runs.size(); }
 
 private:
+    // A recorded run's tasks stay together, freed by settle() once no entry names one of them:
+    // recording and forgetting 100,000 tasks then moves no task and frees none one by one.
+    struct Run
+    {
+        std::vector<Task> tasks;
+        std::size_t entries = 0; // entries naming one of the tasks
+    };
+
     struct Entry
     {
-        Task task;
+        Run *run = nullptr;
+        std::uint32_t task = 0;    // index in run->tasks
         std::uint32_t readers = 0; // recorded tasks that read this key
         bool inMemory = false;
     };
 
+    const Task &taskOf(const Entry &entry) const { return entry.run->tasks[entry.task]; }
+    void forgetIfUnneeded(QHash<QString, Entry>::iterator it);
+    void point(Entry &entry, Run *run, std::uint32_t task);
     void addReaders(const Task &task);
     void dropReaders(const Task &task);
 
-    std::unordered_map<QString, Entry, StringHash> m_tasks; // by output key
-    std::vector<QString> m_unsettled;                       // keys whose last reason to stay may have gone
+    std::vector<std::unique_ptr<Run>> m_runs; // settle() frees those no entry names
+    QHash<QString, Entry> m_entries;          // by output key
+    std::vector<QString> m_unsettled;         // keys whose last reason to stay may have gone
 };
 
 // The blocks to make again and the worker each goes to.

@@ -9,34 +9,38 @@ namespace tessera {
 
 bool BlockDirectory::addUse(const QString &key, const Use &use, int worker, std::int64_t bytes)
 {
-    const auto [it, added] = m_entries.try_emplace(key);
+    // One probe for both the lookup and the insertion: operator[] adds a missing key.
+    const qsizetype before = m_entries.size();
+    Entry &entry = m_entries[key];
+    const bool added = m_entries.size() != before;
     if (added) {
-        it->second.worker = worker;
-        it->second.bytes = bytes;
+        entry.worker = worker;
+        entry.bytes = bytes;
     }
-    it->second.uses.push_back(use);
+    entry.uses.push_back(use);
     return added;
 }
 
-bool BlockDirectory::removeUse(const QString &key, const Use &use)
+std::optional<int> BlockDirectory::removeUse(const QString &key, const Use &use)
 {
     const auto it = m_entries.find(key);
     if (it == m_entries.end())
-        return false;
-    std::vector<Use> &uses = it->second.uses;
+        return std::nullopt;
+    auto &uses = it->uses;
     if (const auto found = std::find(uses.begin(), uses.end(), use); found != uses.end())
         uses.erase(found);
     if (!uses.empty())
-        return false;
-    setState(it->second, State::Ready);
+        return std::nullopt;
+    const int worker = it->worker;
+    setState(*it, State::Ready);
     m_entries.erase(it);
-    return true;
+    return worker;
 }
 
 const BlockDirectory::Entry *BlockDirectory::find(const QString &key) const
 {
-    const auto it = m_entries.find(key);
-    return it == m_entries.end() ? nullptr : &it->second;
+    const auto it = m_entries.constFind(key);
+    return it == m_entries.cend() ? nullptr : &it.value();
 }
 
 int BlockDirectory::workerOf(const QString &key) const
@@ -54,9 +58,9 @@ bool BlockDirectory::isPending(const QString &key) const
 std::vector<QString> BlockDirectory::keysOn(int worker) const
 {
     std::vector<QString> keys;
-    for (const auto &[key, entry] : m_entries) {
-        if (entry.worker == worker && entry.state == State::Ready)
-            keys.push_back(key);
+    for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
+        if (it->worker == worker && it->state == State::Ready)
+            keys.push_back(it.key());
     }
     return keys;
 }
@@ -66,8 +70,8 @@ void BlockDirectory::markRebuilding(const QString &key, int worker)
     const auto it = m_entries.find(key);
     if (it == m_entries.end())
         return;
-    it->second.worker = worker;
-    setState(it->second, State::Rebuilding);
+    it->worker = worker;
+    setState(*it, State::Rebuilding);
 }
 
 void BlockDirectory::markReady(const QString &key, int worker)
@@ -75,8 +79,8 @@ void BlockDirectory::markReady(const QString &key, int worker)
     const auto it = m_entries.find(key);
     if (it == m_entries.end())
         return;
-    it->second.worker = worker;
-    setState(it->second, State::Ready);
+    it->worker = worker;
+    setState(*it, State::Ready);
     Q_EMIT blockReady(key, worker);
 }
 
@@ -85,8 +89,8 @@ void BlockDirectory::markDamaged(const QString &key, const Status &why)
     const auto it = m_entries.find(key);
     if (it == m_entries.end())
         return;
-    setState(it->second, State::Damaged);
-    it->second.damage = why;
+    setState(*it, State::Damaged);
+    it->damage = why;
     Q_EMIT blockDamaged(key, why);
 }
 

@@ -4,13 +4,14 @@
 #pragma once
 
 #include "core/status.h"
-#include "core/stringhash.h"
 
+#include <QHash>
 #include <QObject>
 #include <QString>
+#include <QVarLengthArray>
 
 #include <cstdint>
-#include <unordered_map>
+#include <optional>
 #include <vector>
 
 namespace tessera {
@@ -34,6 +35,7 @@ public:
         std::int64_t flat = 0;
         bool operator==(const Use &) const = default;
     };
+    using Uses = QVarLengthArray<Use, 1>; // nearly always one: no allocation of its own
 
     struct Entry
     {
@@ -41,18 +43,19 @@ public:
         std::int64_t bytes = 0;
         State state = State::Ready;
         Status damage; // why, when Damaged
-        std::vector<Use> uses;
+        Uses uses;
     };
 
     using QObject::QObject;
 
     // Adds a use of `key`; true when the key is new to the directory.
     bool addUse(const QString &key, const Use &use, int worker, std::int64_t bytes);
-    // Removes a use; true when it was the key's last (the block can be freed).
-    bool removeUse(const QString &key, const Use &use);
+    // Removes a use. When it was the key's last, the block can be freed: returns the worker that
+    // held it.
+    std::optional<int> removeUse(const QString &key, const Use &use);
 
     const Entry *find(const QString &key) const;
-    bool contains(const QString &key) const { return m_entries.count(key) > 0; }
+    bool contains(const QString &key) const { return m_entries.contains(key); }
     // The worker holding (or rebuilding) `key`, or -1 when the directory does not know it.
     int workerOf(const QString &key) const;
     bool isPending(const QString &key) const;
@@ -64,8 +67,8 @@ public:
     template <typename Visit>
     void forEach(Visit visit) const
     {
-        for (const auto &[key, entry] : m_entries)
-            visit(key, entry);
+        for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it)
+            visit(it.key(), it.value());
     }
 
     void markRebuilding(const QString &key, int worker);
@@ -81,7 +84,7 @@ Q_SIGNALS:
 private:
     void setState(Entry &entry, State state);
 
-    std::unordered_map<QString, Entry, StringHash> m_entries;
+    QHash<QString, Entry> m_entries;
     std::size_t m_notReady = 0; // entries Rebuilding or Damaged
 };
 

@@ -119,6 +119,8 @@ public:
     // Registers `info` under its name, releasing the blocks of an array it replaces, and keeps
     // the lineage of what is in memory.
     void registerArray(ArrayInfo info);
+    // Takes a finished run's tasks into the lineage, the blocks of its result kept in memory.
+    void recordLineage(GraphRunner &runner);
     void releaseKeys(const std::vector<QString> &keys, const std::vector<int> &workers);
     // Releases every array's blocks and forgets the arrays (session end, disconnect).
     void releaseAllArrays();

@@ -41,10 +41,8 @@ void ClusterSession::Private::registerArray(ArrayInfo info)
     const BlockLayout &layout = info.layout;
     for (std::size_t i = 0; i < layout.keys.size(); ++i) {
         const std::int64_t bytes = layout.blockBytes(std::int64_t(i));
-        if (directory.addUse(layout.keys[i], {name, std::int64_t(i)}, layout.workers[i], bytes)) {
+        if (directory.addUse(layout.keys[i], {name, std::int64_t(i)}, layout.workers[i], bytes))
             adjustUsedBytes(layout.workers[i], bytes);
-            lineage.setInMemory(layout.keys[i]);
-        }
     }
     arrays[name] = std::move(info);
     if (replaced)
@@ -53,24 +51,32 @@ void ClusterSession::Private::registerArray(ArrayInfo info)
     Q_EMIT q->arraysChanged();
 }
 
+void ClusterSession::Private::recordLineage(GraphRunner &runner)
+{
+    std::vector<bool> kept(runner.graph().tasks.size());
+    for (std::size_t id = 0; id < kept.size(); ++id)
+        kept[id] = runner.makesResult(int(id));
+    lineage.record(runner.takeTasks(), kept);
+}
+
 void ClusterSession::Private::forgetArray(const QString &name, const BlockLayout &layout)
 {
     std::vector<QString> keys;
     std::vector<int> owners;
     for (std::size_t i = 0; i < layout.keys.size(); ++i) {
-        const int worker = directory.workerOf(layout.keys[i]);
-        if (!directory.removeUse(layout.keys[i], {name, std::int64_t(i)}))
+        const std::optional<int> worker = directory.removeUse(layout.keys[i], {name, std::int64_t(i)});
+        if (!worker)
             continue;
         lineage.release(layout.keys[i]);
         keys.push_back(layout.keys[i]);
-        owners.push_back(worker);
-        adjustUsedBytes(worker, -layout.blockBytes(std::int64_t(i)));
+        owners.push_back(*worker);
+        adjustUsedBytes(*worker, -layout.blockBytes(std::int64_t(i)));
     }
     releaseKeys(keys, owners);
 }
 
-// The lineage keeps what the blocks in memory were made from, and nothing else: it is told of each
-// block the directory gains (registerArray) and frees (forgetArray).
+// The lineage keeps what the blocks in memory were made from, and nothing else: it is told which
+// blocks a run kept (recordLineage) and each block the directory frees (forgetArray).
 void ClusterSession::Private::trimLineage()
 {
     lineage.settle();

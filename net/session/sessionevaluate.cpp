@@ -194,7 +194,7 @@ void ClusterSession::Private::finishEvaluation(Operation *operation, const Prepa
     // Read from the tasks before they move into the lineage.
     std::vector<std::vector<std::int64_t>> traffic = peerTraffic(runner.graph(), int(workers.size()));
     if (!statement.target.isEmpty()) {
-        lineage.record(runner.takeTasks());
+        recordLineage(runner);
         result.arrayName = statement.target;
         ArrayInfo info;
         info.meta = statement.meta;

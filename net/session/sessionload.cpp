@@ -65,7 +65,7 @@ void ClusterSession::Private::finishLoad(Operation *operation, const LoadRequest
                                          GraphRunner &runner, const OperationClock &clock)
 {
     const int taskCount = int(runner.graph().tasks.size());
-    lineage.record(runner.takeTasks());
+    recordLineage(runner);
     for (const QString &path : stack.files) {
         const QFileInfo file(path);
         fileStamps[path] = {file.size(), file.lastModified()};

@@ -249,7 +249,7 @@ void ClusterSession::Private::recoveryTaskFinished(GraphRunner &runner, int task
         adjustUsedBytes(entry->worker, -entry->bytes);
         adjustUsedBytes(task.worker, entry->bytes);
     }
-    const std::vector<BlockDirectory::Use> uses = entry->uses;
+    const BlockDirectory::Uses uses = entry->uses; // a copy: the signals below may change the entry
     for (const BlockDirectory::Use &use : uses)
         arrays[use.array].layout.workers[std::size_t(use.flat)] = task.worker;
     directory.markReady(task.outputKey, task.worker); // views follow the directory's blockReady
@@ -314,7 +314,7 @@ void ClusterSession::Private::damage(const std::vector<std::pair<QString, Status
         if (!entry)
             continue;
         adjustUsedBytes(entry->worker, -entry->bytes);
-        const std::vector<BlockDirectory::Use> uses = entry->uses;
+        const BlockDirectory::Uses uses = entry->uses; // a copy: the signals below may change the entry
         directory.markDamaged(key, why);
         for (const BlockDirectory::Use &use : uses) {
             auto &[flats, reason] = byArray[use.array];

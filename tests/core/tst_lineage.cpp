@@ -131,7 +131,7 @@ void checkHolds(const Lineage &lineage, const std::set<QString> &expected)
 struct Session
 {
     Workspace workspace;
-    Lineage lineage;                  // kept as the session keeps it: setInMemory(), release(), settle()
+    Lineage lineage;                  // kept as the session keeps it: record(), release(), settle()
     std::map<QString, Task> recorded; // every task ever recorded, for reachable()
     std::set<QString> inMemory;
     Store memory;                        // every block in memory, wherever it is
@@ -168,9 +168,14 @@ struct Session
         keep(name, plan->graph.result);
     }
 
+    // The graph's result stays in memory, as the session keeps it under a name.
     void record(const TaskGraph &graph)
     {
-        lineage.record(graph.tasks); // a copy: the test still runs the graph
+        const std::set<QString> result(graph.result.keys.begin(), graph.result.keys.end());
+        std::vector<bool> inResult;
+        for (const Task &task : graph.tasks)
+            inResult.push_back(result.count(task.outputKey) > 0);
+        lineage.record(graph.tasks, inResult); // a copy: the test still runs the graph
         for (const Task &task : graph.tasks)
             recorded[task.outputKey] = task;
     }
@@ -184,10 +189,6 @@ struct Session
         std::set<QString> live;
         for (const auto &[array, each] : kept)
             live.insert(each.keys.begin(), each.keys.end());
-        for (const QString &key : live) {
-            if (!inMemory.count(key))
-                lineage.setInMemory(key);
-        }
         for (const QString &key : inMemory) {
             if (!live.count(key))
                 lineage.release(key);
@@ -327,12 +328,15 @@ void TestLineage::forgetsWhatNoBlockNeeds()
     session.assign(u"y"_s, u"x - x.mean()"_s);
     const std::size_t withY = session.lineage.size();
     QVERIFY(withY > 12); // y's blocks, and the mean's partials and combines they were made from
+    QCOMPARE(session.lineage.runCount(), std::size_t(2));
     session.kept.erase(u"y"_s);
     session.keep(u"x"_s, session.kept.at(u"x"_s));
     QCOMPARE(session.lineage.size(), std::size_t(6));
+    QCOMPARE(session.lineage.runCount(), std::size_t(1)); // y's run, partials and all, is freed
     session.kept.clear();
     session.keep(u"z"_s, BlockLayout{});
     QCOMPARE(session.lineage.size(), std::size_t(0));
+    QCOMPARE(session.lineage.runCount(), std::size_t(0));
 }
 
 // Each keep() checks the lineage against a search over every task recorded; this walks it through
@@ -344,11 +348,13 @@ void TestLineage::settleForgetsWhatNoBlockNeedsAsArraysChange()
     session.assign(u"y"_s, u"x - x.mean()"_s);
     session.assign(u"y"_s, u"x * 2"_s); // y's old blocks and the mean go
     QCOMPARE(session.lineage.size(), std::size_t(12));
+    QCOMPARE(session.lineage.runCount(), std::size_t(2)); // the load's and the new y's
     session.assign(u"z"_s, u"y - y.mean()"_s);
     const std::size_t withZ = session.lineage.size();
     session.kept.erase(u"y"_s); // y's blocks leave memory; z was made from them, so their tasks stay
     session.keep(u"x"_s, session.kept.at(u"x"_s));
     QCOMPARE(session.lineage.size(), withZ);
+    QCOMPARE(session.lineage.runCount(), std::size_t(3));
     session.assign(u"z"_s, u"z + 1"_s); // z read by its own replacement
     session.kept.clear();
     session.keep(u"w"_s, BlockLayout{});
@@ -368,18 +374,18 @@ void TestLineage::aTaskRecordedAgainLetsGoOfItsOldInputs()
     Lineage lineage;
     TaskGraph first;
     first.tasks = {task(u"a"_s, {}), task(u"b"_s, {}), task(u"c"_s, u"a"_s)};
-    lineage.record(first.tasks);
-    lineage.setInMemory(u"c"_s);
+    lineage.record(first.tasks, {false, false, true}); // c stays in memory
     lineage.settle();
     QCOMPARE(lineage.size(), std::size_t(2)); // c and the a it was made from
     TaskGraph second;
     second.tasks = {task(u"b"_s, {}), task(u"c"_s, u"b"_s)}; // c made again, from b
-    lineage.record(second.tasks);
+    lineage.record(second.tasks, {false, true});
     lineage.settle();
     QCOMPARE(lineage.size(), std::size_t(2));
     QVERIFY(lineage.producer(u"b"_s));
     QVERIFY(!lineage.producer(u"a"_s));
     QCOMPARE(lineage.producer(u"c"_s)->inputs.front().key, u"b"_s);
+    QCOMPARE(lineage.runCount(), std::size_t(1)); // the first run named nothing any more
 }
 
 void TestLineage::aBlockWithoutLineageIsNotFound()

@@ -26,9 +26,10 @@ void TestBlockDirectory::aKeyLivesWhileItIsUsed()
     QVERIFY(directory.addUse(u"x:0"_s, {u"x"_s, 0}, 1, 800));
     QVERIFY(!directory.addUse(u"x:0"_s, {u"y"_s, 3}, 1, 800)); // y names the same block
     QCOMPARE(directory.workerOf(u"x:0"_s), 1);
-    QVERIFY(!directory.removeUse(u"x:0"_s, {u"x"_s, 0}));
+    QCOMPARE(directory.removeUse(u"x:0"_s, {u"x"_s, 0}), std::nullopt);
     QVERIFY(directory.contains(u"x:0"_s));
-    QVERIFY(directory.removeUse(u"x:0"_s, {u"y"_s, 3}));
+    directory.markRebuilding(u"x:0"_s, 2);
+    QCOMPARE(directory.removeUse(u"x:0"_s, {u"y"_s, 3}), std::optional<int>(2)); // the last use: freed where it is
     QVERIFY(!directory.contains(u"x:0"_s));
     QCOMPARE(directory.workerOf(u"x:0"_s), -1);
 }
@@ -49,8 +50,8 @@ void TestBlockDirectory::allReadyFollowsEveryState()
     QVERIFY(!directory.allReady());
     directory.markDamaged(u"x:1"_s, tessera::makeError(tessera::ErrorCode::Io, u"file gone"_s));
     QVERIFY(!directory.allReady());
-    directory.markRebuilding(u"nothing:0"_s, 1);         // an unknown key changes nothing
-    QVERIFY(directory.removeUse(u"x:1"_s, {u"x"_s, 1})); // the damaged block's array is dropped
+    directory.markRebuilding(u"nothing:0"_s, 1);                                 // an unknown key changes nothing
+    QCOMPARE(directory.removeUse(u"x:1"_s, {u"x"_s, 1}), std::optional<int>(1)); // the damaged block's array is dropped
     QVERIFY(directory.allReady());
 
     directory.markRebuilding(u"x:2"_s, 0);
