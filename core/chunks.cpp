@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cassert>
+#include <charconv>
+#include <iterator>
 
 namespace tessera {
 
@@ -142,13 +144,19 @@ QString Chunks::describe() const
     return QStringLiteral("(") + axes.join(QStringLiteral(", ")) + QStringLiteral(")");
 }
 
+// Written into one allocation: a plan names up to a few hundred thousand blocks.
 QString blockKey(const QString &arrayName, const BlockIndex &index)
 {
-    QString key = arrayName + QLatin1Char(':');
+    QString key;
+    key.reserve(arrayName.size() + 1 + qsizetype(index.size()) * 8);
+    key += arrayName;
+    key += QLatin1Char(':');
     for (std::size_t axis = 0; axis < index.size(); ++axis) {
         if (axis)
             key += QLatin1Char('.');
-        key += QString::number(index[axis]);
+        char digits[24];
+        const auto written = std::to_chars(std::begin(digits), std::end(digits), index[axis]);
+        key += QLatin1StringView(digits, written.ptr - digits);
     }
     return key;
 }

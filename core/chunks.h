@@ -29,6 +29,8 @@ public:
 
     int rank() const { return int(m_extents.size()); }
     Shape shape() const;
+    // shape()[axis], without the vector.
+    std::int64_t length(int axis) const { return m_starts[std::size_t(axis)].back(); }
     const std::vector<std::int64_t> &extents(int axis) const { return m_extents[axis]; }
     const std::vector<std::vector<std::int64_t>> &allExtents() const { return m_extents; }
 

@@ -26,6 +26,14 @@ TaskInput Planner::inputFor(const BlockLayout &layout, std::int64_t flat, Region
     return input;
 }
 
+void Planner::reserveTasks(std::int64_t count, BlockLayout &layout)
+{
+    m_tasks.reserve(m_tasks.size() + std::size_t(count));
+    m_producer.reserve(m_producer.size() + qsizetype(count));
+    layout.keys.reserve(std::size_t(count));
+    layout.workers.reserve(std::size_t(count));
+}
+
 int Planner::addTask(Task task, int forcedWorker)
 {
     task.id = int(m_tasks.size());
@@ -34,14 +42,14 @@ int Planner::addTask(Task task, int forcedWorker)
     for (const TaskInput &input : task.inputs) {
         locations.push_back({input.worker, input.bytes});
         inputBytes += input.bytes;
-        if (auto it = m_producer.find(input.key); it != m_producer.end())
-            task.dependsOn.push_back(it->second);
+        if (auto it = m_producer.constFind(input.key); it != m_producer.cend())
+            task.dependsOn.push_back(*it);
     }
     std::sort(task.dependsOn.begin(), task.dependsOn.end());
     task.dependsOn.erase(std::unique(task.dependsOn.begin(), task.dependsOn.end()), task.dependsOn.end());
     task.worker = forcedWorker >= 0 ? forcedWorker : placeTask(locations, m_loads);
     m_loads[task.worker] += std::max<std::int64_t>(inputBytes, 1);
-    m_producer[task.outputKey] = task.id;
+    m_producer.insert(task.outputKey, task.id);
     m_tasks.push_back(std::move(task));
     return m_tasks.back().id;
 }
@@ -209,45 +217,58 @@ Result<NodeBlocks> Planner::planUnary(const Expr &expr)
 OperandBlock operandBlock(const BlockLayout &in, const std::vector<int> &positions, const Chunks &outChunks,
                           const BlockIndex &outIndex, std::optional<std::pair<int, std::int64_t>> pinned)
 {
-    const std::vector<std::int64_t> outOffset = outChunks.blockOffset(outIndex);
-    const Shape outShape = outChunks.blockShape(outIndex);
-    const Shape outFullShape = outChunks.shape();
-    const Shape inShape = in.chunks.shape();
+    // Called once per operand of every output block (100,000 on the many-tasks bench): it reads
+    // the chunk tables in place rather than through shape() and blockOffset() copies.
+    const int rank = in.chunks.rank();
     OperandBlock block;
-    Shape read;
-    for (int axis = 0; axis < in.chunks.rank(); ++axis) {
-        const auto outAxis = std::size_t(positions[std::size_t(axis)]);
+    block.index.reserve(std::size_t(rank));
+    block.region.reserve(std::size_t(rank));
+    for (int axis = 0; axis < rank; ++axis) {
         if (pinned && pinned->first == axis) { // one position of its own (a group's slab), whatever the output's
             const int chunk = in.chunks.chunkContaining(axis, pinned->second);
             block.index.push_back(chunk);
             block.region.push_back({pinned->second - in.chunks.chunkStart(axis, chunk), 1, 1, false});
-        } else if (inShape[axis] == 1 && outFullShape[outAxis] != 1) {
+            continue;
+        }
+        const int outAxis = positions[std::size_t(axis)];
+        const auto outChunk = int(outIndex[std::size_t(outAxis)]);
+        const std::int64_t outOffset = outChunks.chunkStart(outAxis, outChunk);
+        const std::int64_t outExtent = outChunks.extents(outAxis)[std::size_t(outChunk)];
+        if (in.chunks.length(axis) == 1 && outChunks.length(outAxis) != 1) {
             // Broadcast along the whole axis, even where an output block is one element thick there.
             block.index.push_back(0);
             block.region.push_back(AxisSlice::whole(1));
-        } else if (outShape[outAxis] == 0) { // an empty axis: its one chunk, which no position lies in
+        } else if (outExtent == 0) { // an empty axis: its one chunk, which no position lies in
             block.index.push_back(0);
             block.region.push_back(AxisSlice::whole(0));
         } else {
-            const int chunk = in.chunks.chunkContaining(axis, outOffset[outAxis]);
+            const int chunk = in.chunks.chunkContaining(axis, outOffset);
             block.index.push_back(chunk);
-            block.region.push_back({outOffset[outAxis] - in.chunks.chunkStart(axis, chunk), outShape[outAxis], 1, false});
+            block.region.push_back({outOffset - in.chunks.chunkStart(axis, chunk), outExtent, 1, false});
         }
-        read.push_back(block.region.back().count);
     }
+    const auto outRank = int(outIndex.size());
     const bool rightAligned = [&] {
         for (std::size_t axis = 0; axis < positions.size(); ++axis) {
-            if (positions[axis] != int(outShape.size() - positions.size() + axis))
+            if (positions[axis] != outRank - int(positions.size()) + int(axis))
                 return false;
         }
         return true;
     }();
     if (!rightAligned) {
-        block.view.assign(outShape.size(), 1);
+        block.view.assign(std::size_t(outRank), 1);
         for (std::size_t axis = 0; axis < positions.size(); ++axis)
-            block.view[std::size_t(positions[axis])] = read[axis];
+            block.view[std::size_t(positions[axis])] = block.region[axis].count;
     }
-    if (isWhole(block.region, in.chunks.blockShape(block.index)))
+    const bool whole = [&] {
+        for (int axis = 0; axis < rank; ++axis) {
+            const auto chunk = std::size_t(block.index[std::size_t(axis)]);
+            if (block.region[std::size_t(axis)] != AxisSlice::whole(in.chunks.extents(axis)[chunk]))
+                return false;
+        }
+        return true;
+    }();
+    if (whole)
         block.region.clear();
     return block;
 }
@@ -326,7 +347,9 @@ Result<NodeBlocks> Planner::planElementwise(const Expr &expr)
 
     NodeBlocks out{{unifiedChunks(expr.shape, layouts, along), {}, {}}};
     const QString prefix = newNodePrefix();
-    for (std::int64_t flat = 0; flat < out.layout.chunks.blockCount(); ++flat) {
+    const std::int64_t blockCount = out.layout.chunks.blockCount();
+    reserveTasks(blockCount, out.layout);
+    for (std::int64_t flat = 0; flat < blockCount; ++flat) {
         const BlockIndex outIndex = out.layout.chunks.unflatten(flat);
         Task task;
         task.outputKey = blockKey(prefix, outIndex);
@@ -374,8 +397,8 @@ TaskGraph Planner::takeGraph(const BlockLayout &result)
     graph.result = result;
     std::vector<bool> inResult(m_tasks.size(), false);
     for (const QString &key : result.keys) {
-        if (auto it = m_producer.find(key); it != m_producer.end())
-            inResult[it->second] = true;
+        if (auto it = m_producer.constFind(key); it != m_producer.cend())
+            inResult[std::size_t(*it)] = true;
     }
     for (const Task &task : m_tasks) {
         if (!inResult[task.id])

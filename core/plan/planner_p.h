@@ -8,6 +8,8 @@
 
 #include "core/plan/planner.h"
 
+#include <QHash>
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -86,12 +88,14 @@ private:
     TaskInput inputFor(const BlockLayout &layout, std::int64_t flat, Region region = {}, Shape view = {}) const;
     // Places and appends `task`; returns its id.
     int addTask(Task task, int forcedWorker = -1);
+    // Room for `count` more tasks, each making one block of `layout`.
+    void reserveTasks(std::int64_t count, BlockLayout &layout);
 
     const PlannerContext &m_context;
     std::vector<std::int64_t> m_loads;
     std::vector<Task> m_tasks;
-    std::map<QString, int> m_producer; // key -> task id
-    std::vector<QString> m_returned;   // TaskGraph::returnedKeys
+    QHash<QString, int> m_producer;  // key -> task id
+    std::vector<QString> m_returned; // TaskGraph::returnedKeys
     const Expr *m_returnedRoot = nullptr;
     int m_nodeCount = 0;
 };

@@ -158,7 +158,9 @@ NodeBlocks Planner::planRechunk(const BlockLayout &in, const Chunks &out)
     const std::size_t workers = m_loads.size();
     const std::int64_t totalBytes = elementCount(out.shape()) * std::int64_t(sizeof(double));
     std::vector<std::int64_t> assigned(workers, 0);
-    for (std::int64_t flat = 0; flat < out.blockCount(); ++flat) {
+    const std::int64_t blockCount = out.blockCount();
+    reserveTasks(blockCount, result.layout);
+    for (std::int64_t flat = 0; flat < blockCount; ++flat) {
         const BlockIndex index = out.unflatten(flat);
         const Shape blockShape = out.blockShape(index);
         const std::vector<std::int64_t> offset = out.blockOffset(index);
