@@ -487,15 +487,28 @@ Result<Done> Done::fromCbor(const WireMap &map)
     return fields.finish(done);
 }
 
+void Release::write(CborBytes &writer, qint64 requestId, std::span<const QString> keys, const QString &operation)
+{
+    writer.startMap(operation.isEmpty() ? 3 : 4);
+    writer.append(field::Type);
+    writer.append(msg::Release);
+    writer.append(field::Id);
+    writer.append(requestId);
+    writer.append("keys"_L1);
+    writer.startArray(keys.size());
+    for (const QString &key : keys)
+        writer.append(key);
+    writer.endArray();
+    if (!operation.isEmpty()) {
+        writer.append("op"_L1);
+        writer.append(operation);
+    }
+    writer.endMap();
+}
+
 QCborMap Release::toCbor() const
 {
-    QCborArray array;
-    for (const QString &key : keys)
-        array.append(key);
-    QCborMap map{{field::Type, msg::Release}, {field::Id, id}, {u"keys"_s, array}};
-    if (!operation.isEmpty())
-        map[u"op"_s] = operation;
-    return map;
+    return readBack([this](CborBytes &writer) { write(writer, id, keys, operation); });
 }
 
 Result<Release> Release::fromCbor(const WireMap &map)

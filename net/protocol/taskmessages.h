@@ -14,6 +14,7 @@
 #include <QStringList>
 
 #include <optional>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -67,6 +68,9 @@ struct Release
     qint64 id = 0;
     std::vector<QString> keys{};
     QString operation{}; // also drop what was fetched from peers for it
+    // The wire form of a release of `keys` straight to `writer` (an array's 100,000 keys go in
+    // batches, each a slice of one list); toCbor() is the same map.
+    static void write(CborBytes &writer, qint64 requestId, std::span<const QString> keys, const QString &operation);
     QCborMap toCbor() const;
     static Result<Release> fromCbor(const WireMap &map);
     bool operator==(const Release &) const = default;

@@ -14,8 +14,6 @@
 #include "net/protocol/workerclient.h"
 #include "net/session/blockdirectory.h"
 
-#include <QCborArray>
-
 #include <map>
 #include <unordered_map>
 
@@ -170,36 +168,30 @@ void GraphRunner::releaseAfterRun(bool failed)
 void GraphRunner::releaseBlocks(const std::vector<QPointer<WorkerClient>> &clients, const std::vector<QString> &keys,
                                 const std::vector<int> &owners, const QString &operationId)
 {
+    std::vector<std::vector<QString>> byWorker(clients.size());
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (owners[i] >= 0 && std::size_t(owners[i]) < clients.size())
+            byWorker[std::size_t(owners[i])].push_back(keys[i]);
+    }
     // Keys go in batches well under the 1 MiB frame header limit: an array of 110,960 blocks
     // released in one request (2.8 MB) made both workers close their connections.
     constexpr qsizetype batchBytes = 256 << 10;
-    std::map<int, std::vector<QCborArray>> byWorker;
-    std::map<int, qsizetype> bytesInBatch;
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-        std::vector<QCborArray> &batches = byWorker[owners[i]];
-        qsizetype &bytes = bytesInBatch[owners[i]];
-        if (batches.empty() || bytes > batchBytes) {
-            batches.emplace_back();
-            bytes = 0;
-        }
-        batches.back().append(keys[i]);
-        bytes += keys[i].size() + 4;
-    }
-    for (int worker = 0; worker < int(clients.size()); ++worker) {
-        WorkerClient *client = clients[std::size_t(worker)];
-        if (!client || client->state() != WorkerClient::State::Ready)
+    for (std::size_t worker = 0; worker < clients.size(); ++worker) {
+        WorkerClient *client = clients[worker];
+        const std::vector<QString> &held = byWorker[worker];
+        if (!client || client->state() != WorkerClient::State::Ready || (held.empty() && operationId.isEmpty()))
             continue;
-        std::vector<QCborArray> &batches = byWorker[worker];
-        if (batches.empty() && operationId.isEmpty())
-            continue;
-        if (batches.empty())
-            batches.emplace_back();
-        for (std::size_t batch = 0; batch < batches.size(); ++batch) {
-            QCborMap header{{field::Type, msg::Release}, {u"keys"_s, batches[batch]}};
-            if (!operationId.isEmpty() && batch + 1 == batches.size())
-                header[u"op"_s] = operationId;
-            client->request(header, [](const Frame &) {});
-        }
+        std::size_t begin = 0;
+        do {
+            std::size_t end = begin;
+            for (qsizetype bytes = 0; end < held.size() && bytes <= batchBytes; ++end)
+                bytes += held[end].size() + 4;
+            const std::span<const QString> batch(held.data() + begin, end - begin);
+            const QString operation = end == held.size() ? operationId : QString(); // with the last batch
+            client->request([&](CborBytes &writer, qint64 id) { wire::Release::write(writer, id, batch, operation); }, {},
+                            [](const Frame &) {});
+            begin = end;
+        } while (begin < held.size());
     }
 }
 
