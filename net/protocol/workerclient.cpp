@@ -186,12 +186,9 @@ void WorkerClient::onFrame(const Frame &frame)
         m_lastError = statusFromErrorReply(frame.header).message();
         return;
     }
-    auto it = m_pending.find(envelope->id);
-    if (it == m_pending.end())
-        return; // a reply to a request whose handler was already failed
-    ReplyHandler handler = std::move(it->second);
-    m_pending.erase(it);
-    handler(frame);
+    const ReplyHandler handler = m_pending.take(envelope->id);
+    if (handler)
+        handler(frame); // none: a reply to a request whose handler was already failed
 }
 
 void WorkerClient::onHandshakeFrame(const Frame &frame)
@@ -261,7 +258,7 @@ void WorkerClient::request(const RequestWriter &writeRequest, QByteArrayView pay
             Qt::QueuedConnection);
         return;
     }
-    m_pending.emplace(id, std::move(handler));
+    m_pending.add(id, std::move(handler));
     m_frames->send([&writeRequest, id](CborBytes &writer) { writeRequest(writer, id); }, payload);
 }
 
@@ -355,10 +352,9 @@ void WorkerClient::fail(const QString &message, ErrorCode code)
 
 void WorkerClient::failPending(const QString &message)
 {
-    auto pending = std::move(m_pending);
-    m_pending.clear();
-    for (auto &[id, handler] : pending)
+    m_pending.drain([&message](qint64 id, const ReplyHandler &handler) {
         handler(Frame{errorReply(id, Status(ErrorCode::Network, message)), {}});
+    });
 }
 
 } // namespace tessera

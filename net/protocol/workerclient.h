@@ -5,6 +5,7 @@
 
 #include "net/protocol/framesocket.h"
 #include "net/protocol/messages.h"
+#include "net/protocol/pendingreplies.h"
 #include "net/protocol/tls.h"
 
 #include "core/status.h"
@@ -18,7 +19,6 @@
 #include <QTimer>
 
 #include <functional>
-#include <map>
 
 namespace tessera {
 
@@ -102,7 +102,7 @@ private:
     wire::Hello m_hello;
     QTimer m_connectTimer;
     qint64 m_nextId = 1;
-    std::map<qint64, ReplyHandler> m_pending;
+    PendingReplies<ReplyHandler> m_pending;
     QString m_lastError;
     QString m_tlsError; // why the worker's certificate was refused
     ErrorCode m_failureCode = ErrorCode::Network;
