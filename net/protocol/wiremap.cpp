@@ -276,28 +276,32 @@ bool WireValue::toBool(bool fallback) const
     return kind == QCborValue::True || (kind != QCborValue::False && fallback);
 }
 
+std::optional<QByteArrayView> WireValue::stringBytes(unsigned major) const
+{
+    if (m_at < 0)
+        return std::nullopt;
+    const Head head = headAt(m_bytes, m_at);
+    if (head.major != major)
+        return std::nullopt;
+    return QByteArrayView(m_bytes).sliced(m_at + head.size, qsizetype(head.argument));
+}
+
 QString WireValue::toString() const
 {
-    if (!isString())
-        return {};
-    const Head head = headAt(m_bytes, m_at);
-    return QString::fromUtf8(m_bytes.constData() + m_at + head.size, qsizetype(head.argument));
+    const std::optional<QByteArrayView> text = stringBytes(Text);
+    return text ? QString::fromUtf8(*text) : QString();
 }
 
 QByteArray WireValue::toByteArray() const
 {
-    if (!isByteArray())
-        return {};
-    const Head head = headAt(m_bytes, m_at);
-    return m_bytes.mid(m_at + head.size, qsizetype(head.argument));
+    const std::optional<QByteArrayView> bytes = stringBytes(Bytes);
+    return bytes ? bytes->toByteArray() : QByteArray();
 }
 
 bool WireValue::isText(QAnyStringView text) const
 {
-    if (!isString())
-        return false;
-    const Head head = headAt(m_bytes, m_at);
-    return QAnyStringView(QUtf8StringView(m_bytes.constData() + m_at + head.size, qsizetype(head.argument))) == text;
+    const std::optional<QByteArrayView> mine = stringBytes(Text);
+    return mine && QAnyStringView(QUtf8StringView(*mine)) == text;
 }
 
 WireList WireValue::toArray() const

@@ -14,6 +14,8 @@
 #include <QString>
 #include <QVarLengthArray>
 
+#include <optional>
+
 namespace tessera {
 
 class WireList;
@@ -64,6 +66,8 @@ private:
     friend class WireList;
     friend class WireMap;
     WireValue(QByteArray bytes, qsizetype at);
+    // The bytes of a text or byte string (major type `major`); none for any other value.
+    std::optional<QByteArrayView> stringBytes(unsigned major) const;
 
     QByteArray m_bytes;
     qsizetype m_at = -1; // where the value's head starts; -1 when undefined
