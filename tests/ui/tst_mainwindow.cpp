@@ -11,7 +11,9 @@
 #include "ui/models/clustermodel.h"
 #include "ui/models/workspacemodel.h"
 #include "ui/scatter/scatterwizard.h"
+#include "ui/views/blockmapview.h"
 #include "ui/views/resultview.h"
+#include "ui/views/taskstreamview.h"
 #include "ui/views/timingsview.h"
 
 #include "core/io/sampledata.h"
@@ -84,6 +86,7 @@ private Q_SLOTS:
     void errorIsInlineAndConsoleKeepsWorking();
     void historyAndCompletion();
     void statementLineLeavesTheLayoutAlone();
+    void hiddenTabsDrawWhenRaised();
     void droppedFilesOpenTheWizard();
     void experimentSavedOpenedAndRunAgain();
     void saveArrayAsZarr();
@@ -345,6 +348,38 @@ void TestMainWindow::statementLineLeavesTheLayoutAlone()
     QTest::qWait(500);
     m_window->removeEventFilter(&counter);
     QCOMPARE(counter.count, 0);
+}
+
+// The task stream and the block map sit on tabs behind the result and the timings: what a
+// statement gives them is drawn when the user raises their tab, not before.
+void TestMainWindow::hiddenTabsDrawWhenRaised()
+{
+    auto dock = [this](const QString &name) {
+        return m_window->findChild<QDockWidget *>(name);
+    };
+    dock(u"timingsDock"_s)->raise();
+    dock(u"resultDock"_s)->raise();
+    TaskStreamView *stream = m_window->taskStreamView();
+    BlockMapView *map = m_window->blockMapView();
+    QTRY_VERIFY(stream->visibleRegion().isEmpty() && map->visibleRegion().isEmpty()); // tabs behind
+
+    std::optional<Status> status = runFromConsole(u"x.sum()"_s);
+    QVERIFY(status && status->isOk());
+    const int drawnBefore = stream->drawnTaskCount();
+    status = runFromConsole(u"r = x.rechunk(time=-1, latitude=8)"_s);
+    QVERIFY2(status && status->isOk(), status ? qPrintable(status->message()) : "no answer");
+    map->showArray(u"r"_s);
+    QCOMPARE(stream->drawnTaskCount(), drawnBefore); // still x.sum()'s bars
+    QCOMPARE(map->blockCount(), 30);                 // still x's grid of 30 blocks
+
+    dock(u"taskStreamDock"_s)->raise();
+    dock(u"blockMapDock"_s)->raise();
+    QTRY_VERIFY(!stream->visibleRegion().isEmpty() && !map->visibleRegion().isEmpty());
+    QCOMPARE(map->blockCount(), 10); // r: 73 latitudes in chunks of 8
+    QVERIFY(stream->drawnTaskCount() != drawnBefore);
+    QVERIFY2(stream->drawnTaskCount() > 0, "the rechunk's tasks");
+    dock(u"timingsDock"_s)->raise();
+    dock(u"resultDock"_s)->raise();
 }
 
 void TestMainWindow::droppedFilesOpenTheWizard()

@@ -190,6 +190,9 @@ void MainWindow::createDocks()
     splitDockWidget(result, timings, Qt::Vertical);
     tabifyDockWidget(result, blockMap);
     tabifyDockWidget(timings, taskStream);
+    // A tab behind another stays visible to Qt, moved out of sight: its dock says when it shows.
+    connect(blockMap, &QDockWidget::visibilityChanged, m_blockMapView, &BlockMapView::setOnScreen);
+    connect(taskStream, &QDockWidget::visibilityChanged, m_taskStreamView, &TaskStreamView::setOnScreen);
     result->raise();
     timings->raise();
     resizeDocks({cluster, result}, {620, 980}, Qt::Horizontal);

@@ -18,6 +18,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -119,8 +120,23 @@ void BlockMapView::showArrayInfo(const tessera::ArrayInfo &info, const std::vect
     rebuild();
 }
 
+void BlockMapView::setOnScreen(bool onScreen)
+{
+    m_onScreen = onScreen;
+    if (!onScreen)
+        return;
+    if (std::exchange(m_refreshWhenShown, false))
+        refreshFromSession(); // rebuilds too
+    else if (std::exchange(m_rebuildWhenShown, false))
+        rebuild();
+}
+
 void BlockMapView::refreshFromSession()
 {
+    if (!m_onScreen) {
+        m_refreshWhenShown = true;
+        return;
+    }
     if (!m_session) {
         rebuild();
         return;
@@ -167,6 +183,11 @@ void BlockMapView::onOperationFinished(tessera::Operation *operation)
 
 void BlockMapView::rebuild()
 {
+    if (!m_onScreen) {
+        m_rebuildWhenShown = true;
+        return;
+    }
+    m_rebuildWhenShown = false;
     BlockMapContent content = makeContent();
     const std::size_t stored = std::size_t(
         std::count_if(content.blockWorker.begin(), content.blockWorker.end(), [](int worker) { return worker >= 0; }));

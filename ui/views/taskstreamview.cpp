@@ -106,7 +106,22 @@ void TaskStreamView::showReport(const tessera::OperationReport &report, const st
 {
     m_report = report;
     m_workers = workers;
+    m_drawWhenShown = !m_onScreen;
+    if (m_onScreen)
+        draw();
+}
 
+void TaskStreamView::setOnScreen(bool onScreen)
+{
+    m_onScreen = onScreen;
+    if (onScreen && std::exchange(m_drawWhenShown, false))
+        draw();
+}
+
+void TaskStreamView::draw()
+{
+    const tessera::OperationReport &report = m_report;
+    const std::vector<tessera::WorkerInfo> &workers = m_workers;
     std::map<RowKey, int> rowOf; // (sort worker, thread) -> row
     for (const tessera::WorkerInfo &worker : workers) {
         for (int thread = 0; thread < std::max(worker.threads, 1); ++thread)
