@@ -3,6 +3,8 @@
 
 #include "ui/views/plotlabels.h"
 
+#include "core/kernels/rowloops.h"
+
 #include <QStringList>
 
 #include <cmath>
@@ -88,7 +90,10 @@ AxisExtent axisExtent(const tessera::Axis &axis, std::int64_t cells)
     return extent;
 }
 
-ValueStats valueStats(const double *values, std::int64_t size)
+namespace {
+
+// Leaves out infinities as well as NaN, one value at a time.
+ValueStats finiteValueStats(const double *values, std::int64_t size)
 {
     ValueStats stats;
     stats.min = std::numeric_limits<double>::infinity();
@@ -109,6 +114,25 @@ ValueStats valueStats(const double *values, std::int64_t size)
     }
     stats.mean = sum / double(stats.count);
     return stats;
+}
+
+} // namespace
+
+// Every map drawn takes these of its million cells. The engine's NaN-skipping row loops keep
+// several sums in flight, where the loop above waits on each addition before the next: 1.4-1.9 ms
+// for a 721 x 1440 map here, against 0.85-1.0 ms for the three loops. They count infinities,
+// which are rare: the loop above then leaves those out.
+ValueStats valueStats(const double *values, std::int64_t size)
+{
+    double sum = 0;
+    double count = 0;
+    reductionloops::rowSumSkipNan(values, size, &sum, &count);
+    const double none = std::numeric_limits<double>::quiet_NaN(); // no value seen yet
+    const double min = reductionloops::rowMin(values, size, none);
+    const double max = reductionloops::rowMax(values, size, none);
+    if (!std::isfinite(min) || !std::isfinite(max) || !std::isfinite(sum))
+        return finiteValueStats(values, size); // no value, or an infinite one
+    return {min, max, sum / count, std::int64_t(count)};
 }
 
 } // namespace plotlabels
