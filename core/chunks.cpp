@@ -68,6 +68,17 @@ std::int64_t Chunks::blockCount() const
     return elementCount(gridShape());
 }
 
+bool Chunks::isWholeBlock(const BlockIndex &index, const Region &region) const
+{
+    if (region.size() != m_extents.size())
+        return false;
+    for (std::size_t axis = 0; axis < region.size(); ++axis) {
+        if (region[axis] != AxisSlice::whole(m_extents[axis][std::size_t(index[axis])]))
+            return false;
+    }
+    return true;
+}
+
 Shape Chunks::blockShape(const BlockIndex &index) const
 {
     Shape result(index.size());

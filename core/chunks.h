@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/ndarray.h"
+#include "core/region.h"
 
 #include <QString>
 
@@ -39,6 +40,9 @@ public:
     std::int64_t blockCount() const;
 
     Shape blockShape(const BlockIndex &index) const;
+    // isWhole(region, blockShape(index)) without the shape's vector: the planner asks it of every
+    // operand of every block it plans.
+    bool isWholeBlock(const BlockIndex &index, const Region &region) const;
     // Elements of block `flat`: elementCount(blockShape(unflatten(flat))) without the two vectors,
     // for loops over every block of an array (100,000 on the many-tasks bench).
     std::int64_t blockElementCount(std::int64_t flat) const;

@@ -176,7 +176,7 @@ Result<NodeBlocks> Planner::planIndex(const Expr &expr)
                 outIndex.push_back(pieceIndex[axis]);
         }
         const std::int64_t inFlat = in.chunks.flatten(inIndex);
-        if (isWhole(region, in.chunks.blockShape(inIndex))) {
+        if (in.chunks.isWholeBlock(inIndex, region)) {
             out.layout.keys.push_back(in.keys[inFlat]);
             out.layout.workers.push_back(in.workers[inFlat]);
             return;
@@ -260,15 +260,7 @@ OperandBlock operandBlock(const BlockLayout &in, const std::vector<int> &positio
         for (std::size_t axis = 0; axis < positions.size(); ++axis)
             block.view[std::size_t(positions[axis])] = block.region[axis].count;
     }
-    const bool whole = [&] {
-        for (int axis = 0; axis < rank; ++axis) {
-            const auto chunk = std::size_t(block.index[std::size_t(axis)]);
-            if (block.region[std::size_t(axis)] != AxisSlice::whole(in.chunks.extents(axis)[chunk]))
-                return false;
-        }
-        return true;
-    }();
-    if (whole)
+    if (in.chunks.isWholeBlock(block.index, block.region))
         block.region.clear();
     return block;
 }

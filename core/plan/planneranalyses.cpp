@@ -185,7 +185,7 @@ NodeBlocks Planner::planRechunk(const BlockLayout &in, const Chunks &out)
                 region.push_back({overlap.start, overlap.count, 1, false});
             }
             const std::int64_t inFlat = in.chunks.flatten(inIndex);
-            if (isWhole(region, in.chunks.blockShape(inIndex)))
+            if (in.chunks.isWholeBlock(inIndex, region))
                 region.clear();
             task.inputs.push_back(inputFor(in, inFlat, std::move(region)));
             const TaskInput &input = task.inputs.back();

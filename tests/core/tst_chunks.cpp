@@ -94,6 +94,7 @@ private slots:
     void describe();
     void blockKey_data();
     void blockKey();
+    void isWholeBlockAgreesWithIsWhole();
 };
 
 void TestChunks::alongFirstAxis_data()
@@ -275,6 +276,40 @@ void TestChunks::blockKey()
     QFETCH(BlockIndex, index);
     QFETCH(QString, expected);
     QCOMPARE(tessera::blockKey(arrayName, index), expected);
+}
+
+// Every block of an uneven grid against regions that cover it whole, miss by one element at
+// either end, step, drop an axis or have the wrong rank: as isWhole over the block's shape says.
+void TestChunks::isWholeBlockAgreesWithIsWhole()
+{
+    const Chunks chunks(Extents{{4, 4, 2}, {5}, {3, 3}});
+    int whole = 0;
+    for (const BlockIndex &index : gridInOrder(chunks.allExtents())) {
+        const Shape shape = chunks.blockShape(index);
+        std::vector<Region> regions;
+        Region all;
+        for (std::int64_t length : shape)
+            all.push_back(AxisSlice::whole(length));
+        regions.push_back(all);
+        for (std::size_t axis = 0; axis < shape.size(); ++axis) {
+            Region shorter = all;
+            shorter[axis].count -= 1;
+            Region later = shorter;
+            later[axis].start = 1;
+            Region stepped = all;
+            stepped[axis].step = 2;
+            Region dropped = all;
+            dropped[axis].drop = true;
+            regions.insert(regions.end(), {shorter, later, stepped, dropped});
+        }
+        regions.push_back(Region(all.begin(), all.end() - 1));
+        regions.push_back({});
+        for (const Region &region : regions) {
+            QCOMPARE(chunks.isWholeBlock(index, region), isWhole(region, shape));
+            whole += isWhole(region, shape);
+        }
+    }
+    QCOMPARE(whole, 6); // each block's own whole region, and no other
 }
 
 QTEST_APPLESS_MAIN(TestChunks)
