@@ -101,6 +101,8 @@ public:
     const Settings &settings() const { return m_settings; }
     // Whether the task makes a block of the result (not a temporary).
     bool makesResult(int taskId) const { return m_isResult[std::size_t(taskId)]; }
+    // makesResult() of every task, by id.
+    const std::vector<bool> &resultTasks() const { return m_isResult; }
     // The gathered result, in the result layout's flat order; once, after a successful finish.
     std::vector<NdArray> takeResultBlocks();
     // The graph's returnedKeys as they came back, by key; once, after a successful finish.

@@ -53,10 +53,7 @@ void ClusterSession::Private::registerArray(ArrayInfo info)
 
 void ClusterSession::Private::recordLineage(GraphRunner &runner)
 {
-    std::vector<bool> kept(runner.graph().tasks.size());
-    for (std::size_t id = 0; id < kept.size(); ++id)
-        kept[id] = runner.makesResult(int(id));
-    lineage.record(runner.takeTasks(), kept);
+    lineage.record(runner.takeTasks(), runner.resultTasks());
 }
 
 void ClusterSession::Private::forgetArray(const QString &name, const BlockLayout &layout)
